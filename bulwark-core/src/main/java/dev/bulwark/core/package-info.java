@@ -1,0 +1,5 @@
+/**
+ * The shared words of Bulwark: identifiers, blob and file kinds, and the domain exceptions.
+ * Every other package may use these; this package uses none of them.
+ */
+package dev.bulwark.core;
