@@ -1,0 +1,316 @@
+package dev.bulwark.core.tree;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.Id;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A directory listing as restic stores it in a tree blob: nodes sorted by the bytes of their
+ * UTF-8 names, names unique (restic-format.md §6).
+ *
+ * <p>{@link #toJson()} writes exactly what restic 0.14 writes for the same nodes, so the tree id
+ * ({@code Id.hash(tree.toJson())}) is restic's. {@link #parse} reads restic's trees and, leniently,
+ * those of other writers. Immutable and thread-safe.
+ *
+ * <table>
+ *   <caption>Node keys in the order written; omitted ones only when the condition holds</caption>
+ *   <tr><th>key</th><th>omitted when</th></tr>
+ *   <tr><td>name</td><td>never; Go-quoted ({@link GoQuote}), then JSON-escaped</td></tr>
+ *   <tr><td>type</td><td>never</td></tr>
+ *   <tr><td>mode</td><td>0</td></tr>
+ *   <tr><td>mtime, atime, ctime</td><td>never; zero time is 0001-01-01T00:00:00Z</td></tr>
+ *   <tr><td>uid, gid</td><td>never</td></tr>
+ *   <tr><td>user, group</td><td>empty</td></tr>
+ *   <tr><td>inode, device_id, size, links</td><td>0</td></tr>
+ *   <tr><td>linktarget</td><td>none</td></tr>
+ *   <tr><td>device</td><td>0</td></tr>
+ *   <tr><td>content</td><td>never; {@code null} unless a file</td></tr>
+ *   <tr><td>subtree</td><td>not a directory</td></tr>
+ * </table>
+ *
+ * @param nodes the entries, in any order: the constructor sorts a copy
+ */
+public record Tree(List<Node> nodes) {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
+  private static final long MAX_UINT32 = 0xFFFF_FFFFL;
+
+  /**
+   * Copies and sorts {@code nodes} by the unsigned bytes of their UTF-8 names, Go's string order
+   * (not {@link String#compareTo}, which differs above U+FFFF).
+   *
+   * @throws IllegalArgumentException if two nodes have the same name
+   */
+  public Tree {
+    List<Node> sorted = new ArrayList<>(nodes);
+    sorted.sort(Comparator.comparing(Node::name, Tree::compareUtf8));
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i - 1).name().equals(sorted.get(i).name())) {
+        throw new IllegalArgumentException("duplicate name in tree: " + sorted.get(i).name());
+      }
+    }
+    nodes = List.copyOf(sorted);
+  }
+
+  /**
+   * Orders as the unsigned UTF-8 bytes would, without encoding: UTF-8 preserves code point
+   * order, and {@link Node} guarantees names have no unpaired surrogates.
+   */
+  private static int compareUtf8(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Boolean.compare(i < a.length(), j < b.length());
+  }
+
+  /**
+   * The tree blob plaintext as restic writes it: {@code {"nodes":[...]}} and a newline, each
+   * node's keys in Go's order with Go's omission and escaping rules (see the class table).
+   */
+  public byte[] toJson() {
+    StringBuilder out = new StringBuilder(64 + 400 * nodes.size());
+    out.append("{\"nodes\":[");
+    for (int i = 0; i < nodes.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      appendNode(out, nodes.get(i));
+    }
+    out.append("]}\n");
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void appendNode(StringBuilder out, Node n) {
+    out.append("{\"name\":");
+    GoJson.appendString(out, GoQuote.quote(n.name()));
+    out.append(",\"type\":\"").append(n.type().jsonName()).append('"');
+    appendUnsignedUnlessZero(out, "mode", n.mode());
+    out.append(",\"mtime\":\"").append(GoJson.formatTime(n.mtime())).append('"');
+    out.append(",\"atime\":\"").append(GoJson.formatTime(n.atime())).append('"');
+    out.append(",\"ctime\":\"").append(GoJson.formatTime(n.ctime())).append('"');
+    out.append(",\"uid\":").append(n.uid());
+    out.append(",\"gid\":").append(n.gid());
+    appendStringUnlessEmpty(out, "user", n.user());
+    appendStringUnlessEmpty(out, "group", n.group());
+    appendUnsignedUnlessZero(out, "inode", n.inode());
+    appendUnsignedUnlessZero(out, "device_id", n.deviceId());
+    appendUnsignedUnlessZero(out, "size", n.size());
+    appendUnsignedUnlessZero(out, "links", n.links());
+    if (n.linkTarget() != null) {
+      appendStringUnlessEmpty(out, "linktarget", n.linkTarget());
+    }
+    appendUnsignedUnlessZero(out, "device", n.device());
+    out.append(",\"content\":");
+    if (n.content() == null) {
+      out.append("null");
+    } else {
+      out.append('[');
+      for (int i = 0; i < n.content().size(); i++) {
+        out.append(i > 0 ? ",\"" : "\"").append(n.content().get(i)).append('"');
+      }
+      out.append(']');
+    }
+    if (n.subtree() != null) {
+      out.append(",\"subtree\":\"").append(n.subtree()).append('"');
+    }
+    out.append('}');
+  }
+
+  private static void appendUnsignedUnlessZero(StringBuilder out, String key, long value) {
+    if (value != 0) {
+      out.append(",\"").append(key).append("\":").append(Long.toUnsignedString(value));
+    }
+  }
+
+  private static void appendStringUnlessEmpty(StringBuilder out, String key, String value) {
+    if (!value.isEmpty()) {
+      out.append(",\"").append(key).append("\":");
+      GoJson.appendString(out, value);
+    }
+  }
+
+  /**
+   * Reads a tree blob's plaintext. Lenient where restic's Go decoder is: unknown keys (such as
+   * {@code summary}, {@code generic_attributes}, {@code linktarget_raw}, {@code
+   * extended_attributes}, {@code error}) are ignored, missing or {@code null} optional fields are
+   * zero or empty, times may carry any offset, uint64 fields use the full unsigned range, the
+   * nodes may come unsorted. Names are Go-unquoted; one that is not UTF-8 is decoded with U+FFFD
+   * replacement (see {@link Node}).
+   *
+   * @throws CorruptionException if the bytes are not JSON, a name is badly Go-quoted, a field has
+   *     the wrong type or range, a type is unknown, a file lacks its content list, a directory its
+   *     subtree, or two nodes share a name
+   */
+  public static Tree parse(byte[] json) throws CorruptionException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new CorruptionException("tree is not valid JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new CorruptionException("tree is not a JSON object");
+    }
+    JsonNode array = root.path("nodes");
+    if (!array.isArray() && !array.isMissingNode() && !array.isNull()) {
+      throw new CorruptionException("tree's \"nodes\" is not an array");
+    }
+    List<Node> nodes = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      nodes.add(readNode(array.get(i), i));
+    }
+    try {
+      return new Tree(nodes);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptionException("invalid tree: " + e.getMessage(), e);
+    }
+  }
+
+  private static Node readNode(JsonNode n, int index) throws CorruptionException {
+    if (!n.isObject()) {
+      throw new CorruptionException("tree node " + index + " is not a JSON object");
+    }
+    JsonNode quotedName = n.path("name");
+    if (!quotedName.isTextual()) {
+      throw new CorruptionException("tree node " + index + " has no name");
+    }
+    String where = "tree node " + index + " (" + quotedName.textValue() + ")";
+    String name;
+    try {
+      name = new String(GoQuote.unquote(quotedName.textValue()), StandardCharsets.UTF_8);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(where + ": name: " + e.getMessage(), e);
+    }
+    String typeName = text(n, "type", where);
+    NodeType type =
+        NodeType.fromJsonName(typeName)
+            .orElseThrow(() -> new CorruptionException(where + ": unknown type " + typeName));
+    List<Id> content = null;
+    Id subtree = null;
+    if (type == NodeType.FILE) {
+      content = readContent(n.path("content"), where);
+    } else if (type == NodeType.DIR) {
+      String hex = text(n, "subtree", where);
+      if (hex == null) {
+        throw new CorruptionException(where + ": directory has no subtree");
+      }
+      subtree = id(hex, where);
+    }
+    try {
+      return new Node(
+          name,
+          type,
+          uint32(n, "mode", where),
+          time(n, "mtime", where),
+          time(n, "atime", where),
+          time(n, "ctime", where),
+          uint32(n, "uid", where),
+          uint32(n, "gid", where),
+          text(n, "user", where),
+          text(n, "group", where),
+          uint64(n, "inode", where),
+          uint64(n, "device_id", where),
+          uint64(n, "size", where),
+          uint64(n, "links", where),
+          text(n, "linktarget", where),
+          uint64(n, "device", where),
+          content,
+          subtree);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptionException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Id> readContent(JsonNode array, String where) throws CorruptionException {
+    if (!array.isArray()) {
+      // restic's check reports a file with content null as "has nil blob list".
+      throw new CorruptionException(where + ": file has no content list");
+    }
+    List<Id> ids = new ArrayList<>(array.size());
+    for (JsonNode e : array) {
+      if (!e.isTextual()) {
+        throw new CorruptionException(where + ": content holds a non-string");
+      }
+      ids.add(id(e.textValue(), where));
+    }
+    return ids;
+  }
+
+  private static Id id(String hex, String where) throws CorruptionException {
+    if (!Id.isValid(hex)) {
+      throw new CorruptionException(where + ": not an id: " + hex);
+    }
+    return Id.parse(hex);
+  }
+
+  /** A string field; {@code null} when missing or JSON null, as Go leaves the zero value. */
+  private static String text(JsonNode n, String key, String where) throws CorruptionException {
+    JsonNode v = n.path(key);
+    if (v.isMissingNode() || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new CorruptionException(where + ": " + key + " is not a string");
+    }
+    return v.textValue();
+  }
+
+  private static Instant time(JsonNode n, String key, String where) throws CorruptionException {
+    String s = text(n, key, where);
+    if (s == null) {
+      return null;
+    }
+    Instant t;
+    try {
+      t = OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new CorruptionException(where + ": " + key + " is not an RFC 3339 time: " + s, e);
+    }
+    return t.equals(GoJson.ZERO_TIME) ? null : t;
+  }
+
+  private static long uint32(JsonNode n, String key, String where) throws CorruptionException {
+    long v = uint64(n, key, where);
+    if (Long.compareUnsigned(v, MAX_UINT32) > 0) {
+      throw new CorruptionException(where + ": " + key + " exceeds uint32: " + Long.toUnsignedString(v));
+    }
+    return v;
+  }
+
+  /** An unsigned 64-bit field as a {@code long} holding the same bits; 0 when missing. */
+  private static long uint64(JsonNode n, String key, String where) throws CorruptionException {
+    JsonNode v = n.path(key);
+    if (v.isMissingNode() || v.isNull()) {
+      return 0;
+    }
+    if (!v.isIntegralNumber()) {
+      throw new CorruptionException(where + ": " + key + " is not an integer: " + v);
+    }
+    BigInteger b = v.bigIntegerValue();
+    if (b.signum() < 0 || b.compareTo(TWO_TO_64) >= 0) {
+      throw new CorruptionException(where + ": " + key + " is not a uint64: " + b);
+    }
+    return b.longValue();
+  }
+}
