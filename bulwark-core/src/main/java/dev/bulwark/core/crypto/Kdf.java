@@ -1,0 +1,120 @@
+package dev.bulwark.core.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import org.bouncycastle.crypto.generators.SCrypt;
+
+/**
+ * Derives the user key that opens a restic key file: scrypt of the password and the key file's
+ * 64-byte salt, split as {@link MasterKey#fromDerivedKey} describes.
+ *
+ * <p>Thread safe; every method is a pure function apart from {@link #newSalt()}'s randomness.
+ */
+public final class Kdf {
+  private static final int SALT_LENGTH = 64;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Kdf() {}
+
+  /**
+   * scrypt cost parameters as stored in a key file ({@code N}, {@code r}, {@code p}), validated
+   * like restic does before deriving: N a power of two greater than 1 (restic's parameter check
+   * asks for N even and > 1, and its scrypt then refuses anything but a power of two), r ≥ 1,
+   * p ≥ 1 and {@code r·p < 2^30}.
+   *
+   * @param n CPU/memory cost; memory use is about 128·N·r bytes
+   * @param r block size
+   * @param p parallelism; restic raises it to make derivation take about half a second
+   */
+  public record Params(int n, int r, int p) {
+    /** What we write into new key files: restic's memory-derived N with r = 8, p = 1. */
+    public static final Params DEFAULT = new Params(32768, 8, 1);
+
+    /** @throws IllegalArgumentException if restic would refuse these parameters */
+    public Params {
+      if (n <= 1 || (n & (n - 1)) != 0) {
+        throw new IllegalArgumentException("scrypt N must be a power of two above 1, got " + n);
+      }
+      if (r < 1) {
+        throw new IllegalArgumentException("scrypt r must be at least 1, got " + r);
+      }
+      if (p < 1) {
+        throw new IllegalArgumentException("scrypt p must be at least 1, got " + p);
+      }
+      if ((long) r * p >= 1L << 30) {
+        throw new IllegalArgumentException("scrypt r*p must be below 2^30, got " + r + "*" + p);
+      }
+    }
+  }
+
+  /**
+   * scrypt({@code password}, {@code salt}, N, r, p) to 64 bytes, made into a key; the derived
+   * bytes are wiped before returning. Takes about a second at restic's usual parameters.
+   *
+   * @param password the password's bytes, see {@link #passwordBytes(char[])}; not modified
+   * @param salt the key file's salt, exactly 64 bytes as restic requires
+   * @param n scrypt N from the key file, see {@link Params}
+   * @param r scrypt r from the key file
+   * @param p scrypt p from the key file
+   * @return the user key; the caller closes it
+   * @throws IllegalArgumentException if the salt is not 64 bytes, the parameters fail
+   *     {@link Params} validation, or they need more memory than one Java array can hold
+   */
+  public static MasterKey deriveUserKey(byte[] password, byte[] salt, int n, int r, int p) {
+    Params params = new Params(n, r, p);
+    if (salt.length != SALT_LENGTH) {
+      throw new IllegalArgumentException(
+          "restic key salts have " + SALT_LENGTH + " bytes, got " + salt.length);
+    }
+    // Bouncy Castle keeps the scrypt scratch space in one int[32·N·r].
+    if (32L * params.n() * params.r() > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "scrypt N=" + n + " r=" + r + " needs more memory than a Java array holds");
+    }
+    byte[] dk = SCrypt.generate(password, salt, params.n(), params.r(), params.p(),
+        MasterKey.DERIVED_KEY_LENGTH);
+    try {
+      return MasterKey.fromDerivedKey(dk);
+    } finally {
+      Arrays.fill(dk, (byte) 0);
+    }
+  }
+
+  /** 64 fresh random bytes for a new key file. */
+  public static byte[] newSalt() {
+    byte[] salt = new byte[SALT_LENGTH];
+    RANDOM.nextBytes(salt);
+    return salt;
+  }
+
+  /**
+   * The UTF-8 bytes of {@code pw}, the form restic hashes, without passing through a
+   * {@code String} that could not be wiped. The caller still owns (and should wipe) both arrays.
+   * Whitespace is kept: trimming a password read from a file is the caller's job, as in restic.
+   *
+   * @throws IllegalArgumentException if {@code pw} holds an unpaired surrogate, which has no
+   *     UTF-8 form
+   */
+  public static byte[] passwordBytes(char[] pw) {
+    ByteBuffer encoded;
+    try {
+      encoded = StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(pw));
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("password is not valid Unicode (unpaired surrogate)", e);
+    }
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+    if (encoded.hasArray()) {
+      Arrays.fill(encoded.array(), (byte) 0);
+    }
+    return bytes;
+  }
+}
