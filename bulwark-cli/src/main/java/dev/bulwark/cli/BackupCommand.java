@@ -1,0 +1,98 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.core.backup.Archiver;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.backup.BackupResult;
+import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.repo.Repository;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bulwark backup}. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+    description = "Back up files and folders into a new snapshot.",
+    footer = {"", "Example:", "  bulwark backup --repo /backups/repo --tag nightly /srv/app/data"})
+final class BackupCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files and folders to back up.")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "Tag the snapshot (repeatable).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--host", paramLabel = "NAME", description = "Host name recorded in the "
+      + "snapshot (default: this machine's).")
+  String host;
+
+  @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "64K",
+      description = "Content chunk size, e.g. 64K, 1M (default: ${DEFAULT-VALUE}).")
+  String chunkSize;
+
+  @Option(names = "--pack-size", paramLabel = "SIZE", defaultValue = "16M",
+      description = "Target pack file size (default: ${DEFAULT-VALUE}).")
+  String packSize;
+
+  @Option(names = "--compression", paramLabel = "LEVEL", defaultValue = "1",
+      description = "zstd level 1-19, or 0 for none (default: ${DEFAULT-VALUE}).")
+  int compression;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one "
+      + "per core).")
+  Integer threads;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    BackupOptions opts;
+    try {
+      opts = BackupOptions.defaults().withChunkBytes(Messages.parseSize(chunkSize))
+          .withPackBytes(Messages.parseSize(packSize)).withZstdLevel(compression).withTags(tags);
+      if (threads != null) {
+        opts = opts.withThreads(threads);
+      }
+      if (host != null) {
+        opts = opts.withHostname(host);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Progress progress = new Progress();
+    try (Repository r = repo.open(true);
+        ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
+      BackupResult res = new Archiver(r, opts, progress).backup(List.of(FileSource.of(paths)));
+      print(res);
+    }
+    return 0;
+  }
+
+  private void print(BackupResult res) throws java.io.IOException {
+    var out = spec.commandLine().getOut();
+    if (json) {
+      var m = new com.fasterxml.jackson.databind.ObjectMapper();
+      var n = m.createObjectNode();
+      n.put("snapshot_id", res.snapshot().id().toString());
+      n.put("files", res.files());
+      n.put("bytes_read", res.bytesRead());
+      n.put("new_blobs", res.newBlobs());
+      n.put("bytes_added", res.bytesAdded());
+      n.put("seconds", res.seconds());
+      out.println(m.writeValueAsString(n));
+    } else {
+      out.printf("snapshot %s saved: %d files, %s read, %s added in %.1f s%n",
+          res.snapshot().id().shortForm(), res.files(), Messages.bytes(res.bytesRead()),
+          Messages.bytes(res.bytesAdded()), res.seconds());
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.core.IncompleteBackupException;
+import dev.bulwark.core.RepositoryLockedException;
+import dev.bulwark.core.RepositoryNotFoundException;
+import dev.bulwark.core.WrongPasswordException;
+import java.io.InterruptedIOException;
+import picocli.CommandLine;
+
+/** The one place failures become exit codes; restic's numbers, 2 for usage as picocli does. */
+final class ExitCodes {
+  static final int OK = 0;
+  static final int ERROR = 1;
+  static final int USAGE = 2;
+  static final int INCOMPLETE = 3;
+  static final int NO_REPOSITORY = 10;
+  static final int LOCKED = 11;
+  static final int WRONG_PASSWORD = 12;
+  static final int INTERRUPTED = 130;
+
+  private ExitCodes() {}
+
+  static int of(Throwable t) {
+    if (t instanceof CommandLine.ParameterException || t instanceof UsageException) {
+      return USAGE;
+    }
+    if (t instanceof IncompleteBackupException) {
+      return INCOMPLETE;
+    }
+    if (t instanceof RepositoryNotFoundException) {
+      return NO_REPOSITORY;
+    }
+    if (t instanceof RepositoryLockedException) {
+      return LOCKED;
+    }
+    if (t instanceof WrongPasswordException) {
+      return WRONG_PASSWORD;
+    }
+    if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
+      return INTERRUPTED;
+    }
+    return ERROR;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.bulwark.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code bulwark} command. */
+@Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Online backup and restore of embedded databases and the files that travel "
+        + "with them, into encrypted restic-compatible repositories.",
+    subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
+        RestoreCommand.class, CheckCommand.class, KeyCommand.class, UnlockCommand.class,
+        DemoCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 backup incomplete, 10 no repository,",
+        "11 repository locked, 12 wrong password, 130 interrupted.", "",
+        "Example:", "  bulwark init --repo /backups/repo --password-file /etc/bulwark/pw",
+        "  bulwark backup --repo /backups/repo --password-file /etc/bulwark/pw /srv/app/data"})
+public final class Main implements Runnable {
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Log details, and print the stack trace of an error.")
+  boolean verbose;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns the exit code; never exits the JVM. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    List<String> argList = Arrays.asList(args);
+    boolean verbose = argList.contains("-v") || argList.contains("--verbose");
+    configureLogging(verbose);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      report(ex, verbose, err);
+      return ExitCodes.of(ex);
+    });
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("bulwark: " + ex.getMessage());
+      err.println("Try `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help`.");
+      return ExitCodes.USAGE;
+    });
+    return cl.execute(args);
+  }
+
+  static void report(Throwable ex, boolean verbose, PrintWriter err) {
+    err.println("bulwark: " + Messages.oneLine(ex));
+    if (verbose) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+  }
+
+  private static void configureLogging(boolean verbose) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+    }
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+  }
+
+  /** Version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"bulwark " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.bulwark.cli;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/** Turns any failure into the one line a user reads. */
+final class Messages {
+  private Messages() {}
+
+  static String oneLine(Throwable t) {
+    String m;
+    if (t instanceof NoSuchFileException e) {
+      m = "no such file or directory: " + e.getFile();
+    } else if (t instanceof AccessDeniedException e) {
+      m = "permission denied: " + e.getFile();
+    } else if (t instanceof FileAlreadyExistsException e) {
+      m = "already exists: " + e.getFile();
+    } else if (t instanceof FileSystemException e && e.getReason() != null) {
+      m = e.getReason() + (e.getFile() != null ? ": " + e.getFile() : "");
+    } else if (t.getMessage() != null && !t.getMessage().isBlank()) {
+      m = t.getMessage();
+    } else {
+      m = t.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ');
+  }
+
+  /** Human size: 1.5 GiB. */
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format("%.1f %s", v, units[u]);
+  }
+
+  /** Parses 64K, 16M, 1G or a plain byte count. */
+  static int parseSize(String s) throws UsageException {
+    String t = s.trim().toUpperCase(java.util.Locale.ROOT).replace("IB", "").replace("B", "");
+    long mul = 1;
+    if (t.endsWith("K")) {
+      mul = 1024;
+    } else if (t.endsWith("M")) {
+      mul = 1024 * 1024;
+    } else if (t.endsWith("G")) {
+      mul = 1024L * 1024 * 1024;
+    }
+    if (mul != 1) {
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long v = Long.parseLong(t) * mul;
+      if (v <= 0 || v > Integer.MAX_VALUE) {
+        throw new UsageException("size out of range: " + s);
+      }
+      return (int) v;
+    } catch (NumberFormatException e) {
+      throw new UsageException("not a size: " + s + " (use e.g. 64K, 16M)");
+    }
+  }
+}

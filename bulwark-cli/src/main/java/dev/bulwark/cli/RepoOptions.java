@@ -1,0 +1,117 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.Repository;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the repository is and how to unlock it. The password comes from a file, the
+ * environment or a prompt; never from a flag value, which {@code ps} would show.
+ */
+final class RepoOptions {
+  @Option(names = {"-r", "--repo"}, paramLabel = "PATH",
+      description = "Repository location (default: $BULWARK_REPOSITORY).")
+  String repo;
+
+  @Option(names = "--password-file", paramLabel = "FILE",
+      description = "Read the password from FILE, leading and trailing whitespace removed "
+          + "(default: $BULWARK_PASSWORD_FILE, then $BULWARK_PASSWORD, then a prompt).")
+  Path passwordFile;
+
+  LocalBackend backend() throws UsageException {
+    String r = repo != null ? repo : System.getenv("BULWARK_REPOSITORY");
+    if (r == null || r.isBlank()) {
+      throw new UsageException("no repository given: use --repo PATH or set BULWARK_REPOSITORY");
+    }
+    if (r.startsWith("local:")) {
+      r = r.substring("local:".length());
+    }
+    return LocalBackend.open(Path.of(r));
+  }
+
+  /** The password as UTF-8 bytes; the caller zeroes it. */
+  byte[] password(String prompt) throws IOException, UsageException {
+    Path file = passwordFile;
+    if (file == null && System.getenv("BULWARK_PASSWORD_FILE") != null) {
+      file = Path.of(System.getenv("BULWARK_PASSWORD_FILE"));
+    }
+    if (file != null) {
+      return readPasswordFile(file);
+    }
+    String env = System.getenv("BULWARK_PASSWORD");
+    if (env != null) {
+      return nonEmpty(env.getBytes(StandardCharsets.UTF_8));
+    }
+    return prompt(prompt, false);
+  }
+
+  static byte[] readPasswordFile(Path file) throws IOException, UsageException {
+    byte[] raw = Files.readAllBytes(file);
+    try {
+      // restic trims whitespace from password files; keys must match across both tools.
+      String s = new String(raw, StandardCharsets.UTF_8).strip();
+      return nonEmpty(s.getBytes(StandardCharsets.UTF_8));
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  static byte[] prompt(String prompt, boolean confirm) throws UsageException {
+    Console c = System.console();
+    if (c == null) {
+      throw new UsageException("no password given: use --password-file FILE or set "
+          + "BULWARK_PASSWORD (no terminal to prompt on)");
+    }
+    char[] pw = c.readPassword("%s: ", prompt);
+    if (pw == null) {
+      throw new UsageException("no password entered");
+    }
+    try {
+      if (confirm) {
+        char[] again = c.readPassword("enter the password again: ");
+        try {
+          if (again == null || !Arrays.equals(pw, again)) {
+            throw new UsageException("the passwords do not match");
+          }
+        } finally {
+          if (again != null) {
+            Arrays.fill(again, '\0');
+          }
+        }
+      }
+      return nonEmpty(Kdf.passwordBytes(pw));
+    } finally {
+      Arrays.fill(pw, '\0');
+    }
+  }
+
+  private static byte[] nonEmpty(byte[] pw) throws UsageException {
+    if (pw.length == 0) {
+      throw new UsageException("an empty password is not allowed");
+    }
+    return pw;
+  }
+
+  /** Opens the repository, with its index unless {@code withIndex} is false. */
+  Repository open(boolean withIndex) throws IOException, BulwarkException, UsageException {
+    LocalBackend b = backend();
+    if (!b.exists()) {
+      throw new dev.bulwark.core.RepositoryNotFoundException("no repository at " + b.location()
+          + " (create one with `bulwark init`)");
+    }
+    byte[] pw = password("enter the repository password");
+    try {
+      return withIndex ? Repository.open(b, pw) : Repository.openWithoutIndex(b, pw);
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.bulwark.core.backend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * The one way Bulwark writes a file it must not lose: a temp name beside the target, fsync,
+ * rename, fsync of the directory. A crash at any instant leaves the old file or the new one.
+ */
+public final class AtomicFiles {
+  /** Permissions of every file Bulwark creates: owner read and write only. */
+  public static final Set<PosixFilePermission> FILE_PERMISSIONS =
+      PosixFilePermissions.fromString("rw-------");
+  /** Permissions of every folder Bulwark creates: owner only. */
+  public static final Set<PosixFilePermission> DIR_PERMISSIONS =
+      PosixFilePermissions.fromString("rwx------");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final boolean POSIX =
+      java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private AtomicFiles() {}
+
+  /** Writes {@code data[off, off+len)} to {@code target} atomically, replacing it if present. */
+  public static void write(Path target, byte[] data, int off, int len) throws IOException {
+    Path tmp = tempSibling(target);
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), fileAttributes())) {
+        ByteBuffer buf = ByteBuffer.wrap(data, off, len);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      moveIntoPlace(tmp, target);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+  }
+
+  /** Renames {@code tmp} to {@code target} atomically and makes the rename durable. */
+  public static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("file system cannot rename atomically: " + target, e);
+    }
+    fsyncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /** A fresh name beside {@code target}, as restic names its temp files. */
+  public static Path tempSibling(Path target) {
+    byte[] r = new byte[8];
+    RANDOM.nextBytes(r);
+    return target.resolveSibling(target.getFileName() + "-tmp-" + HexFormat.of().formatHex(r));
+  }
+
+  /** Creates {@code dir} and missing parents with permissions 0700. */
+  public static void createDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      createDirectories(parent);
+    }
+    try {
+      if (POSIX) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_PERMISSIONS));
+      } else {
+        Files.createDirectory(dir);
+      }
+      if (parent != null) {
+        fsyncDirectory(parent);
+      }
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Attributes for a new private file (empty where the file system is not POSIX). */
+  public static FileAttribute<?>[] fileAttributes() {
+    return POSIX
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS)}
+        : new FileAttribute<?>[0];
+  }
+
+  /** Makes the entries of {@code dir} durable; a no-op where directories cannot be opened. */
+  public static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some platforms (Windows) cannot open a directory; durability there is the OS's job.
+      if (POSIX) {
+        throw e;
+      }
+    }
+  }
+}

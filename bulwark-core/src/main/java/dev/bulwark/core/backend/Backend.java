@@ -1,0 +1,51 @@
+package dev.bulwark.core.backend;
+
+import dev.bulwark.core.FileType;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where a repository's files are kept. Implementations are thread-safe.
+ *
+ * <p>Contract: {@link #save} is atomic (a reader sees the whole file or none of it, also after a
+ * crash) and never replaces an existing file with different content; a missing file is reported
+ * as {@link java.nio.file.NoSuchFileException}; a failure worth retrying as {@link
+ * TransientBackendException}.
+ */
+public interface Backend extends AutoCloseable {
+  /** Where this backend stores files, for messages (never contains secrets). */
+  String location();
+
+  /** True if a repository config exists here. */
+  boolean exists() throws IOException;
+
+  /** Creates the folder structure for a new repository. Idempotent. */
+  void create() throws IOException;
+
+  /** Stores {@code data[off, off+len)} under {@code handle}, atomically and durably. */
+  void save(Handle handle, byte[] data, int off, int len) throws IOException;
+
+  /**
+   * Reads {@code length} bytes from {@code offset}; {@code length < 0} reads to the end.
+   *
+   * @throws java.nio.file.NoSuchFileException if the file does not exist
+   * @throws java.io.EOFException if the file is shorter than requested
+   */
+  byte[] load(Handle handle, long offset, int length) throws IOException;
+
+  /** The size of a file, or empty if it does not exist. */
+  Optional<Long> stat(Handle handle) throws IOException;
+
+  /** Calls {@code consumer} for every file of the given type whose name is a valid id. */
+  void list(FileType type, Consumer<FileInfo> consumer) throws IOException;
+
+  /** Removes a file; removing a missing file is not an error. */
+  void delete(Handle handle) throws IOException;
+
+  /** How many transfers this backend serves well at once. */
+  int connections();
+
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,164 @@
+package dev.bulwark.core.backend;
+
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A repository in a local folder, laid out as restic lays it out: packs under {@code
+ * data/xx/}, every other kind in its own folder.
+ */
+public final class LocalBackend implements Backend {
+  private final Path root;
+
+  private LocalBackend(Path root) {
+    this.root = root;
+  }
+
+  /** A backend over {@code root}; nothing is read or created until asked. */
+  public static LocalBackend open(Path root) {
+    return new LocalBackend(root.toAbsolutePath().normalize());
+  }
+
+  /** The repository folder. */
+  public Path root() {
+    return root;
+  }
+
+  /** Where the file named by {@code h} lives. */
+  public Path path(Handle h) {
+    return switch (h.type()) {
+      case CONFIG -> root.resolve("config");
+      case PACK -> root.resolve("data").resolve(h.name().substring(0, 2)).resolve(h.name());
+      default -> root.resolve(h.type().folder()).resolve(h.name());
+    };
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  @Override
+  public boolean exists() {
+    return Files.isRegularFile(root.resolve("config"));
+  }
+
+  @Override
+  public void create() throws IOException {
+    AtomicFiles.createDirectories(root);
+    for (FileType t : FileType.values()) {
+      if (t != FileType.CONFIG) {
+        AtomicFiles.createDirectories(root.resolve(t.folder()));
+      }
+    }
+    // Pre-create data/00..ff as restic does, so no pack write has to create a folder.
+    for (int i = 0; i < 256; i++) {
+      AtomicFiles.createDirectories(root.resolve("data").resolve(String.format("%02x", i)));
+    }
+  }
+
+  @Override
+  public void save(Handle h, byte[] data, int off, int len) throws IOException {
+    Path target = path(h);
+    if (h.type() == FileType.PACK) {
+      AtomicFiles.createDirectories(target.getParent());
+    }
+    AtomicFiles.write(target, data, off, len);
+  }
+
+  @Override
+  public byte[] load(Handle h, long offset, int length) throws IOException {
+    Path p = path(h);
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      long size = ch.size();
+      long n = length < 0 ? size - offset : length;
+      if (offset < 0 || n < 0 || offset + n > size) {
+        throw new EOFException(h + " has " + size + " bytes, wanted " + n + " at " + offset);
+      }
+      if (n > Integer.MAX_VALUE - 16) {
+        throw new IOException(h + " is too large to load at once (" + n + " bytes)");
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) n);
+      while (buf.hasRemaining()) {
+        int r = ch.read(buf, offset + buf.position());
+        if (r < 0) {
+          throw new EOFException(h + " ended early");
+        }
+      }
+      return buf.array();
+    }
+  }
+
+  @Override
+  public Optional<Long> stat(Handle h) throws IOException {
+    try {
+      return Optional.of(Files.size(path(h)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void list(FileType type, Consumer<FileInfo> consumer) throws IOException {
+    if (type == FileType.CONFIG) {
+      throw new IllegalArgumentException("the config is not listed");
+    }
+    Path dir = root.resolve(type.folder());
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    if (type == FileType.PACK) {
+      try (DirectoryStream<Path> subdirs = Files.newDirectoryStream(dir)) {
+        for (Path sub : subdirs) {
+          if (Files.isDirectory(sub)) {
+            listFolder(sub, consumer);
+          }
+        }
+      }
+    } else {
+      listFolder(dir, consumer);
+    }
+  }
+
+  private static void listFolder(Path dir, Consumer<FileInfo> consumer) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (Id.isValid(name)) {
+          try {
+            consumer.accept(new FileInfo(name, Files.size(f)));
+          } catch (NoSuchFileException e) {
+            // Removed by a concurrent prune between listing and stat: not there any more.
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void delete(Handle h) throws IOException {
+    Path p = path(h);
+    if (Files.deleteIfExists(p)) {
+      AtomicFiles.fsyncDirectory(p.getParent());
+    }
+  }
+
+  @Override
+  public int connections() {
+    return 2;
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,306 @@
+package dev.bulwark.core.backup;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.IncompleteBackupException;
+import dev.bulwark.core.SourceException;
+import dev.bulwark.core.chunk.FixedChunker;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.repo.BlobSaver;
+import dev.bulwark.core.repo.Host;
+import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.GoFileMode;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import dev.bulwark.core.tree.Tree;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores sources in a repository and records a snapshot of them.
+ *
+ * <p>One thread reads each source in order and cuts it into chunks; workers hash, deduplicate,
+ * compress and seal chunks in parallel. At most a few chunks per worker are in flight, so
+ * memory does not grow with the size of what is backed up (beyond the list of chunk ids per
+ * file). Trees are written after all content, the snapshot last.
+ */
+public final class Archiver {
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+  private final Repository repo;
+  private final BackupOptions options;
+  private final Progress progress;
+
+  public Archiver(Repository repo, BackupOptions options, Progress progress) {
+    this.repo = repo;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /**
+   * Backs up every source into one snapshot, under a shared repository lock.
+   *
+   * @throws IncompleteBackupException if some files could not be read (the snapshot is saved)
+   * @throws SourceException if a source cannot be opened at all (nothing is saved)
+   */
+  public BackupResult backup(List<? extends Source> sources) throws IOException, BulwarkException {
+    try (Lock lock = repo.lock(false)) {
+      return backupLocked(sources);
+    }
+  }
+
+  private BackupResult backupLocked(List<? extends Source> sources)
+      throws IOException, BulwarkException {
+    Instant start = options.clock().instant();
+    long t0 = System.nanoTime();
+    BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel());
+    Dir root = new Dir(null);
+    Set<String> paths = new LinkedHashSet<>();
+    List<String> tags = new ArrayList<>(options.tags());
+    List<String> unreadable = new ArrayList<>();
+    long[] counts = new long[2];
+    try (Workers workers = new Workers("backup", "chunk", options.threads())) {
+      List<SourceView> views = new ArrayList<>();
+      try {
+        long total = 0;
+        for (Source s : sources) {
+          SourceView v = s.open();
+          views.add(v);
+          total = v.estimatedBytes() < 0 || total < 0 ? -1 : total + v.estimatedBytes();
+        }
+        progress.setTotalBytes(total);
+        for (SourceView v : views) {
+          paths.addAll(v.paths());
+          for (String t : v.tags()) {
+            if (!tags.contains(t)) {
+              tags.add(t);
+            }
+          }
+          v.visit(e -> store(e, root, saver, workers, unreadable, counts));
+        }
+      } finally {
+        for (SourceView v : views) {
+          v.close();
+        }
+      }
+    }
+    Id tree = saveTree(root, saver);
+    saver.flush();
+    Snapshot parent = findParent(List.copyOf(paths));
+    Snapshot snap = repo.saveSnapshot(Snapshot.create(start, tree, List.copyOf(paths),
+        options.hostname(), Host.user(), Host.uid(), Host.gid(), tags,
+        parent == null ? null : parent.id()));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info("snapshot {} saved: {} files, {} bytes read, {} new blobs, {} bytes added in {} s",
+        snap.id().shortForm(), counts[0], counts[1], saver.newBlobs(), saver.storedBytes(),
+        String.format("%.1f", seconds));
+    if (!unreadable.isEmpty()) {
+      throw new IncompleteBackupException(snap.id(), unreadable);
+    }
+    return new BackupResult(snap, counts[0], counts[1], saver.newBlobs(), saver.storedBytes(),
+        seconds);
+  }
+
+  private Snapshot findParent(List<String> paths) throws IOException, BulwarkException {
+    Snapshot parent = null;
+    for (Snapshot s : repo.snapshots()) {
+      if (s.paths().equals(paths) && s.hostname().equals(options.hostname())) {
+        parent = s;
+      }
+    }
+    return parent;
+  }
+
+  private void store(SourceEntry e, Dir root, BlobSaver saver, Workers workers,
+      List<String> unreadable, long[] counts) throws IOException {
+    Dir parent = root.ensureParents(e.path());
+    String name = e.path().getFileName().toString();
+    switch (e.kind()) {
+      case DIR -> parent.subdir(name).meta = e.meta();
+      case SYMLINK -> parent.put(name, node(name, NodeType.SYMLINK, e.meta(), 0, null, null,
+          e.linkTarget()));
+      case FILE -> {
+        try {
+          FileContent c = storeContent(e, saver, workers);
+          parent.put(name, node(name, NodeType.FILE, e.meta(), c.size, c.ids, null, null));
+          counts[0]++;
+          counts[1] += c.size;
+          progress.addItem();
+        } catch (SourceUnreadable u) {
+          LOG.warn("could not read {}: {}", e.path(), u.getCause().toString());
+          unreadable.add(e.path().toString());
+        }
+      }
+      default -> throw new IllegalStateException("unknown kind " + e.kind());
+    }
+  }
+
+  private record FileContent(long size, List<Id> ids) {}
+
+  /** Thrown (wrapped) when a source file cannot be read; the backup goes on without it. */
+  private static final class SourceUnreadable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SourceUnreadable(IOException cause) {
+      super(cause);
+    }
+  }
+
+  private FileContent storeContent(SourceEntry e, BlobSaver saver, Workers workers)
+      throws IOException {
+    int chunk = Math.max(FixedChunker.MIN_CHUNK_BYTES,
+        options.chunkBytes() / e.alignment() * e.alignment());
+    Semaphore inFlight = new Semaphore(options.threads() * 3);
+    List<Future<Id>> futures = new ArrayList<>();
+    long size = 0;
+    InputStream in;
+    try {
+      in = e.content().open();
+    } catch (IOException ex) {
+      throw new SourceUnreadable(ex);
+    }
+    try (in) {
+      FixedChunker chunker = new FixedChunker(in, chunk);
+      while (true) {
+        byte[] c;
+        try {
+          c = chunker.next();
+        } catch (IOException ex) {
+          throw new SourceUnreadable(ex);
+        }
+        if (c == null) {
+          break;
+        }
+        size += c.length;
+        inFlight.acquireUninterruptibly();
+        futures.add(workers.executor().submit(() -> {
+          try {
+            Id id = Id.hash(c);
+            saver.save(BlobType.DATA, id, c, 0, c.length);
+            progress.addBytes(c.length);
+            return id;
+          } finally {
+            inFlight.release();
+          }
+        }));
+        if (Thread.interrupted()) {
+          throw new InterruptedIOException("backup interrupted");
+        }
+      }
+      List<Id> ids = new ArrayList<>(futures.size());
+      for (Future<Id> f : futures) {
+        ids.add(await(f));
+      }
+      return new FileContent(size, ids);
+    } finally {
+      for (Future<Id> f : futures) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  private static Id await(Future<Id> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("backup interrupted");
+    } catch (ExecutionException ex) {
+      Throwable c = ex.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  private Id saveTree(Dir dir, BlobSaver saver) throws IOException {
+    List<Node> nodes = new ArrayList<>();
+    for (var entry : dir.children.entrySet()) {
+      Object child = entry.getValue();
+      if (child instanceof Dir d) {
+        Id sub = saveTree(d, saver);
+        nodes.add(node(entry.getKey(), NodeType.DIR, d.meta(), 0, null, sub, null));
+      } else {
+        nodes.add((Node) child);
+      }
+    }
+    byte[] json = new Tree(nodes).toJson();
+    Id id = Id.hash(json);
+    saver.save(BlobType.TREE, id, json, 0, json.length);
+    return id;
+  }
+
+  private static Node node(String name, NodeType type, FileMeta m, long size, List<Id> content,
+      Id subtree, String linkTarget) {
+    return new Node(name, type, GoFileMode.of(type, m.permissions()), m.mtime(), m.atime(),
+        m.ctime(), m.uid(), m.gid(), m.user(), m.group(), 0, 0, size, 0, linkTarget, 0,
+        type == NodeType.FILE ? content : null, subtree);
+  }
+
+  /** A directory being assembled: children by name, in UTF-8 byte order once written. */
+  private static final class Dir {
+    final TreeMap<String, Object> children = new TreeMap<>();
+    final Path path;
+    FileMeta meta;
+
+    Dir(Path path) {
+      this.path = path;
+    }
+
+    FileMeta meta() throws IOException {
+      if (meta == null) {
+        // An ancestor of a backed-up path: record it as it is on disk, as restic does.
+        meta = path != null && Files.isDirectory(path) ? FileMeta.of(path)
+            : FileMeta.synthetic(Instant.now()).withPermissions(0755);
+      }
+      return meta;
+    }
+
+    Dir subdir(String name) {
+      Object o = children.get(name);
+      if (o instanceof Dir d) {
+        return d;
+      }
+      Dir d = new Dir(path == null ? Path.of("/", name) : path.resolve(name));
+      children.put(name, d);
+      return d;
+    }
+
+    void put(String name, Node n) {
+      children.put(name, n);
+    }
+
+    Dir ensureParents(Path p) {
+      Dir d = this;
+      Path parent = p.getParent();
+      if (parent == null) {
+        return d;
+      }
+      for (Path part : parent) {
+        d = d.subdir(part.toString());
+      }
+      return d;
+    }
+  }
+}

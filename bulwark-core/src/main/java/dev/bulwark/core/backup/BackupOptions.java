@@ -1,0 +1,81 @@
+package dev.bulwark.core.backup;
+
+import dev.bulwark.core.chunk.FixedChunker;
+import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.repo.BlobSaver;
+import dev.bulwark.core.repo.Host;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * How a backup runs. Immutable; start from {@link #defaults()} and change with the withers.
+ *
+ * @param chunkBytes size of content chunks (rounded down to a source's page alignment)
+ * @param packBytes target size of pack files
+ * @param zstdLevel zstd level for content; 0 stores content uncompressed
+ * @param threads worker threads for hashing, compressing and sealing
+ * @param hostname recorded in the snapshot
+ * @param tags added to the snapshot
+ * @param clock source of the snapshot time
+ */
+public record BackupOptions(int chunkBytes, int packBytes, int zstdLevel, int threads,
+    String hostname, List<String> tags, Clock clock) {
+  /**
+   * Default chunk size. Databases rewrite pages in place; small page-aligned chunks keep what a
+   * changed page costs small, at the price of longer content lists (see bench/).
+   */
+  public static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
+  /** Default zstd level: restic's "auto" is about level 3; level 1 is much faster. */
+  public static final int DEFAULT_ZSTD_LEVEL = 1;
+
+  public BackupOptions {
+    if (chunkBytes < FixedChunker.MIN_CHUNK_BYTES || chunkBytes > FixedChunker.MAX_CHUNK_BYTES) {
+      throw new IllegalArgumentException("chunk size must be between "
+          + FixedChunker.MIN_CHUNK_BYTES + " and " + FixedChunker.MAX_CHUNK_BYTES + " bytes");
+    }
+    if (packBytes < 1024 * 1024 || packBytes > 128 * 1024 * 1024) {
+      throw new IllegalArgumentException("pack size must be between 1 and 128 MiB");
+    }
+    if (zstdLevel < 0 || zstdLevel > 19) {
+      throw new IllegalArgumentException("compression level must be between 0 and 19");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1");
+    }
+    tags = List.copyOf(tags);
+  }
+
+  /** Defaults: 64 KiB chunks, 16 MiB packs, zstd level 1, one thread per core. */
+  public static BackupOptions defaults() {
+    return new BackupOptions(DEFAULT_CHUNK_BYTES, BlobSaver.DEFAULT_PACK_BYTES,
+        DEFAULT_ZSTD_LEVEL, Workers.defaultThreads(), Host.name(), List.of(), Clock.systemUTC());
+  }
+
+  public BackupOptions withChunkBytes(int n) {
+    return new BackupOptions(n, packBytes, zstdLevel, threads, hostname, tags, clock);
+  }
+
+  public BackupOptions withPackBytes(int n) {
+    return new BackupOptions(chunkBytes, n, zstdLevel, threads, hostname, tags, clock);
+  }
+
+  public BackupOptions withZstdLevel(int n) {
+    return new BackupOptions(chunkBytes, packBytes, n, threads, hostname, tags, clock);
+  }
+
+  public BackupOptions withThreads(int n) {
+    return new BackupOptions(chunkBytes, packBytes, zstdLevel, n, hostname, tags, clock);
+  }
+
+  public BackupOptions withHostname(String h) {
+    return new BackupOptions(chunkBytes, packBytes, zstdLevel, threads, h, tags, clock);
+  }
+
+  public BackupOptions withTags(List<String> t) {
+    return new BackupOptions(chunkBytes, packBytes, zstdLevel, threads, hostname, t, clock);
+  }
+
+  public BackupOptions withClock(Clock c) {
+    return new BackupOptions(chunkBytes, packBytes, zstdLevel, threads, hostname, tags, c);
+  }
+}

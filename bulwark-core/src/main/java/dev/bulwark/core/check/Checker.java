@@ -1,0 +1,210 @@
+package dev.bulwark.core.check;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.index.IndexFile;
+import dev.bulwark.core.index.PackBlobs;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.pack.BlobCodec;
+import dev.bulwark.core.pack.PackReader;
+import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import dev.bulwark.core.tree.Tree;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Checks a repository the way {@code restic check} does: index files, pack sizes, snapshots
+ * and every tree reachable from them; optionally reads every pack and verifies each blob.
+ * Reports all problems it finds rather than stopping at the first.
+ */
+public final class Checker {
+  private final Repository repo;
+  private final int threads;
+  private final Progress progress;
+  private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> hints = new ArrayList<>();
+
+  public Checker(Repository repo, int threads, Progress progress) {
+    this.repo = repo;
+    this.threads = threads;
+    this.progress = progress;
+  }
+
+  /** Runs the check; {@code readData} also decrypts and hashes every stored blob. */
+  public CheckResult check(boolean readData) throws IOException {
+    Map<Id, List<PackedBlob>> packs = loadIndexes();
+    Map<Id, Long> onDisk = new HashMap<>();
+    repo.backend().list(FileType.PACK, fi -> onDisk.put(Id.parse(fi.name()), fi.size()));
+    for (var e : packs.entrySet()) {
+      Long size = onDisk.get(e.getKey());
+      long expected = PackReader.expectedSize(e.getValue());
+      if (size == null) {
+        errors.add("pack " + e.getKey() + " is listed in the index but missing");
+      } else if (size != expected) {
+        errors.add("pack " + e.getKey() + ": size " + size + " but the index implies "
+            + expected);
+      }
+    }
+    for (Id p : onDisk.keySet()) {
+      if (!packs.containsKey(p)) {
+        hints.add("pack " + p + " is not referenced in any index (left by an interrupted "
+            + "backup; harmless, prune removes it)");
+      }
+    }
+    long snapshots = 0;
+    Set<Id> trees = new HashSet<>();
+    for (Id sid : repo.list(FileType.SNAPSHOT)) {
+      snapshots++;
+      try {
+        Snapshot s = repo.loadSnapshot(sid);
+        checkTrees(s, trees);
+      } catch (BulwarkException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    long read = 0;
+    if (readData) {
+      read = readPacks(packs, onDisk);
+    }
+    return new CheckResult(errors, hints, snapshots, trees.size(), packs.size(), read);
+  }
+
+  private Map<Id, List<PackedBlob>> loadIndexes() throws IOException {
+    Map<Id, List<PackedBlob>> packs = new HashMap<>();
+    for (Id iid : repo.list(FileType.INDEX)) {
+      try {
+        IndexFile f = repo.loadIndexFile(iid);
+        for (PackBlobs p : f.packs()) {
+          List<PackedBlob> prev = packs.putIfAbsent(p.pack(), p.blobs());
+          if (prev != null && !new HashSet<>(prev).equals(new HashSet<>(p.blobs()))) {
+            errors.add("pack " + p.pack() + " is described differently by two index files");
+          }
+        }
+      } catch (BulwarkException e) {
+        errors.add("index " + iid + ": " + e.getMessage());
+      }
+    }
+    return packs;
+  }
+
+  private void checkTrees(Snapshot s, Set<Id> seen) {
+    Deque<Id> todo = new ArrayDeque<>();
+    todo.push(s.tree());
+    while (!todo.isEmpty()) {
+      Id tid = todo.pop();
+      if (!seen.add(tid)) {
+        continue;
+      }
+      Tree tree;
+      try {
+        tree = Tree.parse(repo.loadBlob(BlobType.TREE, tid));
+      } catch (BulwarkException | IOException e) {
+        errors.add("snapshot " + s.id().shortForm() + ": tree " + tid.shortForm() + ": "
+            + e.getMessage());
+        continue;
+      }
+      for (Node n : tree.nodes()) {
+        if (n.type() == NodeType.DIR) {
+          if (n.subtree() == null || n.subtree().isNull()) {
+            errors.add("tree " + tid.shortForm() + ": dir " + n.name() + " has no subtree");
+          } else {
+            todo.push(n.subtree());
+          }
+        } else if (n.type() == NodeType.FILE) {
+          for (Id b : n.content()) {
+            if (!repo.index().has(BlobType.DATA, b)) {
+              errors.add("tree " + tid.shortForm() + ": file " + n.name() + ": data blob "
+                  + b.shortForm() + " is not in the index");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private long readPacks(Map<Id, List<PackedBlob>> packs, Map<Id, Long> onDisk)
+      throws IOException {
+    long total = 0;
+    for (Id p : packs.keySet()) {
+      total += onDisk.getOrDefault(p, 0L);
+    }
+    progress.setTotalBytes(total);
+    List<Future<?>> futures = new ArrayList<>();
+    try (Workers workers = new Workers("check", "read", threads)) {
+      for (var e : packs.entrySet()) {
+        if (onDisk.containsKey(e.getKey())) {
+          futures.add(workers.executor().submit(() -> readPack(e.getKey(), e.getValue())));
+        }
+      }
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("check interrupted");
+        } catch (ExecutionException ex) {
+          errors.add("reading packs: " + ex.getCause());
+        }
+      }
+    }
+    return futures.size();
+  }
+
+  private void readPack(Id id, List<PackedBlob> indexed) {
+    String what = "pack " + id;
+    try {
+      byte[] data = repo.backend().load(Handle.of(FileType.PACK, id), 0, -1);
+      progress.addBytes(data.length);
+      if (!Id.hash(data).equals(id)) {
+        errors.add(what + ": content does not match its id (damaged)");
+      }
+      List<PackedBlob> header;
+      try {
+        header = PackReader.readHeader((off, len) -> java.util.Arrays.copyOfRange(data,
+            (int) off, (int) off + len), data.length, repo.key(), what);
+      } catch (BulwarkException e) {
+        errors.add(e.getMessage());
+        header = null;
+      }
+      if (header != null && !new HashSet<>(header).equals(new HashSet<>(indexed))) {
+        errors.add(what + ": header does not match the index");
+      }
+      for (PackedBlob b : indexed) {
+        if (b.offset() + b.length() > data.length) {
+          errors.add(what + ": blob " + b.id().shortForm() + " lies beyond the end");
+          continue;
+        }
+        try {
+          byte[] plain = BlobCodec.open(repo.key(), data, (int) b.offset(), b, what);
+          if (plain.length != b.plaintextLength()) {
+            errors.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
+          }
+        } catch (BulwarkException e) {
+          errors.add(e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      errors.add(what + ": cannot read: " + e.getMessage());
+    }
+    progress.addItem();
+  }
+}

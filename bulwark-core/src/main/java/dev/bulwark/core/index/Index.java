@@ -1,0 +1,58 @@
+package dev.bulwark.core.index;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.pack.PackedBlob;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where every blob of a repository is: the merge of all index files plus the packs saved by
+ * the running process. Thread-safe.
+ *
+ * <p>A blob may be stored in several packs; the first location seen wins, as any copy is good.
+ */
+public final class Index {
+  private record Key(BlobType type, Id id) {}
+
+  private final Map<Key, BlobLocation> blobs = new ConcurrentHashMap<>();
+  private final Map<Id, Long> packSizes = new ConcurrentHashMap<>();
+
+  /** Adds every blob of one stored pack. */
+  public void addPack(Id pack, Iterable<PackedBlob> packBlobs) {
+    long size = 4 + 32;
+    for (PackedBlob b : packBlobs) {
+      blobs.putIfAbsent(new Key(b.type(), b.id()), new BlobLocation(pack, b));
+      size += b.length() + (b.isCompressed() ? 41 : 37);
+    }
+    packSizes.put(pack, size);
+  }
+
+  /** Adds every pack of an index file. */
+  public void addAll(IndexFile file) {
+    for (PackBlobs p : file.packs()) {
+      addPack(p.pack(), p.blobs());
+    }
+  }
+
+  /** Where a blob is stored, if anywhere. */
+  public Optional<BlobLocation> find(BlobType type, Id id) {
+    return Optional.ofNullable(blobs.get(new Key(type, id)));
+  }
+
+  /** True if a blob of this type and id is stored. */
+  public boolean has(BlobType type, Id id) {
+    return blobs.containsKey(new Key(type, id));
+  }
+
+  /** Number of distinct blobs known. */
+  public int blobCount() {
+    return blobs.size();
+  }
+
+  /** Every known pack with the size its index entries imply. */
+  public Map<Id, Long> packSizes() {
+    return Map.copyOf(packSizes);
+  }
+}

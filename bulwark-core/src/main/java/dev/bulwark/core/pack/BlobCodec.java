@@ -1,0 +1,77 @@
+package dev.bulwark.core.pack;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdInputStream;
+import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.crypto.MasterKey;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * Turns a blob's plaintext into what a pack stores and back: zstd, then seal; open, then
+ * unzstd and verify the id.
+ */
+public final class BlobCodec {
+  private BlobCodec() {}
+
+  /** A zstd frame of {@code plain[off, off+len)} at {@code level}. */
+  public static byte[] compress(byte[] plain, int off, int len, int level) {
+    byte[] dst = new byte[(int) Zstd.compressBound(len)];
+    long n = Zstd.compressByteArray(dst, 0, dst.length, plain, off, len, level);
+    return java.util.Arrays.copyOf(dst, (int) n);
+  }
+
+  /**
+   * Opens a sealed blob, decompresses it if needed and checks its SHA-256 against {@code id}.
+   *
+   * @throws CorruptionException naming {@code where} if any step fails
+   */
+  public static byte[] open(MasterKey key, byte[] sealed, int off, PackedBlob blob, String where)
+      throws CorruptionException {
+    byte[] stored;
+    try {
+      stored = key.open(sealed, off, blob.length());
+    } catch (CorruptionException e) {
+      throw new CorruptionException(where + ": blob " + blob.id().shortForm() + ": "
+          + e.getMessage(), e);
+    }
+    byte[] plain;
+    if (blob.isCompressed()) {
+      plain = decompress(stored, blob.uncompressedLength(), where);
+    } else {
+      plain = stored;
+    }
+    if (!Id.hash(plain).equals(blob.id())) {
+      throw new CorruptionException(where + ": blob " + blob.id().shortForm()
+          + " does not match its id");
+    }
+    return plain;
+  }
+
+  /** Decompresses a zstd frame whose content is exactly {@code length} bytes. */
+  public static byte[] decompress(byte[] frame, int length, String where)
+      throws CorruptionException {
+    try {
+      byte[] out = new byte[length];
+      long n = Zstd.decompressByteArray(out, 0, length, frame, 0, frame.length);
+      if (n != length) {
+        throw new CorruptionException(where + ": decompressed " + n + " bytes, expected " + length);
+      }
+      return out;
+    } catch (ZstdException e) {
+      throw new CorruptionException(where + ": zstd: " + e.getMessage(), e);
+    }
+  }
+
+  /** Decompresses a frame of unknown content size, as restic writes small ones. */
+  public static byte[] decompressUnknownSize(byte[] frame, int off, int len, String where)
+      throws CorruptionException {
+    try (ZstdInputStream in = new ZstdInputStream(new ByteArrayInputStream(frame, off, len))) {
+      return in.readAllBytes();
+    } catch (IOException | ZstdException e) {
+      throw new CorruptionException(where + ": zstd: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.bulwark.core.repo;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.RepositoryLockedException;
+import dev.bulwark.core.backend.Handle;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A held repository lock, compatible with restic's: shared for backup and restore, exclusive
+ * for anything that deletes. Refreshed every five minutes while held; {@link #close()} removes
+ * it.
+ */
+public final class Lock implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Lock.class);
+  /** How often the lock file is rewritten with a fresh time, as restic does. */
+  static final Duration REFRESH_EVERY = Duration.ofMinutes(5);
+  /** Wait between writing the lock and re-checking for a competitor, as restic does. */
+  static final Duration RECHECK_AFTER = Duration.ofMillis(200);
+
+  private final Repository repo;
+  private final boolean exclusive;
+  private final ScheduledExecutorService refresher;
+  private volatile Id current;
+  private boolean closed;
+
+  private Lock(Repository repo, boolean exclusive, Id current) {
+    this.repo = repo;
+    this.exclusive = exclusive;
+    this.current = current;
+    this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bulwark-lock-refresh");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = REFRESH_EVERY.toMillis();
+    refresher.scheduleAtFixedRate(this::refresh, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Takes a lock.
+   *
+   * @throws RepositoryLockedException if a live conflicting lock exists
+   */
+  static Lock acquire(Repository repo, boolean exclusive) throws IOException, BulwarkException {
+    checkConflicts(repo, exclusive, null);
+    Id own = write(repo, exclusive);
+    try {
+      Thread.sleep(RECHECK_AFTER.toMillis());
+      checkConflicts(repo, exclusive, own);
+    } catch (BulwarkException | IOException | RuntimeException e) {
+      repo.backend().delete(Handle.of(FileType.LOCK, own));
+      throw e;
+    } catch (InterruptedException e) {
+      repo.backend().delete(Handle.of(FileType.LOCK, own));
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while taking the lock", e);
+    }
+    return new Lock(repo, exclusive, own);
+  }
+
+  private static void checkConflicts(Repository repo, boolean exclusive, Id own)
+      throws IOException, BulwarkException {
+    String host = Host.name();
+    Instant now = Instant.now();
+    List<LockInfo> locks = repo.locks();
+    for (LockInfo l : locks) {
+      if (l.id().equals(own) || !l.conflictsWith(exclusive)) {
+        continue;
+      }
+      if (l.isStale(now, host)) {
+        LOG.warn("ignoring stale lock {} ({}); `bulwark unlock` removes it", l.id().shortForm(),
+            l.describe());
+        continue;
+      }
+      throw new RepositoryLockedException("repository is locked: " + l.describe()
+          + " (if that process is gone, run `bulwark unlock`)");
+    }
+  }
+
+  private static Id write(Repository repo, boolean exclusive) throws IOException {
+    LockInfo info = new LockInfo(null, Instant.now(), exclusive, Host.name(), Host.user(),
+        ProcessHandle.current().pid(), Host.uid(), Host.gid());
+    return repo.saveUnpacked(FileType.LOCK, info.toJson());
+  }
+
+  private void refresh() {
+    try {
+      Id old = current;
+      current = write(repo, exclusive);
+      repo.backend().delete(Handle.of(FileType.LOCK, old));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not refresh the repository lock: {}", e.toString());
+    }
+  }
+
+  /** True for an exclusive lock. */
+  public boolean isExclusive() {
+    return exclusive;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    refresher.shutdownNow();
+    try {
+      refresher.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    repo.backend().delete(Handle.of(FileType.LOCK, current));
+  }
+}

@@ -1,0 +1,304 @@
+package dev.bulwark.core.repo;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.RepositoryNotFoundException;
+import dev.bulwark.core.WrongPasswordException;
+import dev.bulwark.core.backend.Backend;
+import dev.bulwark.core.backend.FileInfo;
+import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.crypto.MasterKey;
+import dev.bulwark.core.index.BlobLocation;
+import dev.bulwark.core.index.Index;
+import dev.bulwark.core.index.IndexFile;
+import dev.bulwark.core.pack.BlobCodec;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open repository: its backend, master key, config and index. Thread-safe for reading;
+ * new blobs go through a {@link BlobSaver}.
+ */
+public final class Repository implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
+  /** restic tries at most this many key files before giving up. */
+  private static final int MAX_KEYS_TRIED = 20;
+
+  private final Backend backend;
+  private final MasterKey key;
+  private final Config config;
+  private final Id keyId;
+  private final Index index = new Index();
+  private boolean closed;
+
+  private Repository(Backend backend, MasterKey key, Config config, Id keyId) {
+    this.backend = backend;
+    this.key = key;
+    this.config = config;
+    this.keyId = keyId;
+  }
+
+  /**
+   * Creates a new, empty version 2 repository with one key for {@code password}.
+   *
+   * @throws BulwarkException if a repository already exists there
+   */
+  public static Repository init(Backend backend, byte[] password, Kdf.Params params)
+      throws IOException, BulwarkException {
+    if (backend.exists()) {
+      throw new BulwarkException("a repository already exists at " + backend.location());
+    }
+    SecureRandom random = new SecureRandom();
+    backend.create();
+    MasterKey master = MasterKey.generate();
+    Config config = Config.create(random);
+    KeyFile kf = KeyFile.wrap(master, password, params, Host.user(), Host.name());
+    byte[] kfJson = kf.toJson();
+    Id keyId = Id.hash(kfJson);
+    backend.save(Handle.of(FileType.KEY, keyId), kfJson, 0, kfJson.length);
+    byte[] cfg = master.seal(config.toJson());
+    // The config is written last: a repository "exists" only once it can be opened.
+    backend.save(Handle.config(), cfg, 0, cfg.length);
+    LOG.info("created repository {} at {}", config.id().substring(0, 10), backend.location());
+    return new Repository(backend, master, config, keyId);
+  }
+
+  /**
+   * Opens a repository with {@code password} and loads its index.
+   *
+   * @throws RepositoryNotFoundException if there is no repository
+   * @throws WrongPasswordException if no key file opens with the password
+   */
+  public static Repository open(Backend backend, byte[] password)
+      throws IOException, BulwarkException {
+    Repository r = openWithoutIndex(backend, password);
+    try {
+      r.loadIndex();
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  /** Opens a repository without reading its index (enough for key management and listing). */
+  public static Repository openWithoutIndex(Backend backend, byte[] password)
+      throws IOException, BulwarkException {
+    if (!backend.exists()) {
+      throw new RepositoryNotFoundException("no repository at " + backend.location()
+          + " (create one with `bulwark init`)");
+    }
+    List<FileInfo> keys = new ArrayList<>();
+    backend.list(FileType.KEY, keys::add);
+    if (keys.isEmpty()) {
+      throw new CorruptionException("repository at " + backend.location() + " has no key files");
+    }
+    int tried = 0;
+    for (FileInfo ki : keys) {
+      if (tried++ >= MAX_KEYS_TRIED) {
+        break;
+      }
+      Id kid = Id.parse(ki.name());
+      KeyFile kf;
+      try {
+        kf = KeyFile.parse(backend.load(Handle.of(FileType.KEY, kid), 0, -1), "key " + kid);
+      } catch (CorruptionException e) {
+        LOG.warn("skipping unreadable key file {}: {}", kid.shortForm(), e.getMessage());
+        continue;
+      }
+      Optional<MasterKey> master = kf.unwrap(password);
+      if (master.isPresent()) {
+        byte[] cfgSealed = backend.load(Handle.config(), 0, -1);
+        Config config = Config.parse(master.get().open(cfgSealed));
+        return new Repository(backend, master.get(), config, kid);
+      }
+    }
+    throw new WrongPasswordException("wrong password, or no key found for it in "
+        + backend.location());
+  }
+
+  /** Reads every index file into memory. */
+  public void loadIndex() throws IOException, BulwarkException {
+    for (Id id : list(FileType.INDEX)) {
+      index.addAll(loadIndexFile(id));
+    }
+  }
+
+  /** Parses one index file. */
+  public IndexFile loadIndexFile(Id id) throws IOException, BulwarkException {
+    return IndexFile.parse(loadUnpacked(FileType.INDEX, id), "index " + id.shortForm());
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  public MasterKey key() {
+    return key;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Index index() {
+    return index;
+  }
+
+  /** The id of the key file this repository was opened with. */
+  public Id keyId() {
+    return keyId;
+  }
+
+  /** Takes a shared (backup, restore) or exclusive (check, prune) lock. */
+  public Lock lock(boolean exclusive) throws IOException, BulwarkException {
+    return Lock.acquire(this, exclusive);
+  }
+
+  /** The ids of all files of one type. */
+  public List<Id> list(FileType type) throws IOException {
+    List<Id> ids = new ArrayList<>();
+    backend.list(type, fi -> ids.add(Id.parse(fi.name())));
+    return ids;
+  }
+
+  /** Encrypts and stores an index, snapshot or lock file; returns its id. */
+  public Id saveUnpacked(FileType type, byte[] json) throws IOException {
+    byte[] sealed = key.seal(UnpackedCodec.encode(json, config.version()));
+    Id id = Id.hash(sealed);
+    backend.save(Handle.of(type, id), sealed, 0, sealed.length);
+    return id;
+  }
+
+  /** Loads, verifies (hash and MAC) and decodes an index, snapshot or lock file. */
+  public byte[] loadUnpacked(FileType type, Id id) throws IOException, BulwarkException {
+    String what = type.folder() + "/" + id.shortForm();
+    byte[] sealed = backend.load(Handle.of(type, id), 0, -1);
+    if (!Id.hash(sealed).equals(id)) {
+      throw new CorruptionException(what + ": content does not match its name (damaged file)");
+    }
+    byte[] plain;
+    try {
+      plain = key.open(sealed);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(what + ": " + e.getMessage(), e);
+    }
+    return UnpackedCodec.decode(plain, what);
+  }
+
+  /**
+   * Loads a blob's plaintext, verified against its id.
+   *
+   * @throws CorruptionException if the blob is not indexed or fails verification
+   */
+  public byte[] loadBlob(BlobType type, Id id) throws IOException, BulwarkException {
+    BlobLocation loc = index.find(type, id).orElseThrow(() -> new CorruptionException(
+        type.jsonName() + " blob " + id.shortForm() + " is not in the index"));
+    String where = "pack " + loc.pack();
+    byte[] sealed;
+    try {
+      sealed = backend.load(Handle.of(FileType.PACK, loc.pack()), loc.blob().offset(),
+          loc.blob().length());
+    } catch (NoSuchFileException e) {
+      throw new CorruptionException(where + " is missing (needed for blob " + id.shortForm()
+          + ")", e);
+    } catch (java.io.EOFException e) {
+      throw new CorruptionException(where + " is truncated (needed for blob " + id.shortForm()
+          + ")", e);
+    }
+    return BlobCodec.open(key, sealed, 0, loc.blob(), where);
+  }
+
+  /** Saves a snapshot (to be called only once everything it references is durable). */
+  public Snapshot saveSnapshot(Snapshot s) throws IOException {
+    return s.withId(saveUnpacked(FileType.SNAPSHOT, s.toJson()));
+  }
+
+  /** Loads one snapshot. */
+  public Snapshot loadSnapshot(Id id) throws IOException, BulwarkException {
+    return Snapshot.parse(id, loadUnpacked(FileType.SNAPSHOT, id));
+  }
+
+  /** All snapshots, oldest first. */
+  public List<Snapshot> snapshots() throws IOException, BulwarkException {
+    List<Snapshot> out = new ArrayList<>();
+    for (Id id : list(FileType.SNAPSHOT)) {
+      out.add(loadSnapshot(id));
+    }
+    out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().toString()));
+    return out;
+  }
+
+  /**
+   * Finds a snapshot by full id, unique id prefix, or {@code latest}.
+   *
+   * @throws BulwarkException if none or several match
+   */
+  public Snapshot findSnapshot(String ref) throws IOException, BulwarkException {
+    if ("latest".equals(ref)) {
+      List<Snapshot> all = snapshots();
+      if (all.isEmpty()) {
+        throw new BulwarkException("the repository has no snapshots");
+      }
+      return all.get(all.size() - 1);
+    }
+    String prefix = ref.toLowerCase(java.util.Locale.ROOT);
+    if (prefix.isEmpty() || !prefix.matches("[0-9a-f]+")) {
+      throw new BulwarkException("not a snapshot id: " + ref + " (give an id, a prefix or latest)");
+    }
+    List<Id> matches = new ArrayList<>();
+    for (Id id : list(FileType.SNAPSHOT)) {
+      if (id.toString().startsWith(prefix)) {
+        matches.add(id);
+      }
+    }
+    if (matches.isEmpty()) {
+      throw new BulwarkException("no snapshot matches " + ref);
+    }
+    if (matches.size() > 1) {
+      throw new BulwarkException("snapshot prefix " + ref + " is ambiguous (" + matches.size()
+          + " matches); give more characters");
+    }
+    return loadSnapshot(matches.get(0));
+  }
+
+  /** All locks, skipping files that cannot be read (as restic 0.14 does). */
+  public List<LockInfo> locks() throws IOException {
+    List<LockInfo> out = new ArrayList<>();
+    for (Id id : list(FileType.LOCK)) {
+      try {
+        out.add(LockInfo.parse(id, loadUnpacked(FileType.LOCK, id)));
+      } catch (NoSuchFileException e) {
+        // released between listing and reading
+      } catch (BulwarkException e) {
+        LOG.debug("ignoring unreadable lock {}: {}", id.shortForm(), e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Key management for this repository. */
+  public Keys keys() {
+    return new Keys(this);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      key.close();
+      backend.close();
+    }
+  }
+}

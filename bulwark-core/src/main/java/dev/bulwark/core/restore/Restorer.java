@@ -1,0 +1,250 @@
+package dev.bulwark.core.restore;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.index.BlobLocation;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.GoFileMode;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import dev.bulwark.core.tree.Tree;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a snapshot (or the parts of it under given paths) into a target folder. Files land
+ * at {@code target + original absolute path}, as with restic.
+ *
+ * <p>Each file is written to a temp name beside its final name, fsynced and renamed, so an
+ * interrupted or failed restore never leaves a partial file under a real name. Every blob is
+ * checked against its id before it is written.
+ */
+public final class Restorer {
+  private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+  private final Repository repo;
+  private final int threads;
+  private final Progress progress;
+
+  public Restorer(Repository repo, int threads, Progress progress) {
+    this.repo = repo;
+    this.threads = threads;
+    this.progress = progress;
+  }
+
+  /**
+   * Restores {@code snapshot} under {@code target}.
+   *
+   * @param includes absolute snapshot paths to restore (with everything below them); empty
+   *     restores everything
+   */
+  public RestoreResult restore(Snapshot snapshot, Path target, List<String> includes)
+      throws IOException, BulwarkException {
+    long t0 = System.nanoTime();
+    AtomicFiles.createDirectories(target);
+    long[] counts = new long[3];
+    Deque<Runnable> dirFixups = new ArrayDeque<>();
+    try (Workers workers = new Workers("restore", "blob", threads)) {
+      restoreTree(snapshot.tree(), "", target, includes, workers, counts, dirFixups);
+    }
+    // Directory modes and times last: writing files into them would change their mtime, and
+    // a read-only directory would refuse its own files.
+    while (!dirFixups.isEmpty()) {
+      dirFixups.pop().run();
+    }
+    if (!includes.isEmpty() && counts[0] + counts[1] == 0) {
+      throw new BulwarkException("nothing in snapshot " + snapshot.id().shortForm()
+          + " matches " + String.join(", ", includes));
+    }
+    return new RestoreResult(counts[0], counts[1], counts[2], (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** How an include list selects a path: wholly, as a way to something selected, or not. */
+  private enum Selection { ALL, ANCESTOR, NONE }
+
+  static String normalizeInclude(String include) {
+    String s = include.startsWith("/") ? include : "/" + include;
+    while (s.length() > 1 && s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
+  }
+
+  private static Selection select(String path, List<String> includes) {
+    if (includes.isEmpty()) {
+      return Selection.ALL;
+    }
+    Selection best = Selection.NONE;
+    for (String raw : includes) {
+      String inc = normalizeInclude(raw);
+      if (path.equals(inc) || path.startsWith(inc.equals("/") ? "/" : inc + "/")) {
+        return Selection.ALL;
+      }
+      if (inc.startsWith(path + "/")) {
+        best = Selection.ANCESTOR;
+      }
+    }
+    return best;
+  }
+
+  private void restoreTree(Id treeId, String treePath, Path dir, List<String> includes,
+      Workers workers, long[] counts, Deque<Runnable> dirFixups)
+      throws IOException, BulwarkException {
+    Tree tree = Tree.parse(repo.loadBlob(BlobType.TREE, treeId));
+    for (Node n : tree.nodes()) {
+      String path = treePath + "/" + n.name();
+      Selection sel = select(path, includes);
+      if (sel == Selection.NONE) {
+        continue;
+      }
+      Path out = safeChild(dir, n.name());
+      switch (n.type()) {
+        case DIR -> {
+          AtomicFiles.createDirectories(out);
+          restoreTree(n.subtree(), path, out, sel == Selection.ALL ? List.of() : includes,
+              workers, counts, dirFixups);
+          if (sel == Selection.ALL) {
+            counts[1]++;
+          }
+          dirFixups.push(() -> applyMeta(out, n));
+        }
+        case FILE -> {
+          if (sel == Selection.ALL) {
+            restoreFile(n, out, workers);
+            counts[0]++;
+            counts[2] += n.size();
+          }
+        }
+        case SYMLINK -> {
+          if (sel == Selection.ALL) {
+            Files.deleteIfExists(out);
+            Files.createSymbolicLink(out, Path.of(n.linkTarget()));
+          }
+        }
+        default -> LOG.warn("skipping {}: {} nodes are not restored", path, n.type());
+      }
+    }
+  }
+
+  /** Refuses names that would escape the folder being restored into. */
+  private static Path safeChild(Path dir, String name) throws CorruptionException {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+        || name.indexOf('\0') >= 0) {
+      throw new CorruptionException("refusing to restore an entry named \"" + name + "\"");
+    }
+    return dir.resolve(name);
+  }
+
+  private void restoreFile(Node n, Path out, Workers workers)
+      throws IOException, BulwarkException {
+    // Offsets come from the index, so every blob can be fetched and written independently.
+    List<BlobLocation> locs = new ArrayList<>(n.content().size());
+    long size = 0;
+    for (Id id : n.content()) {
+      BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(() ->
+          new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
+      locs.add(loc);
+      size += loc.blob().plaintextLength();
+    }
+    if (size != n.size()) {
+      throw new CorruptionException(out + ": blobs hold " + size + " bytes but the snapshot "
+          + "records " + n.size());
+    }
+    Path tmp = AtomicFiles.tempSibling(out);
+    boolean done = false;
+    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
+      List<Future<?>> pending = new ArrayList<>();
+      int window = threads * 4;
+      long offset = 0;
+      for (int i = 0; i < locs.size(); i++) {
+        Id id = n.content().get(i);
+        long at = offset;
+        offset += locs.get(i).blob().plaintextLength();
+        pending.add(workers.executor().submit(() -> {
+          byte[] plain = repo.loadBlob(BlobType.DATA, id);
+          ByteBuffer buf = ByteBuffer.wrap(plain);
+          long pos = at;
+          while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+          }
+          progress.addBytes(plain.length);
+          return null;
+        }));
+        if (pending.size() >= window) {
+          await(pending.remove(0));
+        }
+      }
+      for (Future<?> f : pending) {
+        await(f);
+      }
+      ch.force(true);
+      done = true;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    try {
+      applyMeta(tmp, n);
+      AtomicFiles.moveIntoPlace(tmp, out);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    progress.addItem();
+  }
+
+  private static void await(Future<?> f) throws IOException, BulwarkException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("restore interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof BulwarkException be) {
+        throw be;
+      }
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  private static void applyMeta(Path p, Node n) {
+    try {
+      Files.setPosixFilePermissions(p, GoFileMode.toPermissions(n.mode()));
+      if (n.mtime() != null) {
+        Files.setLastModifiedTime(p, FileTime.from(n.mtime()));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("could not set permissions or times of {}: {}", p, e.toString());
+    }
+  }
+
+}
