@@ -1,0 +1,125 @@
+package dev.bulwark.cli.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code bulwark} command in a child JVM (the test class path, main class
+ * {@code dev.bulwark.cli.Main}), so tests see exactly what a user sees: exit code, stdout,
+ * stderr, and a process that can really be killed.
+ */
+public final class Cli {
+  /** Password used by {@link #withPassword}. */
+  public static final String PASSWORD = "test password";
+
+  private final Map<String, String> env;
+  private final List<String> jvmArgs;
+
+  private Cli(Map<String, String> env, List<String> jvmArgs) {
+    this.env = Map.copyOf(env);
+    this.jvmArgs = List.copyOf(jvmArgs);
+  }
+
+  /** A runner whose child gets {@code BULWARK_PASSWORD} set to {@link #PASSWORD}. */
+  public static Cli withPassword() {
+    return new Cli(Map.of("BULWARK_PASSWORD", PASSWORD), List.of());
+  }
+
+  /** A runner with exactly these extra environment variables. */
+  public static Cli withEnv(Map<String, String> env) {
+    return new Cli(env, List.of());
+  }
+
+  /** The same runner with extra JVM options, e.g. {@code -Xmx128m}. */
+  public Cli jvm(String... args) {
+    List<String> all = new ArrayList<>(jvmArgs);
+    all.addAll(List.of(args));
+    return new Cli(env, all);
+  }
+
+  /** Exit code and output of one run. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    /** Fails with both streams in the message unless the exit code is 0. */
+    public Result assertOk() {
+      if (exitCode != 0) {
+        throw new AssertionError("bulwark exited " + exitCode + "\nstdout:\n" + stdout
+            + "\nstderr:\n" + stderr);
+      }
+      return this;
+    }
+  }
+
+  /** Starts {@code bulwark args...} without waiting; output goes to the given files. */
+  public Process start(Path stdout, Path stderr, String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(args));
+    pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_") || k.startsWith("RESTIC_"));
+    pb.environment().putAll(env);
+    pb.redirectOutput(stdout.toFile());
+    pb.redirectError(stderr.toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return pb.start();
+  }
+
+  /** Runs {@code bulwark args...} to completion (at most 10 minutes). */
+  public Result run(String... args) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command(args));
+      pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_") || k.startsWith("RESTIC_"));
+      pb.environment().putAll(env);
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      Process p = pb.start();
+      CompletableFuture<String> out = drain(p.getInputStream());
+      CompletableFuture<String> err = drain(p.getErrorStream());
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("bulwark " + String.join(" ", args) + " did not finish");
+      }
+      return new Result(p.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.bulwark.cli.Main");
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private static CompletableFuture<String> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Writes {@code password} to a 0600 file and returns its path. */
+  public static Path passwordFile(Path dir, String password) throws IOException {
+    Path f = dir.resolve("password-" + Integer.toHexString(password.hashCode()));
+    Files.writeString(f, password + "\n");
+    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    return f;
+  }
+}
