@@ -70,7 +70,16 @@ public final class Archiver {
       throws IOException, BulwarkException {
     Instant start = options.clock().instant();
     long t0 = System.nanoTime();
-    BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel());
+    int connections = Math.max(1, repo.backend().connections());
+    try (Workers uploads = new Workers("backup", "upload", connections)) {
+      BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel(),
+          uploads.executor(), connections + 1);
+      return backupWith(sources, saver, start, t0);
+    }
+  }
+
+  private BackupResult backupWith(List<? extends Source> sources, BlobSaver saver, Instant start,
+      long t0) throws IOException, BulwarkException {
     Dir root = new Dir(null);
     Set<String> paths = new LinkedHashSet<>();
     List<String> tags = new ArrayList<>(options.tags());
