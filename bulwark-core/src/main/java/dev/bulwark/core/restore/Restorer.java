@@ -4,21 +4,26 @@ import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.FileType;
 import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.tree.GoFileMode;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
@@ -155,9 +160,53 @@ public final class Restorer {
     return dir.resolve(name);
   }
 
+  /** Largest single read: consecutive blobs of one pack are fetched together up to this. */
+  static final int MAX_READ_BYTES = 8 * 1024 * 1024;
+
+  /** Consecutive blobs of one file that lie back to back in one pack: fetched with one read. */
+  private record Run(Id pack, long packOffset, int length, List<BlobLocation> blobs,
+      long fileOffset) {}
+
+  private static List<Run> plan(List<BlobLocation> locs) {
+    List<Run> runs = new ArrayList<>();
+    List<BlobLocation> cur = new ArrayList<>();
+    long fileOffset = 0;
+    long runFileOffset = 0;
+    for (BlobLocation loc : locs) {
+      if (!cur.isEmpty()) {
+        BlobLocation last = cur.get(cur.size() - 1);
+        BlobLocation first = cur.get(0);
+        boolean adjacent = last.pack().equals(loc.pack())
+            && last.blob().offset() + last.blob().length() == loc.blob().offset()
+            && loc.blob().offset() + loc.blob().length() - first.blob().offset() <= MAX_READ_BYTES;
+        if (!adjacent) {
+          runs.add(toRun(cur, runFileOffset));
+          cur = new ArrayList<>();
+        }
+      }
+      if (cur.isEmpty()) {
+        runFileOffset = fileOffset;
+      }
+      cur.add(loc);
+      fileOffset += loc.blob().plaintextLength();
+    }
+    if (!cur.isEmpty()) {
+      runs.add(toRun(cur, runFileOffset));
+    }
+    return runs;
+  }
+
+  private static Run toRun(List<BlobLocation> blobs, long fileOffset) {
+    BlobLocation first = blobs.get(0);
+    BlobLocation last = blobs.get(blobs.size() - 1);
+    long start = first.blob().offset();
+    int len = (int) (last.blob().offset() + last.blob().length() - start);
+    return new Run(first.pack(), start, len, List.copyOf(blobs), fileOffset);
+  }
+
   private void restoreFile(Node n, Path out, Workers workers)
       throws IOException, BulwarkException {
-    // Offsets come from the index, so every blob can be fetched and written independently.
+    // Offsets come from the index, so every run can be fetched and written independently.
     List<BlobLocation> locs = new ArrayList<>(n.content().size());
     long size = 0;
     for (Id id : n.content()) {
@@ -175,20 +224,10 @@ public final class Restorer {
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
       List<Future<?>> pending = new ArrayList<>();
-      int window = threads * 4;
-      long offset = 0;
-      for (int i = 0; i < locs.size(); i++) {
-        Id id = n.content().get(i);
-        long at = offset;
-        offset += locs.get(i).blob().plaintextLength();
+      int window = threads * 2;
+      for (Run run : plan(locs)) {
         pending.add(workers.executor().submit(() -> {
-          byte[] plain = repo.loadBlob(BlobType.DATA, id);
-          ByteBuffer buf = ByteBuffer.wrap(plain);
-          long pos = at;
-          while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-          }
-          progress.addBytes(plain.length);
+          writeRun(run, ch);
           return null;
         }));
         if (pending.size() >= window) {
@@ -213,6 +252,30 @@ public final class Restorer {
       throw e;
     }
     progress.addItem();
+  }
+
+  /** Reads one run, verifies each blob against its id and writes it at its file offset. */
+  private void writeRun(Run run, FileChannel ch) throws IOException, BulwarkException {
+    String where = "pack " + run.pack();
+    byte[] data;
+    try {
+      data = repo.backend().load(Handle.of(FileType.PACK, run.pack()), run.packOffset(),
+          run.length());
+    } catch (NoSuchFileException e) {
+      throw new CorruptionException(where + " is missing", e);
+    } catch (EOFException e) {
+      throw new CorruptionException(where + " is truncated", e);
+    }
+    long pos = run.fileOffset();
+    for (BlobLocation b : run.blobs()) {
+      byte[] plain = BlobCodec.open(repo.key(), data, (int) (b.blob().offset() - run.packOffset()),
+          b.blob(), where);
+      ByteBuffer buf = ByteBuffer.wrap(plain);
+      while (buf.hasRemaining()) {
+        pos += ch.write(buf, pos);
+      }
+      progress.addBytes(plain.length);
+    }
   }
 
   private static void await(Future<?> f) throws IOException, BulwarkException {
