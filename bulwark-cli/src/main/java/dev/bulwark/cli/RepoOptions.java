@@ -103,10 +103,8 @@ final class RepoOptions {
   /** Opens the repository, with its index unless {@code withIndex} is false. */
   Repository open(boolean withIndex) throws IOException, BulwarkException, UsageException {
     LocalBackend b = backend();
-    if (!b.exists()) {
-      throw new dev.bulwark.core.RepositoryNotFoundException("no repository at " + b.location()
-          + " (create one with `bulwark init`)");
-    }
+    // Before asking for a password: there is nothing to unlock.
+    Repository.requireExists(b);
     byte[] pw = password("enter the repository password");
     try {
       return withIndex ? Repository.open(b, pw) : Repository.openWithoutIndex(b, pw);

@@ -31,6 +31,7 @@ public final class Lock implements AutoCloseable {
   private final boolean exclusive;
   private final ScheduledExecutorService refresher;
   private volatile Id current;
+  private final Thread releaseOnExit;
   private boolean closed;
 
   private Lock(Repository repo, boolean exclusive, Id current) {
@@ -44,6 +45,17 @@ public final class Lock implements AutoCloseable {
     });
     long every = REFRESH_EVERY.toMillis();
     refresher.scheduleAtFixedRate(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    // Ctrl-C or SIGTERM: remove the lock as restic does, so no one has to wait for it to age.
+    this.releaseOnExit = new Thread(this::deleteQuietly, "bulwark-lock-release");
+    Runtime.getRuntime().addShutdownHook(releaseOnExit);
+  }
+
+  private void deleteQuietly() {
+    try {
+      repo.backend().delete(Handle.of(FileType.LOCK, current));
+    } catch (IOException | RuntimeException e) {
+      // exiting anyway; a leftover lock of a dead process is stale and ignored
+    }
   }
 
   /**
@@ -114,6 +126,11 @@ public final class Lock implements AutoCloseable {
       return;
     }
     closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(releaseOnExit);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook deletes the lock
+    }
     refresher.shutdownNow();
     try {
       refresher.awaitTermination(5, TimeUnit.SECONDS);

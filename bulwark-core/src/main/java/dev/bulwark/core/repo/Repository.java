@@ -95,10 +95,7 @@ public final class Repository implements AutoCloseable {
   /** Opens a repository without reading its index (enough for key management and listing). */
   public static Repository openWithoutIndex(Backend backend, byte[] password)
       throws IOException, BulwarkException {
-    if (!backend.exists()) {
-      throw new RepositoryNotFoundException("no repository at " + backend.location()
-          + " (create one with `bulwark init`)");
-    }
+    requireExists(backend);
     List<FileInfo> keys = new ArrayList<>();
     backend.list(FileType.KEY, keys::add);
     if (keys.isEmpty()) {
@@ -126,6 +123,18 @@ public final class Repository implements AutoCloseable {
     }
     throw new WrongPasswordException("wrong password, or no key found for it in "
         + backend.location());
+  }
+
+  /**
+   * Fails unless a repository exists at {@code backend}.
+   *
+   * @throws RepositoryNotFoundException if there is none
+   */
+  public static void requireExists(Backend backend) throws IOException, BulwarkException {
+    if (!backend.exists()) {
+      throw new RepositoryNotFoundException("no repository at " + backend.location()
+          + " (create one with `bulwark init`)");
+    }
   }
 
   /** Reads every index file into memory. */

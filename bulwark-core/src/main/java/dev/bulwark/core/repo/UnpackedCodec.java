@@ -2,7 +2,6 @@ package dev.bulwark.core.repo;
 
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.pack.BlobCodec;
-import java.util.Arrays;
 
 /**
  * The plaintext encoding of index, snapshot and lock files in a version 2 repository: a 0x02
@@ -34,9 +33,5 @@ final class UnpackedCodec {
       case COMPRESSED -> BlobCodec.decompressUnknownSize(plain, 1, plain.length - 1, what);
       default -> throw new CorruptionException(what + ": unsupported encoding " + plain[0]);
     };
-  }
-
-  static byte[] copy(byte[] b) {
-    return Arrays.copyOf(b, b.length);
   }
 }
