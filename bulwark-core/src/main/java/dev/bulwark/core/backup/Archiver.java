@@ -6,6 +6,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.IncompleteBackupException;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.chunk.FixedChunker;
+import dev.bulwark.core.job.Futures;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.job.Workers;
 import dev.bulwark.core.repo.BlobSaver;
@@ -28,7 +29,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -138,7 +138,7 @@ public final class Archiver {
   }
 
   private void store(SourceEntry e, Dir root, BlobSaver saver, Workers workers,
-      List<String> unreadable, long[] counts) throws IOException {
+      List<String> unreadable, long[] counts) throws IOException, BulwarkException {
     Dir parent = root.ensureParents(e.path());
     String name = e.path().getFileName().toString();
     switch (e.kind()) {
@@ -173,7 +173,7 @@ public final class Archiver {
   }
 
   private FileContent storeContent(SourceEntry e, BlobSaver saver, Workers workers)
-      throws IOException {
+      throws IOException, BulwarkException {
     int chunk = Math.max(FixedChunker.MIN_CHUNK_BYTES,
         options.chunkBytes() / e.alignment() * e.alignment());
     Semaphore inFlight = new Semaphore(options.threads() * 3);
@@ -215,31 +215,13 @@ public final class Archiver {
       }
       List<Id> ids = new ArrayList<>(futures.size());
       for (Future<Id> f : futures) {
-        ids.add(await(f));
+        ids.add(Futures.await(f));
       }
       return new FileContent(size, ids);
     } finally {
       for (Future<Id> f : futures) {
         f.cancel(false);
       }
-    }
-  }
-
-  private static Id await(Future<Id> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("backup interrupted");
-    } catch (ExecutionException ex) {
-      Throwable c = ex.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
     }
   }
 

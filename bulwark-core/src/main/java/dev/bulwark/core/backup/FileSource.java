@@ -1,5 +1,6 @@
 package dev.bulwark.core.backup;
 
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ public final class FileSource implements Source {
       }
 
       @Override
-      public void visit(EntryVisitor visitor) throws IOException {
+      public void visit(EntryVisitor visitor) throws IOException, BulwarkException {
         for (Path p : paths) {
           walk(p, visitor);
         }
@@ -91,7 +92,8 @@ public final class FileSource implements Source {
     }
   }
 
-  private static void walk(Path p, SourceView.EntryVisitor visitor) throws IOException {
+  private static void walk(Path p, SourceView.EntryVisitor visitor)
+      throws IOException, BulwarkException {
     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
         LinkOption.NOFOLLOW_LINKS);
     FileMeta meta = FileMeta.of(p);

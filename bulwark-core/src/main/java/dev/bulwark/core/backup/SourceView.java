@@ -1,5 +1,6 @@
 package dev.bulwark.core.backup;
 
+import dev.bulwark.core.BulwarkException;
 import java.io.IOException;
 import java.util.List;
 
@@ -12,7 +13,7 @@ public interface SourceView extends AutoCloseable {
    * Calls {@code visitor} for every entry, parents before children. Entries may be visited
    * lazily, so a large tree need not be held in memory.
    */
-  void visit(EntryVisitor visitor) throws IOException;
+  void visit(EntryVisitor visitor) throws IOException, BulwarkException;
 
   /** Bytes of file content this view expects to yield, for progress; -1 if unknown. */
   long estimatedBytes();
@@ -29,6 +30,6 @@ public interface SourceView extends AutoCloseable {
   /** Receives entries; may throw to stop the walk. */
   @FunctionalInterface
   interface EntryVisitor {
-    void accept(SourceEntry entry) throws IOException;
+    void accept(SourceEntry entry) throws IOException, BulwarkException;
   }
 }

@@ -8,6 +8,7 @@ import dev.bulwark.core.FileType;
 import dev.bulwark.core.backend.AtomicFiles;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.BlobLocation;
+import dev.bulwark.core.job.Futures;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.job.Workers;
 import dev.bulwark.core.pack.BlobCodec;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,11 +231,11 @@ public final class Restorer {
           return null;
         }));
         if (pending.size() >= window) {
-          await(pending.remove(0));
+          Futures.await(pending.remove(0));
         }
       }
       for (Future<?> f : pending) {
-        await(f);
+        Futures.await(f);
       }
       ch.force(true);
       done = true;
@@ -275,27 +275,6 @@ public final class Restorer {
         pos += ch.write(buf, pos);
       }
       progress.addBytes(plain.length);
-    }
-  }
-
-  private static void await(Future<?> f) throws IOException, BulwarkException {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("restore interrupted");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof BulwarkException be) {
-        throw be;
-      }
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
     }
   }
 
