@@ -245,7 +245,8 @@ public final class Archiver {
   private static Node node(String name, NodeType type, FileMeta m, long size, List<Id> content,
       Id subtree, String linkTarget) {
     return new Node(name, type, GoFileMode.of(type, m.permissions()), m.mtime(), m.atime(),
-        m.ctime(), m.uid(), m.gid(), m.user(), m.group(), 0, 0, size, 0, linkTarget, 0,
+        m.ctime(), m.uid(), m.gid(), m.user(), m.group(), m.inode(), m.deviceId(), size,
+        type == NodeType.DIR ? 0 : m.links(), linkTarget, 0,
         type == NodeType.FILE ? content : null, subtree);
   }
 

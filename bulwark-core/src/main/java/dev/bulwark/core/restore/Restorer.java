@@ -144,6 +144,7 @@ public final class Restorer {
           if (sel == Selection.ALL) {
             Files.deleteIfExists(out);
             Files.createSymbolicLink(out, Path.of(n.linkTarget()));
+            counts[0]++;
           }
         }
         default -> LOG.warn("skipping {}: {} nodes are not restored", path, n.type());
