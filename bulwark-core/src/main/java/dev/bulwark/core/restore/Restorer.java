@@ -84,6 +84,85 @@ public final class Restorer {
     return new RestoreResult(counts[0], counts[1], counts[2], (System.nanoTime() - t0) / 1e9);
   }
 
+  /**
+   * Restores one path of a snapshot (a file or a folder with everything below it) to exactly
+   * {@code destination}, which must not exist; a database restore uses this to fill a staging
+   * path beside its target. A file appears at {@code destination} only when complete.
+   *
+   * @param snapshotPath absolute path inside the snapshot, e.g. {@code /srv/app/app.db}
+   * @throws BulwarkException if the snapshot has no such path
+   */
+  public RestoreResult restorePath(Snapshot snapshot, String snapshotPath, Path destination)
+      throws IOException, BulwarkException {
+    long t0 = System.nanoTime();
+    if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException("destination exists: " + destination);
+    }
+    Node node = findNode(snapshot, snapshotPath);
+    long[] counts = new long[3];
+    Deque<Runnable> dirFixups = new ArrayDeque<>();
+    try (Workers workers = new Workers("restore", "blob", threads)) {
+      switch (node.type()) {
+        case FILE -> {
+          restoreFile(node, destination, workers);
+          counts[0]++;
+          counts[2] += node.size();
+        }
+        case DIR -> {
+          AtomicFiles.createDirectories(destination);
+          restoreTree(node.subtree(), normalizeInclude(snapshotPath), destination, List.of(),
+              workers, counts, dirFixups);
+          counts[1]++;
+          dirFixups.push(() -> applyMeta(destination, node));
+        }
+        default -> throw new BulwarkException(snapshotPath + " in snapshot "
+            + snapshot.id().shortForm() + " is a " + node.type().jsonName()
+            + ", not a file or folder");
+      }
+    }
+    while (!dirFixups.isEmpty()) {
+      dirFixups.pop().run();
+    }
+    return new RestoreResult(counts[0], counts[1], counts[2], (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * The node at {@code snapshotPath} in a snapshot.
+   *
+   * @throws BulwarkException if there is none
+   */
+  public Node findNode(Snapshot snapshot, String snapshotPath) throws IOException,
+      BulwarkException {
+    String norm = normalizeInclude(snapshotPath);
+    if (norm.equals("/")) {
+      throw new IllegalArgumentException("the snapshot root is not a single node");
+    }
+    Id tree = snapshot.tree();
+    Node found = null;
+    String[] parts = norm.substring(1).split("/");
+    for (int i = 0; i < parts.length; i++) {
+      if (tree == null) {
+        found = null;
+        break;
+      }
+      found = null;
+      for (Node n : Tree.parse(repo.loadBlob(BlobType.TREE, tree)).nodes()) {
+        if (n.name().equals(parts[i])) {
+          found = n;
+          break;
+        }
+      }
+      if (found == null) {
+        break;
+      }
+      tree = found.type() == NodeType.DIR ? found.subtree() : null;
+    }
+    if (found == null) {
+      throw new BulwarkException("snapshot " + snapshot.id().shortForm() + " has no " + norm);
+    }
+    return found;
+  }
+
   /** How an include list selects a path: wholly, as a way to something selected, or not. */
   private enum Selection { ALL, ANCESTOR, NONE }
 
