@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 /** {@code bulwark demo}: the whole cycle on a built-in example, nothing to set up. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the whole cycle on a built-in example: make a sample database file and "
-        + "key file, create a repository, back up, list, change 1% of the pages, back up again, "
+        + "key file, create a repository, back up, list, change 1%% of the pages, back up again, "
         + "check every byte, restore to a new path and show the restored files are identical.",
     footer = {"", "Example:", "  bulwark demo --dir /tmp/bulwark-demo"})
 final class DemoCommand implements Callable<Integer> {

@@ -16,7 +16,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "key", mixinStandardHelpOptions = true,
     description = "Manage the keys (passwords) that open the repository. Each key wraps the "
         + "same master key; any one of them opens the repository.",
-    subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Remove.class})
+    subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Remove.class},
+    footer = {"", "Examples:", "  bulwark key list --repo /backups/repo",
+        "  bulwark key add --repo /backups/repo --new-password-file /etc/bulwark/second-pw",
+        "  bulwark key remove --repo /backups/repo 3f9a1c2d"})
 final class KeyCommand {
 
   @Command(name = "add", mixinStandardHelpOptions = true,

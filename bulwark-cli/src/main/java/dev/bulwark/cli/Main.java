@@ -46,14 +46,22 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       report(ex, verbose, err);
+      if (ex instanceof UsageException u && u.wantsHelpHint()) {
+        err.println(helpHint(cmd));
+        err.flush();
+      }
       return ExitCodes.of(ex);
     });
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("bulwark: " + ex.getMessage());
-      err.println("Try `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help`.");
+      err.println(helpHint(ex.getCommandLine()));
       return ExitCodes.USAGE;
     });
     return cl.execute(args);
+  }
+
+  private static String helpHint(CommandLine cmd) {
+    return "Try `" + cmd.getCommandSpec().qualifiedName() + " --help`.";
   }
 
   static void report(Throwable ex, boolean verbose, PrintWriter err) {

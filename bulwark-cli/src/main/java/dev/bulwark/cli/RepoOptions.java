@@ -68,18 +68,18 @@ final class RepoOptions {
     Console c = System.console();
     if (c == null) {
       throw new UsageException("no password given: use --password-file FILE or set "
-          + "BULWARK_PASSWORD (no terminal to prompt on)");
+          + "BULWARK_PASSWORD (no terminal to prompt on)", false);
     }
     char[] pw = c.readPassword("%s: ", prompt);
     if (pw == null) {
-      throw new UsageException("no password entered");
+      throw new UsageException("no password entered", false);
     }
     try {
       if (confirm) {
         char[] again = c.readPassword("enter the password again: ");
         try {
           if (again == null || !Arrays.equals(pw, again)) {
-            throw new UsageException("the passwords do not match");
+            throw new UsageException("the passwords do not match", false);
           }
         } finally {
           if (again != null) {
@@ -95,7 +95,7 @@ final class RepoOptions {
 
   private static byte[] nonEmpty(byte[] pw) throws UsageException {
     if (pw.length == 0) {
-      throw new UsageException("an empty password is not allowed");
+      throw new UsageException("an empty password is not allowed", false);
     }
     return pw;
   }

@@ -37,8 +37,36 @@ public final class Restic {
   /** restic for {@code repo}, caching under {@code cacheDir}. */
   public static Restic forRepo(Path repo, Path cacheDir) {
     Path exe = Tools.require("restic");
+    try {
+      java.nio.file.Files.createDirectories(cacheDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return new Restic(exe, cacheDir, Map.of("RESTIC_PASSWORD", Cli.PASSWORD,
         "RESTIC_REPOSITORY", repo.toString(), "RESTIC_CACHE_DIR", cacheDir.toString()));
+  }
+
+  /** The same restic with another password. */
+  public Restic withPassword(String pw) {
+    Map<String, String> e = new LinkedHashMap<>(env);
+    e.put("RESTIC_PASSWORD", pw);
+    return new Restic(exe, cwd, Map.copyOf(e));
+  }
+
+  /**
+   * Runs a restic command that must fail; returns the failure text (exit code and stderr).
+   *
+   * @throws AssertionError if restic exits 0
+   */
+  public String fails(String... args) {
+    String out;
+    try {
+      out = run(args);
+    } catch (AssertionError expected) {
+      return expected.getMessage();
+    }
+    throw new AssertionError("restic " + String.join(" ", args) + " should have failed but "
+        + "exited 0:\n" + out);
   }
 
   /** Runs {@code restic args...} and returns stdout; fails the test with stderr on exit != 0. */
