@@ -1,0 +1,37 @@
+package dev.bulwark.core.restore;
+
+import dev.bulwark.core.BulwarkException;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What a database module tells the core about restoring its kind of database. Implemented by
+ * {@code SqliteKind} and {@code RocksDbKind}; {@link DatabaseRestorer} drives the steps.
+ */
+public interface DatabaseKind {
+  /** The kind recorded in snapshot tags, e.g. {@code sqlite}. */
+  String name();
+
+  /**
+   * Fails if the database at {@code target} is open elsewhere (its lock is held), so a restore
+   * never swaps a database out from under a running process. Nothing at {@code target} is fine.
+   */
+  void checkNotInUse(Path target) throws IOException, BulwarkException;
+
+  /**
+   * Checks a restored copy before it is put in place (SQLite: integrity and foreign keys;
+   * RocksDB: open and verify checksums).
+   *
+   * @throws BulwarkException with one clear line if the copy is not a healthy database
+   */
+  void verify(Path staged) throws IOException, BulwarkException;
+
+  /**
+   * Puts {@code staged} at {@code target}. A database already at {@code target} is kept under a
+   * clear name (returned) until the new one is durable; at no instant may a crash leave a mix
+   * of the two, and it leaves the old one untouched if anything fails.
+   *
+   * @return where the previous database was kept, or null if there was none
+   */
+  Path swap(Path staged, Path target) throws IOException, BulwarkException;
+}

@@ -1,0 +1,128 @@
+package dev.bulwark.core.restore;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a database so that things never get worse: the snapshot is restored into a staging
+ * path beside the target, verified, and only then swapped into place by its {@link
+ * DatabaseKind}. Any failure leaves the target as it was and removes the staging copy.
+ */
+public final class DatabaseRestorer {
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseRestorer.class);
+
+  /** What a restore did. */
+  public enum Outcome { RESTORED, SKIPPED_DB_EXISTS, SKIPPED_NO_SNAPSHOT }
+
+  /**
+   * @param snapshot the snapshot restored, null if skipped
+   * @param previous where the database that was at the target was kept, null if none
+   */
+  public record Result(Outcome outcome, Snapshot snapshot, Path previous) {}
+
+  private final Repository repo;
+  private final DatabaseKind kind;
+  private final int threads;
+  private final Progress progress;
+
+  public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
+    this.repo = repo;
+    this.kind = kind;
+    this.threads = threads;
+    this.progress = progress;
+  }
+
+  /** The newest snapshot of the database that was at {@code dbPath}, if any. */
+  public Optional<Snapshot> latestFor(Path dbPath) throws IOException, BulwarkException {
+    String path = dbPath.toAbsolutePath().normalize().toString();
+    return repo.snapshots().stream()
+        .filter(s -> DatabaseTags.describes(s.tags(), path))
+        .max(Comparator.comparing(Snapshot::time));
+  }
+
+  /**
+   * Restores {@code snapshotRef} (an id, a prefix, or {@code latest}: the newest snapshot of
+   * the database at {@code target}) to {@code target}.
+   *
+   * @param ifDbNotExists do nothing when a database is already at the target
+   * @param ifReplicaExists do nothing, successfully, when there is no snapshot to restore
+   */
+  public Result restore(String snapshotRef, Path target, boolean ifDbNotExists,
+      boolean ifReplicaExists) throws IOException, BulwarkException {
+    Path abs = target.toAbsolutePath().normalize();
+    if (ifDbNotExists && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+      LOG.info("{} exists; nothing to restore", abs);
+      return new Result(Outcome.SKIPPED_DB_EXISTS, null, null);
+    }
+    try (Lock lock = repo.lock(false)) {
+      Snapshot snap;
+      if ("latest".equals(snapshotRef)) {
+        Optional<Snapshot> latest = latestFor(abs);
+        if (latest.isEmpty()) {
+          if (ifReplicaExists) {
+            LOG.info("no snapshot of {}; nothing to restore", abs);
+            return new Result(Outcome.SKIPPED_NO_SNAPSHOT, null, null);
+          }
+          throw new BulwarkException("the repository has no snapshot of " + abs);
+        }
+        snap = latest.get();
+      } else {
+        snap = repo.findSnapshot(snapshotRef);
+      }
+      return restoreSnapshot(snap, abs);
+    }
+  }
+
+  private Result restoreSnapshot(Snapshot snap, Path target) throws IOException,
+      BulwarkException {
+    DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
+        new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
+            + " (use `bulwark restore --target DIR` for files)"));
+    if (!db.kind().equals(kind.name())) {
+      throw new BulwarkException("snapshot " + snap.id().shortForm() + " is a " + db.kind()
+          + " snapshot, not " + kind.name());
+    }
+    kind.checkNotInUse(target);
+    AtomicFiles.createDirectories(target.getParent());
+    Path staging = AtomicFiles.tempSibling(target.resolveSibling(
+        "." + target.getFileName() + ".bulwark-staging"));
+    try {
+      new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
+      kind.verify(staging);
+      kind.checkNotInUse(target);
+      Path previous = kind.swap(staging, target);
+      LOG.info("restored {} from snapshot {}{}", target, snap.id().shortForm(),
+          previous == null ? "" : "; previous database kept at " + previous);
+      return new Result(Outcome.RESTORED, snap, previous);
+    } finally {
+      deleteRecursively(staging);
+    }
+  }
+
+  /** Removes a file or folder tree; missing is fine. */
+  public static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
+      for (Path x : all) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}
