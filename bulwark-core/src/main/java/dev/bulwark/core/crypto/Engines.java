@@ -4,8 +4,6 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
-import org.bouncycastle.crypto.macs.Poly1305;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * One thread's cipher and MAC engines, so sealing a blob costs a re-init rather than a provider
@@ -13,9 +11,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * AES implementation (the last key schedule used on this thread), which we cannot reach.
  *
  * <p>AES runs through JCE because the JDK's AES-CTR uses AES-NI intrinsics; Bouncy Castle's AES is
- * pure Java and several times slower. Poly1305 comes from Bouncy Castle because the JDK's is not
- * public. Like restic, we compute the Poly1305-AES {@code s = AES-128(k, nonce)} ourselves and feed
- * Bouncy Castle the plain Poly1305 one-time key {@code r ‖ s}.
+ * pure Java and several times slower. Poly1305 is our own 64-bit {@link Poly1305} (the JDK's is
+ * not public and Bouncy Castle's was the bottleneck). Like restic, we compute the Poly1305-AES
+ * {@code s = AES-128(k, nonce)} ourselves and use the plain Poly1305 one-time key {@code r ‖ s}.
  */
 final class Engines {
   static final int BLOCK = 16;
@@ -69,14 +67,14 @@ final class Engines {
       clamp(oneTimeKey);
       ecb.init(Cipher.ENCRYPT_MODE, k);
       ecb.doFinal(iv, 0, BLOCK, oneTimeKey, BLOCK);
-      poly.init(new KeyParameter(oneTimeKey));
+      poly.init(oneTimeKey, 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-128 for the Poly1305 nonce failed", e);
     } finally {
       Arrays.fill(oneTimeKey, (byte) 0);
     }
     poly.update(msg, off, len);
-    poly.doFinal(tag, tagOff);
+    poly.finish(tag, tagOff);
   }
 
   /** The Poly1305 clamp on the first 16 bytes of {@code r}. */
