@@ -1,6 +1,8 @@
 package dev.bulwark.core.pack;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.bulwark.core.CorruptionException;
@@ -14,13 +16,30 @@ import java.io.IOException;
  * unzstd and verify the id.
  */
 public final class BlobCodec {
+  /**
+   * One zstd context per thread: the one-shot calls create and free a context (hundreds of KiB
+   * of tables) per blob, which cost more than compressing a 64 KiB chunk.
+   */
+  private static final ThreadLocal<ZstdCompressCtx> COMPRESS =
+      ThreadLocal.withInitial(ZstdCompressCtx::new);
+  private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS =
+      ThreadLocal.withInitial(ZstdDecompressCtx::new);
+  private static final ThreadLocal<int[]> LEVEL = ThreadLocal.withInitial(() -> new int[] {
+      Integer.MIN_VALUE});
+
   private BlobCodec() {}
 
   /** A zstd frame of {@code plain[off, off+len)} at {@code level}. */
   public static byte[] compress(byte[] plain, int off, int len, int level) {
+    ZstdCompressCtx ctx = COMPRESS.get();
+    int[] current = LEVEL.get();
+    if (current[0] != level) {
+      ctx.setLevel(level);
+      current[0] = level;
+    }
     byte[] dst = new byte[(int) Zstd.compressBound(len)];
-    long n = Zstd.compressByteArray(dst, 0, dst.length, plain, off, len, level);
-    return java.util.Arrays.copyOf(dst, (int) n);
+    int n = ctx.compressByteArray(dst, 0, dst.length, plain, off, len);
+    return java.util.Arrays.copyOf(dst, n);
   }
 
   /**
@@ -55,7 +74,7 @@ public final class BlobCodec {
       throws CorruptionException {
     try {
       byte[] out = new byte[length];
-      long n = Zstd.decompressByteArray(out, 0, length, frame, 0, frame.length);
+      long n = DECOMPRESS.get().decompressByteArray(out, 0, length, frame, 0, frame.length);
       if (n != length) {
         throw new CorruptionException(where + ": decompressed " + n + " bytes, expected " + length);
       }
