@@ -25,5 +25,11 @@ class CliSmokeTest {
         dir.resolve("out").toString()).assertOk();
     Path restored = dir.resolve("out").resolve(src.resolve("a.txt").toString().substring(1));
     assertThat(Files.readString(restored)).isEqualTo("hello");
+
+    Cli.Result info = cli.run("info", "--repo", repo.toString()).assertOk();
+    assertThat(info.stdout()).contains("snapshots: 1").contains("keys: 1");
+    Cli.Result snap = cli.run("info", "latest", "--repo", repo.toString(), "--json").assertOk();
+    assertThat(snap.stdout()).contains("\"path\":\"" + src.resolve("a.txt") + "\"")
+        .contains("\"size\":5").doesNotContain("database");
   }
 }

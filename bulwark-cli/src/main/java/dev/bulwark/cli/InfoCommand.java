@@ -1,0 +1,145 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import dev.bulwark.core.tree.Tree;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bulwark info [SNAPSHOT]}. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+    description = "Show the repository (size, snapshots, keys) or one snapshot: what it is a "
+        + "snapshot of (database kind, path, page size, change counter or sequence number, "
+        + "schema version) and its files.",
+    footer = {"", "Examples:", "  bulwark info --repo /backups/repo",
+        "  bulwark info latest --repo /backups/repo --json"})
+final class InfoCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "SNAPSHOT", arity = "0..1",
+      description = "Snapshot id, unique prefix, or latest.")
+  String snapshot;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    ObjectNode out = JSON.createObjectNode();
+    try (Repository r = repo.open(true); Lock lock = r.lock(false)) {
+      if (snapshot == null) {
+        repositoryInfo(r, out);
+      } else {
+        snapshotInfo(r, r.findSnapshot(snapshot), out);
+      }
+    }
+    PrintWriter pw = spec.commandLine().getOut();
+    if (json) {
+      pw.println(JSON.writeValueAsString(out));
+    } else {
+      print(out, "", pw);
+    }
+    return 0;
+  }
+
+  private static void repositoryInfo(Repository r, ObjectNode out) throws Exception {
+    out.put("location", r.backend().location());
+    out.put("id", r.config().id());
+    out.put("version", r.config().version());
+    out.put("snapshots", r.list(FileType.SNAPSHOT).size());
+    out.put("keys", r.list(FileType.KEY).size());
+    AtomicLong packs = new AtomicLong();
+    AtomicLong stored = new AtomicLong();
+    r.backend().list(FileType.PACK, fi -> {
+      packs.incrementAndGet();
+      stored.addAndGet(fi.size());
+    });
+    out.put("packs", packs.get());
+    out.put("blobs", r.index().blobCount());
+    out.put("stored_bytes", stored.get());
+  }
+
+  private static void snapshotInfo(Repository r, Snapshot s, ObjectNode out) throws Exception {
+    out.put("id", s.id().toString());
+    out.put("time", s.time().toString());
+    out.put("hostname", s.hostname());
+    out.put("username", s.username());
+    ArrayNode paths = out.putArray("paths");
+    s.paths().forEach(paths::add);
+    ArrayNode tags = out.putArray("tags");
+    s.tags().stream().filter(t -> !t.startsWith(DatabaseTags.PREFIX)).forEach(tags::add);
+    DatabaseTags.fromTags(s.tags()).ifPresent(db -> {
+      ObjectNode d = out.putObject("database");
+      d.put("kind", db.kind());
+      d.put("path", db.path());
+      db.properties().forEach(d::put);
+    });
+    ArrayNode files = out.putArray("files");
+    long total = walk(r, s.tree(), "", files);
+    out.put("total_bytes", total);
+  }
+
+  private static long walk(Repository r, Id tree, String prefix, ArrayNode files)
+      throws Exception {
+    long total = 0;
+    for (Node n : Tree.parse(r.loadBlob(BlobType.TREE, tree)).nodes()) {
+      String path = prefix + "/" + n.name();
+      if (n.type() == NodeType.DIR) {
+        total += walk(r, n.subtree(), path, files);
+      } else {
+        ObjectNode f = files.addObject();
+        f.put("path", path);
+        f.put("type", n.type().jsonName());
+        f.put("size", n.size());
+        total += n.size();
+      }
+    }
+    return total;
+  }
+
+  private static void print(ObjectNode node, String indent, PrintWriter pw) {
+    node.fields().forEachRemaining(e -> {
+      var v = e.getValue();
+      if (v.isObject()) {
+        pw.println(indent + e.getKey() + ":");
+        print((ObjectNode) v, indent + "  ", pw);
+      } else if (v.isArray()) {
+        if (e.getKey().equals("files")) {
+          pw.println(indent + "files:");
+          v.forEach(f -> pw.printf("%s  %12s  %s%n", indent,
+              f.path("type").asText().equals("file")
+                  ? Messages.bytes(f.path("size").asLong()) : f.path("type").asText(),
+              f.path("path").asText()));
+        } else {
+          StringBuilder sb = new StringBuilder();
+          v.forEach(x -> sb.append(sb.length() == 0 ? "" : ", ").append(x.asText()));
+          pw.println(indent + e.getKey() + ": " + sb);
+        }
+      } else if (e.getKey().endsWith("_bytes")) {
+        pw.println(indent + e.getKey().replace("_bytes", "") + ": "
+            + Messages.bytes(v.asLong()));
+      } else {
+        pw.println(indent + e.getKey() + ": " + v.asText());
+      }
+    });
+  }
+}

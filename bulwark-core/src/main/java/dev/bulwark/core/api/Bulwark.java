@@ -1,0 +1,122 @@
+package dev.bulwark.core.api;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.backend.Backend;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.Repository;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Entry point for services that embed Bulwark:
+ *
+ * <pre>{@code
+ * try (BulwarkRepository repo = Bulwark.repository(Path.of("/backups/repo"))
+ *     .passwordFile(Path.of("/etc/app/backup-password"))
+ *     .createIfMissing(true)
+ *     .open()) {
+ *   Snapshot s = repo.backup(SqliteSource.of(dbPath), FileSource.of(nodeKey));
+ * }
+ * }</pre>
+ *
+ * <p>Each option can be set once; {@link #open()} checks that a password was given.
+ */
+public final class Bulwark {
+  private final Backend backend;
+  private byte[] password;
+  private boolean createIfMissing;
+  private boolean createIfMissingSet;
+  private BackupOptions backupOptions;
+  private Kdf.Params kdf;
+
+  private Bulwark(Backend backend) {
+    this.backend = backend;
+  }
+
+  /** A repository in a local folder. */
+  public static Bulwark repository(Path folder) {
+    return new Bulwark(LocalBackend.open(folder));
+  }
+
+  /** A repository on any backend. */
+  public static Bulwark repository(Backend backend) {
+    return new Bulwark(backend);
+  }
+
+  /** The password, read from a file (whitespace around it removed, as restic does). */
+  public Bulwark passwordFile(Path file) throws IOException {
+    byte[] raw = Files.readAllBytes(file);
+    try {
+      return password(new String(raw, StandardCharsets.UTF_8).strip()
+          .getBytes(StandardCharsets.UTF_8));
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  /** The password as UTF-8 bytes; copied, so the caller may zero its array. */
+  public Bulwark password(byte[] utf8) {
+    requireUnset(password == null, "password");
+    if (utf8.length == 0) {
+      throw new IllegalArgumentException("an empty password is not allowed");
+    }
+    this.password = utf8.clone();
+    return this;
+  }
+
+  /** Create the repository if there is none yet (default: false). */
+  public Bulwark createIfMissing(boolean create) {
+    requireUnset(!createIfMissingSet, "createIfMissing");
+    this.createIfMissing = create;
+    this.createIfMissingSet = true;
+    return this;
+  }
+
+  /** Options for backups made through the opened repository (default: BackupOptions.defaults). */
+  public Bulwark backupOptions(BackupOptions options) {
+    requireUnset(backupOptions == null, "backupOptions");
+    this.backupOptions = options;
+    return this;
+  }
+
+  /** scrypt cost for a repository this call creates (default: restic's). */
+  public Bulwark keyDerivation(Kdf.Params params) {
+    requireUnset(kdf == null, "keyDerivation");
+    this.kdf = params;
+    return this;
+  }
+
+  /**
+   * Opens (or, if asked, creates) the repository and loads its index.
+   *
+   * @throws dev.bulwark.core.RepositoryNotFoundException if there is none and creation was not
+   *     asked for
+   * @throws dev.bulwark.core.WrongPasswordException if the password opens no key
+   */
+  public BulwarkRepository open() throws IOException, BulwarkException {
+    if (password == null) {
+      throw new IllegalStateException("no password set: call password(...) or passwordFile(...)");
+    }
+    try {
+      Repository r = createIfMissing && !backend.exists()
+          ? Repository.init(backend, password, kdf != null ? kdf : Kdf.Params.DEFAULT)
+          : Repository.open(backend, password);
+      return new BulwarkRepository(r,
+          backupOptions != null ? backupOptions : BackupOptions.defaults());
+    } finally {
+      Arrays.fill(password, (byte) 0);
+      password = null;
+    }
+  }
+
+  private static void requireUnset(boolean unset, String option) {
+    if (!unset) {
+      throw new IllegalStateException(option + " was already set");
+    }
+  }
+}
