@@ -23,9 +23,19 @@ import org.slf4j.LoggerFactory;
 public final class FileSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
   private final List<Path> paths;
+  private final boolean ownerOnly;
 
-  private FileSource(List<Path> paths) {
+  private FileSource(List<Path> paths, boolean ownerOnly) {
     this.paths = paths;
+    this.ownerOnly = ownerOnly;
+  }
+
+  /**
+   * The same files recorded as readable by their owner only (group and other bits cleared), so
+   * secrets such as identity keys always come back private, whatever their mode was.
+   */
+  public FileSource ownerOnly() {
+    return new FileSource(paths, true);
   }
 
   /** A source over the given files and folders (made absolute and normalized). */
@@ -42,7 +52,7 @@ public final class FileSource implements Source {
     for (Path p : paths) {
       abs.add(p.toAbsolutePath().normalize());
     }
-    return new FileSource(List.copyOf(abs));
+    return new FileSource(List.copyOf(abs), false);
   }
 
   @Override
@@ -63,8 +73,12 @@ public final class FileSource implements Source {
 
       @Override
       public void visit(EntryVisitor visitor) throws IOException, BulwarkException {
+        EntryVisitor v = ownerOnly ? e -> visitor.accept(e.kind() == SourceEntry.Kind.SYMLINK
+            ? e : new SourceEntry(e.path(), e.kind(), e.meta().withPermissions(
+                e.meta().permissions() & 0700), e.content(), e.linkTarget(), e.alignment()))
+            : visitor;
         for (Path p : paths) {
-          walk(p, visitor);
+          walk(p, v);
         }
       }
 

@@ -54,4 +54,21 @@ class RestorePathTest {
       assertThat(dir.resolve("x")).doesNotExist();
     }
   }
+
+  @Test
+  void ownerOnlyFilesComeBackPrivate() throws Exception {
+    Path key = Files.writeString(dir.resolve("node.key"), "identity");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-r--r--"));
+    try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")),
+        "pw".getBytes(), new Kdf.Params(1024, 8, 1))) {
+      Snapshot s = new Archiver(r, BackupOptions.defaults(), new Progress())
+          .backup(List.of(FileSource.of(key).ownerOnly())).snapshot();
+      Path out = dir.resolve("restored.key");
+      new Restorer(r, 1, new Progress()).restorePath(s, key.toString(), out);
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
+      assertThat(Files.readString(out)).isEqualTo("identity");
+    }
+  }
 }
