@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Manifest;
+import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.SampleTree;
 import java.io.RandomAccessFile;
@@ -39,7 +40,7 @@ class DedupTest {
     cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
     long empty = du(repo);
 
-    String hash1 = Manifest.sha256(data);
+    String hash1 = TestFiles.sha256(data);
     String id1 = backup(repo, data);
     long afterFirst = du(repo);
     long first = afterFirst - empty;
@@ -65,7 +66,7 @@ class DedupTest {
         f.write(page);
       }
     }
-    String hash3 = Manifest.sha256(data);
+    String hash3 = TestFiles.sha256(data);
     assertThat(hash3).isNotEqualTo(hash1);
     String id3 = backup(repo, data);
     long afterThird = du(repo);
@@ -96,14 +97,14 @@ class DedupTest {
       Path target = dir.resolve("restore-" + i);
       cli.run("restore", ids.get(i), "--repo", repo.toString(), "--target", target.toString())
           .assertOk();
-      assertThat(Manifest.sha256(Manifest.restored(target, data)))
+      assertThat(TestFiles.sha256(Manifest.restored(target, data)))
           .as("content of snapshot %d restored", i + 1).isEqualTo(expected[i]);
       delete(target);
     }
     Path latest = dir.resolve("restore-latest");
     cli.run("restore", "latest", "--repo", repo.toString(), "--target", latest.toString())
         .assertOk();
-    assertThat(Manifest.sha256(Manifest.restored(latest, data))).isEqualTo(hash3);
+    assertThat(TestFiles.sha256(Manifest.restored(latest, data))).isEqualTo(hash3);
   }
 
   private String backup(Path repo, Path data) throws Exception {

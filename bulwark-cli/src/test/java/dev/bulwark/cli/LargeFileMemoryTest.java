@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Manifest;
-import dev.bulwark.cli.testing.SampleTree.Xorshift;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.cli.testing.SampleTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +33,7 @@ class LargeFileMemoryTest {
     Path big = src.resolve("big.bin");
 
     long t0 = System.nanoTime();
-    String hash = writeRandom(big, SIZE, 0xB16F11EL);
+    String hash = SampleTree.writeRandom(big, SIZE, 0xB16F11EL);
     long t1 = System.nanoTime();
     small.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
     Cli.Result backup = small.run("backup", "--repo", repo.toString(), src.toString());
@@ -57,7 +52,7 @@ class LargeFileMemoryTest {
     long t4 = System.nanoTime();
     Path restored = Manifest.restored(target, big);
     assertThat(Files.size(restored)).isEqualTo(SIZE);
-    assertThat(Manifest.sha256(restored)).as("SHA-256 of the restored file").isEqualTo(hash);
+    assertThat(TestFiles.sha256(restored)).as("SHA-256 of the restored file").isEqualTo(hash);
     long t5 = System.nanoTime();
     Files.delete(restored);
 
@@ -65,27 +60,6 @@ class LargeFileMemoryTest {
         + "init+backup %.1f s, check %.1f s, restore %.1f s, hash restored %.1f s; "
         + "total %.1f s%n", SIZE, s(t1 - t0), s(t2 - t1), s(t3 - t2), s(t4 - t3), s(t5 - t4),
         s(t5 - t0));
-  }
-
-  /** Writes {@code size} seeded pseudo-random bytes (no two chunks alike) and returns the hash. */
-  private static String writeRandom(Path f, long size, long seed) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    Xorshift gen = new Xorshift(seed);
-    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
-      for (long left = size; left > 0; ) {
-        gen.fill(buf);
-        buf.flip();
-        buf.limit((int) Math.min(buf.capacity(), left));
-        left -= buf.remaining();
-        md.update(buf.duplicate());
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
   }
 
   private static double s(long nanos) {

@@ -93,22 +93,6 @@ public final class Manifest {
     return target.resolve(abs.getRoot().relativize(abs).toString());
   }
 
-  /** SHA-256 of a file's content, streamed, as lowercase hex. */
-  public static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static String key(Path root, Path p) {
     return root.relativize(p).toString();
   }
@@ -124,7 +108,7 @@ public final class Manifest {
       return "dir mode=" + mode + " mtime=" + mtime;
     }
     if (a.isRegularFile()) {
-      return "file size=" + a.size() + " sha256=" + sha256(p) + " mode=" + mode
+      return "file size=" + a.size() + " sha256=" + TestFiles.sha256(p) + " mode=" + mode
           + " mtime=" + mtime;
     }
     return "other";

@@ -128,10 +128,11 @@ public final class SampleTree {
         PosixFilePermissions.fromString("rw-r-----"));
   }
 
-  /** Incompressible bytes from a seeded generator. */
-  public static void writeRandom(Path f, long size, long seed) throws IOException {
+  /** Incompressible bytes from a seeded generator; returns their SHA-256 in hex. */
+  public static String writeRandom(Path f, long size, long seed) throws IOException {
     Xorshift gen = new Xorshift(seed);
-    ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    java.security.MessageDigest md = dev.bulwark.core.Id.sha256();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
       for (long left = size; left > 0; ) {
@@ -139,12 +140,15 @@ public final class SampleTree {
         buf.flip();
         buf.limit((int) Math.min(buf.capacity(), left));
         left -= buf.remaining();
+        md.update(buf.duplicate());
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
       }
     }
+    return java.util.HexFormat.of().formatHex(md.digest());
   }
+
 
   /** Compressible text: lines of words from a small vocabulary. */
   public static void writeText(Path f, long size, long seed) throws IOException {
