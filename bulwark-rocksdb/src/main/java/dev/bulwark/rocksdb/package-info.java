@@ -1,5 +1,7 @@
 /**
- * RocksDB for Bulwark: checkpoints of a live database (or a closed database directory) as a
- * backup source, and restores that verify a database before putting it in place.
+ * RocksDB for Bulwark: {@link dev.bulwark.rocksdb.RocksDbSource} backs up a live database
+ * through a checkpoint (or a closed database folder as it is), and
+ * {@link dev.bulwark.rocksdb.RocksDbKind} verifies a restored copy and swaps it into place
+ * under a journal that makes an interrupted swap recoverable.
  */
 package dev.bulwark.rocksdb;
