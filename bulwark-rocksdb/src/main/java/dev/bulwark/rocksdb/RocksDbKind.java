@@ -50,7 +50,7 @@ public final class RocksDbKind implements DatabaseKind {
     RocksDB.loadLibrary();
   }
 
-  /** What {@link #recover(Path)} found and did. */
+  /** What {@link #recoverSwap(Path)} found and did. */
   public enum Recovery {
     /** No swap into the target had been interrupted. */
     NONE,
@@ -84,8 +84,13 @@ public final class RocksDbKind implements DatabaseKind {
    * @throws BulwarkException if a swap into {@code target} is running now, or if the folders
    *     are in a state no interrupted swap leaves (nothing is touched then)
    */
-  public static Recovery recover(Path target) throws IOException, BulwarkException {
+  public static Recovery recoverSwap(Path target) throws IOException, BulwarkException {
     return DirectorySwap.recover(target.toAbsolutePath().normalize());
+  }
+
+  @Override
+  public void recover(Path target) throws IOException, BulwarkException {
+    recoverSwap(target);
   }
 
   /**
@@ -99,7 +104,7 @@ public final class RocksDbKind implements DatabaseKind {
   @Override
   public void checkNotInUse(Path target) throws IOException, BulwarkException {
     Path abs = target.toAbsolutePath().normalize();
-    recover(abs);
+    recoverSwap(abs);
     if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

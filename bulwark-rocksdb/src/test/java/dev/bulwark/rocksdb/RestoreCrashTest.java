@@ -74,7 +74,7 @@ class RestoreCrashTest {
       assertThat(child.kill()).isEqualTo(SIGKILL_EXIT);
       assertThat(staging.resolve("CURRENT")).as("killed before staging finished").doesNotExist();
     }
-    assertThat(RocksDbKind.recover(target)).isEqualTo(RocksDbKind.Recovery.NONE);
+    assertThat(RocksDbKind.recoverSwap(target)).isEqualTo(RocksDbKind.Recovery.NONE);
     assertOld(target);
   }
 
@@ -82,7 +82,7 @@ class RestoreCrashTest {
   void killAfterVerificationLeavesTheOldDatabase() throws Exception {
     Path target = oldDatabase("verified");
     killAt(target, "VERIFIED");
-    assertThat(RocksDbKind.recover(target)).isEqualTo(RocksDbKind.Recovery.NONE);
+    assertThat(RocksDbKind.recoverSwap(target)).isEqualTo(RocksDbKind.Recovery.NONE);
     assertOld(target);
   }
 
@@ -92,12 +92,12 @@ class RestoreCrashTest {
     try (ChildJvm child = startRestore(target, "JOURNALED")) {
       child.awaitLine("at JOURNALED", TIMEOUT);
       // A live swap's journal is locked: recovery must not touch it.
-      assertThatThrownBy(() -> RocksDbKind.recover(target)).isInstanceOf(BulwarkException.class)
+      assertThatThrownBy(() -> RocksDbKind.recoverSwap(target)).isInstanceOf(BulwarkException.class)
           .hasMessageContaining("another restore is swapping a database into " + target);
       assertThat(child.kill()).isEqualTo(SIGKILL_EXIT);
     }
     assertThat(journal(target)).exists();
-    assertThat(RocksDbKind.recover(target)).isEqualTo(RocksDbKind.Recovery.ROLLED_BACK);
+    assertThat(RocksDbKind.recoverSwap(target)).isEqualTo(RocksDbKind.Recovery.ROLLED_BACK);
     assertOld(target);
   }
 
@@ -116,11 +116,11 @@ class RestoreCrashTest {
   void killAfterTheNewDatabaseIsInPlaceKeepsItAndTheOldOne() throws Exception {
     Path target = oldDatabase("swapped");
     killAt(target, "STAGED_MOVED");
-    assertThat(RocksDbKind.recover(target)).isEqualTo(RocksDbKind.Recovery.ROLLED_FORWARD);
+    assertThat(RocksDbKind.recoverSwap(target)).isEqualTo(RocksDbKind.Recovery.ROLLED_FORWARD);
     assertThat(VersionedDb.check(target)).isEqualTo("new");
     assertThat(VersionedDb.check(kept(target).orElseThrow())).isEqualTo("old");
     assertThat(journal(target)).doesNotExist();
-    assertThat(RocksDbKind.recover(target)).isEqualTo(RocksDbKind.Recovery.NONE);
+    assertThat(RocksDbKind.recoverSwap(target)).isEqualTo(RocksDbKind.Recovery.NONE);
   }
 
   @Test

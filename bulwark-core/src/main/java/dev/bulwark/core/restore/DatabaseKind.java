@@ -13,6 +13,13 @@ public interface DatabaseKind {
   String name();
 
   /**
+   * Settles whatever an interrupted earlier swap into {@code target} left behind, so that what
+   * is at {@code target} afterwards is a whole database or nothing. Called before anything looks
+   * at the target. Default: nothing to settle (the kind's swap is a single atomic rename).
+   */
+  default void recover(Path target) throws IOException, BulwarkException {}
+
+  /**
    * Fails if the database at {@code target} is open elsewhere (its lock is held), so a restore
    * never swaps a database out from under a running process. Nothing at {@code target} is fine.
    */

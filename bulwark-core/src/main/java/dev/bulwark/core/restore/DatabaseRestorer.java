@@ -64,6 +64,8 @@ public final class DatabaseRestorer {
   public Result restore(String snapshotRef, Path target, boolean ifDbNotExists,
       boolean ifReplicaExists) throws IOException, BulwarkException {
     Path abs = target.toAbsolutePath().normalize();
+    // First settle an interrupted earlier swap: "is there a database?" must see its outcome.
+    kind.recover(abs);
     if (ifDbNotExists && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       LOG.info("{} exists; nothing to restore", abs);
       return new Result(Outcome.SKIPPED_DB_EXISTS, null, null);
@@ -98,8 +100,11 @@ public final class DatabaseRestorer {
     }
     kind.checkNotInUse(target);
     AtomicFiles.createDirectories(target.getParent());
+    // The pid in the name tells a later restore whether this staging copy is abandoned.
+    String prefix = "." + target.getFileName() + ".bulwark-staging-";
+    removeAbandonedStaging(target.getParent(), prefix);
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(
-        "." + target.getFileName() + ".bulwark-staging"));
+        prefix + ProcessHandle.current().pid()));
     try {
       new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
       kind.verify(staging);
@@ -110,6 +115,31 @@ public final class DatabaseRestorer {
       return new Result(Outcome.RESTORED, snap, previous);
     } finally {
       deleteRecursively(staging);
+    }
+  }
+
+  /** Deletes staging copies left by restores whose process is gone (killed, crashed). */
+  private static void removeAbandonedStaging(Path parent, String prefix) throws IOException {
+    if (!Files.isDirectory(parent)) {
+      return;
+    }
+    List<Path> candidates;
+    try (var s = Files.list(parent)) {
+      candidates = s.filter(x -> x.getFileName().toString().startsWith(prefix)).toList();
+    }
+    for (Path p : candidates) {
+      String rest = p.getFileName().toString().substring(prefix.length());
+      int dash = rest.indexOf('-');
+      long pid;
+      try {
+        pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        LOG.info("deleting {}, left by a restore that did not finish", p);
+        deleteRecursively(p);
+      }
     }
   }
 

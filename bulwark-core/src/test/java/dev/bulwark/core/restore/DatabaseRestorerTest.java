@@ -1,0 +1,162 @@
+package dev.bulwark.core.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backup.Archiver;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseRestorerTest {
+  @TempDir Path dir;
+
+  /** A "database" that is one text file; healthy when it does not say "corrupt". */
+  static class TextKind implements DatabaseKind {
+    Path recovered;
+
+    @Override
+    public String name() {
+      return "text";
+    }
+
+    @Override
+    public void recover(Path target) throws IOException {
+      recovered = target;
+      Path old = target.resolveSibling(target.getFileName() + ".half-swapped");
+      if (Files.exists(old) && !Files.exists(target)) {
+        Files.move(old, target); // what an interrupted swap of this kind would leave
+      }
+    }
+
+    @Override
+    public void checkNotInUse(Path target) {}
+
+    @Override
+    public void verify(Path staged) throws IOException, BulwarkException {
+      if (Files.readString(staged).contains("corrupt")) {
+        throw new BulwarkException("integrity check failed: corrupt");
+      }
+    }
+
+    @Override
+    public Path swap(Path staged, Path target) throws IOException {
+      Path kept = null;
+      if (Files.exists(target)) {
+        kept = target.resolveSibling(target.getFileName() + ".bulwark-old");
+        Files.createLink(kept, target);
+      }
+      AtomicFiles.moveIntoPlace(staged, target);
+      return kept;
+    }
+  }
+
+  private Repository repoWithSnapshotOf(Path db, String content, String kind) throws Exception {
+    Files.writeString(db, content);
+    Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")), "pw".getBytes(),
+        new Kdf.Params(1024, 8, 1));
+    new Archiver(r, BackupOptions.defaults().withTags(new DatabaseTags(kind, db.toString(),
+        Map.of()).toTags()), new Progress()).backup(List.of(FileSource.of(db)));
+    return r;
+  }
+
+  @Test
+  void restoresVerifiedCopyAndKeepsThePreviousDatabase() throws Exception {
+    Path db = dir.resolve("app.txt");
+    try (Repository r = repoWithSnapshotOf(db, "version 1", "text")) {
+      Files.writeString(db, "version 2");
+      TextKind kind = new TextKind();
+      DatabaseRestorer.Result res = new DatabaseRestorer(r, kind, 1, new Progress())
+          .restore("latest", db, false, false);
+      assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
+      assertThat(Files.readString(db)).isEqualTo("version 1");
+      assertThat(Files.readString(res.previous())).isEqualTo("version 2");
+      assertThat(kind.recovered).isEqualTo(db);
+      try (var s = Files.list(dir)) {
+        assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("staging"));
+      }
+    }
+  }
+
+  @Test
+  void skipsWhenAskedAndRefusesOtherKinds() throws Exception {
+    Path db = dir.resolve("app.txt");
+    try (Repository r = repoWithSnapshotOf(db, "v1", "text")) {
+      DatabaseRestorer restorer = new DatabaseRestorer(r, new TextKind(), 1, new Progress());
+      assertThat(restorer.restore("latest", db, true, true).outcome())
+          .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_DB_EXISTS);
+      Path other = dir.resolve("other.txt");
+      assertThat(restorer.restore("latest", other, true, true).outcome())
+          .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_NO_SNAPSHOT);
+      assertThat(other).doesNotExist();
+      assertThatThrownBy(() -> restorer.restore("latest", other, false, false))
+          .hasMessageContaining("no snapshot of " + other);
+      DatabaseKind sqlite = new TextKind() {
+        @Override
+        public String name() {
+          return "sqlite";
+        }
+      };
+      assertThatThrownBy(() -> new DatabaseRestorer(r, sqlite, 1, new Progress())
+          .restore(r.findSnapshot("latest").id().toString(), db, false, false))
+          .hasMessageContaining("is a text snapshot, not sqlite");
+    }
+  }
+
+  @Test
+  void failedVerificationLeavesTheTargetAndRemovesTheStagingCopy() throws Exception {
+    Path db = dir.resolve("app.txt");
+    try (Repository r = repoWithSnapshotOf(db, "corrupt page", "text")) {
+      Files.writeString(db, "good current database");
+      assertThatThrownBy(() -> new DatabaseRestorer(r, new TextKind(), 1, new Progress())
+          .restore("latest", db, false, false)).hasMessageContaining("integrity check failed");
+      assertThat(Files.readString(db)).isEqualTo("good current database");
+      try (var s = Files.list(dir)) {
+        assertThat(s.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder("app.txt", "repo");
+      }
+    }
+  }
+
+  @Test
+  void recoversAnInterruptedSwapBeforeDecidingWhetherADatabaseExists() throws Exception {
+    Path db = dir.resolve("app.txt");
+    try (Repository r = repoWithSnapshotOf(db, "from backup", "text")) {
+      // A swap was interrupted with the live database moved aside: it exists, restore nothing.
+      Files.move(db, dir.resolve("app.txt.half-swapped"));
+      Files.writeString(db.resolveSibling("app.txt.half-swapped"), "live database");
+      DatabaseRestorer.Result res = new DatabaseRestorer(r, new TextKind(), 1, new Progress())
+          .restore("latest", db, true, false);
+      assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.SKIPPED_DB_EXISTS);
+      assertThat(Files.readString(db)).isEqualTo("live database");
+    }
+  }
+
+  @Test
+  void removesStagingCopiesLeftByDeadRestores() throws Exception {
+    Path db = dir.resolve("app.txt");
+    try (Repository r = repoWithSnapshotOf(db, "v1", "text")) {
+      Path dead = Files.createDirectories(dir.resolve(".app.txt.bulwark-staging-999999999-tmp-ab"));
+      Files.writeString(dead.resolve("junk"), "left by a kill -9");
+      Path live = Files.createDirectories(dir.resolve(".app.txt.bulwark-staging-"
+          + ProcessHandle.current().parent().orElseThrow().pid() + "-tmp-cd"));
+      new DatabaseRestorer(r, new TextKind(), 1, new Progress()).restore("latest", db, false,
+          false);
+      assertThat(dead).doesNotExist();
+      assertThat(live).exists();
+    }
+  }
+}
