@@ -1,5 +1,7 @@
 /**
- * SQLite for Bulwark: consistent online snapshots of a live database as a backup source, and
- * restores that verify a database before putting it in place.
+ * SQLite for Bulwark: {@link dev.bulwark.sqlite.SqliteSource} backs up a live database as a
+ * consistent, page-aligned image (SQLite's online backup API, one step, into a private scratch
+ * copy), and {@link dev.bulwark.sqlite.SqliteKind} verifies a restored database and swaps it
+ * into place so that a crash leaves the old or the new one, never a mix.
  */
 package dev.bulwark.sqlite;
