@@ -4,6 +4,9 @@ import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.backup.Source;
+import dev.bulwark.rocksdb.RocksDbSource;
+import dev.bulwark.sqlite.SqliteSource;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.repo.Repository;
 import java.nio.file.Path;
@@ -18,14 +21,30 @@ import picocli.CommandLine.Spec;
 
 /** {@code bulwark backup}. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-    description = "Back up files and folders into a new snapshot.",
-    footer = {"", "Example:", "  bulwark backup --repo /backups/repo --tag nightly /srv/app/data"})
+    description = "Back up a database (online: it may be in use) with the files that travel with "
+        + "it, or plain files and folders, into a new snapshot.",
+    footer = {"", "Examples:",
+        "  bulwark backup --repo /backups/repo --sqlite /srv/app/app.db --file /srv/app/node.key",
+        "  bulwark backup --repo /backups/repo --rocksdb /srv/node/db   (a closed database)",
+        "  bulwark backup --repo /backups/repo --tag nightly /srv/app/data"})
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files and folders to back up.")
+  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files and folders to back up.")
   List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--sqlite", paramLabel = "DB", description = "A SQLite database to back up "
+      + "consistently while it is in use (WAL or rollback journal).")
+  Path sqlite;
+
+  @Option(names = "--rocksdb", paramLabel = "DIR", description = "A closed RocksDB database "
+      + "folder to back up (a running service backs up its open database through the library).")
+  Path rocksdb;
+
+  @Option(names = "--file", paramLabel = "PATH", description = "A file that travels with the "
+      + "database (identity key, config); recorded as owner-only, restored 0600 (repeatable).")
+  List<Path> files = new ArrayList<>();
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag the snapshot (repeatable).")
   List<String> tags = new ArrayList<>();
@@ -68,13 +87,38 @@ final class BackupCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    List<Source> sources = sources();
     Progress progress = new Progress();
     try (Repository r = repo.open(true);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
-      BackupResult res = new Archiver(r, opts, progress).backup(List.of(FileSource.of(paths)));
+      BackupResult res = new Archiver(r, opts, progress).backup(sources);
       print(res);
     }
     return 0;
+  }
+
+  private List<Source> sources() throws UsageException {
+    if (sqlite != null && rocksdb != null) {
+      throw new UsageException("one database per snapshot: give --sqlite or --rocksdb, not both");
+    }
+    List<Source> out = new ArrayList<>();
+    if (sqlite != null) {
+      out.add(SqliteSource.of(sqlite));
+    }
+    if (rocksdb != null) {
+      out.add(RocksDbSource.offline(rocksdb));
+    }
+    if (!files.isEmpty()) {
+      out.add(FileSource.of(files).ownerOnly());
+    }
+    if (!paths.isEmpty()) {
+      out.add(FileSource.of(paths));
+    }
+    if (out.isEmpty()) {
+      throw new UsageException("nothing to back up: give --sqlite DB, --rocksdb DIR, --file or "
+          + "PATH");
+    }
+    return out;
   }
 
   private void print(BackupResult res) throws java.io.IOException {

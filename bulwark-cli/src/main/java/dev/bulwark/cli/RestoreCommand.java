@@ -6,7 +6,11 @@ import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.RestoreResult;
+import dev.bulwark.core.restore.DatabaseKind;
+import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.Restorer;
+import dev.bulwark.rocksdb.RocksDbKind;
+import dev.bulwark.sqlite.SqliteKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +23,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code bulwark restore}. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-    description = "Restore a snapshot into a folder. Files land at TARGET/<original path>; "
-        + "each is verified and written under a temp name, then renamed into place.",
+    description = {"Restore a snapshot into a folder (--target): files land at "
+        + "TARGET/<original path>, each verified and written under a temp name, then renamed.",
+        "Or restore a database in place (--db, --rocksdb): into a staging copy beside it, "
+        + "checked (SQLite integrity and foreign keys; RocksDB checksums), then swapped in; the "
+        + "previous database is kept under a clear name, and left untouched if anything fails. "
+        + "SNAPSHOT latest means the newest snapshot of that database."},
     footer = {"", "Examples:", "  bulwark restore latest --repo /backups/repo --target /tmp/out",
-        "  bulwark restore 4f2a9c1e --repo /backups/repo --target / --include /srv/app/data"})
+        "  bulwark restore 4f2a9c1e --repo /backups/repo --target / --include /srv/app/node.key",
+        "  bulwark restore latest --repo /backups/repo --db /srv/app/app.db",
+        "  bulwark restore latest --repo R --db /srv/app/app.db --if-db-not-exists "
+            + "--if-replica-exists   (at service start)"})
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -30,9 +41,24 @@ final class RestoreCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot id, unique id prefix, or latest.")
   String snapshot;
 
-  @Option(names = {"-t", "--target"}, required = true, paramLabel = "DIR",
+  @Option(names = {"-t", "--target"}, paramLabel = "DIR",
       description = "Folder to restore into (created if missing).")
   Path target;
+
+  @Option(names = "--db", paramLabel = "DB", description = "Restore a SQLite database to DB.")
+  Path sqlite;
+
+  @Option(names = "--rocksdb", paramLabel = "DIR",
+      description = "Restore a RocksDB database to DIR.")
+  Path rocksdb;
+
+  @Option(names = "--if-db-not-exists",
+      description = "With --db/--rocksdb: do nothing if a database is already there.")
+  boolean ifDbNotExists;
+
+  @Option(names = "--if-replica-exists", description = "With --db/--rocksdb: do nothing, "
+      + "successfully, if the repository has no snapshot of that database.")
+  boolean ifReplicaExists;
 
   @Option(names = {"-i", "--include"}, paramLabel = "PATH",
       description = "Restore only this path of the snapshot and what is below it (repeatable).")
@@ -43,6 +69,21 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    int given = (target != null ? 1 : 0) + (sqlite != null ? 1 : 0) + (rocksdb != null ? 1 : 0);
+    if (given != 1) {
+      throw new UsageException("give exactly one of --target DIR, --db DB or --rocksdb DIR");
+    }
+    if (target == null) {
+      if (!includes.isEmpty()) {
+        throw new UsageException("--include applies to --target restores only");
+      }
+      return restoreDatabase(sqlite != null ? new SqliteKind() : new RocksDbKind(),
+          sqlite != null ? sqlite : rocksdb);
+    }
+    if (ifDbNotExists || ifReplicaExists) {
+      throw new UsageException("--if-db-not-exists and --if-replica-exists apply to --db and "
+          + "--rocksdb restores");
+    }
     Progress progress = new Progress();
     try (Repository r = repo.open(true); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
@@ -51,6 +92,31 @@ final class RestoreCommand implements Callable<Integer> {
       RestoreResult res = new Restorer(r, n, progress).restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
           s.id().shortForm(), res.files(), Messages.bytes(res.bytes()), target, res.seconds());
+    }
+    return 0;
+  }
+
+  private int restoreDatabase(DatabaseKind kind, Path db) throws Exception {
+    var out = spec.commandLine().getOut();
+    if (ifDbNotExists && java.nio.file.Files.exists(db)) {
+      // Before opening the repository: a service start-up must not fail on it needlessly.
+      out.println(db + " exists; nothing restored");
+      return 0;
+    }
+    Progress progress = new Progress();
+    try (Repository r = repo.open(true);
+        ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
+      int n = threads != null ? threads : Workers.defaultThreads();
+      DatabaseRestorer.Result res = new DatabaseRestorer(r, kind, n, progress)
+          .restore(snapshot, db, ifDbNotExists, ifReplicaExists);
+      switch (res.outcome()) {
+        case RESTORED -> out.println("restored " + kind.name() + " database " + db
+            + " from snapshot " + res.snapshot().id().shortForm()
+            + (res.previous() == null ? "" : "; previous database kept at " + res.previous()));
+        case SKIPPED_DB_EXISTS -> out.println(db + " exists; nothing restored");
+        case SKIPPED_NO_SNAPSHOT -> out.println("no snapshot of " + db + "; nothing restored");
+        default -> throw new IllegalStateException(res.outcome().toString());
+      }
     }
     return 0;
   }

@@ -253,10 +253,10 @@ class BadInputTest {
     List<Case> cases = List.of(
         new Case("bulwark snapshots", "Unknown option: '--bogus'",
             "snapshots", "--repo", repo, "--bogus"),
-        new Case("bulwark restore", "Missing required option: '--target=DIR'",
+        new Case("bulwark restore", "give exactly one of --target DIR, --db DB or --rocksdb DIR",
             "restore", "latest", "--repo", repo),
-        new Case("bulwark backup", "Missing required parameter: 'PATH'",
-            "backup", "--repo", repo),
+        new Case("bulwark backup", "nothing to back up: give --sqlite DB, --rocksdb DIR, --file "
+            + "or PATH", "backup", "--repo", repo),
         new Case("bulwark", "Unmatched argument at index 0: 'frobnicate'", "frobnicate"),
         new Case("bulwark", "missing command"));
     for (Case c : cases) {

@@ -105,8 +105,21 @@ public final class Archiver {
           v.visit(e -> store(e, root, saver, workers, unreadable, counts));
         }
       } finally {
+        // Every view is closed (releasing its checkpoint, transaction or copy) even if one fails.
+        IOException first = null;
         for (SourceView v : views) {
-          v.close();
+          try {
+            v.close();
+          } catch (IOException e) {
+            if (first == null) {
+              first = e;
+            } else {
+              first.addSuppressed(e);
+            }
+          }
+        }
+        if (first != null) {
+          throw first;
         }
       }
     }

@@ -1,0 +1,144 @@
+package dev.bulwark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.cli.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+/** The database commands end to end: back up a database with its key file, restore in place. */
+class DatabaseCliTest {
+  @TempDir Path dir;
+  private final Cli cli = Cli.withPassword();
+
+  private static void sql(Path db, String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      for (String q : statements) {
+        s.execute(q);
+      }
+    }
+  }
+
+  private static long count(Path db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("select count(*) from t")) {
+      return r.getLong(1);
+    }
+  }
+
+  @Test
+  void sqliteBackupWithKeyFileAndRestoreInPlace() throws Exception {
+    Path repo = dir.resolve("repo");
+    Path db = dir.resolve("node/app.db");
+    Files.createDirectories(db.getParent());
+    sql(db, "pragma journal_mode=wal", "create table t(x)",
+        "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) "
+            + "insert into t select x from c");
+    Path key = Files.writeString(dir.resolve("node/node.key"), "identity");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString(), "--file",
+        key.toString()).assertOk();
+
+    Cli.Result info = cli.run("info", "latest", "--repo", repo.toString()).assertOk();
+    assertThat(info.stdout()).contains("kind: sqlite").contains("path: " + db)
+        .contains("page-size: 4096").contains("node.key");
+
+    // The database moves on; restoring the snapshot brings the 1,000 rows back in place and
+    // keeps the newer database under a clear name.
+    sql(db, "insert into t values (1001)");
+    Cli.Result restored = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString()).assertOk();
+    assertThat(restored.stdout()).contains("restored sqlite database").contains("kept at");
+    assertThat(count(db)).isEqualTo(1000);
+
+    // Start-up style: the database is there, so nothing happens; then it is gone, and it
+    // comes back; and a database the repository never saw is fine too.
+    cli.run("restore", "latest", "--repo", repo.toString(), "--db", db.toString(),
+        "--if-db-not-exists", "--if-replica-exists").assertOk();
+    Files.delete(db);
+    Files.deleteIfExists(db.resolveSibling("app.db-wal"));
+    Files.deleteIfExists(db.resolveSibling("app.db-shm"));
+    Cli.Result startup = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString(), "--if-db-not-exists", "--if-replica-exists").assertOk();
+    assertThat(startup.stdout()).contains("restored");
+    assertThat(count(db)).isEqualTo(1000);
+    Cli.Result none = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        dir.resolve("other.db").toString(), "--if-db-not-exists", "--if-replica-exists")
+        .assertOk();
+    assertThat(none.stdout()).contains("no snapshot of");
+    assertThat(dir.resolve("other.db")).doesNotExist();
+
+    // The key file comes back private, whatever its mode was.
+    Path out = dir.resolve("out");
+    cli.run("restore", "latest", "--repo", repo.toString(), "--target", out.toString(),
+        "--include", key.toString()).assertOk();
+    Path restoredKey = out.resolve(key.toString().substring(1));
+    assertThat(Files.readString(restoredKey)).isEqualTo("identity");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restoredKey)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void rocksdbOfflineBackupAndRestoreRefusesTheOtherKind() throws Exception {
+    RocksDB.loadLibrary();
+    Path repo = dir.resolve("repo");
+    Path rdb = dir.resolve("chain");
+    try (Options o = new Options().setCreateIfMissing(true);
+        RocksDB db = RocksDB.open(o, rdb.toString())) {
+      for (int i = 0; i < 500; i++) {
+        db.put(("k" + i).getBytes(), ("v" + i).getBytes());
+      }
+    }
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--rocksdb", rdb.toString()).assertOk();
+    Cli.Result wrongKind = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        dir.resolve("x.db").toString());
+    assertThat(wrongKind.exitCode()).isEqualTo(1);
+    assertThat(wrongKind.stderr()).contains("no snapshot of");
+    String id = cli.run("snapshots", "--repo", repo.toString(), "--json").assertOk().stdout()
+        .replaceAll("(?s).*\"id\":\"([0-9a-f]{64})\".*", "$1");
+    Cli.Result mismatch = cli.run("restore", id, "--repo", repo.toString(), "--db",
+        dir.resolve("x.db").toString());
+    assertThat(mismatch.exitCode()).isEqualTo(1);
+    assertThat(mismatch.stderr()).contains("is a rocksdb snapshot, not sqlite");
+
+    Path target = dir.resolve("restored-chain");
+    // latest means the newest snapshot of *that* database path: there is none for a new path.
+    Cli.Result noneThere = cli.run("restore", "latest", "--repo", repo.toString(), "--rocksdb",
+        target.toString());
+    assertThat(noneThere.exitCode()).isEqualTo(1);
+    assertThat(noneThere.stderr()).contains("no snapshot of " + target);
+    assertThat(target).doesNotExist();
+    cli.run("restore", id, "--repo", repo.toString(), "--rocksdb", target.toString())
+        .assertOk();
+    try (Options o = new Options(); RocksDB db = RocksDB.openReadOnly(o, target.toString())) {
+      assertThat(new String(db.get("k499".getBytes()))).isEqualTo("v499");
+    }
+  }
+
+  @Test
+  void databaseOptionsAreCheckedForSense() {
+    Cli.Result both = cli.run("backup", "--repo", dir.toString(), "--sqlite", "a.db",
+        "--rocksdb", "b");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.stderr()).contains("one database per snapshot");
+    Cli.Result two = cli.run("restore", "latest", "--repo", dir.toString(), "--db", "a.db",
+        "--target", "x");
+    assertThat(two.exitCode()).isEqualTo(2);
+    Cli.Result flags = cli.run("restore", "latest", "--repo", dir.toString(), "--target", "x",
+        "--if-db-not-exists");
+    assertThat(flags.exitCode()).isEqualTo(2);
+  }
+}
