@@ -46,7 +46,7 @@ while not os.path.exists(stop):
     time.sleep(interval)
 PY
 writer=$!
-trap 'touch "$work/stop-writer"; wait $writer 2>/dev/null || true' EXIT
+trap 'touch "$work/stop-writer" 2>/dev/null; wait $writer 2>/dev/null || true' EXIT
 
 timed() { /usr/bin/time -f "%e" -o "$work/t" "$@" >"$work/last.log" 2>&1 || return 1; tail -1 "$work/t"; }
 du_b() { du -sb "$1" | cut -f1; }
@@ -54,12 +54,14 @@ peer_backup() {  # $1 = copy command kind: backup | vacuum
   rm -f "$work/copy.db"
   local s
   if [ "$1" = backup ]; then
-    s=$(timed timeout "$peer_timeout" sqlite3 "$db" ".backup '$work/copy.db'") || { echo "timeout"; return; }
+    s=$(timed timeout "$peer_timeout" sqlite3 -cmd ".timeout 60000" "$db" \
+      ".backup '$work/copy.db'") || { echo "timeout"; return; }
   else
-    s=$(timed sqlite3 "$db" "VACUUM INTO '$work/copy.db'") || { echo "failed"; return; }
+    s=$(timed sqlite3 -cmd ".timeout 60000" "$db" "VACUUM INTO '$work/copy.db'") \
+      || { echo "failed"; return; }
   fi
   local r
-  r=$(timed restic -r "$work/restic-$1" backup "$work/copy.db")
+  r=$(timed restic -r "$work/restic-$1" backup "$work/copy.db") || { echo "failed"; return; }
   python3 -c "print(f'{$s + $r:.2f}')"
 }
 
@@ -72,8 +74,15 @@ bs1=$(du_b "$work/bulwark-repo")
 p1=$(peer_backup backup); ps1=$(du_b "$work/restic-backup")
 v1=$(peer_backup vacuum); vs1=$(du_b "$work/restic-vacuum")
 
-# 1% of the pages change: update 1% of the rows at random (each row sits on its own page area).
-sqlite3 "$db" "PRAGMA busy_timeout=30000; UPDATE accounts SET memo = randomblob(400) || zeroblob(400) WHERE abs(random()) % 100 = 0;" >/dev/null
+# 1% of the pages change: update 1% of the rows at random, in one transaction that waits for
+# the writer's (short) transactions instead of failing on them.
+python3 - "$db" <<'PY2'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
+c.execute("begin immediate")
+c.execute("update accounts set memo = randomblob(400) || zeroblob(400) where abs(random()) % 100 = 0")
+c.execute("commit")
+PY2
 
 b2=$(timed "$bulwark" backup --repo "$work/bulwark-repo" --sqlite "$db")
 bs2=$(du_b "$work/bulwark-repo")

@@ -39,10 +39,10 @@ class SqliteSourceConsistencyTest {
 
   @TempDir Path dir;
 
-  /** Journal modes, each with how many snapshots it is worth taking. */
+  /** Journal modes, each with the snapshots taken under thread writers and a process writer. */
   enum Mode {
-    WAL("wal", 20, 5),
-    ROLLBACK_JOURNAL("delete", 6, 4);
+    WAL("wal", 20, 20),
+    ROLLBACK_JOURNAL("delete", 20, 20);
 
     final String journalMode;
     final int threadSnapshots;
@@ -60,7 +60,7 @@ class SqliteSourceConsistencyTest {
   void snapshotsTakenWhileFourThreadsTransferMoneyRestoreToConsistentStates(Mode mode)
       throws Exception {
     Path db = dir.resolve("bank.db");
-    Bank.create(db, mode.journalMode, 200, "live");
+    Bank.create(db, mode.journalMode, 1_000, "live");
     Semaphore progress = new Semaphore(0);
     AtomicLong commits = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
@@ -112,7 +112,7 @@ class SqliteSourceConsistencyTest {
   void snapshotsTakenWhileAnotherProcessTransfersMoneyRestoreToConsistentStates(Mode mode)
       throws Exception {
     Path db = dir.resolve("bank.db");
-    Bank.create(db, mode.journalMode, 200, "live");
+    Bank.create(db, mode.journalMode, 1_000, "live");
     Path stderr = dir.resolve("writer.err");
     Process writer = ChildJvm.start(stderr, TransferWriter.class, db.toString());
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
