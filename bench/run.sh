@@ -30,8 +30,9 @@ with open(path, "wb") as f:
         f.write(rnd.randbytes(2048) + text)
 PY
 
-# Runs a command, records "seconds max_rss_kib" in $work/t.
-timed() { "${timer[@]}" -o "$work/t" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; cat "$work/t" | tail -1; }
+# Runs a command, records "seconds max_rss_kib" in $work/t. Dirty pages of earlier steps are
+# flushed first: otherwise the next tool's first fsync pays for the previous tool's writes.
+timed() { sync; "${timer[@]}" -o "$work/t" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; cat "$work/t" | tail -1; }
 du_b() { du -sb "$1" | cut -f1; }
 
 "$bulwark" init --repo "$work/bulwark-repo" >/dev/null

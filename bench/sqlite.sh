@@ -48,7 +48,8 @@ PY
 writer=$!
 trap 'touch "$work/stop-writer" 2>/dev/null; wait $writer 2>/dev/null || true' EXIT
 
-timed() { /usr/bin/time -f "%e" -o "$work/t" "$@" >"$work/last.log" 2>&1 || return 1; tail -1 "$work/t"; }
+# Earlier steps' dirty pages are flushed first, so no tool's fsync pays for another's writes.
+timed() { sync; /usr/bin/time -f "%e" -o "$work/t" "$@" >"$work/last.log" 2>&1 || return 1; tail -1 "$work/t"; }
 du_b() { du -sb "$1" | cut -f1; }
 peer_backup() {  # $1 = copy command kind: backup | vacuum
   rm -f "$work/copy.db"
