@@ -4,13 +4,13 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backend.AtomicFiles;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.job.Leftovers;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.stream.Stream;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -99,33 +99,23 @@ final class CheckpointView implements SourceView {
 
   /** Deletes checkpoints whose process is gone: they pin table files the database dropped. */
   private static void removeStale(Path parent, String prefix) {
-    List<Path> candidates;
-    try (Stream<Path> s = Files.list(parent)) {
-      candidates = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+    List<Path> abandoned;
+    try {
+      abandoned = Leftovers.abandoned(parent, prefix);
     } catch (IOException e) {
       LOG.warn("could not look for stale checkpoints in {}: {}", parent, e.toString());
       return;
     }
-    for (Path p : candidates) {
-      String rest = p.getFileName().toString().substring(prefix.length());
-      int dash = rest.indexOf('-');
-      long pid;
-      try {
-        pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-      } catch (NumberFormatException e) {
-        continue; // not one of ours
-      }
-      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-        continue;
-      }
+    for (Path p : abandoned) {
       try {
         DatabaseRestorer.deleteRecursively(p);
-        LOG.info("deleted {}, a checkpoint left by process {} which is gone", p, pid);
+        LOG.info("deleted {}, a checkpoint left by a process which is gone", p);
       } catch (IOException e) {
         LOG.warn("could not delete stale checkpoint {}: {}", p, e.toString());
       }
     }
   }
+
 
   @Override
   public List<String> paths() {

@@ -1,8 +1,8 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.job.Leftovers;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -62,39 +62,18 @@ final class ScratchFile {
    */
   static void sweep(Path dir, Path db, Purpose purpose) {
     String prefix = prefix(db, purpose);
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob(prefix) + "*")) {
-      for (Path p : ds) {
-        String rest = p.getFileName().toString().substring(prefix.length());
-        int dash = rest.indexOf('-');
-        long pid;
-        try {
-          pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (ProcessHandle.of(pid).isEmpty()) {
-          Files.deleteIfExists(p);
-          LOG.info("removed {}, left by Bulwark process {} that did not finish", p, pid);
-        }
+    try {
+      for (Path p : Leftovers.abandoned(dir, prefix)) {
+        Files.deleteIfExists(p);
+        LOG.info("removed {}, left by a Bulwark process that did not finish", p);
       }
     } catch (IOException e) {
       LOG.warn("could not clean up old scratch files in {}: {}", dir, e.toString());
     }
   }
 
+
   private static String prefix(Path db, Purpose purpose) {
     return "." + db.getFileName() + ".bulwark-" + purpose.word + "-";
-  }
-
-  /** Escapes glob metacharacters so a database name is matched literally. */
-  private static String glob(String literal) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : literal.toCharArray()) {
-      if ("*?[]{}\\".indexOf(c) >= 0) {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    return sb.toString();
   }
 }

@@ -3,6 +3,7 @@ package dev.bulwark.core.restore;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.backup.DatabaseTags;
 import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.job.Leftovers;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -103,8 +104,7 @@ public final class DatabaseRestorer {
     // The pid in the name tells a later restore whether this staging copy is abandoned.
     String prefix = "." + target.getFileName() + ".bulwark-staging-";
     removeAbandonedStaging(target.getParent(), prefix);
-    Path staging = AtomicFiles.tempSibling(target.resolveSibling(
-        prefix + ProcessHandle.current().pid()));
+    Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
     try {
       new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
       kind.verify(staging);
@@ -120,26 +120,9 @@ public final class DatabaseRestorer {
 
   /** Deletes staging copies left by restores whose process is gone (killed, crashed). */
   private static void removeAbandonedStaging(Path parent, String prefix) throws IOException {
-    if (!Files.isDirectory(parent)) {
-      return;
-    }
-    List<Path> candidates;
-    try (var s = Files.list(parent)) {
-      candidates = s.filter(x -> x.getFileName().toString().startsWith(prefix)).toList();
-    }
-    for (Path p : candidates) {
-      String rest = p.getFileName().toString().substring(prefix.length());
-      int dash = rest.indexOf('-');
-      long pid;
-      try {
-        pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-        LOG.info("deleting {}, left by a restore that did not finish", p);
-        deleteRecursively(p);
-      }
+    for (Path p : Leftovers.abandoned(parent, prefix)) {
+      LOG.info("deleting {}, left by a restore that did not finish", p);
+      deleteRecursively(p);
     }
   }
 
