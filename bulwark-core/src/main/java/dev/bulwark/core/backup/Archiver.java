@@ -87,6 +87,7 @@ public final class Archiver {
     long[] counts = new long[2];
     try (Workers workers = new Workers("backup", "chunk", options.threads())) {
       List<SourceView> views = new ArrayList<>();
+      Throwable failure = null;
       try {
         long total = 0;
         for (Source s : sources) {
@@ -104,6 +105,9 @@ public final class Archiver {
           }
           v.visit(e -> store(e, root, saver, workers, unreadable, counts));
         }
+      } catch (Throwable t) {
+        failure = t;
+        throw t;
       } finally {
         // Every view is closed (releasing its checkpoint, transaction or copy) even if one fails.
         IOException first = null;
@@ -119,7 +123,12 @@ public final class Archiver {
           }
         }
         if (first != null) {
-          throw first;
+          // A failure to release a view must not hide why the backup failed.
+          if (failure != null) {
+            failure.addSuppressed(first);
+          } else {
+            throw first;
+          }
         }
       }
     }
