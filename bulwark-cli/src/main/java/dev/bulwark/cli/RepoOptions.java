@@ -7,7 +7,6 @@ import dev.bulwark.core.repo.Repository;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine.Option;
@@ -54,14 +53,7 @@ final class RepoOptions {
   }
 
   static byte[] readPasswordFile(Path file) throws IOException, UsageException {
-    byte[] raw = Files.readAllBytes(file);
-    try {
-      // restic trims whitespace from password files; keys must match across both tools.
-      String s = new String(raw, StandardCharsets.UTF_8).strip();
-      return nonEmpty(s.getBytes(StandardCharsets.UTF_8));
-    } finally {
-      Arrays.fill(raw, (byte) 0);
-    }
+    return nonEmpty(Kdf.readPasswordFile(file));
   }
 
   static byte[] prompt(String prompt, boolean confirm) throws UsageException {

@@ -7,8 +7,6 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -50,12 +48,11 @@ public final class Bulwark {
 
   /** The password, read from a file (whitespace around it removed, as restic does). */
   public Bulwark passwordFile(Path file) throws IOException {
-    byte[] raw = Files.readAllBytes(file);
+    byte[] pw = Kdf.readPasswordFile(file);
     try {
-      return password(new String(raw, StandardCharsets.UTF_8).strip()
-          .getBytes(StandardCharsets.UTF_8));
+      return password(pw);
     } finally {
-      Arrays.fill(raw, (byte) 0);
+      Arrays.fill(pw, (byte) 0);
     }
   }
 

@@ -93,6 +93,20 @@ public final class Kdf {
   }
 
   /**
+   * The password in a password file as UTF-8 bytes, leading and trailing whitespace removed:
+   * restic trims password files, and the same file must open the repository with both tools.
+   * The caller zeroes the result.
+   */
+  public static byte[] readPasswordFile(java.nio.file.Path file) throws java.io.IOException {
+    byte[] raw = java.nio.file.Files.readAllBytes(file);
+    try {
+      return new String(raw, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  /**
    * The UTF-8 bytes of {@code pw}, the form restic hashes, without passing through a
    * {@code String} that could not be wiped. The caller still owns (and should wipe) both arrays.
    * Whitespace is kept: trimming a password read from a file is the caller's job, as in restic.

@@ -17,16 +17,12 @@ public final class Index {
   private record Key(BlobType type, Id id) {}
 
   private final Map<Key, BlobLocation> blobs = new ConcurrentHashMap<>();
-  private final Map<Id, Long> packSizes = new ConcurrentHashMap<>();
 
   /** Adds every blob of one stored pack. */
   public void addPack(Id pack, Iterable<PackedBlob> packBlobs) {
-    long size = 4 + 32;
     for (PackedBlob b : packBlobs) {
       blobs.putIfAbsent(new Key(b.type(), b.id()), new BlobLocation(pack, b));
-      size += b.length() + (b.isCompressed() ? 41 : 37);
     }
-    packSizes.put(pack, size);
   }
 
   /** Adds every pack of an index file. */
@@ -49,10 +45,5 @@ public final class Index {
   /** Number of distinct blobs known. */
   public int blobCount() {
     return blobs.size();
-  }
-
-  /** Every known pack with the size its index entries imply. */
-  public Map<Id, Long> packSizes() {
-    return Map.copyOf(packSizes);
   }
 }
