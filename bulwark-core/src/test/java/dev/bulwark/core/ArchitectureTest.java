@@ -26,8 +26,8 @@ class ArchitectureTest {
       Map.entry("pack", 2),
       Map.entry("index", 3),
       Map.entry("repo", 4),
-      Map.entry("backup", 5),
-      Map.entry("restore", 6), Map.entry("check", 6),
+      Map.entry("backup", 5), Map.entry("retention", 5),
+      Map.entry("restore", 6), Map.entry("check", 6), Map.entry("prune", 6),
       Map.entry("api", 7));
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?dev\\.bulwark\\.core\\.((?:[a-z]+\\.)*)[A-Z]",

@@ -1,0 +1,35 @@
+package dev.bulwark.cli.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The effective configuration of a daemon: file, then environment, then flags applied.
+ *
+ * @param file where it was read from
+ * @param repository the repository location (a path, or a URL such as {@code local:/path})
+ * @param passwordFile a file holding the repository password, or null
+ * @param keyFiles server key files, each a password of its own key; any one unlocks
+ * @param api the HTTP API
+ * @param databases what to back up, in file order; names are unique
+ */
+public record BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
+    ApiConfig api, List<DatabaseConfig> databases) {
+
+  public BulwarkConfig {
+    keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
+    databases = databases == null ? List.of() : List.copyOf(databases);
+  }
+
+  /** The files that can unlock the repository: the password file first, then key files. */
+  public List<Path> unlockFiles() {
+    return passwordFile == null ? keyFiles
+        : java.util.stream.Stream.concat(java.util.stream.Stream.of(passwordFile),
+            keyFiles.stream()).toList();
+  }
+
+  /** The database of that name. */
+  public java.util.Optional<DatabaseConfig> database(String name) {
+    return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+}

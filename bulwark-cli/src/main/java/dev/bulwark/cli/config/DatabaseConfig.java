@@ -1,0 +1,29 @@
+package dev.bulwark.cli.config;
+
+import dev.bulwark.core.retention.RetentionPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One database the daemon looks after.
+ *
+ * @param name unique name, used in the API, metrics and snapshot tags
+ * @param kind sqlite or rocksdb
+ * @param path the database file (SQLite) or folder (RocksDB)
+ * @param files files that travel with it (keys, configs), backed up in the same snapshot
+ * @param every the backup interval
+ * @param retention applied to this database's snapshots after each backup;
+ *     {@link RetentionPolicy#KEEP_ALL} when not configured
+ * @param verifyEvery how often to restore the newest snapshot to a temporary place and check
+ *     it; null for never
+ * @param autoRestore restore the newest snapshot on start when the database is missing
+ */
+public record DatabaseConfig(String name, DatabaseType kind, Path path, List<Path> files,
+    Duration every, RetentionPolicy retention, Duration verifyEvery, boolean autoRestore) {
+
+  public DatabaseConfig {
+    files = files == null ? List.of() : List.copyOf(files);
+    retention = retention == null ? RetentionPolicy.KEEP_ALL : retention;
+  }
+}

@@ -1,0 +1,6 @@
+package dev.bulwark.cli.config;
+
+/** The kinds of database the daemon backs up. */
+public enum DatabaseType {
+  SQLITE, ROCKSDB
+}
