@@ -1,0 +1,46 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.repo.Snapshot;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What the HTTP API (and the status page behind it) may ask of a running daemon. Every method
+ * is thread-safe and returns quickly; long work runs as a job under the daemon's supervisor.
+ */
+public interface DaemonControl {
+  /**
+   * Starts a backup of one database, or returns the backup of it already queued or running:
+   * two requests never make two backups.
+   *
+   * @throws UnknownDatabaseException if no database has that name
+   */
+  JobHandle backupNow(String database) throws UnknownDatabaseException;
+
+  /**
+   * Starts a verification of the newest snapshot of one database (restore to a temporary
+   * place and check), or returns the one already queued or running.
+   *
+   * @throws UnknownDatabaseException if no database has that name
+   */
+  JobHandle verifyNow(String database) throws UnknownDatabaseException;
+
+  /** A consistent picture of every database: schedule, current job, last results. */
+  DaemonStatus status();
+
+  /**
+   * Snapshots of one database, oldest first; all snapshots in the repository if
+   * {@code database} is null.
+   */
+  List<Snapshot> snapshots(String database)
+      throws UnknownDatabaseException, IOException, BulwarkException;
+
+  /**
+   * Reads the configuration file again and applies it; the job in progress finishes first.
+   *
+   * @throws ConfigException if the new file is invalid; the running configuration stays
+   */
+  void reload() throws ConfigException, IOException;
+}

@@ -1,0 +1,21 @@
+package dev.bulwark.cli.daemon;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The whole daemon, as the API and status page show it.
+ *
+ * @param started when this daemon process started
+ * @param repository the repository location (never a secret)
+ * @param repositoryBytes total size of the repository's files, as of the last job
+ * @param snapshotCount snapshots in the repository, as of the last job
+ * @param databases every configured database, in configuration order
+ */
+public record DaemonStatus(Instant started, String repository, long repositoryBytes,
+    int snapshotCount, List<DatabaseStatus> databases) {
+
+  public DaemonStatus {
+    databases = List.copyOf(databases);
+  }
+}

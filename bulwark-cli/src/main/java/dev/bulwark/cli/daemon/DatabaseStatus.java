@@ -1,0 +1,31 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.DatabaseType;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One configured database, as the API and status page show it.
+ *
+ * @param name its configured name
+ * @param kind sqlite or rocksdb
+ * @param path where it lives
+ * @param nextBackup when the schedule runs the next backup, or null if it has no schedule
+ * @param nextVerify when the next scheduled verification runs, or null
+ * @param current the job queued or running for it, or null
+ * @param lastBackup the last backup job that ended (any outcome), or null
+ * @param lastSuccessfulBackup the last backup job that succeeded, or null
+ * @param lastVerify the last verification that ended, or null
+ * @param backupFailures backups that failed since the daemon started
+ * @param verifyFailures verifications that failed since the daemon started
+ * @param history recent backup jobs that ended, oldest first (bounded, e.g. the last 50)
+ */
+public record DatabaseStatus(String name, DatabaseType kind, Path path, Instant nextBackup,
+    Instant nextVerify, JobStatus current, JobStatus lastBackup, JobStatus lastSuccessfulBackup,
+    JobStatus lastVerify, long backupFailures, long verifyFailures, List<JobStatus> history) {
+
+  public DatabaseStatus {
+    history = history == null ? List.of() : List.copyOf(history);
+  }
+}

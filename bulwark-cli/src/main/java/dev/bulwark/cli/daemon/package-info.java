@@ -1,0 +1,6 @@
+/**
+ * {@code bulwark run}: the daemon that backs up each configured database on its schedule,
+ * applies retention, verifies, restores missing databases on start, and answers the HTTP API
+ * ({@link DaemonControl} is the seam between the two).
+ */
+package dev.bulwark.cli.daemon;
