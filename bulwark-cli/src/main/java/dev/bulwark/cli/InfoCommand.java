@@ -7,6 +7,7 @@ import dev.bulwark.core.BlobType;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.Keys;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -14,6 +15,9 @@ import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -65,8 +69,8 @@ final class InfoCommand implements Callable<Integer> {
     out.put("location", r.backend().location());
     out.put("id", r.config().id());
     out.put("version", r.config().version());
-    out.put("snapshots", r.list(FileType.SNAPSHOT).size());
-    out.put("keys", r.list(FileType.KEY).size());
+    List<Snapshot> snapshots = r.snapshots();
+    out.put("snapshots", snapshots.size());
     AtomicLong packs = new AtomicLong();
     AtomicLong stored = new AtomicLong();
     r.backend().list(FileType.PACK, fi -> {
@@ -75,7 +79,44 @@ final class InfoCommand implements Callable<Integer> {
     });
     out.put("packs", packs.get());
     out.put("blobs", r.index().blobCount());
+    // Three sizes tell the story: what the snapshots would restore to, what that is after
+    // deduplication, and what it takes on disk after compression and encryption.
+    Map<Id, Long> treeSizes = new HashMap<>();
+    long restoreBytes = 0;
+    for (Snapshot s : snapshots) {
+      restoreBytes += treeSize(r, s.tree(), treeSizes);
+    }
+    long uniqueBytes = r.index().plaintextBytes();
+    out.put("restore_bytes", restoreBytes);
+    out.put("unique_bytes", uniqueBytes);
     out.put("stored_bytes", stored.get());
+    out.put("dedup_ratio", ratio(restoreBytes, uniqueBytes));
+    out.put("compression_ratio", ratio(uniqueBytes, stored.get()));
+    ArrayNode keys = out.putArray("keys");
+    for (Keys.KeyEntry k : r.keys().list()) {
+      keys.addObject().put("id", k.id().shortForm()).put("current", k.current())
+          .put("username", k.username()).put("hostname", k.hostname())
+          .put("created", k.created().toString());
+    }
+  }
+
+  private static double ratio(long a, long b) {
+    return b == 0 ? 0 : Math.round(a * 100.0 / b) / 100.0;
+  }
+
+  /** Bytes a tree restores to; shared subtrees are counted once per use but read once. */
+  private static long treeSize(Repository r, Id tree, Map<Id, Long> memo) throws Exception {
+    Long known = memo.get(tree);
+    if (known != null) {
+      return known;
+    }
+    long total = 0;
+    for (Node n : Tree.parse(r.loadBlob(BlobType.TREE, tree)).nodes()) {
+      total += n.type() == NodeType.DIR ? treeSize(r, n.subtree(), memo)
+          : n.type() == NodeType.FILE ? n.size() : 0;
+    }
+    memo.put(tree, total);
+    return total;
   }
 
   private static void snapshotInfo(Repository r, Snapshot s, ObjectNode out) throws Exception {
@@ -123,7 +164,13 @@ final class InfoCommand implements Callable<Integer> {
         pw.println(indent + e.getKey() + ":");
         print((ObjectNode) v, indent + "  ", pw);
       } else if (v.isArray()) {
-        if (e.getKey().equals("files")) {
+        if (e.getKey().equals("keys")) {
+          pw.println(indent + "keys:");
+          v.forEach(k -> pw.printf("%s  %s%-8s  %s@%s  created %s%n", indent,
+              k.path("current").asBoolean() ? "*" : " ", k.path("id").asText(),
+              k.path("username").asText(), k.path("hostname").asText(),
+              k.path("created").asText()));
+        } else if (e.getKey().equals("files")) {
           pw.println(indent + "files:");
           v.forEach(f -> pw.printf("%s  %12s  %s%n", indent,
               f.path("type").asText().equals("file")
@@ -135,8 +182,10 @@ final class InfoCommand implements Callable<Integer> {
           pw.println(indent + e.getKey() + ": " + sb);
         }
       } else if (e.getKey().endsWith("_bytes")) {
-        pw.println(indent + e.getKey().replace("_bytes", "") + ": "
+        pw.println(indent + e.getKey().replace("_bytes", "").replace('_', ' ') + ": "
             + Messages.bytes(v.asLong()));
+      } else if (e.getKey().endsWith("_ratio")) {
+        pw.println(indent + e.getKey().replace('_', ' ') + ": " + v.asText() + "x");
       } else {
         pw.println(indent + e.getKey() + ": " + v.asText());
       }

@@ -4,20 +4,26 @@ import dev.bulwark.core.job.Progress;
 import java.io.PrintStream;
 
 /**
- * Shows a job's progress on a terminal: one line rewritten in place with rate and ETA.
- * Prints nothing when stderr is not a terminal, so logs and pipes stay clean.
+ * Shows a job's progress on stderr. On a terminal: one line rewritten in place twice a second,
+ * with a bar, rate and ETA. Otherwise (a log, a pipe, systemd): a plain line every
+ * {@value #PLAIN_INTERVAL_SECONDS} seconds, so a long job shows it is alive without flooding
+ * the log, and a short one prints nothing.
  */
 final class ProgressPrinter implements AutoCloseable {
   private final Progress progress;
   private final String verb;
   private final PrintStream out = System.err;
+  static final int PLAIN_INTERVAL_SECONDS = 10;
+
   private final Thread thread;
+  private final boolean terminal;
   private volatile boolean running = true;
 
   ProgressPrinter(Progress progress, String verb, boolean enabled) {
     this.progress = progress;
     this.verb = verb;
-    if (enabled && System.console() != null) {
+    this.terminal = System.console() != null;
+    if (enabled) {
       thread = new Thread(this::loop, "bulwark-progress");
       thread.setDaemon(true);
       thread.start();
@@ -27,18 +33,23 @@ final class ProgressPrinter implements AutoCloseable {
   }
 
   private void loop() {
+    long intervalMillis = terminal ? 500 : PLAIN_INTERVAL_SECONDS * 1000L;
     while (running) {
       try {
-        Thread.sleep(500);
+        Thread.sleep(intervalMillis);
       } catch (InterruptedException e) {
         return;
       }
-      out.print("\r" + line() + "\u001b[K");
+      if (terminal) {
+        out.print("\r" + line(true) + "\u001b[K");
+      } else {
+        out.println(line(false));
+      }
       out.flush();
     }
   }
 
-  private String line() {
+  private String line(boolean bar) {
     long done = progress.doneBytes();
     long total = progress.totalBytes();
     double secs = Math.max(0.001, progress.elapsedSeconds());
@@ -47,9 +58,11 @@ final class ProgressPrinter implements AutoCloseable {
     if (total > 0) {
       int pct = (int) Math.min(100, done * 100 / total);
       int filled = pct / 5;
-      sb.append(" / ").append(Messages.bytes(total)).append(" [")
-          .append("#".repeat(filled)).append(".".repeat(20 - filled)).append("] ")
-          .append(pct).append('%');
+      sb.append(" / ").append(Messages.bytes(total));
+      if (bar) {
+        sb.append(" [").append("#".repeat(filled)).append(".".repeat(20 - filled)).append(']');
+      }
+      sb.append(' ').append(pct).append('%');
       if (rate > 0 && done < total) {
         long eta = (long) ((total - done) / rate);
         sb.append(String.format(" ETA %d:%02d", eta / 60, eta % 60));
@@ -69,8 +82,10 @@ final class ProgressPrinter implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      out.print("\r\u001b[K");
-      out.flush();
+      if (terminal) {
+        out.print("\r\u001b[K");
+        out.flush();
+      }
     }
   }
 }

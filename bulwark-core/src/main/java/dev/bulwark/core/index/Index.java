@@ -42,6 +42,15 @@ public final class Index {
     return blobs.containsKey(new Key(type, id));
   }
 
+  /** Plaintext bytes of all distinct blobs: what the repository holds before compression. */
+  public long plaintextBytes() {
+    long sum = 0;
+    for (BlobLocation l : blobs.values()) {
+      sum += l.blob().plaintextLength();
+    }
+    return sum;
+  }
+
   /** Number of distinct blobs known. */
   public int blobCount() {
     return blobs.size();
