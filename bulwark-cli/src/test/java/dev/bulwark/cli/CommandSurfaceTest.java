@@ -19,7 +19,7 @@ import picocli.CommandLine;
 class CommandSurfaceTest {
   /** Commands that list things; each must offer --json. */
   private static final List<String> LISTINGS =
-      List.of("bulwark snapshots", "bulwark info", "bulwark key list");
+      List.of("bulwark snapshots", "bulwark info", "bulwark key list", "bulwark forget");
 
   @TempDir Path dir;
 

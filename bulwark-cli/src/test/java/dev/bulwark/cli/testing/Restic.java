@@ -46,6 +46,13 @@ public final class Restic {
         "RESTIC_REPOSITORY", repo.toString(), "RESTIC_CACHE_DIR", cacheDir.toString()));
   }
 
+  /** The same restic with one more environment variable, e.g. {@code TZ}. */
+  public Restic withEnv(String name, String value) {
+    Map<String, String> e = new LinkedHashMap<>(env);
+    e.put(name, value);
+    return new Restic(exe, cwd, Map.copyOf(e));
+  }
+
   /** The same restic with another password. */
   public Restic withPassword(String pw) {
     Map<String, String> e = new LinkedHashMap<>(env);

@@ -17,10 +17,15 @@ final class Json {
 
   /** RFC 3339 as Go prints it: up to nine fraction digits, trailing zeros dropped, Z for UTC. */
   static String time(Instant t) {
-    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+    return time(t.atOffset(ZoneOffset.UTC));
   }
 
-  static Instant parseTime(String s) throws DateTimeParseException {
-    return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+  /** The same, keeping the offset (Z when it is UTC, as Go prints it). */
+  static String time(OffsetDateTime t) {
+    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+  }
+
+  static OffsetDateTime parseTime(String s) throws DateTimeParseException {
+    return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
   }
 }

@@ -93,7 +93,7 @@ public record KeyFile(Instant created, String username, String hostname, int n, 
       }
       Instant created;
       try {
-        created = Json.parseTime(k.path("created").asText());
+        created = Json.parseTime(k.path("created").asText()).toInstant();
       } catch (RuntimeException e) {
         created = Instant.EPOCH;
       }

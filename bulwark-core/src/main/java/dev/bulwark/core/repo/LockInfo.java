@@ -70,7 +70,7 @@ public record LockInfo(Id id, Instant time, boolean exclusive, String hostname, 
   static LockInfo parse(Id id, byte[] json) throws CorruptionException {
     try {
       JsonNode n = Json.MAPPER.readTree(json);
-      return new LockInfo(id, Json.parseTime(n.path("time").asText()),
+      return new LockInfo(id, Json.parseTime(n.path("time").asText()).toInstant(),
           n.path("exclusive").asBoolean(), n.path("hostname").asText(""),
           n.path("username").asText(""), n.path("pid").asLong(), n.path("uid").asLong(),
           n.path("gid").asLong());

@@ -8,6 +8,8 @@ import dev.bulwark.core.Id;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,20 +19,37 @@ import java.util.List;
  * restic drops unknown fields when it rewrites a snapshot.
  *
  * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+ * @param offset the UTC offset the time was written with: restic writes local time with its
+ *     offset, Bulwark writes UTC ({@code Z}); restic buckets {@code forget} by this offset, so
+ *     it is kept to do the same
  */
 public record Snapshot(Id id, Instant time, Id parent, Id tree, List<String> paths,
     String hostname, String username, long uid, long gid, List<String> excludes,
-    List<String> tags, Id original) {
+    List<String> tags, Id original, ZoneOffset offset) {
 
   public Snapshot {
     if (time == null || tree == null) {
       throw new IllegalArgumentException("a snapshot needs a time and a tree");
     }
+    offset = offset == null ? ZoneOffset.UTC : offset;
     paths = paths == null ? List.of() : List.copyOf(paths);
     excludes = excludes == null ? List.of() : List.copyOf(excludes);
     tags = tags == null ? List.of() : List.copyOf(tags);
     hostname = hostname == null ? "" : hostname;
     username = username == null ? "" : username;
+  }
+
+  /** A snapshot whose time is in UTC. */
+  public Snapshot(Id id, Instant time, Id parent, Id tree, List<String> paths, String hostname,
+      String username, long uid, long gid, List<String> excludes, List<String> tags,
+      Id original) {
+    this(id, time, parent, tree, paths, hostname, username, uid, gid, excludes, tags, original,
+        ZoneOffset.UTC);
+  }
+
+  /** The snapshot's time in the offset it was written with. */
+  public OffsetDateTime localTime() {
+    return time.atOffset(offset);
   }
 
   /** A new, unsaved snapshot. */
@@ -43,7 +62,7 @@ public record Snapshot(Id id, Instant time, Id parent, Id tree, List<String> pat
   /** This snapshot, carrying its storage id. */
   Snapshot withId(Id storageId) {
     return new Snapshot(storageId, time, parent, tree, paths, hostname, username, uid, gid,
-        excludes, tags, original);
+        excludes, tags, original, offset);
   }
 
   /** The JSON restic writes for a snapshot (without the id, which is the file's name). */
@@ -75,7 +94,7 @@ public record Snapshot(Id id, Instant time, Id parent, Id tree, List<String> pat
   }
 
   private void writeBody(JsonGenerator g) throws IOException {
-    g.writeStringField("time", Json.time(time));
+    g.writeStringField("time", Json.time(localTime()));
     if (parent != null) {
       g.writeStringField("parent", parent.toString());
     }
@@ -116,11 +135,12 @@ public record Snapshot(Id id, Instant time, Id parent, Id tree, List<String> pat
     String what = "snapshot " + id.shortForm();
     try {
       JsonNode n = Json.MAPPER.readTree(json);
-      return new Snapshot(id, Json.parseTime(n.path("time").asText()), optionalId(n, "parent"),
+      OffsetDateTime time = Json.parseTime(n.path("time").asText());
+      return new Snapshot(id, time.toInstant(), optionalId(n, "parent"),
           Id.parse(n.path("tree").asText()), strings(n.path("paths")),
           n.path("hostname").asText(""), n.path("username").asText(""), n.path("uid").asLong(),
           n.path("gid").asLong(), strings(n.path("excludes")), strings(n.path("tags")),
-          optionalId(n, "original"));
+          optionalId(n, "original"), time.getOffset());
     } catch (IOException | RuntimeException e) {
       throw new CorruptionException(what + ": not a valid snapshot: " + e.getMessage(), e);
     }

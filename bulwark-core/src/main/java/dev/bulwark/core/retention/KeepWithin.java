@@ -1,12 +1,14 @@
 package dev.bulwark.core.retention;
 
-import java.time.ZonedDateTime;
+import java.time.OffsetDateTime;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A calendar span such as {@code 1y2m3d4h}, as restic's {@code --keep-within} takes it:
- * years, months and days count in calendar units, hours in hours.
+ * years, months and days count in calendar units, hours in hours. Subtracting it follows Go's
+ * {@code time.AddDate}: the date is normalised once at the end, so one month before March 31
+ * is March 3 (February 31), not February 28 as {@code java.time} would say.
  */
 public record KeepWithin(int years, int months, int days, int hours) {
   /** Nothing: keeps no snapshot by age. */
@@ -22,7 +24,8 @@ public record KeepWithin(int years, int months, int days, int hours) {
 
   /**
    * Parses restic's form: one or more {@code <number><unit>} with units y, m, d, h, e.g.
-   * {@code 2y5m7d3h} or {@code 36h}.
+   * {@code 2y5m7d3h} or {@code 36h}. A unit given twice takes its last value ({@code 1d2d} is
+   * {@code 2d}), as restic's parser does.
    *
    * @throws IllegalArgumentException with a message naming the bad text
    */
@@ -41,7 +44,7 @@ public record KeepWithin(int years, int months, int days, int hours) {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("'" + text + "': number too large", e);
       }
-      units["ymdh".indexOf(m.group(2).charAt(0))] += value;
+      units["ymdh".indexOf(m.group(2).charAt(0))] = value;
       pos = m.end();
     }
     if (s.isEmpty()) {
@@ -55,9 +58,17 @@ public record KeepWithin(int years, int months, int days, int hours) {
     return years == 0 && months == 0 && days == 0 && hours == 0;
   }
 
-  /** The instant this span before {@code t}: calendar units first, then hours, as restic. */
-  public ZonedDateTime before(ZonedDateTime t) {
-    return t.minusYears(years).minusMonths(months).minusDays(days).minusHours(hours);
+  /**
+   * The time this span before {@code t}, in {@code t}'s offset, as restic computes it:
+   * {@code t.AddDate(-years, -months, -days).Add(-hours)} (Go normalises an overflowing day,
+   * e.g. February 31 becomes March 3).
+   */
+  public OffsetDateTime before(OffsetDateTime t) {
+    long monthIndex = t.getYear() * 12L + (t.getMonthValue() - 1) - years * 12L - months;
+    OffsetDateTime firstOfMonth = OffsetDateTime.of((int) Math.floorDiv(monthIndex, 12),
+        (int) Math.floorMod(monthIndex, 12) + 1, 1, t.getHour(), t.getMinute(), t.getSecond(),
+        t.getNano(), t.getOffset());
+    return firstOfMonth.plusDays(t.getDayOfMonth() - 1L - days).minusHours(hours);
   }
 
   /** restic's text form, e.g. {@code 1y2m3d4h}; units that are zero are left out. */

@@ -12,8 +12,12 @@ import java.util.List;
  * @param weekly likewise per ISO week
  * @param monthly likewise per month
  * @param yearly likewise per year
- * @param within every snapshot newer than this span before the group's newest snapshot
- * @param tags every snapshot carrying any of these tags
+ * @param within every snapshot newer than this span before the group's newest snapshot (the
+ *     newest one not in the future, as restic)
+ * @param tags tag lists as restic's {@code --keep-tag} takes them: a snapshot is kept when it
+ *     carries every tag of any one list; within one list, tags are separated by commas
+ *     ({@code "a,b"} keeps snapshots tagged both a and b), and an empty list keeps untagged
+ *     snapshots
  */
 public record RetentionPolicy(int last, int hourly, int daily, int weekly, int monthly,
     int yearly, KeepWithin within, List<String> tags) {

@@ -1,0 +1,21 @@
+package dev.bulwark.core.retention;
+
+import dev.bulwark.core.repo.Snapshot;
+import java.util.List;
+
+/** What a policy does to a set of snapshots: one {@link ForgetGroup} per group, by key. */
+public record ForgetPlan(List<ForgetGroup> groups) {
+  public ForgetPlan {
+    groups = List.copyOf(groups);
+  }
+
+  /** Every snapshot to remove, group by group. */
+  public List<Snapshot> removed() {
+    return groups.stream().flatMap(g -> g.remove().stream()).toList();
+  }
+
+  /** Every snapshot kept, group by group. */
+  public List<KeptSnapshot> kept() {
+    return groups.stream().flatMap(g -> g.keep().stream()).toList();
+  }
+}

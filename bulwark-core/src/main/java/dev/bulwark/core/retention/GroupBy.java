@@ -1,0 +1,48 @@
+package dev.bulwark.core.retention;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What puts two snapshots in the same group, as restic's {@code --group-by}: any of host,
+ * paths and tags; none puts every snapshot in one group.
+ */
+public record GroupBy(Set<GroupBy.Field> fields) {
+  /** A snapshot field to group by. */
+  public enum Field { HOST, PATHS, TAGS }
+
+  /** restic's default: {@code host,paths}. */
+  public static final GroupBy HOST_AND_PATHS = new GroupBy(EnumSet.of(Field.HOST, Field.PATHS));
+
+  public GroupBy {
+    fields = fields.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(fields));
+  }
+
+  /**
+   * Parses restic's form: a comma-separated list of {@code host}, {@code paths}, {@code tags};
+   * the empty string means one group.
+   *
+   * @throws IllegalArgumentException naming an unknown option
+   */
+  public static GroupBy parse(String text) {
+    EnumSet<Field> out = EnumSet.noneOf(Field.class);
+    for (String part : text.split(",", -1)) {
+      String p = part.strip();
+      switch (p.toLowerCase(Locale.ROOT)) {
+        case "" -> { }
+        case "host" -> out.add(Field.HOST);
+        case "paths" -> out.add(Field.PATHS);
+        case "tags" -> out.add(Field.TAGS);
+        default -> throw new IllegalArgumentException("unknown grouping option '" + p
+            + "' (use host, paths and/or tags, or '' for one group)");
+      }
+    }
+    return new GroupBy(out);
+  }
+
+  /** True when snapshots are grouped by {@code f}. */
+  public boolean has(Field f) {
+    return fields.contains(f);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.bulwark.core.retention;
+
+import dev.bulwark.core.repo.Snapshot;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The values a group's snapshots share: host, sorted paths and sorted tags, each empty when the
+ * grouping does not use it (restic's group key).
+ */
+public record GroupKey(String host, List<String> paths, List<String> tags)
+    implements Comparable<GroupKey> {
+  private static final Comparator<List<String>> LISTS =
+      (a, b) -> String.join("\0", a).compareTo(String.join("\0", b));
+  private static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::host)
+      .thenComparing(GroupKey::paths, LISTS).thenComparing(GroupKey::tags, LISTS);
+
+  public GroupKey {
+    host = host == null ? "" : host;
+    paths = paths == null ? List.of() : List.copyOf(paths);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** The key of {@code s} under {@code by}. */
+  public static GroupKey of(Snapshot s, GroupBy by) {
+    return new GroupKey(by.has(GroupBy.Field.HOST) ? s.hostname() : "",
+        by.has(GroupBy.Field.PATHS) ? s.paths().stream().sorted().toList() : List.of(),
+        by.has(GroupBy.Field.TAGS) ? s.tags().stream().sorted().toList() : List.of());
+  }
+
+  @Override
+  public int compareTo(GroupKey o) {
+    return ORDER.compare(this, o);
+  }
+}
