@@ -6,6 +6,7 @@ import dev.bulwark.cli.config.ConfigLoader;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
+import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backup.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -308,7 +309,11 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     long[] bytes = {0};
     try {
       for (FileType t : FileType.values()) {
-        repo.backend().list(t, f -> bytes[0] += f.size());
+        if (t == FileType.CONFIG) {
+          bytes[0] += repo.backend().stat(Handle.config()).orElse(0L);
+        } else {
+          repo.backend().list(t, f -> bytes[0] += f.size());
+        }
       }
       int count = repo.list(FileType.SNAPSHOT).size();
       synchronized (lock) {

@@ -84,6 +84,13 @@ final class Job implements JobHandle {
   private void end(JobState s, Instant now) {
     state = s;
     duration = started == null ? Duration.ZERO : Duration.between(started, now);
+  }
+
+  /**
+   * Lets {@link #await} return. Called once the daemon has recorded the job's end, so whoever
+   * awaited a job sees its outcome in the daemon's status too. Idempotent.
+   */
+  void release() {
     done.countDown();
   }
 

@@ -93,6 +93,7 @@ final class Supervisor implements AutoCloseable {
       pool.execute(() -> run(key, job, work));
     } catch (RejectedExecutionException e) {
       job.fail("too many jobs queued (" + QUEUE_CAPACITY + ")", clock.instant());
+      job.release();
       return job;
     }
     active.put(key, job);
@@ -128,8 +129,12 @@ final class Supervisor implements AutoCloseable {
       synchronized (this) {
         active.remove(key, job);
       }
-      if (job.status().started() != null) {
-        listener.ended(job);
+      try {
+        if (job.status().started() != null) {
+          listener.ended(job);
+        }
+      } finally {
+        job.release();
       }
     }
   }
@@ -152,6 +157,7 @@ final class Supervisor implements AutoCloseable {
         // Only the queued ones: start() refuses a cancelled job, the running one goes on.
         if (j.status().state() == JobState.QUEUED) {
           j.cancel("cancelled: the daemon stopped before it ran", clock.instant());
+          j.release();
         }
       }
     }
