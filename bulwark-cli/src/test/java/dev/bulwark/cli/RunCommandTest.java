@@ -177,6 +177,26 @@ class RunCommandTest {
     d.stop();
   }
 
+  @Test
+  void helpShowsAnExampleAndABadStartSaysWhyInOneLine() throws Exception {
+    Cli.Result help = cli.run("run", "--help").assertOk();
+    assertThat(help.stdout()).contains("bulwark run --config").contains("every: 1h")
+        .contains("SIGHUP");
+
+    Files.writeString(config, "databases: []\n");
+    Cli.Result noRepo = cli.run("run", "--config", config.toString());
+    assertThat(noRepo.exitCode()).isEqualTo(2);
+    assertThat(noRepo.stderr()).contains("repository: missing");
+
+    writeConfig("1h", null, false);
+    Files.writeString(passwordFile, "wrong password");
+    Cli.Result wrong = cli.run("run", "--config", config.toString());
+    assertThat(wrong.exitCode()).isEqualTo(12);
+    assertThat(wrong.stderr().lines().filter(l -> l.startsWith("bulwark: ")).toList())
+        .singleElement().asString().contains("none of the configured unlock files")
+        .contains(passwordFile.toString());
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A running {@code bulwark run} and its log (stderr). */
