@@ -1,12 +1,12 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.cli.config.DatabaseType;
+import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.Source;
-import dev.bulwark.rocksdb.RocksDbSource;
-import dev.bulwark.sqlite.SqliteSource;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.repo.Repository;
 import java.nio.file.Path;
@@ -103,13 +103,13 @@ final class BackupCommand implements Callable<Integer> {
     }
     List<Source> out = new ArrayList<>();
     if (sqlite != null) {
-      out.add(SqliteSource.of(sqlite));
+      out.add(DatabaseSources.database(DatabaseType.SQLITE, sqlite));
     }
     if (rocksdb != null) {
-      out.add(RocksDbSource.offline(rocksdb));
+      out.add(DatabaseSources.database(DatabaseType.ROCKSDB, rocksdb));
     }
     if (!files.isEmpty()) {
-      out.add(FileSource.of(files).ownerOnly());
+      out.add(DatabaseSources.travelling(files));
     }
     if (!paths.isEmpty()) {
       out.add(FileSource.of(paths));

@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         + "with them, into encrypted restic-compatible repositories.",
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
         RestoreCommand.class, CheckCommand.class, InfoCommand.class, KeyCommand.class,
-        UnlockCommand.class, ForgetCommand.class,
+        UnlockCommand.class, ForgetCommand.class, RunCommand.class,
         DemoCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 backup incomplete, 10 no repository,",
         "11 repository locked, 12 wrong password, 130 interrupted.", "",
@@ -41,7 +41,7 @@ public final class Main implements Runnable {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     List<String> argList = Arrays.asList(args);
     boolean verbose = argList.contains("-v") || argList.contains("--verbose");
-    configureLogging(verbose);
+    configureLogging(verbose, isDaemon(args));
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
@@ -73,9 +73,25 @@ public final class Main implements Runnable {
     err.flush();
   }
 
-  private static void configureLogging(boolean verbose) {
+  /** True for {@code bulwark run}: the first word that is not an option is the command. */
+  private static boolean isDaemon(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a.equals("run");
+      }
+    }
+    return false;
+  }
+
+  private static void configureLogging(boolean verbose, boolean daemon) {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+      // A daemon's log is its output: one line per job start and end, at info.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+          verbose ? "debug" : daemon ? "info" : "warn");
+    }
+    if (daemon && System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
   }

@@ -1,5 +1,7 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.cli.config.DatabaseType;
+import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.job.Progress;
 import dev.bulwark.core.job.Workers;
 import dev.bulwark.core.repo.Lock;
@@ -9,8 +11,6 @@ import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.Restorer;
-import dev.bulwark.rocksdb.RocksDbKind;
-import dev.bulwark.sqlite.SqliteKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +77,8 @@ final class RestoreCommand implements Callable<Integer> {
       if (!includes.isEmpty()) {
         throw new UsageException("--include applies to --target restores only");
       }
-      return restoreDatabase(sqlite != null ? new SqliteKind() : new RocksDbKind(),
+      return restoreDatabase(DatabaseSources.restoreKind(sqlite != null ? DatabaseType.SQLITE
+          : DatabaseType.ROCKSDB),
           sqlite != null ? sqlite : rocksdb);
     }
     if (ifDbNotExists || ifReplicaExists) {

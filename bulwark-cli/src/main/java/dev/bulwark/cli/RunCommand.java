@@ -1,0 +1,110 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.cli.config.BulwarkConfig;
+import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.cli.config.ConfigLoader;
+import dev.bulwark.cli.daemon.Daemon;
+import dev.bulwark.cli.daemon.ProcessSignals;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bulwark run}: the daemon, until SIGTERM or SIGINT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run as a daemon: back up each database of the configuration file on its "
+        + "schedule, verify its newest snapshot on another, and restore a missing database on "
+        + "start (auto-restore). Jobs run one at a time; one log line (stderr) per job start "
+        + "and end.",
+        "The next backup of a database is due `every` after its newest snapshot in the "
+        + "repository, so a restart neither adds nor skips a backup; with no snapshot it runs "
+        + "at once. A RocksDB database must be closed (a service keeps its RocksDB open? back "
+        + "it up through the library).",
+        "SIGTERM or SIGINT: the job in progress may finish within --stop-grace, then it is "
+        + "interrupted at a safe point (an interrupted backup saves no snapshot and leaves a "
+        + "valid repository), and the process exits 0. SIGHUP: re-read the configuration file; "
+        + "if it is invalid the running configuration stays, with one log line saying why."},
+    footer = {"", "Configuration (bulwark.yml):",
+        "  repository: /backups/repo",
+        "  password-file: /etc/bulwark/password",
+        "  api: {enabled: false}",
+        "  databases:",
+        "    - name: app",
+        "      kind: sqlite            # or rocksdb",
+        "      path: /srv/app/app.db",
+        "      files: [/srv/app/node.key]",
+        "      schedule: {every: 1h}   # 30s, 15m, 1h, 1d",
+        "      verify: {every: 1d}",
+        "      auto-restore: true",
+        "", "Example:", "  bulwark run --config /etc/bulwark/bulwark.yml",
+        "  kill -HUP $(pidof bulwark)   # reload after editing the file"})
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+      description = "The configuration file (YAML).")
+  Path config;
+
+  @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
+      description = "On SIGTERM/SIGINT, how long the job in progress may go on before it is "
+          + "interrupted, e.g. 0s, 10s, 2m (default: ${DEFAULT-VALUE}).")
+  String stopGrace;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration grace = parseGrace(stopGrace);
+    Map<String, String> env = System.getenv();
+    BulwarkConfig cfg = ConfigLoader.load(config, env);
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicReference<Daemon> running = new AtomicReference<>();
+    // Before anything slow: a signal during start-up must already stop (or reload) cleanly.
+    ProcessSignals.handle("TERM", stop::countDown);
+    ProcessSignals.handle("INT", stop::countDown);
+    ProcessSignals.handle("HUP", () -> reload(running.get()));
+    try (Daemon daemon = Daemon.open(cfg, env, Clock.systemUTC(), grace)) {
+      running.set(daemon);
+      daemon.start();
+      LOG.info("bulwark running: {} database(s), repository {}, pid {}",
+          cfg.databases().size(), cfg.repository(), ProcessHandle.current().pid());
+      stop.await();
+      LOG.info("stopping");
+      running.set(null);
+    }
+    LOG.info("stopped");
+    return ExitCodes.OK;
+  }
+
+  private void reload(Daemon daemon) {
+    if (daemon == null) {
+      LOG.warn("SIGHUP during start-up or stop ignored");
+      return;
+    }
+    try {
+      daemon.reload();
+    } catch (ConfigException | IOException e) {
+      LOG.warn("reload of {} failed; keeping the running configuration: {}", config,
+          Messages.oneLine(e));
+    }
+  }
+
+  private static Duration parseGrace(String s) throws UsageException {
+    var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(s.strip());
+    if (!m.matches()) {
+      throw new UsageException("--stop-grace: '" + s + "' is not a duration like 0s, 10s or 2m");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
+  }
+}

@@ -1,0 +1,388 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.BulwarkConfig;
+import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.cli.config.ConfigLoader;
+import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon behind {@code bulwark run}: backs up each configured database on its schedule,
+ * verifies its newest snapshot on another, restores missing databases on start, and answers
+ * {@link DaemonControl}. All work runs as jobs, one at a time, under one {@link Supervisor};
+ * one {@link Scheduler} thread starts them when due. Times come from the injected clock.
+ *
+ * <p>Life: {@link #open} unlocks the repository, {@link #start()} queues the auto-restores
+ * (so they run before any backup) and starts the scheduler, {@link #close()} stops the
+ * scheduler, then the supervisor (see {@link Supervisor#close()}), then closes the repository;
+ * afterwards no thread of the daemon remains. Thread-safe.
+ */
+public final class Daemon implements DaemonControl, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private final Repository repo;
+  private final String repositoryLocation;
+  private final Path configFile;
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final Instant started;
+  private final Supervisor supervisor;
+  private final Scheduler scheduler;
+  private final DatabaseBackup backup;
+  private final SnapshotVerification verification;
+  private final AutoRestore autoRestore;
+  private final Object lock = new Object();
+  private final Map<String, DatabaseState> databases = new LinkedHashMap<>();
+  private long repositoryBytes;
+  private int snapshotCount;
+  private boolean running;
+  private boolean closed;
+
+  private Daemon(BulwarkConfig config, Repository repo, Map<String, String> env, Clock clock,
+      Duration stopGrace) {
+    this.repo = repo;
+    this.repositoryLocation = config.repository();
+    this.configFile = config.file();
+    this.env = Map.copyOf(env);
+    this.clock = clock;
+    this.started = clock.instant();
+    this.backup = new DatabaseBackup(repo, clock);
+    this.verification = new SnapshotVerification(repo);
+    this.autoRestore = new AutoRestore(repo);
+    this.supervisor = new Supervisor(clock, stopGrace, new Supervisor.Listener() {
+      @Override
+      public void started(Job job) {
+        LOG.info("{} started", job);
+      }
+
+      @Override
+      public void ended(Job job) {
+        jobEnded(job);
+      }
+    });
+    this.scheduler = new Scheduler(clock, this::runDue);
+    for (DatabaseConfig d : config.databases()) {
+      databases.put(d.name(), new DatabaseState(d));
+    }
+  }
+
+  /**
+   * Opens the configured repository with the first unlock file that opens it.
+   *
+   * @param env the environment, for {@code BULWARK_*} overrides when the file is reloaded
+   * @param stopGrace how long {@link #close()} lets a job in progress go on before
+   *     interrupting it
+   * @throws dev.bulwark.core.WrongPasswordException if no unlock file opens it
+   */
+  public static Daemon open(BulwarkConfig config, Map<String, String> env, Clock clock,
+      Duration stopGrace) throws IOException, BulwarkException {
+    return new Daemon(config, RepositoryUnlock.open(config), env, clock, stopGrace);
+  }
+
+  /** Queues the auto-restores, then starts scheduling. */
+  public void start() {
+    synchronized (lock) {
+      if (running || closed) {
+        throw new IllegalStateException("already started or closed");
+      }
+      running = true;
+      // Queued before the scheduler runs, and jobs run in order: restores come first.
+      for (DatabaseState s : databases.values()) {
+        if (s.config.autoRestore()) {
+          DatabaseConfig db = s.config;
+          supervisor.submit(JobKind.RESTORE, db.name(), () -> autoRestore.run(db));
+        }
+      }
+    }
+    refreshRepositoryStats();
+    scheduler.start();
+  }
+
+  @Override
+  public JobHandle backupNow(String database) throws UnknownDatabaseException {
+    synchronized (lock) {
+      return submitBackup(state(database));
+    }
+  }
+
+  @Override
+  public JobHandle verifyNow(String database) throws UnknownDatabaseException {
+    synchronized (lock) {
+      return submitVerify(state(database));
+    }
+  }
+
+  @Override
+  public DaemonStatus status() {
+    synchronized (lock) {
+      List<DatabaseStatus> out = new ArrayList<>();
+      for (DatabaseState s : databases.values()) {
+        out.add(s.toStatus(current(s.config.name())));
+      }
+      return new DaemonStatus(started, repositoryLocation, repositoryBytes, snapshotCount, out);
+    }
+  }
+
+  @Override
+  public List<Snapshot> snapshots(String database)
+      throws UnknownDatabaseException, IOException, BulwarkException {
+    DatabaseConfig db = null;
+    if (database != null) {
+      synchronized (lock) {
+        db = state(database).config;
+      }
+    }
+    List<Snapshot> all = repo.snapshots();
+    if (db == null) {
+      return all;
+    }
+    String path = absolute(db.path());
+    return all.stream().filter(s -> DatabaseTags.describes(s.tags(), path)).toList();
+  }
+
+  @Override
+  public void reload() throws ConfigException, IOException {
+    BulwarkConfig next = ConfigLoader.load(configFile, env);
+    synchronized (lock) {
+      if (!next.repository().equals(repositoryLocation)) {
+        LOG.warn("reload: the repository changed to {}; that takes a restart", next.repository());
+      }
+      Map<String, DatabaseState> old = new LinkedHashMap<>(databases);
+      databases.clear();
+      for (DatabaseConfig d : next.databases()) {
+        DatabaseState s = old.remove(d.name());
+        if (s == null) {
+          s = new DatabaseState(d);
+        } else {
+          s.reconfigure(d);
+        }
+        databases.put(d.name(), s);
+      }
+      for (String gone : old.keySet()) {
+        LOG.info("reload: {} is no longer configured; its job in progress, if any, finishes",
+            gone);
+      }
+      LOG.info("reloaded {}: {} database(s)", configFile, databases.size());
+    }
+    scheduler.wake();
+  }
+
+  // ------------------------------------------------------------------ scheduling
+
+  /** The scheduler's round: plans what is unknown, starts what is due, says when to wake. */
+  private Instant runDue(Instant now) {
+    boolean needPlan;
+    synchronized (lock) {
+      needPlan = databases.values().stream().anyMatch(DatabaseState::needsBackupPlan);
+    }
+    List<Snapshot> snaps = null;
+    if (needPlan) {
+      try {
+        snaps = repo.snapshots();
+      } catch (IOException | BulwarkException e) {
+        LOG.warn("cannot list snapshots to plan backups ({}); trying again in {}",
+            Supervisor.oneLine(e), human(DatabaseState.RETRY_AFTER));
+      }
+    }
+    synchronized (lock) {
+      Instant earliest = needPlan && snaps == null ? now.plus(DatabaseState.RETRY_AFTER) : null;
+      for (DatabaseState s : databases.values()) {
+        if (snaps != null && s.needsBackupPlan()) {
+          plan(s, snaps, now);
+        }
+        s.planVerify(started);
+        if (s.isBackupDue(now)) {
+          submitBackup(s);
+        }
+        if (s.isVerifyDue(now)) {
+          if (s.newestSnapshot == null) {
+            s.nextVerify = now.plus(s.config.verifyEvery());
+            LOG.info("verify of {}: no snapshot yet; next try at {}", s.config.name(),
+                s.nextVerify);
+          } else {
+            submitVerify(s);
+          }
+        }
+        earliest = min(earliest, s.nextBackup);
+        earliest = min(earliest, s.nextVerify);
+      }
+      return earliest;
+    }
+  }
+
+  private void plan(DatabaseState s, List<Snapshot> snaps, Instant now) {
+    String path = absolute(s.config.path());
+    Instant newest = null;
+    for (Snapshot snap : snaps) {
+      if (DatabaseTags.describes(snap.tags(), path)
+          && (newest == null || snap.time().isAfter(newest))) {
+        newest = snap.time();
+      }
+    }
+    s.planBackup(newest, now);
+    LOG.info("{}: next backup at {} ({})", s.config.name(), s.nextBackup, newest == null
+        ? "no snapshot of it yet" : "newest snapshot " + newest + " + " + human(s.config.every()));
+  }
+
+  private Job submitBackup(DatabaseState s) {
+    DatabaseConfig db = s.config;
+    Job job = supervisor.submit(JobKind.BACKUP, db.name(), () -> {
+      Job.Outcome o = backup.run(db);
+      if (o.problem() == null) {
+        applyRetention(db);
+      }
+      return o;
+    });
+    if (job.status().state().isDone()) {
+      // Refused at once (queue full): plan a retry rather than wait for an end that came.
+      s.backupEnded(job.status(), job.outcome(), clock.instant());
+    } else {
+      s.backupSubmitted();
+    }
+    return job;
+  }
+
+  private Job submitVerify(DatabaseState s) {
+    DatabaseConfig db = s.config;
+    Job job = supervisor.submit(JobKind.VERIFY, db.name(), () -> verification.run(db));
+    if (job.status().state().isDone()) {
+      s.verifyEnded(job.status(), clock.instant());
+    } else {
+      s.verifySubmitted();
+    }
+    return job;
+  }
+
+  /**
+   * Applies the database's retention policy after a successful backup. Not wired yet: the
+   * retention engine comes with the lead's merge.
+   */
+  private void applyRetention(DatabaseConfig db) {
+    LOG.debug("retention: not applied yet ({})", db.name());
+  }
+
+  private void jobEnded(Job job) {
+    refreshRepositoryStats();
+    JobStatus st = job.status();
+    Instant now = clock.instant();
+    synchronized (lock) {
+      DatabaseState s = databases.get(job.database());
+      String next = "";
+      if (s != null && job.kind() == JobKind.BACKUP) {
+        s.backupEnded(st, job.outcome(), now);
+        next = s.nextBackup == null ? "" : "; next backup at " + s.nextBackup;
+      } else if (s != null && job.kind() == JobKind.VERIFY) {
+        s.verifyEnded(st, now);
+      }
+      String took = " in " + String.format(Locale.ROOT, "%.1f s",
+          st.duration().toMillis() / 1000.0);
+      switch (st.state()) {
+        case SUCCEEDED -> LOG.info("{} succeeded{}{}{}{}", job, took,
+            st.snapshotId() == null ? "" : ": snapshot " + st.snapshotId().substring(0, 8),
+            job.kind() == JobKind.BACKUP ? ", " + st.bytesAdded() + " bytes added" : "", next);
+        case FAILED -> LOG.warn("{} failed{}: {}{}", job, took, st.error(), next);
+        default -> LOG.info("{} {}{}: {}", job, st.state().name().toLowerCase(Locale.ROOT),
+            took, st.error());
+      }
+    }
+    scheduler.wake();
+  }
+
+  private void refreshRepositoryStats() {
+    long[] bytes = {0};
+    try {
+      for (FileType t : FileType.values()) {
+        if (t == FileType.CONFIG) {
+          bytes[0] += repo.backend().stat(Handle.config()).orElse(0L);
+        } else {
+          repo.backend().list(t, f -> bytes[0] += f.size());
+        }
+      }
+      int count = repo.list(FileType.SNAPSHOT).size();
+      synchronized (lock) {
+        repositoryBytes = bytes[0];
+        snapshotCount = count;
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot measure the repository: {}", e.toString());
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private JobStatus current(String name) {
+    for (JobKind k : List.of(JobKind.BACKUP, JobKind.VERIFY, JobKind.RESTORE)) {
+      Job j = supervisor.active(k, name);
+      if (j != null) {
+        return j.status();
+      }
+    }
+    return null;
+  }
+
+  private DatabaseState state(String name) throws UnknownDatabaseException {
+    DatabaseState s = name == null ? null : databases.get(name);
+    if (s == null) {
+      throw new UnknownDatabaseException(name);
+    }
+    return s;
+  }
+
+  private static String absolute(Path p) {
+    return p.toAbsolutePath().normalize().toString();
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
+  }
+
+  /** 90s, 15m, 1h, 2d: the units of the configuration file. */
+  static String human(Duration d) {
+    long s = d.getSeconds();
+    if (s % 86400 == 0 && s > 0) {
+      return s / 86400 + "d";
+    }
+    if (s % 3600 == 0 && s > 0) {
+      return s / 3600 + "h";
+    }
+    if (s % 60 == 0 && s > 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+
+  /** Stops scheduling and jobs (see the class comment) and closes the repository. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    scheduler.close();
+    supervisor.close();
+    try {
+      repo.close();
+    } catch (IOException e) {
+      LOG.warn("closing the repository: {}", e.toString());
+    }
+  }
+}

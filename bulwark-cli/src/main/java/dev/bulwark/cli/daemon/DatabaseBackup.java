@@ -1,0 +1,47 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.IncompleteBackupException;
+import dev.bulwark.core.backup.Archiver;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.backup.BackupResult;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import java.io.IOException;
+import java.time.Clock;
+
+/**
+ * One backup of one configured database with its travelling files, as {@code bulwark backup
+ * --sqlite/--rocksdb --file} makes it, under the repository's shared lock ({@link Archiver}
+ * takes it). A RocksDB database must be closed: see {@link DatabaseSources}.
+ */
+final class DatabaseBackup {
+  private final Repository repo;
+  private final Clock clock;
+
+  DatabaseBackup(Repository repo, Clock clock) {
+    this.repo = repo;
+    this.clock = clock;
+  }
+
+  /** Backs up {@code db}; an interrupt stops it before its snapshot is written. */
+  Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
+    // Other processes may have added packs since the last job: know them, to deduplicate.
+    repo.loadIndex();
+    BackupOptions options = BackupOptions.defaults().withClock(clock);
+    try {
+      BackupResult r = new Archiver(repo, options, new Progress())
+          .backup(DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()));
+      Snapshot s = r.snapshot();
+      return new Job.Outcome(s.id().toString(), s.time(), r.bytesAdded(), null);
+    } catch (IncompleteBackupException e) {
+      // The snapshot was saved without some files: it is a snapshot of the database, and the
+      // schedule counts from it, but the job failed.
+      Snapshot s = repo.loadSnapshot(e.snapshot());
+      return new Job.Outcome(s.id().toString(), s.time(), 0, Supervisor.oneLine(e));
+    }
+  }
+}

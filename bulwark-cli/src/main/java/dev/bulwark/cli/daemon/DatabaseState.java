@@ -1,0 +1,141 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.DatabaseConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Objects;
+
+/**
+ * What the daemon knows and plans for one database: its schedule, last results, failure counts
+ * and recent backups. Not thread-safe: the {@link Daemon} guards it with its lock.
+ *
+ * <p>Schedule rule: the next backup is due {@code every} after the newest snapshot of this
+ * database in the repository (not after the daemon started), so a restart neither adds a
+ * backup nor skips one; with no snapshot it is due at once. {@code nextBackup} is null while
+ * it is unknown (to be planned from the repository) or while a backup is pending.
+ */
+final class DatabaseState {
+  /** How many ended backup jobs the status keeps. */
+  static final int HISTORY_SIZE = 50;
+  /** After a failed backup, the next try comes this soon (or after {@code every}, if sooner). */
+  static final Duration RETRY_AFTER = Duration.ofMinutes(1);
+
+  DatabaseConfig config;
+  Instant newestSnapshot;
+  Instant nextBackup;
+  boolean backupPending;
+  Instant nextVerify;
+  boolean verifyPending;
+  Instant lastVerifyEnded;
+  JobStatus lastBackup;
+  JobStatus lastSuccessfulBackup;
+  JobStatus lastVerify;
+  long backupFailures;
+  long verifyFailures;
+  private final ArrayDeque<JobStatus> history = new ArrayDeque<>();
+
+  DatabaseState(DatabaseConfig config) {
+    this.config = config;
+  }
+
+  /** True if the next backup must be planned from the repository's snapshots. */
+  boolean needsBackupPlan() {
+    return config.every() != null && !backupPending && nextBackup == null;
+  }
+
+  /** Plans the next backup from the newest snapshot of this database (null: none). */
+  void planBackup(Instant newest, Instant now) {
+    newestSnapshot = newest;
+    nextBackup = newest == null ? now : newest.plus(config.every());
+  }
+
+  /** Plans the next verification from the last one, or from {@code since} if none yet. */
+  void planVerify(Instant since) {
+    if (config.verifyEvery() != null && !verifyPending && nextVerify == null) {
+      nextVerify = (lastVerifyEnded != null ? lastVerifyEnded : since)
+          .plus(config.verifyEvery());
+    }
+  }
+
+  boolean isBackupDue(Instant now) {
+    return !backupPending && nextBackup != null && !nextBackup.isAfter(now);
+  }
+
+  boolean isVerifyDue(Instant now) {
+    return !verifyPending && nextVerify != null && !nextVerify.isAfter(now);
+  }
+
+  void backupSubmitted() {
+    backupPending = true;
+    nextBackup = null;
+  }
+
+  void verifySubmitted() {
+    verifyPending = true;
+    nextVerify = null;
+  }
+
+  /** Records an ended backup and plans the next one. */
+  void backupEnded(JobStatus st, Job.Outcome o, Instant now) {
+    backupPending = false;
+    lastBackup = st;
+    history.addLast(st);
+    while (history.size() > HISTORY_SIZE) {
+      history.removeFirst();
+    }
+    if (st.state() == JobState.SUCCEEDED) {
+      lastSuccessfulBackup = st;
+    } else if (st.state() == JobState.FAILED) {
+      backupFailures++;
+    }
+    if (o.snapshotTime() != null
+        && (newestSnapshot == null || o.snapshotTime().isAfter(newestSnapshot))) {
+      newestSnapshot = o.snapshotTime();
+    }
+    if (config.every() == null) {
+      nextBackup = null;
+    } else if (o.snapshotTime() != null) {
+      nextBackup = newestSnapshot.plus(config.every());
+    } else {
+      nextBackup = now.plus(min(config.every(), RETRY_AFTER));
+    }
+  }
+
+  /** Records an ended verification and plans the next one. */
+  void verifyEnded(JobStatus st, Instant now) {
+    verifyPending = false;
+    lastVerify = st;
+    lastVerifyEnded = now;
+    if (st.state() == JobState.FAILED) {
+      verifyFailures++;
+    }
+    nextVerify = config.verifyEvery() == null ? null : now.plus(config.verifyEvery());
+  }
+
+  /** Takes a reloaded configuration of this database; what changed is planned again. */
+  void reconfigure(DatabaseConfig next) {
+    boolean sameTarget = next.kind() == config.kind() && next.path().equals(config.path());
+    if (!sameTarget) {
+      newestSnapshot = null;
+    }
+    if (!sameTarget || !Objects.equals(next.every(), config.every())) {
+      nextBackup = null;
+    }
+    if (!Objects.equals(next.verifyEvery(), config.verifyEvery())) {
+      nextVerify = null;
+    }
+    config = next;
+  }
+
+  DatabaseStatus toStatus(JobStatus current) {
+    return new DatabaseStatus(config.name(), config.kind(), config.path(), nextBackup,
+        nextVerify, current, lastBackup, lastSuccessfulBackup, lastVerify, backupFailures,
+        verifyFailures, new ArrayList<>(history));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.BulwarkConfig;
+import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.WrongPasswordException;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Opens the configured repository with the first of its unlock files (the password file, then
+ * the server key files) that opens it. Each password is zeroed once tried.
+ */
+final class RepositoryUnlock {
+  private RepositoryUnlock() {}
+
+  /**
+   * @throws ConfigException if no unlock file is configured
+   * @throws WrongPasswordException if none of them opens the repository (one line naming all)
+   * @throws dev.bulwark.core.RepositoryNotFoundException if there is no repository
+   */
+  static Repository open(BulwarkConfig config) throws IOException, BulwarkException {
+    List<Path> files = config.unlockFiles();
+    if (files.isEmpty()) {
+      throw new ConfigException(config.file() + ": password-file / key-files: give at least "
+          + "one file that unlocks the repository");
+    }
+    LocalBackend backend = LocalBackend.open(Path.of(location(config.repository())));
+    List<String> tried = new ArrayList<>();
+    try {
+      Repository.requireExists(backend);
+      for (Path f : files) {
+        byte[] pw;
+        try {
+          pw = Kdf.readPasswordFile(f);
+        } catch (IOException e) {
+          tried.add(f + " (unreadable: " + Supervisor.oneLine(e) + ")");
+          continue;
+        }
+        try {
+          return Repository.open(backend, pw);
+        } catch (WrongPasswordException e) {
+          tried.add(f.toString());
+        } finally {
+          Arrays.fill(pw, (byte) 0);
+        }
+      }
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    backend.close();
+    throw new WrongPasswordException("none of the configured unlock files opens the repository "
+        + "at " + config.repository() + ": tried " + String.join(", ", tried));
+  }
+
+  /** The folder of a local repository: a path, or {@code local:PATH} as restic writes it. */
+  static String location(String repository) {
+    return repository.startsWith("local:") ? repository.substring("local:".length())
+        : repository;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.job.Leftovers;
+import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.restore.DatabaseRestorer;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves the newest snapshot of a database restores: restores it with {@link DatabaseRestorer}
+ * (which checks it: SQLite {@code integrity_check} and foreign keys, RocksDB checksums) into a
+ * fresh private folder beside the database, then deletes that folder.
+ *
+ * <p>The folder is beside the database, not in {@code /tmp}, because it needs room for one
+ * copy of the database on a real disk. Its name carries the daemon's pid, so a folder left by
+ * a killed daemon is removed by the next verification.
+ */
+final class SnapshotVerification {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotVerification.class);
+  private final Repository repo;
+
+  SnapshotVerification(Repository repo) {
+    this.repo = repo;
+  }
+
+  /**
+   * Verifies the newest snapshot of {@code db}.
+   *
+   * @throws BulwarkException if there is no snapshot of it, or the restored copy is not a
+   *     healthy database
+   */
+  Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
+    repo.loadIndex();
+    Path abs = db.path().toAbsolutePath().normalize();
+    DatabaseRestorer restorer = new DatabaseRestorer(repo, DatabaseSources.restoreKind(db.kind()),
+        Workers.defaultThreads(), new Progress());
+    Snapshot newest = restorer.latestFor(abs).orElseThrow(() ->
+        new BulwarkException("the repository has no snapshot of " + abs + " to verify"));
+    String prefix = "." + abs.getFileName() + ".bulwark-verify-";
+    for (Path p : Leftovers.abandoned(abs.getParent(), prefix)) {
+      LOG.info("deleting {}, left by a verification that did not finish", p);
+      DatabaseRestorer.deleteRecursively(p);
+    }
+    Path dir = abs.resolveSibling(Leftovers.ownName(prefix) + "-" + newest.id().shortForm());
+    DatabaseRestorer.deleteRecursively(dir);
+    AtomicFiles.createDirectories(dir);
+    try {
+      restorer.restore(newest.id().toString(), dir.resolve(abs.getFileName()), false, false);
+      return new Job.Outcome(newest.id().toString(), newest.time(), 0, null);
+    } finally {
+      DatabaseRestorer.deleteRecursively(dir);
+    }
+  }
+}
