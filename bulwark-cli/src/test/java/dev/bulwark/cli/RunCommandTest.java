@@ -87,6 +87,21 @@ class RunCommandTest {
   }
 
   @Test
+  void retentionAfterEachBackupKeepsTheConfiguredLastSnapshots() throws Exception {
+    writeConfig("1s", null, false);
+    Files.writeString(config, Files.readString(config) + "    retention:\n      keep-last: 2\n");
+    Daemon d = start("retention");
+    d.awaitLog("four backups", s -> count(s, "backup of app \\(job \\d+\\) succeeded") >= 4);
+    d.awaitLog("retention at work", s -> s.contains("app: retention removed"));
+    d.stop();
+    List<Instant> times = snapshotTimes();
+    // The last backup may have ended after the last retention ran, never more than one over.
+    assertThat(times).hasSizeBetween(2, 3);
+    assertThat(d.log()).doesNotContain("retention not applied");
+    Restic.forRepo(repo, dir.resolve("restic-cache")).run("check");
+  }
+
+  @Test
   void aRestartTakesNoExtraBackupBeforeTheIntervalIsDue() throws Exception {
     writeConfig("1h", null, false);
     Daemon first = start("first");

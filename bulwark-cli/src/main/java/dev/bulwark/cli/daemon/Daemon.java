@@ -8,14 +8,21 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.retention.ForgetPlan;
+import dev.bulwark.core.retention.Forgetter;
+import dev.bulwark.core.retention.GroupBy;
+import dev.bulwark.core.retention.Retention;
+import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements DaemonControl, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
 
   private final Repository repo;
   private final String repositoryLocation;
@@ -271,11 +280,30 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   }
 
   /**
-   * Applies the database's retention policy after a successful backup. Not wired yet: the
-   * retention engine comes with the lead's merge.
+   * Applies the database's retention policy after a successful backup: its snapshots, grouped
+   * by host only (a change of attached files must not start a new group that retention never
+   * thins), under an exclusive lock. Only snapshot files go; data stays until a prune. A
+   * failure here does not fail the backup, which is saved: it is logged and the next backup
+   * tries again.
    */
   private void applyRetention(DatabaseConfig db) {
-    LOG.debug("retention: not applied yet ({})", db.name());
+    RetentionPolicy policy = db.retention();
+    if (policy.isEmpty()) {
+      return;
+    }
+    String path = absolute(db.path());
+    try (Lock exclusive = repo.lock(true)) {
+      List<Snapshot> mine = repo.snapshots().stream()
+          .filter(s -> DatabaseTags.describes(s.tags(), path)).toList();
+      ForgetPlan plan = Retention.plan(mine, policy, BY_HOST, clock.instant());
+      if (!plan.removed().isEmpty()) {
+        Forgetter.remove(repo, exclusive, plan.removed(), s -> { });
+        LOG.info("{}: retention removed {} snapshot(s), kept {}", db.name(),
+            plan.removed().size(), plan.kept().size());
+      }
+    } catch (IOException | BulwarkException e) {
+      LOG.warn("{}: retention not applied this time: {}", db.name(), e.getMessage());
+    }
   }
 
   private void jobEnded(Job job) {
