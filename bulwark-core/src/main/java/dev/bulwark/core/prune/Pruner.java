@@ -113,6 +113,9 @@ public final class Pruner {
       Set<Id> obsolete = new LinkedHashSet<>(plan.unused());
       obsolete.addAll(plan.repack().keySet());
       obsolete.addAll(plan.unindexed());
+      // A new pack cannot equal an old one (its header is sealed with a fresh IV); if it ever
+      // did, the file is needed now.
+      repacker.written().forEach(p -> obsolete.remove(p.pack()));
       for (Id pack : obsolete) {
         repo.backend().delete(Handle.of(FileType.PACK, pack));
         progress.addItem();

@@ -46,7 +46,8 @@ final class Repacker {
 
   /**
    * Repacks every pack of {@code repack} (pack to the blobs to copy out of it). When it returns,
-   * every new pack is stored and named by an index file listed in {@link #batchIndexes()}.
+   * every new pack is stored; those of complete batches are named by the index files listed in
+   * {@link #batchIndexes()}, the rest by no index yet.
    *
    * @throws dev.bulwark.core.CorruptionException if a blob to copy is damaged; nothing has been
    *     deleted at that point
@@ -68,7 +69,7 @@ final class Repacker {
       store(w.finish());
     }
     writers.clear();
-    writeBatchIndex();
+    // The packs of the last, partial batch are named by the final index the caller writes next.
   }
 
   private void copyFrom(Id pack, List<PackedBlob> blobs) throws IOException, BulwarkException {
