@@ -46,6 +46,26 @@ public final class TestFiles {
     return file;
   }
 
+  /**
+   * Overwrites chunks {@code phase}, {@code phase + every}, ... of {@code file} (chunks of
+   * {@code chunkBytes}) with fresh seeded random bytes: a database rewriting pages in place.
+   */
+  public static void rewriteChunks(Path file, int chunkBytes, int every, int phase, long seed)
+      throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] fresh = new byte[chunkBytes];
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      long chunks = ch.size() / chunkBytes;
+      for (long c = phase; c < chunks; c += every) {
+        random.nextBytes(fresh);
+        ByteBuffer buf = ByteBuffer.wrap(fresh);
+        while (buf.hasRemaining()) {
+          ch.write(buf, c * chunkBytes + buf.position());
+        }
+      }
+    }
+  }
+
   /** SHA-256 of a file's content, in hex. */
   public static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {

@@ -43,6 +43,18 @@ public interface Backend extends AutoCloseable {
   /** Removes a file; removing a missing file is not an error. */
   void delete(Handle handle) throws IOException;
 
+  /**
+   * Removes the temporary files that writers killed mid-write left behind (restic's and ours
+   * are named {@code <name>-tmp-<random>}) and returns how many it removed. Call it only while
+   * holding an exclusive repository lock, so that no backup, prune or index writer is active.
+   * Writers that work without a repository lock (lock and key files) may be running, so their
+   * temporary files are removed only once they are older than {@code lockFreeMinAge}. Backends
+   * whose writes leave no temporary files (object stores) remove nothing.
+   */
+  default int deleteTempFiles(java.time.Duration lockFreeMinAge) throws IOException {
+    return 0;
+  }
+
   /** How many transfers this backend serves well at once. */
   int connections();
 

@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A repository in a local folder, laid out as restic lays it out: packs under {@code
@@ -151,6 +154,42 @@ public final class LocalBackend implements Backend {
     Path p = path(h);
     if (Files.deleteIfExists(p)) {
       AtomicFiles.fsyncDirectory(p.getParent());
+    }
+  }
+
+  @Override
+  public int deleteTempFiles(Duration lockFreeMinAge) throws IOException {
+    int removed = 0;
+    Instant cutoff = Instant.now().minus(lockFreeMinAge);
+    for (FileType t : FileType.values()) {
+      if (t == FileType.CONFIG) {
+        continue;
+      }
+      boolean lockFree = t == FileType.LOCK || t == FileType.KEY;
+      Path dir = root.resolve(t.folder());
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.walk(dir, t == FileType.PACK ? 2 : 1)) {
+        for (Path f : s.filter(p -> p.getFileName().toString().contains("-tmp-")).toList()) {
+          if (lockFree && !isOlderThan(f, cutoff)) {
+            continue;
+          }
+          if (Files.isRegularFile(f) && Files.deleteIfExists(f)) {
+            AtomicFiles.fsyncDirectory(f.getParent());
+            removed++;
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
+  private static boolean isOlderThan(Path f, Instant cutoff) throws IOException {
+    try {
+      return Files.getLastModifiedTime(f).toInstant().isBefore(cutoff);
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 

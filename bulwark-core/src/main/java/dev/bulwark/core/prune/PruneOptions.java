@@ -1,0 +1,71 @@
+package dev.bulwark.core.prune;
+
+/**
+ * How a prune runs. Immutable; start from {@link #defaults()} and change with the withers.
+ *
+ * @param maxUnusedPercent unused bytes left in partly used packs may be at most this share of
+ *     the repository after the prune (restic's {@code --max-unused}); 0 repacks every partly
+ *     used pack, 100 repacks none
+ * @param packBytes target size of the packs that repacking writes
+ * @param batchPacks an index file for the new packs is written after every this many repacked
+ *     packs, so a kill loses at most one batch of repacking
+ * @param mode whether to change the repository or only plan
+ */
+public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPacks, Mode mode) {
+  /** restic's default for {@code --max-unused}. */
+  public static final double DEFAULT_MAX_UNUSED_PERCENT = 5;
+  /** restic's default target pack size. */
+  public static final int DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
+  /** Repacked packs per persisted batch. */
+  public static final int DEFAULT_BATCH_PACKS = 16;
+
+  /** Whether a prune changes the repository. */
+  public enum Mode {
+    /** Plan, then carry the plan out. */
+    PRUNE,
+    /** Plan only (restic's {@code --dry-run}): nothing is written or deleted. */
+    DRY_RUN
+  }
+
+  public PruneOptions {
+    if (!(maxUnusedPercent >= 0 && maxUnusedPercent <= 100)) {
+      throw new IllegalArgumentException("max unused must be between 0 and 100 percent");
+    }
+    if (packBytes < 1024 * 1024 || packBytes > 128 * 1024 * 1024) {
+      throw new IllegalArgumentException("pack size must be between 1 and 128 MiB");
+    }
+    if (batchPacks < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1 pack");
+    }
+    if (mode == null) {
+      throw new IllegalArgumentException("mode is required");
+    }
+  }
+
+  /** 5% unused allowed, 16 MiB packs, an index every 16 repacked packs, changes made. */
+  public static PruneOptions defaults() {
+    return new PruneOptions(DEFAULT_MAX_UNUSED_PERCENT, DEFAULT_PACK_BYTES, DEFAULT_BATCH_PACKS,
+        Mode.PRUNE);
+  }
+
+  public PruneOptions withMaxUnusedPercent(double p) {
+    return new PruneOptions(p, packBytes, batchPacks, mode);
+  }
+
+  public PruneOptions withPackBytes(int n) {
+    return new PruneOptions(maxUnusedPercent, n, batchPacks, mode);
+  }
+
+  public PruneOptions withBatchPacks(int n) {
+    return new PruneOptions(maxUnusedPercent, packBytes, n, mode);
+  }
+
+  public PruneOptions withMode(Mode m) {
+    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, m);
+  }
+
+  /** True if this prune only plans. */
+  public boolean isDryRun() {
+    return mode == Mode.DRY_RUN;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.bulwark.core.prune;
+
+/**
+ * What a prune did, or for a dry run what it would do. Sizes count pack files only (index,
+ * snapshot and key files are small).
+ *
+ * @param dryRun true if nothing was changed and the numbers are the plan's
+ * @param packsBefore pack files in the repository before
+ * @param bytesBefore their bytes
+ * @param packsKept packs left as they are (fully used, or partly used within the allowance)
+ * @param packsDeleted packs removed because no snapshot needs any of their blobs
+ * @param packsRepacked partly used packs whose used blobs were copied into new packs
+ * @param packsUnindexed packs no index named (left by killed backups or prunes), removed
+ * @param packsWritten new packs written by repacking (predicted for a dry run)
+ * @param blobsRepacked blobs copied into new packs
+ * @param bytesRepacked stored bytes of those blobs
+ * @param unusedBlobs indexed blobs no snapshot needs, including extra copies of duplicates
+ * @param duplicateBlobs blobs stored more than once whose extra copies are unused
+ * @param unusedBytesRemoved stored bytes of unused blobs removed with their packs
+ * @param unusedBytesLeft stored bytes of unused blobs left in kept packs
+ * @param bytesAfter pack bytes after the prune (predicted for a dry run)
+ * @param packsAfter pack files after the prune
+ * @param indexFilesReplaced old index files replaced by new ones
+ * @param tempFilesRemoved temp files of killed writers removed
+ * @param seconds wall time
+ */
+public record PruneResult(boolean dryRun, long packsBefore, long bytesBefore, long packsKept,
+    long packsDeleted, long packsRepacked, long packsUnindexed, long packsWritten,
+    long blobsRepacked, long bytesRepacked, long unusedBlobs, long duplicateBlobs,
+    long unusedBytesRemoved, long unusedBytesLeft, long bytesAfter, long packsAfter,
+    long indexFilesReplaced, long tempFilesRemoved, double seconds) {
+
+  /** True if the prune had nothing to remove or rewrite. */
+  public boolean nothingToDo() {
+    return packsDeleted == 0 && packsRepacked == 0 && packsUnindexed == 0
+        && indexFilesReplaced == 0;
+  }
+}
