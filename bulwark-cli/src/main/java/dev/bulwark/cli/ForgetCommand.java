@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.core.prune.PruneOptions;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -28,13 +29,14 @@ import picocli.CommandLine.Spec;
     description = {"Remove snapshots: the ones named, or those a policy does not keep. Snapshots "
         + "are grouped (--group-by) and the --keep-* rules are applied to each group as restic "
         + "0.14 does; a snapshot is kept when any rule keeps it. Only the snapshot files go: "
-        + "the data stays until a prune.",
+        + "the data stays until a prune (--prune runs one right after, under the same lock).",
         "Days, hours and weeks are those of each snapshot's recorded time (UTC for snapshots "
             + "Bulwark wrote, the writer's offset for restic's)."},
     footer = {"", "Examples:",
         "  bulwark forget --repo /backups/repo --keep-daily 7 --keep-weekly 5 --keep-monthly 12 "
             + "--dry-run",
         "  bulwark forget --repo /backups/repo --keep-within 1m --keep-tag keep --json",
+        "  bulwark forget --repo /backups/repo --keep-last 30 --prune",
         "  bulwark forget --repo /backups/repo 4f2a9c1e"})
 final class ForgetCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -99,6 +101,10 @@ final class ForgetCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON shaped as `restic forget --json`.")
   boolean json;
 
+  @Option(names = "--prune", description = "Then remove the data no snapshot needs, as "
+      + "`bulwark prune` with its defaults does, under the same exclusive lock.")
+  boolean prune;
+
   @Override
   public Integer call() throws Exception {
     RetentionPolicy policy = policy();
@@ -134,6 +140,15 @@ final class ForgetCommand implements Callable<Integer> {
       }
       if (!json) {
         output.printSummary(plan);
+      }
+      if (prune && dryRun) {
+        if (!json) {
+          out.println("a prune would follow; after forgetting, `bulwark prune --dry-run` shows "
+              + "what it would remove");
+        }
+      } else if (prune) {
+        PruneCommand.prune(r, lock, PruneOptions.defaults(),
+            json ? PruneCommand.Report.JSON : PruneCommand.Report.HUMAN, out);
       }
     }
     return 0;

@@ -75,6 +75,31 @@ class PruneTest {
   }
 
   @Test
+  void forgetWithPruneRemovesSnapshotsAndTheirDataInOneGo() throws Exception {
+    Path repo = dir.resolve("repo");
+    Restic restic = Restic.forRepo(repo, dir.resolve("restic-cache"));
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Path db = TestFiles.writeRandom(src.resolve("db.bin"), 4L << 20, SEED);
+    String last = null;
+    for (int round = 0; round < 3; round++) {
+      // Each round replaces the whole file: only the last snapshot's data is needed at the end.
+      TestFiles.writeRandom(db, 4L << 20, SEED + 100 + round);
+      last = backup(repo, src);
+    }
+    Map<String, String> hashes = TestFiles.hashes(src);
+    long before = packBytes(repo);
+    Cli.Result r = cli.run("forget", "--repo", repo.toString(), "--keep-last", "1", "--prune")
+        .assertOk();
+    assertThat(r.stdout()).contains("remove").contains("repository");
+    assertThat(TestFiles.repoFiles(repo, "snapshots")).hasSize(1);
+    long after = packBytes(repo);
+    assertThat(after).as("two of three file versions gone").isLessThan(before / 2);
+    assertResticFindsNothing(restic);
+    assertRestoresWithBoth(repo, restic, last, hashes, "forget-prune");
+  }
+
+  @Test
   void bulwarkPrunesWhatResticWrote() throws Exception {
     Path repo = dir.resolve("repo");
     Restic restic = Restic.forRepo(repo, dir.resolve("restic-cache"));

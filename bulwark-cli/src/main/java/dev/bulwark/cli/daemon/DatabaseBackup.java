@@ -29,8 +29,6 @@ final class DatabaseBackup {
 
   /** Backs up {@code db}; an interrupt stops it before its snapshot is written. */
   Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
-    // Other processes may have added packs since the last job: know them, to deduplicate.
-    repo.loadIndex();
     BackupOptions options = BackupOptions.defaults().withClock(clock);
     try {
       BackupResult r = new Archiver(repo, options, new Progress())

@@ -62,6 +62,9 @@ public final class Archiver {
    */
   public BackupResult backup(List<? extends Source> sources) throws IOException, BulwarkException {
     try (Lock lock = repo.lock(false)) {
+      // Under the lock no prune can run, so what the index files say now stays true until
+      // this backup ends; an index read before the lock may name packs a prune deleted since.
+      repo.loadIndex();
       return backupLocked(sources);
     }
   }

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Index {
   private record Key(BlobType type, Id id) {}
 
-  private final Map<Key, BlobLocation> blobs = new ConcurrentHashMap<>();
+  // Swapped whole by replaceWith, so readers never see a half-reloaded index.
+  private volatile Map<Key, BlobLocation> blobs = new ConcurrentHashMap<>();
 
   /** Adds every blob of one stored pack. */
   public void addPack(Id pack, Iterable<PackedBlob> packBlobs) {
@@ -30,6 +31,14 @@ public final class Index {
     for (PackBlobs p : file.packs()) {
       addPack(p.pack(), p.blobs());
     }
+  }
+
+  /**
+   * Makes this index hold exactly what {@code fresh} holds, in one step. Packs added here but
+   * not in {@code fresh} are dropped, so no backup of this process may run meanwhile.
+   */
+  public void replaceWith(Index fresh) {
+    blobs = new ConcurrentHashMap<>(fresh.blobs);
   }
 
   /** Where a blob is stored, if anywhere. */

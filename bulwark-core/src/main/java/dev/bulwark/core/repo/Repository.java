@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ public final class Repository implements AutoCloseable {
   private final Config config;
   private final Id keyId;
   private final Index index = new Index();
+  // The index files the in-memory index was read from; guarded by this.
+  private Set<Id> indexFilesLoaded = Set.of();
   private boolean closed;
 
   private Repository(Backend backend, MasterKey key, Config config, Id keyId) {
@@ -137,11 +140,24 @@ public final class Repository implements AutoCloseable {
     }
   }
 
-  /** Reads every index file into memory. */
-  public void loadIndex() throws IOException, BulwarkException {
-    for (Id id : list(FileType.INDEX)) {
-      index.addAll(loadIndexFile(id));
+  /**
+   * Brings the in-memory index up to date with the repository's index files: nothing to do
+   * when they are the ones read last time, else every one is read again and the index replaced
+   * whole. Replacing, not adding, matters for a long-lived process: after a prune elsewhere,
+   * entries for deleted packs must go, or a backup would skip blobs that no longer exist.
+   * Not to be called while a backup runs on this repository object.
+   */
+  public synchronized void loadIndex() throws IOException, BulwarkException {
+    Set<Id> files = Set.copyOf(list(FileType.INDEX));
+    if (files.equals(indexFilesLoaded)) {
+      return;
     }
+    Index fresh = new Index();
+    for (Id id : files) {
+      fresh.addAll(loadIndexFile(id));
+    }
+    index.replaceWith(fresh);
+    indexFilesLoaded = files;
   }
 
   /** Parses one index file. */

@@ -106,6 +106,28 @@ class PrunerTest {
   }
 
   @Test
+  void aLongLivedRepositoryDoesNotDeduplicateAgainstPacksAPruneElsewhereDeleted()
+      throws Exception {
+    try (Repository longLived = open()) {
+      // Another process forgets everything and prunes: every pack goes.
+      for (int i = 0; i < snapshots.size(); i++) {
+        forget(i);
+      }
+      prune(PruneOptions.defaults().withMaxUnusedPercent(0));
+      assertThat(LocalBackend.open(repoDir).exists()).isTrue();
+      // The long-lived process backs up the same files again: it must store them anew, not
+      // point at blobs its stale index still lists.
+      Snapshot again = new Archiver(longLived, BackupOptions.defaults().withThreads(2),
+          new Progress()).backup(List.of(FileSource.of(src))).snapshot();
+      assertThat(again.id()).isNotNull();
+    }
+    try (Repository r = open()) {
+      CheckResult c = new Checker(r, 2, new Progress()).check(true);
+      assertThat(c.errors()).isEmpty();
+    }
+  }
+
+  @Test
   void pruneRepacksPartlyUsedPacksAndEveryRemainingSnapshotRestores() throws Exception {
     forget(0);
     long before = packBytes();
@@ -202,9 +224,20 @@ class PrunerTest {
 
   @Test
   void extraCopiesOfDuplicateBlobsAreDropped() throws Exception {
-    // A repository opened without its index stores every blob again: all duplicates.
-    try (Repository r = Repository.openWithoutIndex(LocalBackend.open(repoDir), PW)) {
-      backup(r);
+    // What two concurrent backups of the same data leave: a second pack, with its own index
+    // file, holding copies of blobs another pack already has.
+    try (Repository r = open()) {
+      IndexFile first = r.loadIndexFile(r.list(FileType.INDEX).get(0));
+      PackWriter w = new PackWriter(r.key(), 1 << 20);
+      List<dev.bulwark.core.pack.PackedBlob> copies = new ArrayList<>();
+      for (var b : first.packs().get(0).blobs()) {
+        byte[] plain = r.loadBlob(b.type(), b.id());
+        copies.add(w.add(b.type(), b.id(), r.key().seal(plain, 0, plain.length), 0));
+      }
+      FinishedPack p = w.finish();
+      r.backend().save(Handle.of(FileType.PACK, p.id()), p.bytes(), 0, p.length());
+      r.saveUnpacked(FileType.INDEX, new IndexFile(List.of(),
+          List.of(new dev.bulwark.core.index.PackBlobs(p.id(), copies))).toJson());
     }
     long before = packBytes();
     PruneResult res = prune(PruneOptions.defaults().withMaxUnusedPercent(0));
