@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.cli.config.ConfigException;
 import dev.bulwark.core.IncompleteBackupException;
 import dev.bulwark.core.RepositoryLockedException;
 import dev.bulwark.core.RepositoryNotFoundException;
@@ -21,7 +22,9 @@ final class ExitCodes {
   private ExitCodes() {}
 
   static int of(Throwable t) {
-    if (t instanceof CommandLine.ParameterException || t instanceof UsageException) {
+    // A configuration that names a wrong field is a usage error, as a wrong flag is.
+    if (t instanceof CommandLine.ParameterException || t instanceof UsageException
+        || t instanceof ConfigException) {
       return USAGE;
     }
     if (t instanceof IncompleteBackupException) {

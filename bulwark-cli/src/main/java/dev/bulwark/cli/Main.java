@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         + "with them, into encrypted restic-compatible repositories.",
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
         RestoreCommand.class, CheckCommand.class, InfoCommand.class, KeyCommand.class,
-        UnlockCommand.class,
+        UnlockCommand.class, ConfigCommand.class,
         DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 backup incomplete, 10 no repository,",
         "11 repository locked, 12 wrong password, 130 interrupted.", "",
