@@ -13,7 +13,6 @@ import dev.bulwark.cli.config.Origin;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,8 +126,7 @@ final class ConfigReport {
   // ------------------------------------------------------------------ text
 
   private void object(StringBuilder out, ObjectNode n, String path, int indent) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
       String pad = " ".repeat(indent);
       JsonNode v = e.getValue();
