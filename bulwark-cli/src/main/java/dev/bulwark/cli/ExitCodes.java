@@ -22,6 +22,7 @@ final class ExitCodes {
   private ExitCodes() {}
 
   static int of(Throwable t) {
+    // A configuration that names a wrong field is a usage error, as a wrong flag is.
     if (t instanceof CommandLine.ParameterException || t instanceof UsageException
         || t instanceof ConfigException) {
       return USAGE;

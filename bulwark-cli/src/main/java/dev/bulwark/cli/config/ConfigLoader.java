@@ -1,117 +1,48 @@
 package dev.bulwark.cli.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.bulwark.core.retention.KeepWithin;
-import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code bulwark.yml} into a {@link BulwarkConfig}. First version: binds the documented
- * fields; environment overrides and line numbers in errors come next.
+ * Reads {@code bulwark.yml}, lays the {@code BULWARK_*} environment variables and then the
+ * command-line flags over it (flag wins over environment wins over file), and validates the
+ * result into a {@link BulwarkConfig}. The field names, defaults and variable names are in
+ * {@code docs/configuration.md}.
+ *
+ * <p>Every refusal is a {@link ConfigException} whose message is one line:
+ * {@code <where>: <field path>: <what is wrong>}, where {@code <where>} is {@code file:line},
+ * the environment variable or the flag that holds the bad value. Relative paths resolve against
+ * the file's folder when written in the file, against the working directory when given by a
+ * variable or flag. Stateless and thread-safe.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   private ConfigLoader() {}
 
   /**
-   * Loads and validates a configuration file.
+   * Loads and validates a configuration file with the environment applied.
    *
    * @param env the environment, for {@code BULWARK_*} overrides
-   * @throws ConfigException naming the field that is wrong
+   * @throws ConfigException naming the file and line (or variable) and the field that is wrong
+   * @throws IOException when the file cannot be read
    */
   public static BulwarkConfig load(Path file, Map<String, String> env)
       throws IOException, ConfigException {
-    JsonNode root = YAML.readTree(file.toFile());
-    if (root == null || !root.isObject()) {
-      throw new ConfigException(file + ": not a YAML mapping");
-    }
-    Path base = file.toAbsolutePath().getParent();
-    String repository = text(root, "repository");
-    if (repository == null) {
-      throw new ConfigException(file + ": repository: missing");
-    }
-    Path passwordFile = path(base, text(root, "password-file"));
-    List<Path> keyFiles = paths(base, root.get("key-files"));
-    JsonNode api = root.path("api");
-    ApiConfig apiConfig = new ApiConfig(
-        api.path("host").asText(ApiConfig.DEFAULT_HOST),
-        api.path("port").asInt(ApiConfig.DEFAULT_PORT),
-        path(base, text(api, "token-file")),
-        api.path("enabled").asBoolean(true));
-    List<DatabaseConfig> dbs = new ArrayList<>();
-    for (JsonNode d : root.path("databases")) {
-      dbs.add(new DatabaseConfig(
-          text(d, "name"),
-          DatabaseType.valueOf(text(d, "kind").toUpperCase(java.util.Locale.ROOT)),
-          path(base, text(d, "path")),
-          paths(base, d.get("files")),
-          duration(text(d.path("schedule"), "every")),
-          retention(d.get("retention")),
-          duration(text(d.path("verify"), "every")),
-          d.path("auto-restore").asBoolean(false)));
-    }
-    return new BulwarkConfig(file, repository, passwordFile, keyFiles, apiConfig, dbs);
+    return resolve(file, env, List.of()).config();
   }
 
-  /** Parses {@code 30s}, {@code 15m}, {@code 1h}, {@code 2d}. */
-  static Duration duration(String s) throws ConfigException {
-    if (s == null) {
-      return null;
-    }
-    String t = s.strip();
-    if (t.length() < 2) {
-      throw new ConfigException("'" + s + "' is not a duration like 30s, 15m, 1h or 1d");
-    }
-    long n;
-    try {
-      n = Long.parseLong(t.substring(0, t.length() - 1));
-    } catch (NumberFormatException e) {
-      throw new ConfigException("'" + s + "' is not a duration like 30s, 15m, 1h or 1d");
-    }
-    return switch (t.charAt(t.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      case 'd' -> Duration.ofDays(n);
-      default -> throw new ConfigException("'" + s + "' is not a duration like 30s, 15m, 1h or 1d");
-    };
-  }
-
-  private static RetentionPolicy retention(JsonNode r) {
-    if (r == null) {
-      return RetentionPolicy.KEEP_ALL;
-    }
-    List<String> tags = new ArrayList<>();
-    r.path("keep-tag").forEach(t -> tags.add(t.asText()));
-    String within = text(r, "keep-within");
-    return new RetentionPolicy(r.path("keep-last").asInt(0), r.path("keep-hourly").asInt(0),
-        r.path("keep-daily").asInt(0), r.path("keep-weekly").asInt(0),
-        r.path("keep-monthly").asInt(0), r.path("keep-yearly").asInt(0),
-        within == null ? KeepWithin.NONE : KeepWithin.parse(within), tags);
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.asText();
-  }
-
-  private static Path path(Path base, String p) {
-    return p == null ? null : base.resolve(p).normalize();
-  }
-
-  private static List<Path> paths(Path base, JsonNode list) {
-    List<Path> out = new ArrayList<>();
-    if (list != null) {
-      list.forEach(n -> out.add(base.resolve(n.asText()).normalize()));
-    }
-    return out;
+  /**
+   * Like {@link #load}, then applies {@code flags}, and says where each value came from.
+   *
+   * @throws ConfigException naming the file and line, variable or flag and the field
+   * @throws IOException when the file cannot be read
+   */
+  public static EffectiveConfig resolve(Path file, Map<String, String> env,
+      List<FlagOverride> flags) throws IOException, ConfigException {
+    YamlNode.Mapping root = YamlReader.read(file);
+    root = Overlay.environment(root, env, file);
+    root = Overlay.flags(root, flags);
+    return ConfigBinder.bind(file, root);
   }
 }

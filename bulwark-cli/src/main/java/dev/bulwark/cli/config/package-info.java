@@ -1,5 +1,8 @@
 /**
  * The daemon's configuration: one YAML file ({@code bulwark.yml}), overridden by
- * {@code BULWARK_*} environment variables and then by flags; loaded into immutable records.
+ * {@code BULWARK_*} environment variables and then by flags, validated into immutable records.
+ * Entry points: {@link dev.bulwark.cli.config.ConfigLoader} (a file and an environment) and the
+ * picocli mixin {@link dev.bulwark.cli.config.ConfigOptions} (finds the file, applies flags).
+ * Field and variable names: {@code docs/configuration.md}.
  */
 package dev.bulwark.cli.config;

@@ -1,0 +1,357 @@
+package dev.bulwark.cli.config;
+
+import dev.bulwark.core.retention.KeepWithin;
+import dev.bulwark.core.retention.RetentionPolicy;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the merged tree (file, environment, flags) into the configuration records, refusing
+ * anything unknown, mistyped, out of range or missing with one line:
+ * {@code <origin>: <field path>: <what is wrong>}.
+ */
+final class ConfigBinder {
+  /** Names go into URLs, metric labels, snapshot tags and variable names: keep them plain. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+  private static final String DURATION_HINT = "(use 30s, 15m, 1h, 1d)";
+
+  private final Path file;
+  private final Map<String, Origin> origins = new LinkedHashMap<>();
+
+  private ConfigBinder(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * The configuration in {@code root}.
+   *
+   * @throws ConfigException naming the origin and the field of the first problem found
+   */
+  static EffectiveConfig bind(Path file, YamlNode.Mapping root) throws ConfigException {
+    ConfigBinder b = new ConfigBinder(file);
+    BulwarkConfig config = b.top(root);
+    return new EffectiveConfig(config, b.origins);
+  }
+
+  private BulwarkConfig top(YamlNode.Mapping root) throws ConfigException {
+    checkFields(root, "", ConfigSchema.TOP);
+    YamlNode.Scalar repo = scalar(root, "", "repository");
+    if (repo == null || repo.text().isBlank()) {
+      throw missing(root, "repository", "where backups go, e.g. /backups/repo (or set "
+          + "BULWARK_REPOSITORY, or --repo)");
+    }
+    Path passwordFile = path(root, "", "password-file");
+    List<Path> keyFiles = paths(root, "", "key-files");
+    if (passwordFile == null && keyFiles.isEmpty()) {
+      throw missing(root, "password-file", "give a password-file or key-files to unlock the "
+          + "repository (or set BULWARK_PASSWORD_FILE, or --password-file)");
+    }
+    return new BulwarkConfig(file, repository(repo), passwordFile, keyFiles, api(root),
+        databases(root));
+  }
+
+  private String repository(YamlNode.Scalar s) throws ConfigException {
+    String r = s.text().strip();
+    if (r.startsWith("local:")) {
+      return "local:" + resolve(s, "repository", r.substring("local:".length()));
+    }
+    // A URL (s3:..., rclone:...) is taken as written; a plain path is resolved like any path.
+    return SCHEME.matcher(r).matches() ? r : resolve(s, "repository", r).toString();
+  }
+
+  private ApiConfig api(YamlNode.Mapping root) throws ConfigException {
+    YamlNode.Mapping api = mapping(root, "", "api", ConfigSchema.API);
+    if (api == null) {
+      api = new YamlNode.Mapping(Map.of(), root.origin());
+    }
+    boolean enabled = bool(api, "api", "enabled", true);
+    YamlNode.Scalar hostNode = scalar(api, "api", "host");
+    String host = hostNode == null ? ApiConfig.DEFAULT_HOST : hostNode.text().strip();
+    if (host.isEmpty()) {
+      throw fail(hostNode, "api.host", "is empty; use an address such as 127.0.0.1");
+    }
+    int port = (int) integer(api, "api", "port", ApiConfig.DEFAULT_PORT, 0, 65535);
+    Path tokenFile = path(api, "api", "token-file");
+    if (enabled && tokenFile == null) {
+      throw missing(api, "api.token-file", "the API needs a file holding its bearer token "
+          + "(or set api.enabled: false)");
+    }
+    return new ApiConfig(host, port, tokenFile, enabled);
+  }
+
+  private List<DatabaseConfig> databases(YamlNode.Mapping root) throws ConfigException {
+    YamlNode.Sequence list = sequence(root, "", "databases");
+    List<DatabaseConfig> out = new ArrayList<>();
+    if (list == null) {
+      return out;
+    }
+    Map<String, String> seenNames = new HashMap<>();
+    Map<String, String> seenPrefixes = new HashMap<>();
+    for (int i = 0; i < list.items().size(); i++) {
+      String p = "databases[" + i + "]";
+      if (!(list.items().get(i) instanceof YamlNode.Mapping db)) {
+        throw fail(list.items().get(i), p, "expected a mapping (name: ..., kind: ..., "
+            + "path: ...), found " + list.items().get(i).description());
+      }
+      checkFields(db, p, ConfigSchema.DATABASE);
+      YamlNode.Scalar nameNode = scalar(db, p, "name");
+      if (nameNode == null) {
+        throw missing(db, p + ".name", "a unique name such as 'node'");
+      }
+      String name = nameNode.text().strip();
+      if (!NAME.matcher(name).matches()) {
+        throw fail(nameNode, p + ".name", "'" + name + "' is not a valid name (letters, digits, "
+            + "'.', '_' and '-', starting with a letter or digit, at most 64)");
+      }
+      String where = p + " (line " + nameNode.origin().line() + ")";
+      String before = seenNames.putIfAbsent(name, where);
+      if (before != null) {
+        throw fail(nameNode, p + ".name", "'" + name + "' is already the name of " + before);
+      }
+      String prefix = ConfigSchema.databasePrefix(name);
+      before = seenPrefixes.putIfAbsent(prefix, where);
+      if (before != null) {
+        throw fail(nameNode, p + ".name", "'" + name + "' and " + before + " would share the "
+            + "environment variables " + prefix + "*; rename one");
+      }
+      out.add(database(db, p, name));
+    }
+    return out;
+  }
+
+  private DatabaseConfig database(YamlNode.Mapping db, String p, String name)
+      throws ConfigException {
+    YamlNode.Scalar kindNode = scalar(db, p, "kind");
+    if (kindNode == null) {
+      throw missing(db, p + ".kind", "sqlite or rocksdb");
+    }
+    DatabaseType kind = kind(kindNode, p + ".kind");
+    Path path = path(db, p, "path");
+    if (path == null) {
+      throw missing(db, p + ".path", "the database file (sqlite) or folder (rocksdb)");
+    }
+    List<Path> files = paths(db, p, "files");
+    YamlNode.Mapping schedule = mapping(db, p, "schedule", ConfigSchema.SCHEDULE);
+    // No schedule: backups only on demand (API or CLI).
+    Duration every = schedule == null ? null : duration(schedule, p + ".schedule", "every");
+    YamlNode.Mapping verify = mapping(db, p, "verify", ConfigSchema.VERIFY);
+    Duration verifyEvery = verify == null ? null : duration(verify, p + ".verify", "every");
+    YamlNode.Mapping retention = mapping(db, p, "retention", ConfigSchema.RETENTION);
+    RetentionPolicy policy = retention == null ? RetentionPolicy.KEEP_ALL
+        : retention(retention, p + ".retention");
+    boolean autoRestore = bool(db, p, "auto-restore", false);
+    return new DatabaseConfig(name, kind, path, files, every, policy, verifyEvery, autoRestore);
+  }
+
+  private RetentionPolicy retention(YamlNode.Mapping r, String p) throws ConfigException {
+    int[] counts = new int[6];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = (int) integer(r, p, ConfigSchema.RETENTION.get(i), 0, 0, Integer.MAX_VALUE);
+    }
+    KeepWithin within = KeepWithin.NONE;
+    YamlNode.Scalar w = scalar(r, p, "keep-within");
+    if (w != null) {
+      try {
+        within = KeepWithin.parse(w.text());
+      } catch (IllegalArgumentException e) {
+        throw fail(w, p + ".keep-within", e.getMessage() + " (use e.g. 7d, 36h, 1y6m)");
+      }
+    }
+    List<String> tags = new ArrayList<>();
+    for (YamlNode.Scalar t : scalars(r, p, "keep-tag")) {
+      tags.add(t.text().strip());
+    }
+    return new RetentionPolicy(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
+        within, tags);
+  }
+
+  // ------------------------------------------------------------------ shapes
+
+  private void checkFields(YamlNode.Mapping m, String p, List<String> known)
+      throws ConfigException {
+    for (Map.Entry<String, YamlNode> e : m.fields().entrySet()) {
+      if (!known.contains(e.getKey())) {
+        throw fail(e.getValue(), join(p, e.getKey()), "unknown field"
+            + NearestName.hint(e.getKey(), known) + "; known here: " + String.join(", ", known));
+      }
+    }
+  }
+
+  /** The value at {@code key}, null when absent or YAML null. */
+  private static YamlNode child(YamlNode.Mapping m, String key) {
+    YamlNode n = m.fields().get(key);
+    return n instanceof YamlNode.Scalar s && s.isNull() ? null : n;
+  }
+
+  private YamlNode.Scalar scalar(YamlNode.Mapping m, String p, String key)
+      throws ConfigException {
+    YamlNode n = child(m, key);
+    if (n == null) {
+      return null;
+    }
+    if (!(n instanceof YamlNode.Scalar s)) {
+      throw fail(n, join(p, key), "expected a single value, found " + n.description());
+    }
+    origins.put(join(p, key), s.origin());
+    return s;
+  }
+
+  private YamlNode.Mapping mapping(YamlNode.Mapping m, String p, String key, List<String> known)
+      throws ConfigException {
+    YamlNode n = child(m, key);
+    if (n == null) {
+      return null;
+    }
+    if (!(n instanceof YamlNode.Mapping inner)) {
+      throw fail(n, join(p, key), "expected a mapping (" + String.join(", ", known)
+          + "), found " + n.description());
+    }
+    checkFields(inner, join(p, key), known);
+    return inner;
+  }
+
+  private YamlNode.Sequence sequence(YamlNode.Mapping m, String p, String key)
+      throws ConfigException {
+    YamlNode n = child(m, key);
+    if (n == null) {
+      return null;
+    }
+    if (!(n instanceof YamlNode.Sequence s)) {
+      throw fail(n, join(p, key), "expected a list ('- item' lines or [a, b]), found "
+          + n.description());
+    }
+    origins.put(join(p, key), s.origin());
+    return s;
+  }
+
+  private List<YamlNode.Scalar> scalars(YamlNode.Mapping m, String p, String key)
+      throws ConfigException {
+    YamlNode.Sequence s = sequence(m, p, key);
+    List<YamlNode.Scalar> out = new ArrayList<>();
+    if (s == null) {
+      return out;
+    }
+    for (int i = 0; i < s.items().size(); i++) {
+      YamlNode item = s.items().get(i);
+      String ip = join(p, key) + "[" + i + "]";
+      if (!(item instanceof YamlNode.Scalar sc)) {
+        throw fail(item, ip, "expected a single value, found " + item.description());
+      }
+      if (sc.isNull() || sc.text().isBlank()) {
+        throw fail(item, ip, "is empty");
+      }
+      out.add(sc);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ values
+
+  private Path path(YamlNode.Mapping m, String p, String key) throws ConfigException {
+    YamlNode.Scalar s = scalar(m, p, key);
+    if (s == null) {
+      return null;
+    }
+    if (s.text().isBlank()) {
+      throw fail(s, join(p, key), "is empty; give a path");
+    }
+    return resolve(s, join(p, key), s.text().strip());
+  }
+
+  private List<Path> paths(YamlNode.Mapping m, String p, String key) throws ConfigException {
+    List<Path> out = new ArrayList<>();
+    for (YamlNode.Scalar s : scalars(m, p, key)) {
+      out.add(resolve(s, join(p, key), s.text().strip()));
+    }
+    return out;
+  }
+
+  /** Relative to the file's folder for file values, to the working directory otherwise. */
+  private Path resolve(YamlNode.Scalar s, String p, String text) throws ConfigException {
+    try {
+      return s.origin().base().resolve(text).normalize();
+    } catch (InvalidPathException e) {
+      throw fail(s, p, "'" + text + "' is not a valid path");
+    }
+  }
+
+  private long integer(YamlNode.Mapping m, String p, String key, long dflt, long min, long max)
+      throws ConfigException {
+    YamlNode.Scalar s = scalar(m, p, key);
+    if (s == null) {
+      return dflt;
+    }
+    long v;
+    try {
+      v = Long.parseLong(s.text().strip());
+    } catch (NumberFormatException e) {
+      throw fail(s, join(p, key), "'" + s.text() + "' is not a whole number");
+    }
+    if (v < min && min == 0) {
+      throw fail(s, join(p, key), v + " cannot be negative" + (key.startsWith("keep-")
+          ? " (0 turns the rule off)" : ""));
+    }
+    if (v < min || v > max) {
+      throw fail(s, join(p, key), v + " is out of range (" + min + " to " + max + ")");
+    }
+    return v;
+  }
+
+  private boolean bool(YamlNode.Mapping m, String p, String key, boolean dflt)
+      throws ConfigException {
+    YamlNode.Scalar s = scalar(m, p, key);
+    if (s == null) {
+      return dflt;
+    }
+    return switch (s.text().strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw fail(s, join(p, key), "'" + s.text() + "' is not true or false");
+    };
+  }
+
+  private Duration duration(YamlNode.Mapping m, String p, String key) throws ConfigException {
+    YamlNode.Scalar s = scalar(m, p, key);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return DurationText.parse(s.text());
+    } catch (IllegalArgumentException e) {
+      throw fail(s, join(p, key), e.getMessage() + " " + DURATION_HINT);
+    }
+  }
+
+  private DatabaseType kind(YamlNode.Scalar s, String p) throws ConfigException {
+    String k = s.text().strip().toLowerCase(Locale.ROOT);
+    for (DatabaseType t : DatabaseType.values()) {
+      if (t.name().toLowerCase(Locale.ROOT).equals(k)) {
+        return t;
+      }
+    }
+    throw fail(s, p, "'" + s.text() + "' is not a database kind (use sqlite or rocksdb)");
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  private static String join(String p, String key) {
+    return p.isEmpty() ? key : p + "." + key;
+  }
+
+  private static ConfigException fail(YamlNode at, String path, String message) {
+    return new ConfigException(at.origin() + ": " + path + ": " + message);
+  }
+
+  private static ConfigException missing(YamlNode.Mapping in, String path, String what) {
+    return new ConfigException(in.origin() + ": " + path + ": missing; " + what);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.bulwark.cli.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The names in {@code bulwark.yml}, and the environment variable of each value. One table, so
+ * that the loader, the overrides and the documentation cannot disagree on a name.
+ *
+ * <p>Environment names: {@code BULWARK_} then the field's path upper-cased with {@code -} and
+ * {@code .} turned into {@code _} ({@code api.token-file} is {@code BULWARK_API_TOKEN_FILE});
+ * a database's fields are {@code BULWARK_DB_<NAME>_<FIELD>}, {@code NAME} being the database's
+ * name upper-cased with every character other than a letter or digit turned into {@code _}
+ * ({@code BULWARK_DB_NODE_SCHEDULE_EVERY}).
+ */
+final class ConfigSchema {
+  static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
+      "databases");
+  static final List<String> API = List.of("enabled", "host", "port", "token-file");
+  static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
+      "retention", "verify", "auto-restore");
+  static final List<String> SCHEDULE = List.of("every");
+  static final List<String> VERIFY = List.of("every");
+  static final List<String> RETENTION = List.of("keep-last", "keep-hourly", "keep-daily",
+      "keep-weekly", "keep-monthly", "keep-yearly", "keep-within", "keep-tag");
+
+  /** Every value outside {@code databases}, as a dotted path. */
+  static final List<String> TOP_VALUES = List.of("repository", "password-file", "key-files",
+      "api.enabled", "api.host", "api.port", "api.token-file");
+
+  /**
+   * Every value of one database, as a dotted path below it. Not {@code name}: the name is how
+   * a variable finds its database, so it cannot itself be overridden.
+   */
+  static final List<String> DATABASE_VALUES = List.of("kind", "path", "files", "schedule.every",
+      "retention.keep-last", "retention.keep-hourly", "retention.keep-daily",
+      "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
+      "retention.keep-within", "retention.keep-tag", "verify.every", "auto-restore");
+
+  /** Values that are lists of paths: in a variable, separated by the path separator. */
+  static final Set<String> PATH_LISTS = Set.of("key-files", "files");
+
+  /** Values that are lists of words: in a variable, separated by commas. */
+  static final Set<String> WORD_LISTS = Set.of("retention.keep-tag");
+
+  /**
+   * {@code BULWARK_*} variables that are not configuration values, and so are not typos:
+   * where the file is, the password itself (for the one-shot commands), the launcher's JVM
+   * options, and the test suite's switch.
+   */
+  static final Set<String> OTHER_VARIABLES = Set.of("BULWARK_CONFIG", "BULWARK_PASSWORD",
+      "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS");
+
+  static final String PREFIX = "BULWARK_";
+  static final String DATABASE_PREFIX = "BULWARK_DB_";
+
+  private ConfigSchema() {}
+
+  /** {@code api.token-file} becomes {@code BULWARK_API_TOKEN_FILE}. */
+  static String variable(String path) {
+    return PREFIX + variableSuffix(path);
+  }
+
+  /** {@code node}, {@code schedule.every} becomes {@code BULWARK_DB_NODE_SCHEDULE_EVERY}. */
+  static String variable(String database, String path) {
+    return databasePrefix(database) + variableSuffix(path);
+  }
+
+  /** {@code BULWARK_DB_<NAME>_}: what all of one database's variables start with. */
+  static String databasePrefix(String database) {
+    return DATABASE_PREFIX + database.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+  }
+
+  /** {@code schedule.every} becomes {@code SCHEDULE_EVERY}. */
+  static String variableSuffix(String path) {
+    return path.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+  }
+}
