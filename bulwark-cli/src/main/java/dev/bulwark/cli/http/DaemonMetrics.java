@@ -1,0 +1,135 @@
+package dev.bulwark.cli.http;
+
+import dev.bulwark.cli.daemon.DaemonControl;
+import dev.bulwark.cli.daemon.DaemonStatus;
+import dev.bulwark.cli.daemon.DatabaseStatus;
+import dev.bulwark.cli.daemon.JobKind;
+import dev.bulwark.cli.daemon.JobState;
+import dev.bulwark.cli.daemon.JobStatus;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The daemon's Prometheus metrics, computed from one {@link DaemonControl#status()} per scrape
+ * so that all values in a scrape describe the same moment. A database that has no value yet
+ * (never succeeded, never verified) has no sample in that family, rather than a misleading 0.
+ *
+ * <table>
+ *   <caption>Metric families (label {@code database} = the configured name)</caption>
+ *   <tr><th>name</th><th>type</th></tr>
+ *   <tr><td>bulwark_backup_last_success_timestamp_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_backup_last_duration_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_backup_last_added_bytes</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_backup_failures_total</td><td>counter</td></tr>
+ *   <tr><td>bulwark_backup_running</td><td>gauge (1 while a backup is queued or running)</td></tr>
+ *   <tr><td>bulwark_verify_last_success_timestamp_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_verify_failures_total</td><td>counter</td></tr>
+ *   <tr><td>bulwark_repository_size_bytes</td><td>gauge, no label</td></tr>
+ *   <tr><td>bulwark_repository_snapshots</td><td>gauge, no label</td></tr>
+ * </table>
+ */
+final class DaemonMetrics implements MultiCollector {
+  private static final String DATABASE = "database";
+
+  private final DaemonControl daemon;
+
+  DaemonMetrics(DaemonControl daemon) {
+    this.daemon = daemon;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    DaemonStatus s = daemon.status();
+    List<DatabaseStatus> dbs = s.databases();
+    return MetricSnapshots.of(
+        gauge("bulwark_backup_last_success_timestamp_seconds", Unit.SECONDS,
+            "Unix time the last successful backup of the database ended.", dbs,
+            d -> ended(d.lastSuccessfulBackup())),
+        gauge("bulwark_backup_last_duration_seconds", Unit.SECONDS,
+            "How long the last backup of the database ran, whatever its outcome.", dbs,
+            d -> d.lastBackup() == null || d.lastBackup().duration() == null ? Double.NaN
+                : d.lastBackup().duration().toNanos() / 1e9),
+        gauge("bulwark_backup_last_added_bytes", Unit.BYTES,
+            "New bytes the last successful backup stored in the repository.", dbs,
+            d -> d.lastSuccessfulBackup() == null ? Double.NaN
+                : d.lastSuccessfulBackup().bytesAdded()),
+        counter("bulwark_backup_failures", "Backups of the database that failed since the "
+            + "daemon started.", dbs, DatabaseStatus::backupFailures),
+        gauge("bulwark_backup_running", null,
+            "1 while a backup of the database is queued or running, else 0.", dbs,
+            d -> d.current() != null && d.current().kind() == JobKind.BACKUP
+                && !d.current().state().isDone() ? 1 : 0),
+        gauge("bulwark_verify_last_success_timestamp_seconds", Unit.SECONDS,
+            "Unix time the last successful verification of the database ended.", dbs,
+            d -> d.lastVerify() != null && d.lastVerify().state() == JobState.SUCCEEDED
+                ? ended(d.lastVerify()) : Double.NaN),
+        counter("bulwark_verify_failures", "Verifications of the database that failed since "
+            + "the daemon started.", dbs, DatabaseStatus::verifyFailures),
+        GaugeSnapshot.builder().name("bulwark_repository_size_bytes").unit(Unit.BYTES)
+            .help("Total size of the repository's files, as of the last job.")
+            .dataPoint(GaugeDataPointSnapshot.builder().value(s.repositoryBytes()).build())
+            .build(),
+        GaugeSnapshot.builder().name("bulwark_repository_snapshots")
+            .help("Snapshots in the repository, as of the last job.")
+            .dataPoint(GaugeDataPointSnapshot.builder().value(s.snapshotCount()).build())
+            .build());
+  }
+
+  @Override
+  public List<String> getPrometheusNames() {
+    return List.of("bulwark_backup_last_success_timestamp_seconds",
+        "bulwark_backup_last_duration_seconds", "bulwark_backup_last_added_bytes",
+        "bulwark_backup_failures", "bulwark_backup_running",
+        "bulwark_verify_last_success_timestamp_seconds", "bulwark_verify_failures",
+        "bulwark_repository_size_bytes", "bulwark_repository_snapshots");
+  }
+
+  /** When a job ended, in Unix seconds; NaN if unknown. */
+  private static double ended(JobStatus j) {
+    if (j == null) {
+      return Double.NaN;
+    }
+    Instant start = j.started() != null ? j.started() : j.queued();
+    if (start == null) {
+      return Double.NaN;
+    }
+    Instant end = j.duration() == null ? start : start.plus(j.duration());
+    return end.getEpochSecond() + end.getNano() / 1e9;
+  }
+
+  /** One sample per database; NaN from {@code value} means "no sample". */
+  private static GaugeSnapshot gauge(String name, Unit unit, String help,
+      List<DatabaseStatus> dbs, ToDoubleFunction<DatabaseStatus> value) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+    if (unit != null) {
+      b.unit(unit);
+    }
+    for (DatabaseStatus d : dbs) {
+      double v = value.applyAsDouble(d);
+      if (!Double.isNaN(v)) {
+        b.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of(DATABASE, d.name()))
+            .value(v).build());
+      }
+    }
+    return b.build();
+  }
+
+  private static CounterSnapshot counter(String name, String help, List<DatabaseStatus> dbs,
+      ToDoubleFunction<DatabaseStatus> value) {
+    CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
+    for (DatabaseStatus d : dbs) {
+      b.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of(DATABASE, d.name()))
+          .value(value.applyAsDouble(d)).build());
+    }
+    return b.build();
+  }
+}
