@@ -2,20 +2,20 @@ package dev.bulwark.cli;
 
 import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
-import dev.bulwark.cli.config.ConfigLoader;
+import dev.bulwark.cli.config.ConfigOptions;
 import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.ProcessSignals;
+import dev.bulwark.cli.http.ApiServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bulwark run}: the daemon, until SIGTERM or SIGINT. */
@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     footer = {"", "Configuration (bulwark.yml):",
         "  repository: /backups/repo",
         "  password-file: /etc/bulwark/password",
-        "  api: {enabled: false}",
+        "  api: {port: 8750, token-file: /etc/bulwark/api-token}   # 127.0.0.1 by default",
         "  databases:",
         "    - name: app",
         "      kind: sqlite            # or rocksdb",
@@ -45,13 +45,13 @@ import picocli.CommandLine.Option;
         "      verify: {every: 1d}",
         "      auto-restore: true",
         "", "Example:", "  bulwark run --config /etc/bulwark/bulwark.yml",
+        "  curl -H \"Authorization: Bearer $(cat /etc/bulwark/api-token)\" \\",
+        "    -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"backup_now\"}' http://127.0.0.1:8750/rpc",
         "  kill -HUP $(pidof bulwark)   # reload after editing the file"})
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-      description = "The configuration file (YAML).")
-  Path config;
+  @Mixin ConfigOptions configOptions;
 
   @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
       description = "On SIGTERM/SIGINT, how long the job in progress may go on before it is "
@@ -61,16 +61,22 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Duration grace = parseGrace(stopGrace);
-    Map<String, String> env = System.getenv();
-    BulwarkConfig cfg = ConfigLoader.load(config, env);
+    BulwarkConfig cfg = configOptions.load();
     CountDownLatch stop = new CountDownLatch(1);
     AtomicReference<Daemon> running = new AtomicReference<>();
     // Before anything slow: a signal during start-up must already stop (or reload) cleanly.
     ProcessSignals.handle("TERM", stop::countDown);
     ProcessSignals.handle("INT", stop::countDown);
     ProcessSignals.handle("HUP", () -> reload(running.get()));
-    try (Daemon daemon = Daemon.open(cfg, env, Clock.systemUTC(), grace)) {
+    // Reload reads the same file with the same variables and flags.
+    try (Daemon daemon = Daemon.open(cfg, configOptions::load, Clock.systemUTC(), grace);
+        ApiServer api = cfg.api().enabled() ? new ApiServer(cfg.api(), daemon) : null) {
       running.set(daemon);
+      // The API first: a "back up now" may come while auto-restores run; it queues behind them.
+      if (api != null) {
+        api.start();
+        LOG.info("API listening on http://{}:{}/", cfg.api().host(), api.port());
+      }
       daemon.start();
       LOG.info("bulwark running: {} database(s), repository {}, pid {}",
           cfg.databases().size(), cfg.repository(), ProcessHandle.current().pid());
@@ -90,8 +96,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       daemon.reload();
     } catch (ConfigException | IOException e) {
-      LOG.warn("reload of {} failed; keeping the running configuration: {}", config,
-          Messages.oneLine(e));
+      LOG.warn("reload failed; keeping the running configuration: {}", Messages.oneLine(e));
     }
   }
 

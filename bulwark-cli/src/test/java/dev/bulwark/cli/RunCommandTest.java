@@ -102,6 +102,58 @@ class RunCommandTest {
   }
 
   @Test
+  void theRunningDaemonAnswersTheApiWithTokenAndServesMetrics() throws Exception {
+    writeConfig("1h", null, false);
+    Path token = dir.resolve("api-token");
+    Files.writeString(token, "t0ken-" + System.nanoTime());
+    Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    String yaml = Files.readString(config).replace("api:\n  enabled: false",
+        "api:\n  port: 0\n  token-file: " + token);
+    Files.writeString(config, yaml);
+    Daemon d = start("api");
+    String log = d.awaitLog("the API and the first backup", s -> s.contains("API listening on")
+        && s.contains("backup of app (job 1) succeeded"));
+    Matcher m = Pattern.compile("API listening on (http://127\\.0\\.0\\.1:\\d+)/").matcher(log);
+    assertThat(m.find()).as(log).isTrue();
+    String base = m.group(1);
+    var http = java.net.http.HttpClient.newHttpClient();
+    String rpc = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"backup_now\","
+        + "\"params\":{\"database\":\"app\"}}";
+
+    var noToken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/rpc"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(rpc)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(TestFiles.repoFiles(repo, "snapshots")).hasSize(1);
+
+    String bearer = "Bearer " + Files.readString(token);
+    var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/rpc"))
+        .header("Authorization", bearer)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(rpc)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    var result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.body());
+    assertThat(result.path("id").asInt()).isEqualTo(7);
+    String snapshotId = result.path("result").path("jobs").get(0).path("snapshot_id").asText();
+    assertThat(snapshotId).hasSize(64);
+    assertThat(cli.run("snapshots", "--repo", repo.toString(), "--json").assertOk().stdout())
+        .contains(snapshotId);
+
+    var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(base + "/metrics")).header("Authorization", bearer).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    var families = dev.bulwark.cli.testing.PrometheusText.parse(metrics.body());
+    assertThat(families).containsKeys("bulwark_backup_last_success_timestamp_seconds",
+        "bulwark_repository_size_bytes");
+    assertThat(families.get("bulwark_backup_last_success_timestamp_seconds").samples())
+        .anySatisfy(x -> assertThat(x.labels()).containsEntry("database", "app"));
+    d.stop();
+    assertThat(d.log()).doesNotContain(Files.readString(token));
+  }
+
+  @Test
   void aRestartTakesNoExtraBackupBeforeTheIntervalIsDue() throws Exception {
     writeConfig("1h", null, false);
     Daemon first = start("first");
@@ -184,8 +236,9 @@ class RunCommandTest {
 
     Files.writeString(config, "repository: [unclosed\n");
     d.signal("HUP");
-    String log = d.awaitLog("the refusal", s -> s.contains("reload of " + config + " failed"));
-    assertThat(log.lines().filter(l -> l.contains("reload of")).count()).isEqualTo(1);
+    String log = d.awaitLog("the refusal", s -> s.contains("reload failed"));
+    assertThat(log.lines().filter(l -> l.contains("reload failed")).toList()).singleElement()
+        .asString().contains(config + ":").contains("YAML syntax error");
     int before = count(log, "backup of app \\(job \\d+\\) succeeded");
     d.awaitLog("backups going on", s -> count(s, "backup of app \\(job \\d+\\) succeeded")
         >= before + 2);

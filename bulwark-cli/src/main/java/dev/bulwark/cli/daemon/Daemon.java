@@ -2,7 +2,7 @@ package dev.bulwark.cli.daemon;
 
 import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
-import dev.bulwark.cli.config.ConfigLoader;
+import dev.bulwark.cli.config.ConfigSource;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
@@ -49,7 +49,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private final Repository repo;
   private final String repositoryLocation;
   private final Path configFile;
-  private final Map<String, String> env;
+  private final ConfigSource source;
   private final Clock clock;
   private final Instant started;
   private final Supervisor supervisor;
@@ -64,12 +64,12 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private boolean running;
   private boolean closed;
 
-  private Daemon(BulwarkConfig config, Repository repo, Map<String, String> env, Clock clock,
+  private Daemon(BulwarkConfig config, Repository repo, ConfigSource source, Clock clock,
       Duration stopGrace) {
     this.repo = repo;
     this.repositoryLocation = config.repository();
     this.configFile = config.file();
-    this.env = Map.copyOf(env);
+    this.source = source;
     this.clock = clock;
     this.started = clock.instant();
     this.backup = new DatabaseBackup(repo, clock);
@@ -95,14 +95,14 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   /**
    * Opens the configured repository with the first unlock file that opens it.
    *
-   * @param env the environment, for {@code BULWARK_*} overrides when the file is reloaded
+   * @param source where {@link #reload()} reads the configuration again
    * @param stopGrace how long {@link #close()} lets a job in progress go on before
    *     interrupting it
    * @throws dev.bulwark.core.WrongPasswordException if no unlock file opens it
    */
-  public static Daemon open(BulwarkConfig config, Map<String, String> env, Clock clock,
+  public static Daemon open(BulwarkConfig config, ConfigSource source, Clock clock,
       Duration stopGrace) throws IOException, BulwarkException {
-    return new Daemon(config, RepositoryUnlock.open(config), env, clock, stopGrace);
+    return new Daemon(config, RepositoryUnlock.open(config), source, clock, stopGrace);
   }
 
   /** Queues the auto-restores, then starts scheduling. */
@@ -168,7 +168,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
 
   @Override
   public void reload() throws ConfigException, IOException {
-    BulwarkConfig next = ConfigLoader.load(configFile, env);
+    BulwarkConfig next = source.load();
     synchronized (lock) {
       if (!next.repository().equals(repositoryLocation)) {
         LOG.warn("reload: the repository changed to {}; that takes a restart", next.repository());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.cli.config.ApiConfig;
 import dev.bulwark.cli.config.BulwarkConfig;
+import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.cli.config.ConfigSource;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.core.WrongPasswordException;
@@ -54,6 +56,10 @@ class DaemonTest {
     }
   }
 
+  private static final ConfigSource NO_RELOAD = () -> {
+    throw new ConfigException("reload is not part of these tests");
+  };
+
   private BulwarkConfig config(Path password, List<Path> keyFiles) {
     return new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(), password, keyFiles,
         new ApiConfig(ApiConfig.DEFAULT_HOST, 0, null, false),
@@ -64,7 +70,7 @@ class DaemonTest {
   @Test
   void backupNowTwiceMakesOneBackupAndStopLeavesNoThread() throws Exception {
     Set<Thread> before = Threads.bulwark();
-    try (Daemon d = Daemon.open(config(passwordFile, List.of()), Map.of(), Clock.systemUTC(),
+    try (Daemon d = Daemon.open(config(passwordFile, List.of()), NO_RELOAD, Clock.systemUTC(),
         Duration.ofSeconds(5))) {
       // Not started: no schedule runs, so every backup here is one we asked for.
       JobHandle first = d.backupNow("app");
@@ -112,12 +118,12 @@ class DaemonTest {
   @Test
   void theFirstUnlockFileThatOpensTheRepositoryIsUsed() throws Exception {
     Path wrong = Files.writeString(dir.resolve("wrong"), "not it");
-    try (Daemon d = Daemon.open(config(wrong, List.of(passwordFile)), Map.of(),
+    try (Daemon d = Daemon.open(config(wrong, List.of(passwordFile)), NO_RELOAD,
         Clock.systemUTC(), Duration.ZERO)) {
       assertThat(d.snapshots(null)).isEmpty();
     }
     Path alsoWrong = Files.writeString(dir.resolve("also-wrong"), "nor this");
-    assertThatThrownBy(() -> Daemon.open(config(wrong, List.of(alsoWrong)), Map.of(),
+    assertThatThrownBy(() -> Daemon.open(config(wrong, List.of(alsoWrong)), NO_RELOAD,
         Clock.systemUTC(), Duration.ZERO))
         .isInstanceOf(WrongPasswordException.class)
         .hasMessageContaining("none of the configured unlock files")
@@ -126,7 +132,7 @@ class DaemonTest {
 
   @Test
   void aVerificationWithoutSnapshotFailsSayingSo() throws Exception {
-    try (Daemon d = Daemon.open(config(passwordFile, List.of()), Map.of(), Clock.systemUTC(),
+    try (Daemon d = Daemon.open(config(passwordFile, List.of()), NO_RELOAD, Clock.systemUTC(),
         Duration.ZERO)) {
       JobStatus st = d.verifyNow("app").await(WAIT);
       assertThat(st.state()).isEqualTo(JobState.FAILED);
