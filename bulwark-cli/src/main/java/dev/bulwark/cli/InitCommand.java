@@ -1,6 +1,6 @@
 package dev.bulwark.cli;
 
-import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LocalBackend backend = repo.backend();
+    Backend backend = repo.backend();
     byte[] pw = repo.passwordFile != null || System.getenv("BULWARK_PASSWORD") != null
         || System.getenv("BULWARK_PASSWORD_FILE") != null
         ? repo.password("") : RepoOptions.prompt("enter a password for the new repository", true);

@@ -1,7 +1,8 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backend.Backend;
+import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
 import java.io.Console;
@@ -25,15 +26,12 @@ final class RepoOptions {
           + "(default: $BULWARK_PASSWORD_FILE, then $BULWARK_PASSWORD, then a prompt).")
   Path passwordFile;
 
-  LocalBackend backend() throws UsageException {
+  Backend backend() throws IOException, BulwarkException, UsageException {
     String r = repo != null ? repo : System.getenv("BULWARK_REPOSITORY");
     if (r == null || r.isBlank()) {
       throw new UsageException("no repository given: use --repo PATH or set BULWARK_REPOSITORY");
     }
-    if (r.startsWith("local:")) {
-      r = r.substring("local:".length());
-    }
-    return LocalBackend.open(Path.of(r));
+    return Backends.open(r, System.getenv());
   }
 
   /** The password as UTF-8 bytes; the caller zeroes it. */
@@ -94,7 +92,7 @@ final class RepoOptions {
 
   /** Opens the repository, with its index unless {@code withIndex} is false. */
   Repository open(boolean withIndex) throws IOException, BulwarkException, UsageException {
-    LocalBackend b = backend();
+    Backend b = backend();
     // Before asking for a password: there is nothing to unlock.
     Repository.requireExists(b);
     byte[] pw = password("enter the repository password");

@@ -4,7 +4,8 @@ import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.WrongPasswordException;
-import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backend.Backend;
+import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class RepositoryUnlock {
       throw new ConfigException(config.file() + ": password-file / key-files: give at least "
           + "one file that unlocks the repository");
     }
-    LocalBackend backend = LocalBackend.open(Path.of(location(config.repository())));
+    Backend backend = Backends.open(config.repository(), System.getenv());
     List<String> tried = new ArrayList<>();
     try {
       Repository.requireExists(backend);
@@ -58,11 +59,5 @@ final class RepositoryUnlock {
     backend.close();
     throw new WrongPasswordException("none of the configured unlock files opens the repository "
         + "at " + config.repository() + ": tried " + String.join(", ", tried));
-  }
-
-  /** The folder of a local repository: a path, or {@code local:PATH} as restic writes it. */
-  static String location(String repository) {
-    return repository.startsWith("local:") ? repository.substring("local:".length())
-        : repository;
   }
 }
