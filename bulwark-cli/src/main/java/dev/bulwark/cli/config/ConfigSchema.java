@@ -50,7 +50,7 @@ final class ConfigSchema {
    * options, and the test suite's switch.
    */
   static final Set<String> OTHER_VARIABLES = Set.of("BULWARK_CONFIG", "BULWARK_PASSWORD",
-      "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS");
+      "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS", "BULWARK_PRUNE_BATCH");
 
   static final String PREFIX = "BULWARK_";
   static final String DATABASE_PREFIX = "BULWARK_DB_";

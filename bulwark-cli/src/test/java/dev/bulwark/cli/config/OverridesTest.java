@@ -8,10 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -201,6 +207,28 @@ class OverridesTest {
     env.put("BULWARK_API_PORT", "");
     env.put("PATH", "/usr/bin");
     assertThat(ConfigLoader.load(file, env)).isEqualTo(ConfigLoader.load(file, Map.of()));
+  }
+
+  @Test
+  void everyBulwarkVariableTheCodeReadsIsKnownToTheLoader() throws Exception {
+    // A variable read somewhere (prune's batch size, say) but unknown to the loader would make
+    // `bulwark run` refuse to start as soon as a user sets it.
+    Set<String> known = new HashSet<>(ConfigSchema.OTHER_VARIABLES);
+    ConfigSchema.TOP_VALUES.forEach(p -> known.add(ConfigSchema.variable(p)));
+    Pattern literal = Pattern.compile("\"(BULWARK_[A-Z0-9_]*[A-Z0-9])\"|env:(BULWARK_[A-Z0-9_]+)");
+    Set<String> read = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Path.of("..").toAbsolutePath().normalize())) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")
+          && p.toString().contains("/src/main/java/")).toList()) {
+        Matcher m = literal.matcher(Files.readString(f));
+        while (m.find()) {
+          read.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+      }
+    }
+    read.removeIf(v -> v.startsWith(ConfigSchema.DATABASE_PREFIX) || v.equals("BULWARK_DB"));
+    assertThat(read).contains("BULWARK_PASSWORD_FILE", "BULWARK_PRUNE_BATCH");
+    assertThat(known).containsAll(read);
   }
 
   @Test
