@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FaultProxy implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final int LINGER_MILLIS = 2_000;
 
   private enum Fault { NONE, ERROR, DROP_REQUEST, DROP_RESPONSE, STALL_REQUEST, STALL_RESPONSE }
 
@@ -286,7 +288,10 @@ public final class FaultProxy implements AutoCloseable {
             request.copyBody(request.requestFraming(), in, OutputStream.nullOutputStream());
           }
           boolean keepAlive = !expectsContinue && !request.hasToken("Connection", "close");
-          writeError(out, request, decision.status(), keepAlive);
+          ErrorAnswer.write(out, request.method(), decision.status(), keepAlive);
+          if (expectsContinue) {
+            lingerClose(in);
+          }
           return keepAlive;
         }
         case DROP_REQUEST -> {
@@ -363,6 +368,22 @@ public final class FaultProxy implements AutoCloseable {
       }
     }
 
+    /**
+     * Closes after an answer sent while the client may still be sending a body it did not hold
+     * back for Expect (HttpURLConnection sends buffered bodies at once): closing with unread
+     * bytes would reset the connection and could destroy the answer before the client reads it.
+     */
+    private void lingerClose(InputStream in) throws IOException {
+      client.shutdownOutput();
+      client.setSoTimeout(LINGER_MILLIS);
+      try {
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (SocketTimeoutException e) {
+        // The client neither finished nor closed; the close below resets it.
+      }
+      client.close();
+    }
+
     /** Ends the connection with a TCP reset, as a crashed or stopped server would. */
     void reset() {
       try {
@@ -373,42 +394,6 @@ public final class FaultProxy implements AutoCloseable {
       closeQuietly(client);
       closeQuietly(server);
     }
-  }
-
-  private static void writeError(OutputStream out, HttpHead request, int status,
-      boolean keepAlive) throws IOException {
-    String code = switch (status) {
-      case 500 -> "InternalError";
-      case 503 -> "SlowDown";
-      default -> "InjectedFault";
-    };
-    String message = switch (status) {
-      case 500 -> "We encountered an internal error. Please try again.";
-      case 503 -> "Please reduce your request rate.";
-      default -> "A fault injected by bulwark's FaultProxy.";
-    };
-    String reason = switch (status) {
-      case 500 -> "Internal Server Error";
-      case 503 -> "Service Unavailable";
-      default -> "Injected Fault";
-    };
-    String requestId = Long.toHexString(System.nanoTime()).toUpperCase();
-    byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code
-        + "</Code><Message>" + message + "</Message><RequestId>" + requestId
-        + "</RequestId><HostId>bulwark-faultproxy</HostId></Error>")
-        .getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
-        + "Content-Type: application/xml\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "x-amz-request-id: " + requestId + "\r\n"
-        + (status == 503 ? "Retry-After: 0\r\n" : "")
-        + (keepAlive ? "" : "Connection: close\r\n")
-        + "\r\n";
-    out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-    if (!request.method().equals("HEAD")) {
-      out.write(body);
-    }
-    out.flush();
   }
 
   private static void closeQuietly(Socket socket) {

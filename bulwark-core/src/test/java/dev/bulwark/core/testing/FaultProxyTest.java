@@ -214,6 +214,25 @@ class FaultProxyTest {
   }
 
   @Test
+  void errorAnswersABufferedUploadThatSentExpectWithItsBody() throws Exception {
+    // What the SDK's url-connection client does for a known length: HttpURLConnection buffers
+    // the body and sends it with the head, Expect header or not.
+    FaultProxy proxy = proxy(Faults.NONE.withErrors(1.0, 503));
+    HttpURLConnection c = (HttpURLConnection) new URL(uri(proxy, "/expect").toString())
+        .openConnection();
+    c.setRequestMethod("PUT");
+    c.setDoOutput(true);
+    c.setRequestProperty("Expect", "100-continue");
+    try (OutputStream out = c.getOutputStream()) {
+      out.write(randomBytes(4 << 20));
+    }
+    assertEquals(503, c.getResponseCode());
+    String body = new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(body.contains("<Code>SlowDown</Code>"), body);
+    assertEquals(0, upstreamRequests.get());
+  }
+
+  @Test
   void aFifthOfRequestsFailAtErrorRateOneFifth() throws Exception {
     FaultProxy proxy = proxy(Faults.NONE.withErrors(0.2, 500, 503));
     int n = 500;
