@@ -155,7 +155,7 @@ class FaultProxyTest {
   }
 
   @Test
-  void expectContinueUploadPassesLikeTheUrlConnectionClientSendsIt() throws Exception {
+  void expectContinueStreamingUploadPassesThrough() throws Exception {
     FaultProxy proxy = proxy(Faults.NONE);
     byte[] data = randomBytes(1 << 20);
     HttpURLConnection c = (HttpURLConnection) new URL(uri(proxy, "/expect").toString())
