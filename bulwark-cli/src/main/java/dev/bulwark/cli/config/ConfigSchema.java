@@ -47,10 +47,12 @@ final class ConfigSchema {
   /**
    * {@code BULWARK_*} variables that are not configuration values, and so are not typos:
    * where the file is, the password itself (for the one-shot commands), the launcher's JVM
-   * options, and the test suite's switch.
+   * options, the test suite's switch, and the S3 backend's settings (read by bulwark-s3 from
+   * the environment).
    */
   static final Set<String> OTHER_VARIABLES = Set.of("BULWARK_CONFIG", "BULWARK_PASSWORD",
-      "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS", "BULWARK_PRUNE_BATCH");
+      "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS", "BULWARK_PRUNE_BATCH", "BULWARK_S3_PATH_STYLE",
+      "BULWARK_S3_CONNECTIONS");
 
   static final String PREFIX = "BULWARK_";
   static final String DATABASE_PREFIX = "BULWARK_DB_";

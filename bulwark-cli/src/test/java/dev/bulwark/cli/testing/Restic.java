@@ -46,6 +46,20 @@ public final class Restic {
         "RESTIC_REPOSITORY", repo.toString(), "RESTIC_CACHE_DIR", cacheDir.toString()));
   }
 
+  /**
+   * restic for a repository given as a location string, such as {@code
+   * s3:http://127.0.0.1:PORT/bucket/prefix}, with {@code extraEnv} (e.g. AWS credentials) in its
+   * environment, caching under {@code cacheDir}.
+   */
+  public static Restic forRepository(String repository, Path cacheDir,
+      Map<String, String> extraEnv) {
+    Restic r = forRepo(Path.of("unused"), cacheDir);
+    Map<String, String> e = new LinkedHashMap<>(r.env);
+    e.putAll(extraEnv);
+    e.put("RESTIC_REPOSITORY", repository);
+    return new Restic(r.exe, r.cwd, Map.copyOf(e));
+  }
+
   /** The same restic with one more environment variable, e.g. {@code TZ}. */
   public Restic withEnv(String name, String value) {
     Map<String, String> e = new LinkedHashMap<>(env);

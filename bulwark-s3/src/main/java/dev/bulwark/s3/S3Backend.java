@@ -1,0 +1,241 @@
+package dev.bulwark.s3;
+
+import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.backend.Backend;
+import dev.bulwark.core.backend.FileInfo;
+import dev.bulwark.core.backend.Handle;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
+import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A repository in an S3 bucket, laid out as restic's S3 backend lays it out: {@code
+ * <prefix>/config}, {@code <prefix>/keys/<id>}, ..., packs under {@code <prefix>/data/xx/<id>}.
+ *
+ * <p>A save is one PUT, which S3 makes visible whole or not at all, with a Content-MD5 so that
+ * the server refuses a body damaged in transit. Retries with backoff are the SDK's (see {@link
+ * S3BackendProvider}); what still fails is mapped by {@link S3Failure}.
+ */
+public final class S3Backend implements Backend {
+  private final S3Client client;
+  private final S3Location where;
+
+  /** A backend over {@code where} using {@code client}, which it closes on {@link #close}. */
+  public S3Backend(S3Client client, S3Location where) {
+    this.client = client;
+    this.where = where;
+  }
+
+  /** The bucket, prefix and settings of this backend. */
+  public S3Location where() {
+    return where;
+  }
+
+  /** The object key of the file named by {@code h}. */
+  public String key(Handle h) {
+    return where.key(switch (h.type()) {
+      case CONFIG -> "config";
+      case PACK -> "data/" + h.name().substring(0, 2) + "/" + h.name();
+      default -> h.type().folder() + "/" + h.name();
+    });
+  }
+
+  @Override
+  public String location() {
+    return where.display();
+  }
+
+  @Override
+  public boolean exists() throws IOException {
+    return stat(Handle.config()).isPresent();
+  }
+
+  @Override
+  public void create() throws IOException {
+    try {
+      client.headBucket(b -> b.bucket(where.bucket()));
+      return;
+    } catch (SdkException e) {
+      if (!S3Failure.isNotFound(e)) {
+        throw S3Failure.of("HEAD bucket", where.bucket(), e);
+      }
+    }
+    try {
+      client.createBucket(b -> {
+        b.bucket(where.bucket());
+        // us-east-1 is S3's default and refuses to be named as a location constraint.
+        if (where.endpoint() == null && !where.region().equals("us-east-1")) {
+          b.createBucketConfiguration(CreateBucketConfiguration.builder()
+              .locationConstraint(BucketLocationConstraint.fromValue(where.region())).build());
+        }
+      });
+    } catch (SdkException e) {
+      if (e instanceof S3Exception s && s.awsErrorDetails() != null
+          && "BucketAlreadyOwnedByYou".equals(s.awsErrorDetails().errorCode())) {
+        return; // created concurrently by another writer: fine
+      }
+      throw S3Failure.of("create bucket", where.bucket(), e);
+    }
+  }
+
+  @Override
+  public void save(Handle h, byte[] data, int off, int len) throws IOException {
+    if (off < 0 || len < 0 || off + len > data.length) {
+      throw new IndexOutOfBoundsException("range " + off + "+" + len + " of " + data.length);
+    }
+    String key = key(h);
+    String md5 = md5(data, off, len);
+    // The body is read straight from the caller's array, also on retries: no copy.
+    RequestBody body = RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(data, off, len), len, "application/octet-stream");
+    try {
+      client.putObject(b -> b.bucket(where.bucket()).key(key).contentLength((long) len)
+          .contentMD5(md5), body);
+    } catch (SdkException e) {
+      throw S3Failure.of("PUT", object(key), e);
+    }
+  }
+
+  @Override
+  public byte[] load(Handle h, long offset, int length) throws IOException {
+    String key = key(h);
+    if (offset < 0) {
+      throw new EOFException(h + ": negative offset " + offset);
+    }
+    if (length == 0) {
+      // S3 has no empty range; only check that the offset is inside the file.
+      long size = stat(h).orElseThrow(() -> new java.nio.file.NoSuchFileException(object(key)));
+      if (offset > size) {
+        throw new EOFException(h + " has " + size + " bytes, wanted 0 at " + offset);
+      }
+      return new byte[0];
+    }
+    String range = length < 0 ? (offset == 0 ? null : "bytes=" + offset + "-")
+        : "bytes=" + offset + "-" + (offset + length - 1);
+    try (ResponseInputStream<GetObjectResponse> in =
+        client.getObject(b -> b.bucket(where.bucket()).key(key).range(range))) {
+      long got = in.response().contentLength() == null ? -1 : in.response().contentLength();
+      long want = length < 0 ? got : length;
+      if (got < 0) {
+        throw new IOException("S3 GET " + object(key) + ": no Content-Length in the response");
+      }
+      if (got < want) {
+        throw new EOFException(h + " is shorter than " + (offset + want) + " bytes");
+      }
+      if (want > Integer.MAX_VALUE - 16) {
+        throw new IOException(h + " is too large to load at once (" + want + " bytes)");
+      }
+      return readFully(in, (int) want, h);
+    } catch (SdkException e) {
+      if (e instanceof S3Exception s && s.statusCode() == 416) {
+        throw new EOFException(h + " is shorter than offset " + offset);
+      }
+      throw S3Failure.of("GET", object(key), e);
+    }
+  }
+
+  private static byte[] readFully(InputStream in, int n, Handle h) throws IOException {
+    byte[] buf = new byte[n];
+    int pos = 0;
+    while (pos < n) {
+      int r = in.read(buf, pos, n - pos);
+      if (r < 0) {
+        throw new EOFException(h + ": the connection ended after " + pos + " of " + n + " bytes");
+      }
+      pos += r;
+    }
+    return buf;
+  }
+
+  @Override
+  public Optional<Long> stat(Handle h) throws IOException {
+    String key = key(h);
+    try {
+      return Optional.of(client.headObject(b -> b.bucket(where.bucket()).key(key))
+          .contentLength());
+    } catch (SdkException e) {
+      if (S3Failure.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw S3Failure.of("HEAD", object(key), e);
+    }
+  }
+
+  @Override
+  public void list(FileType type, Consumer<FileInfo> consumer) throws IOException {
+    if (type == FileType.CONFIG) {
+      throw new IllegalArgumentException("the config is not listed");
+    }
+    String folder = where.key(type.folder()) + "/";
+    try {
+      // The paginator follows continuation tokens, 1000 keys per request.
+      for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(where.bucket())
+          .prefix(folder)).contents()) {
+        String rel = o.key().substring(folder.length());
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        if (!Id.isValid(name)) {
+          continue;
+        }
+        boolean placed = type == FileType.PACK
+            ? rel.equals(name.substring(0, 2) + "/" + name) : rel.equals(name);
+        if (placed) {
+          consumer.accept(new FileInfo(name, o.size()));
+        }
+      }
+    } catch (SdkException e) {
+      throw S3Failure.of("LIST", object(folder), e);
+    }
+  }
+
+  @Override
+  public void delete(Handle h) throws IOException {
+    String key = key(h);
+    try {
+      client.deleteObject(b -> b.bucket(where.bucket()).key(key));
+    } catch (SdkException e) {
+      if (!S3Failure.isNotFound(e)) {
+        throw S3Failure.of("DELETE", object(key), e);
+      }
+    }
+  }
+
+  @Override
+  public int connections() {
+    return where.connections();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private String object(String key) {
+    return where.bucket() + "/" + key;
+  }
+
+  private static String md5(byte[] data, int off, int len) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("MD5");
+      md.update(data, off, len);
+      return Base64.getEncoder().encodeToString(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is part of every Java runtime", e);
+    }
+  }
+}
