@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Times backup and restore of a generated database file to a local S3 server (s3proxy on
+# 127.0.0.1, in-process, objects as files) beside the same to a local folder, and beside restic
+# to the same server, in one run; prints ratios.
+#   bench/s3.sh [SIZE_MIB]        (default 1024)
+# Targets (issue 5): Bulwark to S3 no slower than restic to S3, and within 1.5x of Bulwark to a
+# local folder. Needs: a built ./bulwark, restic, python3, GNU time, Maven (for s3proxy's
+# class path). Work files go to bench/work-s3/ (or $BENCH_DIR); removed unless KEEP=1.
+set -euo pipefail
+size_mib="${1:-1024}"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+work="${BENCH_DIR:-$here/work-s3}"
+rm -rf "$work" && mkdir -p "$work"
+export BULWARK_PASSWORD=bench RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$work/restic-cache"
+bulwark="$root/bulwark"
+"$bulwark" --version >/dev/null   # build outside the timings
+command -v restic >/dev/null || { echo "restic is required (apt-get install restic)" >&2; exit 1; }
+timer=(/usr/bin/time -f "%e %M")
+[ -x /usr/bin/time ] || { echo "GNU time is required (apt-get install time)" >&2; exit 1; }
+
+# The S3 server: s3proxy from the test class path, as the README shows.
+(cd "$root" && mvn -q -o -pl bulwark-s3 -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >/dev/null)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+java -cp "$root/bulwark-s3/target/test-classes:$(cat "$root/bulwark-s3/target/test.classpath")" \
+  dev.bulwark.s3.testing.S3ProxyServer "$work/s3data" "$port" >"$work/s3proxy.out" 2>"$work/s3proxy.err" &
+s3pid=$!
+trap 'kill $s3pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do grep -q "export AWS_ACCESS_KEY_ID" "$work/s3proxy.out" 2>/dev/null && break; sleep 0.1; done
+eval "$(grep '^export ' "$work/s3proxy.out")"
+bucket=$(sed -n 's|.*repository: s3:http://127.0.0.1:[0-9]*/\([^/]*\)/.*|\1|p' "$work/s3proxy.out")
+s3="s3:http://127.0.0.1:$port/$bucket"
+
+data="$work/data/db.bin"
+mkdir -p "$work/data"
+echo "generating $size_mib MiB of database-like pages..." >&2
+python3 - "$data" "$size_mib" <<'PY'
+import random, sys
+path, mib = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(1)
+text = b"".join(b"row=%08d;status=active;owner=node;" % i for i in range(60))[:2048]
+with open(path, "wb") as f:
+    for _ in range(mib * 256):
+        f.write(rnd.randbytes(2048) + text)
+PY
+
+timed() { sync; "${timer[@]}" -o "$work/t" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; tail -1 "$work/t"; }
+
+"$bulwark" init --repo "$work/local-repo" >/dev/null
+"$bulwark" init --repo "$s3/bulwark" >/dev/null
+restic init --repository-version 2 -r "$s3/restic" >/dev/null
+
+read -r lb lbm < <(timed "$bulwark" backup --repo "$work/local-repo" "$data")
+read -r sb sbm < <(timed "$bulwark" backup --repo "$s3/bulwark" "$data")
+read -r rb rbm < <(timed restic -r "$s3/restic" backup "$data")
+read -r lr lrm < <(timed "$bulwark" restore latest --repo "$work/local-repo" --target "$work/out-local")
+read -r sr srm < <(timed "$bulwark" restore latest --repo "$s3/bulwark" --target "$work/out-s3")
+read -r rr rrm < <(timed restic -r "$s3/restic" restore latest --target "$work/out-restic")
+cmp "$data" "$work/out-local$data"
+cmp "$data" "$work/out-s3$data"
+cmp "$data" "$work/out-restic$data"
+
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+mib() { python3 -c "print(f'{$1/1024:.0f}')"; }
+cat <<OUT
+## $(date -u +%Y-%m-%d) — S3 (s3proxy on 127.0.0.1), ${size_mib} MiB generated file, $(nproc) cores
+Command: \`bench/s3.sh $size_mib\`
+
+| step | bulwark local s | bulwark S3 s | restic S3 s | S3/local (target ≤ 1.5) | bulwark/restic on S3 (target ≤ 1.0) | max RSS MiB (local / S3 / restic) |
+| --- | --- | --- | --- | --- | --- | --- |
+| backup | $lb | $sb | $rb | $(ratio "$sb" "$lb") | $(ratio "$sb" "$rb") | $(mib "$lbm") / $(mib "$sbm") / $(mib "$rbm") |
+| restore | $lr | $sr | $rr | $(ratio "$sr" "$lr") | $(ratio "$sr" "$rr") | $(mib "$lrm") / $(mib "$srm") / $(mib "$rrm") |
+OUT
+[ "${KEEP:-0}" = 1 ] || rm -rf "$work"
