@@ -5,6 +5,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.backend.TransientBackendException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -112,8 +113,36 @@ public final class S3Backend implements Backend {
     }
   }
 
+  /** Attempts at a GET whose body breaks off; the SDK retries only until the headers arrive. */
+  static final int BODY_ATTEMPTS = 6;
+
   @Override
   public byte[] load(Handle h, long offset, int length) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return loadOnce(h, offset, length);
+      } catch (BrokenBody e) {
+        if (attempt == BODY_ATTEMPTS) {
+          throw new TransientBackendException("S3 GET " + object(key(h)) + " failed after "
+              + attempt + " attempts: " + e.getMessage(), e);
+        }
+        backOff(attempt);
+      }
+    }
+  }
+
+  /** Exponential backoff with full jitter: up to 0.2, 0.4, ... s, capped at 5 s. */
+  private static void backOff(int attempt) throws java.io.InterruptedIOException {
+    long capMillis = Math.min(5_000, 100L << attempt);
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(capMillis + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting to retry a GET");
+    }
+  }
+
+  private byte[] loadOnce(Handle h, long offset, int length) throws IOException {
     String key = key(h);
     if (offset < 0) {
       throw new EOFException(h + ": negative offset " + offset);
@@ -154,13 +183,29 @@ public final class S3Backend implements Backend {
     byte[] buf = new byte[n];
     int pos = 0;
     while (pos < n) {
-      int r = in.read(buf, pos, n - pos);
+      int r;
+      try {
+        r = in.read(buf, pos, n - pos);
+      } catch (IOException e) {
+        throw new BrokenBody(h + ": the connection failed after " + pos + " of " + n
+            + " bytes: " + e.getMessage(), e);
+      }
       if (r < 0) {
-        throw new EOFException(h + ": the connection ended after " + pos + " of " + n + " bytes");
+        throw new BrokenBody(h + ": the connection ended after " + pos + " of " + n + " bytes",
+            null);
       }
       pos += r;
     }
     return buf;
+  }
+
+  /** A response body that broke off after its headers: worth another GET. */
+  private static final class BrokenBody extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BrokenBody(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   @Override
