@@ -5,34 +5,12 @@
 # Work files go to bench/work/ (or $BENCH_DIR); they are removed at the end unless KEEP=1.
 set -euo pipefail
 size_mib="${1:-1024}"
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-work="${BENCH_DIR:-$here/work}"
-rm -rf "$work" && mkdir -p "$work"
-export BULWARK_PASSWORD=bench RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$work/restic-cache"
-bulwark="$root/bulwark"
-"$bulwark" --version >/dev/null   # build outside the timings
-command -v restic >/dev/null || { echo "restic is required (apt-get install restic)" >&2; exit 1; }
-timer=(/usr/bin/time -f "%e %M")
-[ -x /usr/bin/time ] || { echo "GNU time is required (apt-get install time)" >&2; exit 1; }
+work_name=work
+. "$(dirname "$0")/common.sh"
 
 data="$work/data/db.bin"
-mkdir -p "$work/data"
-echo "generating $size_mib MiB of database-like pages..." >&2
-python3 - "$data" "$size_mib" <<'PY'
-import os, random, sys
-path, mib = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(1)
-# Pages like a database's: half incompressible payload, half repetitive row text.
-text = b"".join(b"row=%08d;status=active;owner=node;" % i for i in range(60))[:2048]
-with open(path, "wb") as f:
-    for _ in range(mib * 256):
-        f.write(rnd.randbytes(2048) + text)
-PY
+gen_pages "$data" "$size_mib"
 
-# Runs a command, records "seconds max_rss_kib" in $work/t. Dirty pages of earlier steps are
-# flushed first: otherwise the next tool's first fsync pays for the previous tool's writes.
-timed() { sync; "${timer[@]}" -o "$work/t" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; cat "$work/t" | tail -1; }
 du_b() { du -sb "$1" | cut -f1; }
 
 "$bulwark" init --repo "$work/bulwark-repo" >/dev/null

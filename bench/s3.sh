@@ -8,16 +8,8 @@
 # class path). Work files go to bench/work-s3/ (or $BENCH_DIR); removed unless KEEP=1.
 set -euo pipefail
 size_mib="${1:-1024}"
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-work="${BENCH_DIR:-$here/work-s3}"
-rm -rf "$work" && mkdir -p "$work"
-export BULWARK_PASSWORD=bench RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$work/restic-cache"
-bulwark="$root/bulwark"
-"$bulwark" --version >/dev/null   # build outside the timings
-command -v restic >/dev/null || { echo "restic is required (apt-get install restic)" >&2; exit 1; }
-timer=(/usr/bin/time -f "%e %M")
-[ -x /usr/bin/time ] || { echo "GNU time is required (apt-get install time)" >&2; exit 1; }
+work_name=work-s3
+. "$(dirname "$0")/common.sh"
 
 # The S3 server: s3proxy from the test class path, as the README shows.
 (cd "$root" && mvn -q -o -pl bulwark-s3 -am test-compile dependency:build-classpath \
@@ -33,19 +25,7 @@ bucket=$(sed -n 's|.*repository: s3:http://127.0.0.1:[0-9]*/\([^/]*\)/.*|\1|p' "
 s3="s3:http://127.0.0.1:$port/$bucket"
 
 data="$work/data/db.bin"
-mkdir -p "$work/data"
-echo "generating $size_mib MiB of database-like pages..." >&2
-python3 - "$data" "$size_mib" <<'PY'
-import random, sys
-path, mib = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(1)
-text = b"".join(b"row=%08d;status=active;owner=node;" % i for i in range(60))[:2048]
-with open(path, "wb") as f:
-    for _ in range(mib * 256):
-        f.write(rnd.randbytes(2048) + text)
-PY
-
-timed() { sync; "${timer[@]}" -o "$work/t" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; tail -1 "$work/t"; }
+gen_pages "$data" "$size_mib"
 
 "$bulwark" init --repo "$work/local-repo" >/dev/null
 "$bulwark" init --repo "$s3/bulwark" >/dev/null

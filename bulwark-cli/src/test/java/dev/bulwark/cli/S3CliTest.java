@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,9 +35,7 @@ class S3CliTest {
   @BeforeAll
   static void startServer() throws Exception {
     server = S3ProxyServer.start(dir.resolve("s3"));
-    Map<String, String> env = new HashMap<>(server.env());
-    env.put("BULWARK_PASSWORD", Cli.PASSWORD);
-    cli = Cli.withEnv(env);
+    cli = Cli.withPassword(server.env());
   }
 
   @AfterAll

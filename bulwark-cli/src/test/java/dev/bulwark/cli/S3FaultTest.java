@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -109,9 +108,7 @@ class S3FaultTest {
   }
 
   private static Cli cli(S3ProxyServer s3) {
-    Map<String, String> env = new HashMap<>(s3.env());
-    env.put("BULWARK_PASSWORD", Cli.PASSWORD);
-    return Cli.withEnv(env);
+    return Cli.withPassword(s3.env());
   }
 
   private static long countPacks(Path data) throws Exception {

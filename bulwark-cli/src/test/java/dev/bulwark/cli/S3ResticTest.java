@@ -14,7 +14,6 @@ import dev.bulwark.core.backend.Handle;
 import dev.bulwark.s3.testing.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -38,9 +37,7 @@ class S3ResticTest {
   @BeforeAll
   static void startServer() throws Exception {
     server = S3ProxyServer.start(dir.resolve("s3"));
-    Map<String, String> env = new HashMap<>(server.env());
-    env.put("BULWARK_PASSWORD", Cli.PASSWORD);
-    cli = Cli.withEnv(env);
+    cli = Cli.withPassword(server.env());
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,13 @@ public final class Cli {
   /** A runner whose child gets {@code BULWARK_PASSWORD} set to {@link #PASSWORD}. */
   public static Cli withPassword() {
     return new Cli(Map.of("BULWARK_PASSWORD", PASSWORD), List.of());
+  }
+
+  /** A runner with {@code BULWARK_PASSWORD} and these extra variables, e.g. S3 credentials. */
+  public static Cli withPassword(Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("BULWARK_PASSWORD", PASSWORD);
+    return new Cli(env, List.of());
   }
 
   /** A runner with exactly these extra environment variables. */
