@@ -159,11 +159,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
     }
     List<Snapshot> all = repo.snapshots();
-    if (db == null) {
-      return all;
-    }
-    String path = absolute(db.path());
-    return all.stream().filter(s -> DatabaseTags.describes(s.tags(), path)).toList();
+    return db == null ? all : snapshotsOf(db, all);
   }
 
   @Override
@@ -237,11 +233,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   }
 
   private void plan(DatabaseState s, List<Snapshot> snaps, Instant now) {
-    String path = absolute(s.config.path());
     Instant newest = null;
-    for (Snapshot snap : snaps) {
-      if (DatabaseTags.describes(snap.tags(), path)
-          && (newest == null || snap.time().isAfter(newest))) {
+    for (Snapshot snap : snapshotsOf(s.config, snaps)) {
+      if (newest == null || snap.time().isAfter(newest)) {
         newest = snap.time();
       }
     }
@@ -291,10 +285,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     if (policy.isEmpty()) {
       return;
     }
-    String path = absolute(db.path());
     try (Lock exclusive = repo.lock(true)) {
-      List<Snapshot> mine = repo.snapshots().stream()
-          .filter(s -> DatabaseTags.describes(s.tags(), path)).toList();
+      List<Snapshot> mine = snapshotsOf(db, repo.snapshots());
       ForgetPlan plan = Retention.plan(mine, policy, BY_HOST, clock.instant());
       if (!plan.removed().isEmpty()) {
         Forgetter.remove(repo, exclusive, plan.removed(), s -> { });
@@ -373,8 +365,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return s;
   }
 
-  private static String absolute(Path p) {
-    return p.toAbsolutePath().normalize().toString();
+  /** The snapshots of {@code db} among {@code all}: those whose tags name its path. */
+  private static List<Snapshot> snapshotsOf(DatabaseConfig db, List<Snapshot> all) {
+    String path = db.path().toAbsolutePath().normalize().toString();
+    return all.stream().filter(s -> DatabaseTags.describes(s.tags(), path)).toList();
   }
 
   private static Instant min(Instant a, Instant b) {
