@@ -14,7 +14,10 @@ import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.FileName;
 import dev.bulwark.core.tree.GoFileMode;
+import dev.bulwark.core.tree.LinkTarget;
+import dev.bulwark.core.tree.NativeNames;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -176,12 +180,24 @@ public final class Archiver {
 
   private void store(SourceEntry e, Dir root, BlobSaver saver, Workers workers,
       List<String> unreadable, long[] counts) throws IOException, BulwarkException {
-    Dir parent = root.ensureParents(e.path());
-    String name = e.path().getFileName().toString();
+    List<FileName> names;
+    LinkTarget target;
+    try {
+      names = components(e.path());
+      target = e.kind() == SourceEntry.Kind.SYMLINK
+          ? LinkTarget.of(NativeNames.bytesOf(e.linkTarget())) : null;
+    } catch (RuntimeException ex) {
+      // Never store a substitute for a name or target we could not read as it is.
+      LOG.warn("could not read the name of {}: {}", e.path(), ex.toString());
+      unreadable.add(e.path().toString());
+      return;
+    }
+    FileName name = names.get(names.size() - 1);
+    Dir parent = root.ensureParents(names.subList(0, names.size() - 1));
     switch (e.kind()) {
       case DIR -> parent.subdir(name).meta = e.meta();
       case SYMLINK -> parent.put(name, node(name, NodeType.SYMLINK, e.meta(), 0, null, null,
-          e.linkTarget()));
+          target));
       case FILE -> {
         try {
           FileContent c = storeContent(e, saver, workers);
@@ -196,6 +212,25 @@ public final class Archiver {
       }
       default -> throw new IllegalStateException("unknown kind " + e.kind());
     }
+  }
+
+  /** The names along an absolute path, as the bytes the file system holds. */
+  private static List<FileName> components(Path path) {
+    byte[] b = NativeNames.bytesOf(path);
+    List<FileName> names = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= b.length; i++) {
+      if (i == b.length || b[i] == '/') {
+        if (i > start) {
+          names.add(FileName.of(Arrays.copyOfRange(b, start, i)));
+        }
+        start = i + 1;
+      }
+    }
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("the root folder has no name");
+    }
+    return names;
   }
 
   private record FileContent(long size, List<Id> ids) {}
@@ -279,17 +314,17 @@ public final class Archiver {
     return id;
   }
 
-  private static Node node(String name, NodeType type, FileMeta m, long size, List<Id> content,
-      Id subtree, String linkTarget) {
+  private static Node node(FileName name, NodeType type, FileMeta m, long size,
+      List<Id> content, Id subtree, LinkTarget linkTarget) {
     return new Node(name, type, GoFileMode.of(type, m.permissions()), m.mtime(), m.atime(),
         m.ctime(), m.uid(), m.gid(), m.user(), m.group(), m.inode(), m.deviceId(), size,
         type == NodeType.DIR ? 0 : m.links(), linkTarget, 0,
         type == NodeType.FILE ? content : null, subtree);
   }
 
-  /** A directory being assembled: children by name, in UTF-8 byte order once written. */
+  /** A directory being assembled: children by name, in byte order once written. */
   private static final class Dir {
-    final TreeMap<String, Object> children = new TreeMap<>();
+    final TreeMap<FileName, Object> children = new TreeMap<>();
     final Path path;
     FileMeta meta;
 
@@ -306,28 +341,24 @@ public final class Archiver {
       return meta;
     }
 
-    Dir subdir(String name) {
+    Dir subdir(FileName name) {
       Object o = children.get(name);
       if (o instanceof Dir d) {
         return d;
       }
-      Dir d = new Dir(path == null ? Path.of("/", name) : path.resolve(name));
+      Dir d = new Dir(NativeNames.resolve(path == null ? Path.of("/") : path, name));
       children.put(name, d);
       return d;
     }
 
-    void put(String name, Node n) {
+    void put(FileName name, Node n) {
       children.put(name, n);
     }
 
-    Dir ensureParents(Path p) {
+    Dir ensureParents(List<FileName> ancestors) {
       Dir d = this;
-      Path parent = p.getParent();
-      if (parent == null) {
-        return d;
-      }
-      for (Path part : parent) {
-        d = d.subdir(part.toString());
+      for (FileName part : ancestors) {
+        d = d.subdir(part);
       }
       return d;
     }

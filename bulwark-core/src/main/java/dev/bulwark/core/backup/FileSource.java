@@ -113,7 +113,7 @@ public final class FileSource implements Source {
     FileMeta meta = FileMeta.of(p);
     if (a.isSymbolicLink()) {
       visitor.accept(new SourceEntry(p, SourceEntry.Kind.SYMLINK, meta, null,
-          Files.readSymbolicLink(p).toString(), 1));
+          Files.readSymbolicLink(p), 1));
     } else if (a.isDirectory()) {
       visitor.accept(SourceEntry.dir(p, meta));
       List<Path> children = new ArrayList<>();

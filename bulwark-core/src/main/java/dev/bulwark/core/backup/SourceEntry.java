@@ -9,10 +9,12 @@ import java.nio.file.Path;
  *
  * @param path absolute path recorded in the snapshot
  * @param content opens the file's content (files only; null otherwise)
+ * @param linkTarget a symlink's target as read from the file system, which keeps its bytes
+ *     (symlinks only; null otherwise)
  * @param alignment chunk sizes are rounded to a multiple of this (a database page size; 1 for
  *     plain files)
  */
-public record SourceEntry(Path path, Kind kind, FileMeta meta, Content content, String linkTarget,
+public record SourceEntry(Path path, Kind kind, FileMeta meta, Content content, Path linkTarget,
     int alignment) {
   /** What an entry is. */
   public enum Kind { FILE, DIR, SYMLINK }

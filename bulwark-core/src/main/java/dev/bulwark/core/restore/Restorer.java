@@ -14,7 +14,10 @@ import dev.bulwark.core.job.Workers;
 import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.FileName;
 import dev.bulwark.core.tree.GoFileMode;
+import dev.bulwark.core.tree.LinkTarget;
+import dev.bulwark.core.tree.NativeNames;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
@@ -147,7 +150,7 @@ public final class Restorer {
       }
       found = null;
       for (Node n : Tree.parse(repo.loadBlob(BlobType.TREE, tree)).nodes()) {
-        if (n.name().equals(parts[i])) {
+        if (n.name().is(parts[i])) {
           found = n;
           break;
         }
@@ -222,7 +225,7 @@ public final class Restorer {
         case SYMLINK -> {
           if (sel == Selection.ALL) {
             Files.deleteIfExists(out);
-            Files.createSymbolicLink(out, Path.of(n.linkTarget()));
+            createSymlink(out, n.linkTarget());
             counts[0]++;
           }
         }
@@ -231,13 +234,38 @@ public final class Restorer {
     }
   }
 
-  /** Refuses names that would escape the folder being restored into. */
-  private static Path safeChild(Path dir, String name) throws CorruptionException {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
-        || name.indexOf('\0') >= 0) {
-      throw new CorruptionException("refusing to restore an entry named \"" + name + "\"");
+  /**
+   * The path of {@code dir}'s child with exactly the bytes of {@code name}; refuses names that
+   * would escape the folder being restored into.
+   */
+  private static Path safeChild(Path dir, FileName name) throws CorruptionException {
+    byte[] b = name.bytes();
+    boolean unsafe = name.is(".") || name.is("..");
+    for (byte x : b) {
+      if (x == '/' || x == 0) {
+        unsafe = true;
+      }
     }
-    return dir.resolve(name);
+    if (unsafe) {
+      throw new CorruptionException("refusing to restore an entry named \"" + name.quoted()
+          + "\"");
+    }
+    return NativeNames.resolve(dir, name);
+  }
+
+  /** A symlink at {@code link} whose target has exactly the recorded bytes. */
+  private static void createSymlink(Path link, LinkTarget target) throws IOException,
+      CorruptionException {
+    if (target == null) {
+      throw new CorruptionException(link + ": symlink has no target");
+    }
+    Path t;
+    try {
+      t = NativeNames.path(target.bytes());
+    } catch (IllegalArgumentException e) {
+      throw new CorruptionException(link + ": symlink target " + target + " is not a path", e);
+    }
+    Files.createSymbolicLink(link, t);
   }
 
   /** Largest single read: consecutive blobs of one pack are fetched together up to this. */

@@ -13,12 +13,11 @@ import java.util.List;
  * links} and {@code device} are uint64 and are read as unsigned (use {@link
  * Long#toUnsignedString}). Zero means "absent" for the fields restic omits when zero.
  *
- * <p>{@code name} is a Java string. A name that restic stored as non-UTF-8 bytes (Go quotes them
- * as {@code \xhh}) is decoded with U+FFFD replacement by {@link Tree#parse}, so such a name does
- * not round-trip to the same bytes; restoring it to the original file name needs a byte-level
- * name, which this type does not yet carry.
+ * <p>{@code name} and {@code linkTarget} are bytes ({@link FileName}, {@link LinkTarget}), as the
+ * file system and restic hold them: a name or target that is not UTF-8 round-trips byte for
+ * byte through {@link Tree#toJson()} and {@link Tree#parse}.
  *
- * @param name the file name within its directory: non-empty, no {@code /}, no unpaired surrogate
+ * @param name the file name within its directory: non-empty, no {@code /}
  * @param type what the node is
  * @param mode Go {@code os.FileMode} bits (see {@link GoFileMode}), not a Unix {@code st_mode}
  * @param mtime modification time; {@code null} stands for Go's zero time
@@ -32,14 +31,13 @@ import java.util.List;
  * @param deviceId {@code st_dev}
  * @param size exact file size in bytes, the sum of the content blobs' plaintext lengths
  * @param links {@code st_nlink}; above 1 restic restores equal (inode, deviceId) as hard links
- * @param linkTarget symlink target, not Go-quoted; {@code null} (or empty, which becomes null) if
- *     none
+ * @param linkTarget symlink target; {@code null} if none
  * @param device {@code st_rdev} of a device node
  * @param content data blob ids of a file in order, possibly empty; {@code null} for other types
  * @param subtree id of a directory's tree blob; {@code null} for other types
  */
 public record Node(
-    String name,
+    FileName name,
     NodeType type,
     long mode,
     Instant mtime,
@@ -53,7 +51,7 @@ public record Node(
     long deviceId,
     long size,
     long links,
-    String linkTarget,
+    LinkTarget linkTarget,
     long device,
     List<Id> content,
     Id subtree) {
@@ -63,13 +61,14 @@ public record Node(
   /**
    * Validates and normalises.
    *
-   * @throws IllegalArgumentException if the name is empty, contains {@code /} or an unpaired
-   *     surrogate; a uint32 field is out of range; a file has no content list or a non-file has
+   * @throws IllegalArgumentException if a uint32 field is out of range; a file has no content list or a non-file has
    *     one; a directory has no subtree or a non-directory has one
    * @throws NullPointerException if {@code name} or {@code type} is null, or content holds a null
    */
   public Node {
-    checkName(name);
+    if (name == null) {
+      throw new NullPointerException("node name is null");
+    }
     if (type == null) {
       throw new NullPointerException("node " + name + " has no type");
     }
@@ -78,7 +77,6 @@ public record Node(
     checkUint32("gid", name, gid);
     user = user == null ? "" : user;
     group = group == null ? "" : group;
-    linkTarget = linkTarget == null || linkTarget.isEmpty() ? null : linkTarget;
     if ((type == NodeType.FILE) != (content != null)) {
       throw new IllegalArgumentException(
           type == NodeType.FILE
@@ -92,6 +90,22 @@ public record Node(
               : type.jsonName() + " " + name + " must not have a subtree");
     }
     content = content == null ? null : List.copyOf(content);
+  }
+
+  /**
+   * A node whose name and link target are the UTF-8 bytes of Java strings; an empty target is
+   * none.
+   *
+   * @throws IllegalArgumentException as the canonical constructor, and if the name is empty or
+   *     contains {@code /} or an unpaired surrogate
+   */
+  public Node(String name, NodeType type, long mode, Instant mtime, Instant atime, Instant ctime,
+      long uid, long gid, String user, String group, long inode, long deviceId, long size,
+      long links, String linkTarget, long device, List<Id> content, Id subtree) {
+    this(FileName.of(name), type, mode, mtime, atime, ctime, uid, gid, user, group, inode,
+        deviceId, size, links,
+        linkTarget == null || linkTarget.isEmpty() ? null : LinkTarget.of(linkTarget), device,
+        content, subtree);
   }
 
   /**
@@ -165,30 +179,7 @@ public record Node(
     return mode | wanted;
   }
 
-  private static void checkName(String name) {
-    if (name == null) {
-      throw new NullPointerException("node name is null");
-    }
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("node name is empty");
-    }
-    if (name.indexOf('/') >= 0) {
-      throw new IllegalArgumentException("node name contains '/': " + name);
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < name.length()
-          && Character.isLowSurrogate(name.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        // Such a name has no UTF-8 form, so it could neither be sorted nor restored.
-        throw new IllegalArgumentException("node name has an unpaired surrogate at " + i);
-      }
-    }
-  }
-
-  private static void checkUint32(String field, String name, long value) {
+  private static void checkUint32(String field, FileName name, long value) {
     if (value < 0 || value > MAX_UINT32) {
       throw new IllegalArgumentException(
           field + " of " + name + " is not a uint32: " + value);

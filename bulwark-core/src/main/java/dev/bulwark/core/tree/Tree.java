@@ -13,12 +13,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * A directory listing as restic stores it in a tree blob: nodes sorted by the bytes of their
- * UTF-8 names, names unique (restic-format.md §6).
+ * A directory listing as restic stores it in a tree blob: nodes sorted by the unsigned bytes of
+ * their names, names unique (restic-format.md §6).
  *
  * <p>{@link #toJson()} writes exactly what restic 0.14 writes for the same nodes, so the tree id
  * ({@code Id.hash(tree.toJson())}) is restic's. {@link #parse} reads restic's trees and, leniently,
@@ -34,7 +35,8 @@ import java.util.List;
  *   <tr><td>uid, gid</td><td>never</td></tr>
  *   <tr><td>user, group</td><td>empty</td></tr>
  *   <tr><td>inode, device_id, size, links</td><td>0</td></tr>
- *   <tr><td>linktarget</td><td>none</td></tr>
+ *   <tr><td>linktarget</td><td>none; bytes that are not UTF-8 as U+FFFD, as restic 0.14</td></tr>
+ *   <tr><td>linktarget_raw</td><td>none or UTF-8; else base64 of the bytes, as restic 0.16</td></tr>
  *   <tr><td>device</td><td>0</td></tr>
  *   <tr><td>content</td><td>never; {@code null} unless a file</td></tr>
  *   <tr><td>subtree</td><td>not a directory</td></tr>
@@ -49,39 +51,19 @@ public record Tree(List<Node> nodes) {
   private static final long MAX_UINT32 = 0xFFFF_FFFFL;
 
   /**
-   * Copies and sorts {@code nodes} by the unsigned bytes of their UTF-8 names, Go's string order
-   * (not {@link String#compareTo}, which differs above U+FFFF).
+   * Copies and sorts {@code nodes} by the unsigned bytes of their names, Go's string order.
    *
    * @throws IllegalArgumentException if two nodes have the same name
    */
   public Tree {
     List<Node> sorted = new ArrayList<>(nodes);
-    sorted.sort(Comparator.comparing(Node::name, Tree::compareUtf8));
+    sorted.sort(Comparator.comparing(Node::name));
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i - 1).name().equals(sorted.get(i).name())) {
         throw new IllegalArgumentException("duplicate name in tree: " + sorted.get(i).name());
       }
     }
     nodes = List.copyOf(sorted);
-  }
-
-  /**
-   * Orders as the unsigned UTF-8 bytes would, without encoding: UTF-8 preserves code point
-   * order, and {@link Node} guarantees names have no unpaired surrogates.
-   */
-  private static int compareUtf8(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
   }
 
   /**
@@ -103,7 +85,7 @@ public record Tree(List<Node> nodes) {
 
   private static void appendNode(StringBuilder out, Node n) {
     out.append("{\"name\":");
-    GoJson.appendString(out, GoQuote.quote(n.name()));
+    GoJson.appendString(out, n.name().quoted());
     out.append(",\"type\":\"").append(n.type().jsonName()).append('"');
     appendUnsignedUnlessZero(out, "mode", n.mode());
     out.append(",\"mtime\":\"").append(GoJson.formatTime(n.mtime())).append('"');
@@ -118,7 +100,12 @@ public record Tree(List<Node> nodes) {
     appendUnsignedUnlessZero(out, "size", n.size());
     appendUnsignedUnlessZero(out, "links", n.links());
     if (n.linkTarget() != null) {
-      appendStringUnlessEmpty(out, "linktarget", n.linkTarget());
+      appendStringUnlessEmpty(out, "linktarget", n.linkTarget().forGoJson());
+      if (!n.linkTarget().isUtf8()) {
+        // restic >= 0.16 reads the bytes from here; 0.14 ignores the key and keeps the above.
+        out.append(",\"linktarget_raw\":\"")
+            .append(Base64.getEncoder().encodeToString(n.linkTarget().bytes())).append('"');
+      }
     }
     appendUnsignedUnlessZero(out, "device", n.device());
     out.append(",\"content\":");
@@ -155,10 +142,11 @@ public record Tree(List<Node> nodes) {
    * {@code summary}, {@code generic_attributes}, {@code linktarget_raw}, {@code
    * extended_attributes}, {@code error}) are ignored, missing or {@code null} optional fields are
    * zero or empty, times may carry any offset, uint64 fields use the full unsigned range, the
-   * nodes may come unsorted. Names are Go-unquoted; one that is not UTF-8 is decoded with U+FFFD
-   * replacement (see {@link Node}).
+   * nodes may come unsorted. Names are Go-unquoted to their bytes; a symlink's target comes from
+   * {@code linktarget_raw} when present, else from {@code linktarget}.
    *
-   * @throws CorruptionException if the bytes are not JSON, a name is badly Go-quoted, a field has
+   * @throws CorruptionException if the bytes are not JSON, a name is badly Go-quoted or {@code
+   *     linktarget_raw} is not base64, a field has
    *     the wrong type or range, a type is unknown, a file lacks its content list, a directory its
    *     subtree, or two nodes share a name
    */
@@ -196,10 +184,10 @@ public record Tree(List<Node> nodes) {
       throw new CorruptionException("tree node " + index + " has no name");
     }
     String where = "tree node " + index + " (" + quotedName.textValue() + ")";
-    String name;
+    FileName name;
     try {
-      name = new String(GoQuote.unquote(quotedName.textValue()), StandardCharsets.UTF_8);
-    } catch (CorruptionException e) {
+      name = FileName.of(GoQuote.unquote(quotedName.textValue()));
+    } catch (CorruptionException | IllegalArgumentException e) {
       throw new CorruptionException(where + ": name: " + e.getMessage(), e);
     }
     String typeName = text(n, "type", where);
@@ -233,13 +221,26 @@ public record Tree(List<Node> nodes) {
           uint64(n, "device_id", where),
           uint64(n, "size", where),
           uint64(n, "links", where),
-          text(n, "linktarget", where),
+          linkTarget(n, where),
           uint64(n, "device", where),
           content,
           subtree);
     } catch (IllegalArgumentException e) {
       throw new CorruptionException(where + ": " + e.getMessage(), e);
     }
+  }
+
+  private static LinkTarget linkTarget(JsonNode n, String where) throws CorruptionException {
+    String raw = text(n, "linktarget_raw", where);
+    if (raw != null && !raw.isEmpty()) {
+      try {
+        return LinkTarget.of(Base64.getDecoder().decode(raw));
+      } catch (IllegalArgumentException e) {
+        throw new CorruptionException(where + ": linktarget_raw is not base64", e);
+      }
+    }
+    String text = text(n, "linktarget", where);
+    return text == null || text.isEmpty() ? null : LinkTarget.of(text);
   }
 
   private static List<Id> readContent(JsonNode array, String where) throws CorruptionException {

@@ -27,7 +27,7 @@ class NodeTest {
 
   @Test
   void acceptsNamesWithCharactersResticQuotes() {
-    assertThat(file("new\nline😀").name()).isEqualTo("new\nline😀");
+    assertThat(file("new\nline😀").name().toString()).isEqualTo("new\nline😀");
   }
 
   @Test

@@ -96,7 +96,7 @@ class ResticTreeOracleTest {
 
     List<String> expected = new ArrayList<>(NAMES);
     expected.addAll(List.of("sub", "sticky", "raw", "link", "fifo"));
-    assertThat(tree.nodes()).extracting(Node::name).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(tree.nodes()).extracting(n -> n.name().toString()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(find(tree, "plain").size()).isEqualTo(5);
     assertThat(find(tree, "plain").content()).hasSize(1);
     assertThat(find(tree, "😀").size()).isEqualTo(4);
@@ -109,20 +109,23 @@ class ResticTreeOracleTest {
     assertThat(find(tree, "fifo").type()).isEqualTo(NodeType.FIFO);
     assertThat(find(tree, "fifo").mode()).isEqualTo(GoFileMode.of(NodeType.FIFO, 0640));
     assertThat(find(tree, "link").type()).isEqualTo(NodeType.SYMLINK);
-    assertThat(find(tree, "link").linkTarget()).isEqualTo("plain");
+    assertThat(find(tree, "link").linkTarget().toString()).isEqualTo("plain");
 
     Tree sub = roundTrip(find(tree, "sub").subtree());
-    assertThat(sub.nodes()).extracting(Node::name).containsExactly("inner");
+    assertThat(sub.nodes()).extracting(n -> n.name().toString()).containsExactly("inner");
     assertThat(roundTrip(find(tree, "sticky").subtree()).nodes()).isEmpty();
   }
 
   @Test
-  void nonUtf8NameIsReadLossily() throws Exception {
+  void nonUtf8NameIsReadAsBytesAndWrittenBackIdentically() throws Exception {
     Tree tree = walkTo(root.resolve("src"));
     byte[] rawTree = restic.catBlob(find(tree, "raw").subtree());
-    // Go quotes the byte as \xff; we decode it to U+FFFD (documented on Node).
+    // Go quotes the byte as \xff; we keep the byte and write restic's tree back byte for byte.
     assertThat(new String(rawTree, UTF_8)).contains("\"name\":\"bad\\\\xff\"");
-    assertThat(Tree.parse(rawTree).nodes()).extracting(Node::name).containsExactly("bad\ufffd");
+    Tree parsed = Tree.parse(rawTree);
+    assertThat(parsed.nodes().get(0).name().bytes())
+        .isEqualTo(new byte[] {'b', 'a', 'd', (byte) 0xff});
+    assertThat(parsed.toJson()).isEqualTo(rawTree);
   }
 
   /**
@@ -134,7 +137,7 @@ class ResticTreeOracleTest {
   void quotingMatchesResticForEveryCodePoint() throws Exception {
     Tree tree = walkTo(root.resolve("cp"));
     // The zero-padded prefixes make creation order the byte order.
-    assertThat(tree.nodes()).extracting(Node::name).containsExactlyElementsOf(codePointNames);
+    assertThat(tree.nodes()).extracting(n -> n.name().toString()).containsExactlyElementsOf(codePointNames);
   }
 
   private static List<String> codePointNames() {
@@ -238,7 +241,7 @@ class ResticTreeOracleTest {
 
   private static Node find(Tree tree, String name) {
     return tree.nodes().stream()
-        .filter(n -> n.name().equals(name))
+        .filter(n -> n.name().is(name))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no node " + name + " in " + tree));
   }
