@@ -1,7 +1,10 @@
 package dev.bulwark.core.backend;
 
+import dev.bulwark.core.tree.FileName;
+import dev.bulwark.core.tree.NativeNames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,6 +16,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -67,7 +71,14 @@ public final class AtomicFiles {
   public static Path tempSibling(Path target) {
     byte[] r = new byte[8];
     RANDOM.nextBytes(r);
-    return target.resolveSibling(target.getFileName() + "-tmp-" + HexFormat.of().formatHex(r));
+    // From the name's bytes: its string form loses bytes the JVM's file-name encoding cannot
+    // decode (any non-ASCII byte under LC_ALL=C), and encoding such a string back fails.
+    Path abs = target.toAbsolutePath();
+    byte[] name = NativeNames.fileName(abs).bytes();
+    byte[] suffix = ("-tmp-" + HexFormat.of().formatHex(r)).getBytes(StandardCharsets.US_ASCII);
+    byte[] tmp = Arrays.copyOf(name, name.length + suffix.length);
+    System.arraycopy(suffix, 0, tmp, name.length, suffix.length);
+    return NativeNames.resolve(abs.getParent(), FileName.of(tmp));
   }
 
   /** Creates {@code dir} and missing parents with permissions 0700. */
