@@ -226,6 +226,37 @@ class TreeTest {
     assertThat(parse("{\"nodes\":null}").nodes()).isEmpty();
   }
 
+  private static Node rawFile(byte... name) {
+    return new Node(FileName.of(name), NodeType.FILE, 0644, T, T, T, 0, 0, "", "", 0, 0, 0, 0,
+        null, 0, List.of(), null);
+  }
+
+  @Test
+  void namesThatDecodeAlikeStayTwoNodesInByteOrderAndRoundTrip() throws Exception {
+    // \xfe and \xff both become U+FFFD as Java strings; as bytes they are two names.
+    Tree tree = new Tree(List.of(rawFile((byte) 0xff), rawFile((byte) 0xfe), rawFile((byte) 'z')));
+    assertThat(tree.nodes()).extracting(n -> n.name().quoted())
+        .containsExactly("z", "\\xfe", "\\xff");
+    assertThat(json(tree)).contains("\"name\":\"\\\\xfe\"", "\"name\":\"\\\\xff\"");
+    assertThat(Tree.parse(tree.toJson())).isEqualTo(tree);
+    assertThat(Tree.parse(tree.toJson()).toJson()).isEqualTo(tree.toJson());
+  }
+
+  @Test
+  void nonUtf8LinkTargetIsWrittenAsRestic014AndAsRawBytesWhichParseReads() throws Exception {
+    byte[] target = {'t', (byte) 0xfe, '/', (byte) 0xc3};
+    Node link = new Node(FileName.of("l"), NodeType.SYMLINK, GoFileMode.of(NodeType.SYMLINK, 0777),
+        T, T, T, 0, 0, "", "", 0, 0, 0, 0, LinkTarget.of(target), 0, null, null);
+    Tree tree = new Tree(List.of(link));
+    // restic 0.14 writes one U+FFFD per byte that is not UTF-8 (Go's encoding/json) and never
+    // reads linktarget_raw; restic >= 0.16 reads the bytes from linktarget_raw.
+    assertThat(json(tree)).contains("\"linktarget\":\"t\\ufffd/\\ufffd\","
+        + "\"linktarget_raw\":\"dP4vww==\"");
+    assertThat(Tree.parse(tree.toJson()).nodes().get(0).linkTarget().bytes()).isEqualTo(target);
+    Node utf8 = Node.symlink("u", 0777, T, T, T, 0, 0, "café");
+    assertThat(json(new Tree(List.of(utf8)))).doesNotContain("linktarget_raw");
+  }
+
   @Test
   void parseKeepsNonUtf8NamesAsBytes() throws Exception {
     Tree tree = parse("{\"nodes\":[{\"name\":\"bad\\\\xff\",\"type\":\"file\",\"content\":[]}]}");
