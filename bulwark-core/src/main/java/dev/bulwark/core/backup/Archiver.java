@@ -122,7 +122,18 @@ public final class Archiver {
               tags.add(t);
             }
           }
-          v.visit(e -> store(e, root, saver, workers, unreadable, counts));
+          v.visit(new SourceView.EntryVisitor() {
+            @Override
+            public void accept(SourceEntry e) throws IOException, BulwarkException {
+              store(e, root, saver, workers, unreadable, counts);
+            }
+
+            @Override
+            public void unreadable(Path path, IOException cause) {
+              LOG.warn("could not read {}: {}", path, cause.toString());
+              unreadable.add(path.toString());
+            }
+          });
         }
       } catch (Throwable t) {
         failure = t;

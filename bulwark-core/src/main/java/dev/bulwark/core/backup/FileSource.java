@@ -4,7 +4,9 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -73,10 +75,20 @@ public final class FileSource implements Source {
 
       @Override
       public void visit(EntryVisitor visitor) throws IOException, BulwarkException {
-        EntryVisitor v = ownerOnly ? e -> visitor.accept(e.kind() == SourceEntry.Kind.SYMLINK
-            ? e : new SourceEntry(e.path(), e.kind(), e.meta().withPermissions(
-                e.meta().permissions() & 0700), e.content(), e.linkTarget(), e.alignment()))
-            : visitor;
+        EntryVisitor v = ownerOnly ? new EntryVisitor() {
+          @Override
+          public void accept(SourceEntry e) throws IOException, BulwarkException {
+            visitor.accept(e.kind() == SourceEntry.Kind.SYMLINK ? e : new SourceEntry(e.path(),
+                e.kind(), e.meta().withPermissions(e.meta().permissions() & 0700), e.content(),
+                e.linkTarget(), e.alignment()));
+          }
+
+          @Override
+          public void unreadable(Path path, IOException cause)
+              throws IOException, BulwarkException {
+            visitor.unreadable(path, cause);
+          }
+        } : visitor;
         for (Path p : paths) {
           walk(p, v);
         }
@@ -108,17 +120,30 @@ public final class FileSource implements Source {
 
   private static void walk(Path p, SourceView.EntryVisitor visitor)
       throws IOException, BulwarkException {
-    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
-        LinkOption.NOFOLLOW_LINKS);
-    FileMeta meta = FileMeta.of(p);
+    BasicFileAttributes a;
+    FileMeta meta;
+    Path target;
+    try {
+      a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      meta = FileMeta.of(p);
+      target = a.isSymbolicLink() ? Files.readSymbolicLink(p) : null;
+    } catch (FileSystemException e) {
+      // A path longer than PATH_MAX, no permission, gone since listed: the rest is still backed
+      // up, and the backup ends incomplete, as restic's does.
+      visitor.unreadable(p, e);
+      return;
+    }
     if (a.isSymbolicLink()) {
-      visitor.accept(new SourceEntry(p, SourceEntry.Kind.SYMLINK, meta, null,
-          Files.readSymbolicLink(p), 1));
+      visitor.accept(new SourceEntry(p, SourceEntry.Kind.SYMLINK, meta, null, target, 1));
     } else if (a.isDirectory()) {
       visitor.accept(SourceEntry.dir(p, meta));
       List<Path> children = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
         ds.forEach(children::add);
+      } catch (FileSystemException | DirectoryIteratorException e) {
+        visitor.unreadable(p, e instanceof DirectoryIteratorException d ? d.getCause()
+            : (IOException) e);
+        return;
       }
       children.sort(null);
       for (Path c : children) {

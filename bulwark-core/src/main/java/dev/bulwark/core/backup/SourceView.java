@@ -2,6 +2,7 @@ package dev.bulwark.core.backup;
 
 import dev.bulwark.core.BulwarkException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** A consistent view of a source: the entries to store, valid until {@link #close()}. */
@@ -31,5 +32,14 @@ public interface SourceView extends AutoCloseable {
   @FunctionalInterface
   interface EntryVisitor {
     void accept(SourceEntry entry) throws IOException, BulwarkException;
+
+    /**
+     * An entry that exists but cannot be read (its metadata, its listing, or a path longer than
+     * the system allows); the walk goes on without it. By default the walk stops with {@code
+     * cause}; the archiver records it and ends the backup incomplete (exit 3), as restic does.
+     */
+    default void unreadable(Path path, IOException cause) throws IOException, BulwarkException {
+      throw cause;
+    }
   }
 }
