@@ -34,7 +34,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -46,13 +48,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each file is written to a temp name beside its final name, fsynced and renamed, so an
  * interrupted or failed restore never leaves a partial file under a real name. Every blob is
- * checked against its id before it is written.
+ * checked against its id before it is written. Files recorded as hard links of each other (same
+ * inode and device, more than one link) are restored as hard links, as restic does. One restore
+ * at a time per instance.
  */
 public final class Restorer {
   private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
   private final Repository repo;
   private final int threads;
   private final Progress progress;
+  /** Files restored in the current run that have further hard links, by (inode, device). */
+  private final Map<HardLinkKey, Path> hardLinks = new HashMap<>();
 
   public Restorer(Repository repo, int threads, Progress progress) {
     this.repo = repo;
@@ -69,6 +75,7 @@ public final class Restorer {
   public RestoreResult restore(Snapshot snapshot, Path target, List<String> includes)
       throws IOException, BulwarkException {
     long t0 = System.nanoTime();
+    hardLinks.clear();
     AtomicFiles.createDirectories(target);
     long[] counts = new long[3];
     Deque<Runnable> dirFixups = new ArrayDeque<>();
@@ -102,6 +109,7 @@ public final class Restorer {
       throw new IllegalArgumentException("destination exists: " + destination);
     }
     Node node = findNode(snapshot, snapshotPath);
+    hardLinks.clear();
     long[] counts = new long[3];
     Deque<Runnable> dirFixups = new ArrayDeque<>();
     try (Workers workers = new Workers("restore", "blob", threads)) {
@@ -217,9 +225,11 @@ public final class Restorer {
         }
         case FILE -> {
           if (sel == Selection.ALL) {
-            restoreFile(n, out, workers);
+            if (!restoredAsHardLink(n, out)) {
+              restoreFile(n, out, workers);
+              counts[2] += n.size();
+            }
             counts[0]++;
-            counts[2] += n.size();
           }
         }
         case SYMLINK -> {
@@ -266,6 +276,29 @@ public final class Restorer {
       throw new CorruptionException(link + ": symlink target " + target + " is not a path", e);
     }
     Files.createSymbolicLink(link, t);
+  }
+
+  /** What identifies one file with several names (hard links) in a snapshot, as for restic. */
+  private record HardLinkKey(long inode, long deviceId) {}
+
+  /**
+   * As restic restores hard links: a file recorded with more than one link whose (inode,
+   * device) was already restored in this run becomes another link to that file; the first one
+   * is remembered and restored normally (returns false).
+   */
+  private boolean restoredAsHardLink(Node n, Path out) throws IOException {
+    if (Long.compareUnsigned(n.links(), 1) <= 0 || n.inode() == 0) {
+      return false;
+    }
+    HardLinkKey key = new HardLinkKey(n.inode(), n.deviceId());
+    Path first = hardLinks.putIfAbsent(key, out);
+    if (first == null) {
+      return false;
+    }
+    Files.deleteIfExists(out);
+    Files.createLink(out, first);
+    progress.addItem();
+    return true;
   }
 
   /** Largest single read: consecutive blobs of one pack are fetched together up to this. */
