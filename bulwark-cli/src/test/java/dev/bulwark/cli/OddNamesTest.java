@@ -91,6 +91,33 @@ class OddNamesTest {
     assertThat(manifest(under(theirs, src))).isEqualTo(expected);
   }
 
+  /**
+   * A symlink target with repeated and trailing slashes is stored exactly (restic restores it
+   * so). The JDK builds no path of that shape, so Bulwark restores it folded, with a warning.
+   */
+  @ParameterizedTest(name = "LC_ALL={0}")
+  @ValueSource(strings = {"C.UTF-8", "C"})
+  void symlinkTargetWithRepeatedAndTrailingSlashesIsStoredExactly(String locale)
+      throws Exception {
+    Path repo = dir.resolve("repo");
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Tools.run(dir, Map.of(), "ln", "-s", "d//x/", src.resolve("slashes").toString());
+    String expected = manifest(src);
+    assertThat(expected).isEqualTo("b'slashes' -> b'd//x/'\n");
+    Cli cli = Cli.withPassword(Map.of("LC_ALL", locale));
+    Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), src.toString()).assertOk();
+    Path theirs = dir.resolve("restic-restore");
+    restic.run("restore", "latest", "--target", theirs.toString());
+    assertThat(manifest(under(theirs, src))).isEqualTo(expected);
+    Path ours = dir.resolve("bulwark-restore");
+    Cli.Result restore = cli.run("restore", "latest", "--repo", repo.toString(), "--target",
+        ours.toString()).assertOk();
+    assertThat(manifest(under(ours, src))).isEqualTo("b'slashes' -> b'd/x'\n");
+    assertThat(restore.stderr()).contains("restored as");
+  }
+
   private static Path under(Path target, Path absolute) {
     return target.resolve(absolute.toString().substring(1));
   }

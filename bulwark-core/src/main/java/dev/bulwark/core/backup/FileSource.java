@@ -2,6 +2,7 @@ package dev.bulwark.core.backup;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
+import dev.bulwark.core.tree.NativeNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryIteratorException;
@@ -126,7 +127,7 @@ public final class FileSource implements Source {
     try {
       a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       meta = FileMeta.of(p);
-      target = a.isSymbolicLink() ? Files.readSymbolicLink(p) : null;
+      target = a.isSymbolicLink() ? readLink(p, a.size()) : null;
     } catch (FileSystemException e) {
       // A path longer than PATH_MAX, no permission, gone since listed: the rest is still backed
       // up, and the backup ends incomplete, as restic's does.
@@ -154,6 +155,20 @@ public final class FileSource implements Source {
     } else {
       LOG.warn("skipping {}: not a file, folder or symlink", p);
     }
+  }
+
+  /**
+   * A symlink's target, refused (as unreadable) if what the JDK gives back is not the whole
+   * target: a stored substitute would restore another link. lstat's size of a symlink is the
+   * length of its target.
+   */
+  private static Path readLink(Path p, long targetLength) throws IOException {
+    Path target = Files.readSymbolicLink(p);
+    if (NativeNames.bytesOf(target).length != targetLength) {
+      throw new FileSystemException(p.toString(), null, "symlink target read as " + target
+          + " is not " + targetLength + " bytes long");
+    }
+    return target;
   }
 
   private static InputStream openFile(Path p) throws IOException {

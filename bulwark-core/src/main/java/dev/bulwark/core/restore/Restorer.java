@@ -33,6 +33,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -274,6 +275,10 @@ public final class Restorer {
       t = NativeNames.path(target.bytes());
     } catch (IllegalArgumentException e) {
       throw new CorruptionException(link + ": symlink target " + target + " is not a path", e);
+    }
+    if (!Arrays.equals(NativeNames.bytesOf(t), target.bytes())) {
+      // Java builds no path with repeated or trailing slashes; restic restores those exactly.
+      LOG.warn("{}: symlink target {} restored as {}", link, target, t);
     }
     Files.createSymbolicLink(link, t);
   }

@@ -41,8 +41,9 @@ public final class NativeNames {
     boolean relative = !path.isAbsolute();
     Path abs = relative ? Path.of("/").resolve(path) : path;
     String raw = abs.toUri().getRawPath();
-    // toUri appends '/' to a directory's path; a Unix Path never ends in '/' but the root.
-    if (raw.length() > 1 && raw.endsWith("/")) {
+    // toUri appends '/' to a directory's path. A Path read from a symlink keeps a trailing '/'
+    // of its own, which its string form shows too.
+    if (raw.length() > 1 && raw.endsWith("/") && !s.endsWith("/")) {
       raw = raw.substring(0, raw.length() - 1);
     }
     byte[] b = percentDecode(raw);
@@ -69,8 +70,9 @@ public final class NativeNames {
   }
 
   /**
-   * A path of exactly these bytes (relative if they do not start with {@code /}), for a symlink
-   * target. The JDK still folds repeated and trailing slashes, as it does when it reads a link.
+   * A path of these bytes (relative if they do not start with {@code /}), for a symlink target.
+   * The JDK folds repeated and trailing slashes of any path it builds (though not of one it reads
+   * from a link), so {@code a//b/} becomes {@code a/b}; check with {@link #bytesOf}.
    *
    * @throws IllegalArgumentException if the bytes hold a NUL
    */
