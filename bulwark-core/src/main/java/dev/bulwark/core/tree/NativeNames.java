@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Crosses between the bytes of file names and {@link Path}s without loss, with public JDK API
@@ -47,7 +48,7 @@ public final class NativeNames {
       raw = raw.substring(0, raw.length() - 1);
     }
     byte[] b = percentDecode(raw);
-    return relative ? java.util.Arrays.copyOfRange(b, 1, b.length) : b;
+    return relative ? Arrays.copyOfRange(b, 1, b.length) : b;
   }
 
   /** The name of the last element of {@code path} (which must have one). */
@@ -57,7 +58,7 @@ public final class NativeNames {
     while (slash >= 0 && b[slash] != '/') {
       slash--;
     }
-    return FileName.of(java.util.Arrays.copyOfRange(b, slash + 1, b.length));
+    return FileName.of(Arrays.copyOfRange(b, slash + 1, b.length));
   }
 
   /** {@code dir}'s child named {@code name}, byte for byte. */
@@ -117,13 +118,16 @@ public final class NativeNames {
     return true;
   }
 
+  /** Whether a string made of these bytes is exactly what the JDK encodes back to them. */
   private static boolean exact(byte[] b) {
+    boolean ascii = true;
     for (byte x : b) {
-      if (x < 0 || x == 0) {
-        return JNU_UTF8 && x != 0 && Utf8.isValid(b) && noReplacement(b);
+      if (x == 0) {
+        return false;
       }
+      ascii &= x > 0;
     }
-    return true;
+    return ascii || (JNU_UTF8 && Utf8.isValid(b) && noReplacement(b));
   }
 
   /** U+FFFD literally in a name goes the URI way, so it is never confused with a lost byte. */
