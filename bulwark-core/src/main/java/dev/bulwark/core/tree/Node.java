@@ -61,8 +61,8 @@ public record Node(
   /**
    * Validates and normalises.
    *
-   * @throws IllegalArgumentException if a uint32 field is out of range; a file has no content list or a non-file has
-   *     one; a directory has no subtree or a non-directory has one
+   * @throws IllegalArgumentException if a uint32 field is out of range; a file has no content
+   *     list or a non-file has one; a directory has no subtree or a non-directory has one
    * @throws NullPointerException if {@code name} or {@code type} is null, or content holds a null
    */
   public Node {
