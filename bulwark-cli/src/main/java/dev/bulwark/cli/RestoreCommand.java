@@ -28,10 +28,12 @@ import picocli.CommandLine.Spec;
         "Or restore a database in place (--db, --rocksdb): into a staging copy beside it, "
         + "checked (SQLite integrity and foreign keys; RocksDB checksums), then swapped in; the "
         + "previous database is kept under a clear name, and left untouched if anything fails. "
-        + "SNAPSHOT latest means the newest snapshot of that database."},
+        + "SNAPSHOT latest means this host's newest snapshot of that database (--host for "
+        + "another host's); with --target, the newest snapshot (of --host, if given)."},
     footer = {"", "Examples:", "  bulwark restore latest --repo /backups/repo --target /tmp/out",
         "  bulwark restore 4f2a9c1e --repo /backups/repo --target / --include /srv/app/node.key",
         "  bulwark restore latest --repo /backups/repo --db /srv/app/app.db",
+        "  bulwark restore latest --repo R --db /srv/app/app.db --host old-node   (move it here)",
         "  bulwark restore latest --repo R --db /srv/app/app.db --if-db-not-exists "
             + "--if-replica-exists   (at service start)"})
 final class RestoreCommand implements Callable<Integer> {
@@ -64,6 +66,11 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Restore only this path of the snapshot and what is below it (repeatable).")
   List<String> includes = new ArrayList<>();
 
+  @Option(names = "--host", paramLabel = "NAME", description = "With latest: the newest "
+      + "snapshot written by host NAME (as `bulwark snapshots` shows it). Default with --db/"
+      + "--rocksdb: this host; with --target: any host.")
+  String host;
+
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads.")
   Integer threads;
 
@@ -88,7 +95,8 @@ final class RestoreCommand implements Callable<Integer> {
     Progress progress = new Progress();
     try (Repository r = repo.open(true); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
-      Snapshot s = r.findSnapshot(snapshot);
+      Snapshot s = host != null && "latest".equals(snapshot) ? latestOfHost(r, host)
+          : r.findSnapshot(snapshot);
       int n = threads != null ? threads : threadsFor(r);
       RestoreResult res = new Restorer(r, n, progress).restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
@@ -108,8 +116,11 @@ final class RestoreCommand implements Callable<Integer> {
     try (Repository r = repo.open(true);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
       int n = threads != null ? threads : threadsFor(r);
-      DatabaseRestorer.Result res = new DatabaseRestorer(r, kind, n, progress)
-          .restore(snapshot, db, ifDbNotExists, ifReplicaExists);
+      DatabaseRestorer restorer = new DatabaseRestorer(r, kind, n, progress);
+      if (host != null) {
+        restorer = restorer.forHost(host);
+      }
+      DatabaseRestorer.Result res = restorer.restore(snapshot, db, ifDbNotExists, ifReplicaExists);
       switch (res.outcome()) {
         case RESTORED -> out.println("restored " + kind.name() + " database " + db
             + " from snapshot " + res.snapshot().id().shortForm()
@@ -120,6 +131,16 @@ final class RestoreCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The newest snapshot written by {@code hostName}, as restic's {@code latest --host}. */
+  private static Snapshot latestOfHost(Repository r, String hostName) throws Exception {
+    List<Snapshot> all = r.snapshots();
+    return all.stream().filter(s -> s.hostname().equals(hostName))
+        .reduce((a, b) -> b.time().isAfter(a.time()) ? b : a)
+        .orElseThrow(() -> new dev.bulwark.core.BulwarkException("the repository has no "
+            + "snapshot from host " + hostName + " (hosts: " + all.stream()
+                .map(Snapshot::hostname).distinct().sorted().toList() + ")"));
   }
 
   /**

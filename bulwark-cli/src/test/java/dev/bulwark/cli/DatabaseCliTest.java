@@ -141,4 +141,34 @@ class DatabaseCliTest {
         "--if-db-not-exists");
     assertThat(flags.exitCode()).isEqualTo(2);
   }
+  /**
+   * Two hosts back up a database at the same path into one repository: this host's restore
+   * of "latest" never brings back the other host's database; --host does, on purpose.
+   */
+  @Test
+  void restoreLatestOfADatabaseMeansThisHostsUnlessHostIsGiven() throws Exception {
+    Path repo = dir.resolve("repo");
+    Path db = dir.resolve("node/app.db");
+    Files.createDirectories(db.getParent());
+    sql(db, "create table t(x)", "insert into t values (1)");
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString(), "--host",
+        "other-node").assertOk();
+    Files.delete(db);
+
+    Cli.Result skipped = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString(), "--if-db-not-exists", "--if-replica-exists").assertOk();
+    assertThat(skipped.stdout()).contains("nothing restored");
+    assertThat(db).doesNotExist();
+    Cli.Result refused = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr()).contains("from host").contains("other-node")
+        .contains("--host");
+    assertThat(db).doesNotExist();
+
+    cli.run("restore", "latest", "--repo", repo.toString(), "--db", db.toString(), "--host",
+        "other-node").assertOk();
+    assertThat(count(db)).isEqualTo(1);
+  }
 }

@@ -6,8 +6,9 @@ import dev.bulwark.cli.config.ConfigSource;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.Handle;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -15,6 +16,7 @@ import dev.bulwark.core.retention.ForgetPlan;
 import dev.bulwark.core.retention.Forgetter;
 import dev.bulwark.core.retention.GroupBy;
 import dev.bulwark.core.retention.Retention;
+import dev.bulwark.core.restore.DatabaseSnapshots;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,10 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,12 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
   private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
+  /**
+   * How far ahead of our clock a snapshot's time may be and still count for planning: clocks of
+   * hosts that share a repository drift by seconds, but a snapshot an hour or years ahead (a
+   * wrong clock, a hostile writer) would otherwise defer every backup until that time.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
   private final Repository repo;
   private final String repositoryLocation;
@@ -57,6 +67,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private final DatabaseBackup backup;
   private final SnapshotVerification verification;
   private final AutoRestore autoRestore;
+  private final String host = Host.name();
+  private final Set<Id> reportedFuture = new HashSet<>();
   private final Object lock = new Object();
   private final Map<String, DatabaseState> databases = new LinkedHashMap<>();
   private long repositoryBytes;
@@ -195,7 +207,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private Instant runDue(Instant now) {
     boolean needPlan;
     synchronized (lock) {
-      needPlan = databases.values().stream().anyMatch(DatabaseState::needsBackupPlan);
+      needPlan = databases.values().stream()
+          .anyMatch(s -> s.needsBackupPlan() || !s.snapshotsScanned);
     }
     List<Snapshot> snaps = null;
     if (needPlan) {
@@ -209,7 +222,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     synchronized (lock) {
       Instant earliest = needPlan && snaps == null ? now.plus(DatabaseState.RETRY_AFTER) : null;
       for (DatabaseState s : databases.values()) {
-        if (snaps != null && s.needsBackupPlan()) {
+        if (snaps != null && (s.needsBackupPlan() || !s.snapshotsScanned)) {
           plan(s, snaps, now);
         }
         s.planVerify(started);
@@ -232,16 +245,40 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     }
   }
 
+  /**
+   * Plans from this host's snapshots of the database: another host's backup of the same path
+   * is not ours, and one dated in the future is ignored (and reported), or it would defer our
+   * backups until then and silence the staleness alert.
+   */
   private void plan(DatabaseState s, List<Snapshot> snaps, Instant now) {
     Instant newest = null;
+    int future = 0;
     for (Snapshot snap : snapshotsOf(s.config, snaps)) {
-      if (newest == null || snap.time().isAfter(newest)) {
+      if (snap.time().isAfter(now.plus(CLOCK_SKEW))) {
+        future++;
+        if (reportedFuture.add(snap.id())) {
+          LOG.warn("{}: snapshot {} of host {} is dated {}, in the future (now {}); it is "
+              + "ignored for scheduling; check that host's clock", s.config.name(),
+              snap.id().shortForm(), snap.hostname(), snap.time(), now);
+        }
+      } else if (newest == null || snap.time().isAfter(newest)) {
         newest = snap.time();
       }
     }
+    s.futureSnapshots = future;
+    boolean wasScanned = s.snapshotsScanned;
+    s.snapshotsScanned = true;
+    if (!s.needsBackupPlan()) {
+      if (!wasScanned && newest != null && (s.newestSnapshot == null
+          || newest.isAfter(s.newestSnapshot))) {
+        s.newestSnapshot = newest;
+      }
+      return;
+    }
     s.planBackup(newest, now);
     LOG.info("{}: next backup at {} ({})", s.config.name(), s.nextBackup, newest == null
-        ? "no snapshot of it yet" : "newest snapshot " + newest + " + " + human(s.config.every()));
+        ? "no snapshot of it from " + host + " yet"
+        : "newest snapshot " + newest + " + " + human(s.config.every()));
   }
 
   private Job submitBackup(DatabaseState s) {
@@ -274,7 +311,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   }
 
   /**
-   * Applies the database's retention policy after a successful backup: its snapshots, grouped
+   * Applies the database's retention policy after a successful backup: this host's snapshots
+   * of it (another host sharing the repository applies its own policy to its own), grouped
    * by host only (a change of attached files must not start a new group that retention never
    * thins), under an exclusive lock. Only snapshot files go; data stays until a prune. A
    * failure here does not fail the backup, which is saved: it is logged and the next backup
@@ -365,10 +403,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return s;
   }
 
-  /** The snapshots of {@code db} among {@code all}: those whose tags name its path. */
-  private static List<Snapshot> snapshotsOf(DatabaseConfig db, List<Snapshot> all) {
-    String path = db.path().toAbsolutePath().normalize().toString();
-    return all.stream().filter(s -> DatabaseTags.describes(s.tags(), path)).toList();
+  /** This host's snapshots of {@code db} among {@code all}. */
+  private List<Snapshot> snapshotsOf(DatabaseConfig db, List<Snapshot> all) {
+    return new DatabaseSnapshots(db.path(), host).of(all);
   }
 
   private static Instant min(Instant a, Instant b) {

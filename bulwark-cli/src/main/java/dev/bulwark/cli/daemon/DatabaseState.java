@@ -23,7 +23,12 @@ final class DatabaseState {
   static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
   DatabaseConfig config;
+  /** This host's newest snapshot of the database (not counting future-dated ones), or null. */
   Instant newestSnapshot;
+  /** True once the repository's snapshots were read for this database. */
+  boolean snapshotsScanned;
+  /** This host's snapshots of the database dated in the future, ignored for planning. */
+  int futureSnapshots;
   Instant nextBackup;
   boolean backupPending;
   Instant nextVerify;
@@ -119,6 +124,8 @@ final class DatabaseState {
     boolean sameTarget = next.kind() == config.kind() && next.path().equals(config.path());
     if (!sameTarget) {
       newestSnapshot = null;
+      snapshotsScanned = false;
+      futureSnapshots = 0;
     }
     if (!sameTarget || !Objects.equals(next.every(), config.every())) {
       nextBackup = null;
@@ -132,7 +139,7 @@ final class DatabaseState {
   DatabaseStatus toStatus(JobStatus current) {
     return new DatabaseStatus(config.name(), config.kind(), config.path(), nextBackup,
         nextVerify, current, lastBackup, lastSuccessfulBackup, lastVerify, backupFailures,
-        verifyFailures, new ArrayList<>(history));
+        verifyFailures, new ArrayList<>(history), newestSnapshot, futureSnapshots);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -20,10 +20,16 @@ import java.util.List;
  * @param backupFailures backups that failed since the daemon started
  * @param verifyFailures verifications that failed since the daemon started
  * @param history recent backup jobs that ended, oldest first (bounded, e.g. the last 50)
+ * @param newestSnapshot the time of this host's newest snapshot of the database in the
+ *     repository (read at start, then updated by each backup), or null if none is known;
+ *     snapshots dated in the future are not counted
+ * @param futureSnapshots this host's snapshots of the database dated in the future (beyond the
+ *     allowed clock skew), which scheduling ignores
  */
 public record DatabaseStatus(String name, DatabaseType kind, Path path, Instant nextBackup,
     Instant nextVerify, JobStatus current, JobStatus lastBackup, JobStatus lastSuccessfulBackup,
-    JobStatus lastVerify, long backupFailures, long verifyFailures, List<JobStatus> history) {
+    JobStatus lastVerify, long backupFailures, long verifyFailures, List<JobStatus> history,
+    Instant newestSnapshot, int futureSnapshots) {
 
   public DatabaseStatus {
     history = history == null ? List.of() : List.copyOf(history);

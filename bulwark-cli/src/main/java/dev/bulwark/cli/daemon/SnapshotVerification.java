@@ -10,8 +10,10 @@ import dev.bulwark.core.job.Workers;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.DatabaseSnapshots;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,11 @@ final class SnapshotVerification {
     Path abs = db.path().toAbsolutePath().normalize();
     DatabaseRestorer restorer = new DatabaseRestorer(repo, DatabaseSources.restoreKind(db.kind()),
         Workers.defaultThreads(), new Progress());
-    Snapshot newest = restorer.latestFor(abs).orElseThrow(() ->
-        new BulwarkException("the repository has no snapshot of " + abs + " to verify"));
+    // This host's newest: another host's copy of the same path says nothing about ours.
+    List<Snapshot> all = repo.snapshots();
+    DatabaseSnapshots mine = new DatabaseSnapshots(abs, restorer.host());
+    Snapshot newest = mine.newest(all).orElseThrow(() ->
+        new BulwarkException(mine.noneMessage(all) + " to verify"));
     String prefix = "." + abs.getFileName() + ".bulwark-verify-";
     for (Path p : Leftovers.abandoned(abs.getParent(), prefix)) {
       LOG.info("deleting {}, left by a verification that did not finish", p);

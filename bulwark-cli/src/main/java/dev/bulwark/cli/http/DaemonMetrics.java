@@ -27,6 +27,9 @@ import java.util.function.ToDoubleFunction;
  *   <caption>Metric families (label {@code database} = the configured name)</caption>
  *   <tr><th>name</th><th>type</th></tr>
  *   <tr><td>bulwark_backup_last_success_timestamp_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_backup_newest_snapshot_timestamp_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_backup_next_run_timestamp_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_snapshots_in_future</td><td>gauge</td></tr>
  *   <tr><td>bulwark_backup_last_duration_seconds</td><td>gauge</td></tr>
  *   <tr><td>bulwark_backup_last_added_bytes</td><td>gauge</td></tr>
  *   <tr><td>bulwark_backup_failures_total</td><td>counter</td></tr>
@@ -52,8 +55,21 @@ final class DaemonMetrics implements MultiCollector {
     List<DatabaseStatus> dbs = s.databases();
     return MetricSnapshots.of(
         gauge("bulwark_backup_last_success_timestamp_seconds", Unit.SECONDS,
-            "Unix time the last successful backup of the database ended.", dbs,
-            d -> ended(d.lastSuccessfulBackup())),
+            "Unix time the last successful backup of the database ended; before this "
+                + "daemon's first backup, the time of this host's newest snapshot of it.", dbs,
+            d -> d.lastSuccessfulBackup() != null ? ended(d.lastSuccessfulBackup())
+                : seconds(d.newestSnapshot())),
+        gauge("bulwark_backup_newest_snapshot_timestamp_seconds", Unit.SECONDS,
+            "Unix time of this host's newest snapshot of the database in the repository "
+                + "(snapshots dated in the future are not counted).", dbs,
+            d -> seconds(d.newestSnapshot())),
+        gauge("bulwark_backup_next_run_timestamp_seconds", Unit.SECONDS,
+            "Unix time the schedule runs the next backup of the database.", dbs,
+            d -> seconds(d.nextBackup())),
+        gauge("bulwark_snapshots_in_future", null,
+            "This host's snapshots of the database dated in the future, which the schedule "
+                + "ignores; above 0, check the clocks.", dbs,
+            DatabaseStatus::futureSnapshots),
         gauge("bulwark_backup_last_duration_seconds", Unit.SECONDS,
             "How long the last backup of the database ran, whatever its outcome.", dbs,
             d -> d.lastBackup() == null || d.lastBackup().duration() == null ? Double.NaN
@@ -87,10 +103,17 @@ final class DaemonMetrics implements MultiCollector {
   @Override
   public List<String> getPrometheusNames() {
     return List.of("bulwark_backup_last_success_timestamp_seconds",
+        "bulwark_backup_newest_snapshot_timestamp_seconds",
+        "bulwark_backup_next_run_timestamp_seconds", "bulwark_snapshots_in_future",
         "bulwark_backup_last_duration_seconds", "bulwark_backup_last_added_bytes",
         "bulwark_backup_failures", "bulwark_backup_running",
         "bulwark_verify_last_success_timestamp_seconds", "bulwark_verify_failures",
         "bulwark_repository_size_bytes", "bulwark_repository_snapshots");
+  }
+
+  /** Unix seconds of {@code t}; NaN (no sample) if null. */
+  private static double seconds(Instant t) {
+    return t == null ? Double.NaN : t.getEpochSecond() + t.getNano() / 1e9;
   }
 
   /** When a job ended, in Unix seconds; NaN if unknown. */

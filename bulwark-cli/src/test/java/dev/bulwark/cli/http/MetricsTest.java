@@ -55,6 +55,7 @@ class MetricsTest {
   void metricsDescribeBackupsFailuresAndTheRepository() throws Exception {
     Map<String, Family> before = scrape();
     assertThat(before.keySet()).containsExactlyInAnyOrder("bulwark_backup_failures_total",
+        "bulwark_snapshots_in_future",
         "bulwark_verify_failures_total", "bulwark_repository_size_bytes",
         "bulwark_repository_snapshots", "bulwark_backup_running");
     assertThat(before.get("bulwark_backup_failures_total").type()).isEqualTo("counter");
@@ -77,6 +78,7 @@ class MetricsTest {
 
     Map<String, Family> after = scrape();
     assertThat(after.keySet()).containsExactlyInAnyOrder("bulwark_backup_failures_total",
+        "bulwark_snapshots_in_future",
         "bulwark_verify_failures_total", "bulwark_repository_size_bytes",
         "bulwark_repository_snapshots", "bulwark_backup_running",
         "bulwark_backup_last_success_timestamp_seconds", "bulwark_backup_last_duration_seconds",

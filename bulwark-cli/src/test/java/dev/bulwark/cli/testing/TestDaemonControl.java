@@ -195,7 +195,8 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
           last(backups), backups.stream().filter(j -> j.state() == JobState.SUCCEEDED)
               .reduce((a, b) -> b).orElse(null),
           last(verifies), backups.stream().filter(j -> j.state() == JobState.FAILED).count(),
-          verifies.stream().filter(j -> j.state() == JobState.FAILED).count(), backups));
+          verifies.stream().filter(j -> j.state() == JobState.FAILED).count(), backups, null,
+          0));
     }
     return new DaemonStatus(started, config.repository(), repositoryBytes, snapshotCount, dbs);
   }

@@ -44,26 +44,43 @@ public final class BulwarkRepository implements AutoCloseable {
   }
 
   /**
-   * At start-up: restores the newest snapshot of the database at {@code db} if, and only if,
-   * there is no database there and the repository has a snapshot of it.
+   * At start-up: restores this host's newest snapshot of the database at {@code db} if, and
+   * only if, there is no database there and the repository has such a snapshot. "This host" is
+   * the host name backups are recorded under ({@link BackupOptions#hostname()}, by default the
+   * machine's), so a repository shared by several hosts never brings back another host's copy.
    *
    * @param kind the database kind, e.g. {@code new SqliteKind()} from bulwark-sqlite
    * @return what was done
    */
   public DatabaseRestorer.Result restoreIfMissing(DatabaseKind kind, Path db)
       throws IOException, BulwarkException {
-    return new DatabaseRestorer(repo, kind, Workers.defaultThreads(), new Progress())
-        .restore("latest", db, true, true);
+    repo.loadIndex();
+    return restorer(kind, options.hostname()).restore("latest", db, true, true);
   }
 
   /**
-   * Restores a snapshot ({@code latest}: the newest of this database) over the database at
-   * {@code db}, verified before it replaces anything.
+   * Restores a snapshot ({@code latest}: this host's newest of this database) over the database
+   * at {@code db}, verified before it replaces anything.
    */
   public DatabaseRestorer.Result restore(DatabaseKind kind, String snapshot, Path db)
       throws IOException, BulwarkException {
+    return restoreFromHost(kind, snapshot, db, options.hostname());
+  }
+
+  /**
+   * As {@link #restore(DatabaseKind, String, Path)}, with {@code latest} meaning the newest
+   * snapshot of this database written by {@code host}, e.g. to move a database from a host that
+   * is gone to this one.
+   */
+  public DatabaseRestorer.Result restoreFromHost(DatabaseKind kind, String snapshot, Path db,
+      String host) throws IOException, BulwarkException {
+    repo.loadIndex();
+    return restorer(kind, host).restore(snapshot, db, false, false);
+  }
+
+  private DatabaseRestorer restorer(DatabaseKind kind, String host) {
     return new DatabaseRestorer(repo, kind, Workers.defaultThreads(), new Progress())
-        .restore(snapshot, db, false, false);
+        .forHost(host);
   }
 
   /** All snapshots, oldest first. */

@@ -5,6 +5,7 @@ import dev.bulwark.core.backup.DatabaseTags;
 import dev.bulwark.core.backend.AtomicFiles;
 import dev.bulwark.core.job.Leftovers;
 import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -39,25 +40,44 @@ public final class DatabaseRestorer {
   private final DatabaseKind kind;
   private final int threads;
   private final Progress progress;
+  private final String host;
 
+  /** A restorer for which {@code latest} means this host's ({@link Host#name()}) newest. */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
+    this(repo, kind, threads, progress, Host.name());
+  }
+
+  private DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
+      String host) {
     this.repo = repo;
     this.kind = kind;
     this.threads = threads;
     this.progress = progress;
+    this.host = java.util.Objects.requireNonNull(host, "host");
   }
 
-  /** The newest snapshot of the database that was at {@code dbPath}, if any. */
+  /**
+   * The same restorer, for which {@code latest} means the newest snapshot written by {@code
+   * hostName} (as recorded in the snapshot) instead of this host's.
+   */
+  public DatabaseRestorer forHost(String hostName) {
+    return new DatabaseRestorer(repo, kind, threads, progress, hostName);
+  }
+
+  /** The host whose snapshots {@code latest} means. */
+  public String host() {
+    return host;
+  }
+
+  /** This host's newest snapshot of the database that was at {@code dbPath}, if any. */
   public Optional<Snapshot> latestFor(Path dbPath) throws IOException, BulwarkException {
-    String path = dbPath.toAbsolutePath().normalize().toString();
-    return repo.snapshots().stream()
-        .filter(s -> DatabaseTags.describes(s.tags(), path))
-        .max(Comparator.comparing(Snapshot::time));
+    return new DatabaseSnapshots(dbPath, host).newest(repo.snapshots());
   }
 
   /**
    * Restores {@code snapshotRef} (an id, a prefix, or {@code latest}: the newest snapshot of
-   * the database at {@code target}) to {@code target}.
+   * the database at {@code target} written by this restorer's {@link #host()}) to {@code
+   * target}.
    *
    * @param ifDbNotExists do nothing when a database is already at the target
    * @param ifReplicaExists do nothing, successfully, when there is no snapshot to restore
@@ -74,13 +94,17 @@ public final class DatabaseRestorer {
     try (Lock lock = repo.lock(false)) {
       Snapshot snap;
       if ("latest".equals(snapshotRef)) {
-        Optional<Snapshot> latest = latestFor(abs);
+        DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
+        List<Snapshot> all = repo.snapshots();
+        Optional<Snapshot> latest = mine.newest(all);
         if (latest.isEmpty()) {
           if (ifReplicaExists) {
-            LOG.info("no snapshot of {}; nothing to restore", abs);
+            // Another host's copy of the same path is not this database: never restore it
+            // unasked.
+            LOG.info("{}; nothing to restore", mine.noneMessage(all));
             return new Result(Outcome.SKIPPED_NO_SNAPSHOT, null, null);
           }
-          throw new BulwarkException("the repository has no snapshot of " + abs);
+          throw new BulwarkException(mine.noneMessage(all));
         }
         snap = latest.get();
       } else {

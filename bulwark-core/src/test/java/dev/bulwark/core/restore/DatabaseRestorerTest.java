@@ -159,4 +159,47 @@ class DatabaseRestorerTest {
       assertThat(live).exists();
     }
   }
+  private static void backupAs(Repository r, Path db, String content, String host)
+      throws Exception {
+    Files.writeString(db, content);
+    new Archiver(r, BackupOptions.defaults().withHostname(host).withTags(new DatabaseTags(
+        "text", db.toString(), Map.of()).toTags()), new Progress())
+        .backup(List.of(FileSource.of(db)));
+  }
+
+  /**
+   * Two hosts back up a database at the same path into one repository (replicas of one
+   * service): "latest" means this host's newest, never the other host's, even when the other
+   * host's is newer; --host (forHost) chooses the other's on purpose.
+   */
+  @Test
+  void latestMeansThisHostsNewestSnapshotOfTheDatabase() throws Exception {
+    Path db = dir.resolve("app.txt");
+    try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")), "pw".getBytes(),
+        new Kdf.Params(1024, 8, 1))) {
+      backupAs(r, db, "node-a state", "node-a");
+      backupAs(r, db, "node-b state", "node-b");
+      Files.delete(db);
+      DatabaseRestorer asA = new DatabaseRestorer(r, new TextKind(), 1, new Progress())
+          .forHost("node-a");
+      DatabaseRestorer.Result res = asA.restore("latest", db, true, true);
+      assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
+      assertThat(res.snapshot().hostname()).isEqualTo("node-a");
+      assertThat(Files.readString(db)).isEqualTo("node-a state");
+
+      asA.forHost("node-b").restore("latest", db, false, false);
+      assertThat(Files.readString(db)).isEqualTo("node-b state");
+
+      DatabaseRestorer asC = asA.forHost("node-c");
+      Files.delete(db);
+      assertThat(asC.restore("latest", db, true, true).outcome())
+          .as("another host's copy is not restored unasked")
+          .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_NO_SNAPSHOT);
+      assertThat(db).doesNotExist();
+      assertThatThrownBy(() -> asC.restore("latest", db, false, false))
+          .isInstanceOf(BulwarkException.class)
+          .hasMessageContaining("no snapshot of " + db + " from host node-c")
+          .hasMessageContaining("node-a, node-b").hasMessageContaining("--host");
+    }
+  }
 }

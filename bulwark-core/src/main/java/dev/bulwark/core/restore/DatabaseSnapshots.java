@@ -1,0 +1,73 @@
+package dev.bulwark.core.restore;
+
+import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.Snapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The snapshots of one database written by one host. A repository may be shared by several
+ * hosts that back up a database at the same path (replicas of one service); "the newest snapshot
+ * of /srv/app/app.db" must then mean this host's, or host A's start-up would bring back host B's
+ * database. The host is compared as the snapshot records it, exactly, as restic's {@code --host}
+ * filter does.
+ *
+ * @param path absolute, normalised path of the database when it was backed up
+ * @param host the host name whose snapshots are meant
+ */
+public record DatabaseSnapshots(Path path, String host) {
+
+  public DatabaseSnapshots {
+    path = path.toAbsolutePath().normalize();
+    Objects.requireNonNull(host, "host");
+  }
+
+  /** True if {@code s} is a snapshot of this database by this host. */
+  public boolean matches(Snapshot s) {
+    return s.hostname().equals(host) && describesPath(s);
+  }
+
+  /** This host's snapshots of the database among {@code all}, in their order. */
+  public List<Snapshot> of(List<Snapshot> all) {
+    return all.stream().filter(this::matches).toList();
+  }
+
+  /** This host's newest snapshot of the database among {@code all}. */
+  public Optional<Snapshot> newest(List<Snapshot> all) {
+    Snapshot best = null;
+    for (Snapshot s : all) {
+      if (matches(s) && (best == null || s.time().isAfter(best.time()))) {
+        best = s;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The other hosts that have snapshots of the same path, sorted; for error messages. */
+  public SortedSet<String> otherHosts(List<Snapshot> all) {
+    SortedSet<String> out = new TreeSet<>();
+    for (Snapshot s : all) {
+      if (!s.hostname().equals(host) && describesPath(s)) {
+        out.add(s.hostname().isEmpty() ? "(no host name)" : s.hostname());
+      }
+    }
+    return out;
+  }
+
+  /** "no snapshot of P from host H", naming the other hosts and --host when there are some. */
+  public String noneMessage(List<Snapshot> all) {
+    SortedSet<String> others = otherHosts(all);
+    String msg = "the repository has no snapshot of " + path + " from host " + host;
+    return others.isEmpty() ? msg
+        : msg + " (it has snapshots of it from " + String.join(", ", others)
+            + "; choose one with --host NAME)";
+  }
+
+  private boolean describesPath(Snapshot s) {
+    return DatabaseTags.describes(s.tags(), path.toString());
+  }
+}
