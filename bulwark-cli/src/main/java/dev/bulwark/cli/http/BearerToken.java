@@ -76,7 +76,8 @@ final class BearerToken {
     }
     String owner = attrs.owner().getName();
     String me = System.getProperty("user.name", "");
-    if (!owner.equals(me) && !me.isEmpty()) {
+    // Root may own it too: root can read anything of ours anyway.
+    if (!owner.equals(me) && !owner.equals("root") && !me.isEmpty()) {
       throw new ConfigException("api: token file " + shown + " is owned by " + owner
           + ", not by " + me + " who runs bulwark; run chown " + me + " " + real);
     }
