@@ -12,7 +12,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.time.Duration;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,17 +59,28 @@ import org.slf4j.LoggerFactory;
  *       and the shell's Content-Security-Policy forbids framing and any foreign script.
  * </ul>
  *
- * <p><b>Threads.</b> Requests run on an owned, bounded pool of threads named
- * {@code bulwark-api-N}; when it is full the accepting thread runs the request itself
- * (back-pressure). {@link #close()} is idempotent: it stops the server, gives running requests a
- * moment, then interrupts them (a {@code backup_now} waiting for its job returns; the job goes
- * on in the daemon).
+ * <p><b>Threads and slow clients.</b> The JDK server reads a request's headers and body on the
+ * executor's thread, so a client that sends one byte and stops holds a thread. Hence: a
+ * thread per connection being served (threads named {@code bulwark-api-N}, created on demand,
+ * idle ones retired), at most {@link #MAX_CONNECTIONS} connections (more are closed at once, so
+ * threads stay bounded), and a request that has not arrived whole within {@link
+ * #REQUEST_TIMEOUT} is dropped. One slow or idle client therefore costs one thread for at most
+ * that long and never delays another client. The last two are the JDK server's own limits
+ * ({@code jdk.httpserver.maxConnections}, {@code sun.net.httpserver.maxReqTime}), read once
+ * per process when its first server starts: they are set here unless the operator set them
+ * with {@code -D}. Calls that wait for a job are bounded separately (see {@code RpcMethods}).
+ * {@link #close()} is idempotent: it stops the server, gives running requests a moment, then
+ * interrupts them (a {@code backup_now} waiting for its job returns; the job goes on in the
+ * daemon).
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  /** Requests at once; {@code backup_now} may hold one for minutes while it waits. */
-  private static final int MAX_THREADS = 8;
-  private static final int MAX_QUEUED = 32;
+  /** Connections at once; more are closed by the server as they arrive. */
+  static final int MAX_CONNECTIONS = 128;
+  /** The longest a client may take to send a whole request (headers and body). */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** Threads: one per connection, with room for the server's own bookkeeping. */
+  private static final int MAX_THREADS = MAX_CONNECTIONS + 16;
   private static final int STOP_DELAY_SECONDS = 1;
   private static final long TERMINATION_WAIT_SECONDS = 5;
 
@@ -112,14 +124,22 @@ public final class ApiServer implements AutoCloseable {
     registry.register(new DaemonMetrics(daemon));
     StatusPage page = StatusPage.load(auth);
 
-    HttpServer s = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+    applyServerLimits();
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (address.getAddress() != null && !address.getAddress().isLoopbackAddress()) {
+      LOG.warn("the API listens on {}, which is not a loopback address: every host that can "
+          + "reach it may try the token; prefer 127.0.0.1 behind a TLS proxy", config.host());
+    }
+    HttpServer s = HttpServer.create(address, 0);
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, MAX_THREADS, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
+    // No queue: a request waiting in a queue behind slow clients is what this pool prevents.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "bulwark-api-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }, (r, p) -> LOG.warn("API: more than {} requests at once; one connection dropped",
+            MAX_THREADS));
     s.setExecutor(pool);
     guarded(s, "/rpc", new RpcHandler(new RpcMethods(daemon, clock, mapper), mapper), auth);
     guarded(s, "/metrics", new MetricsHandler(registry), auth);
@@ -130,6 +150,22 @@ public final class ApiServer implements AutoCloseable {
     executor = pool;
     LOG.info("API listening on http://{}:{}/ (bearer token from {})", config.host(), port(),
         config.tokenFile());
+  }
+
+  /**
+   * Sets the JDK server's connection cap and request deadline unless the operator chose them.
+   * They are read once, when the first server of the process starts: a setting made later
+   * has no effect.
+   */
+  private static void applyServerLimits() {
+    setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+    setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_TIMEOUT.toSeconds()));
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   private static void guarded(HttpServer s, String path, HttpHandler handler,

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,23 +51,37 @@ final class BearerToken {
       throw new ConfigException("api: token-file is not set; the API refuses to run without a "
           + "token (e.g. openssl rand -hex 32 > token && chmod 600 token)");
     }
-    Set<PosixFilePermission> perms;
+    // A symlink is followed (Kubernetes mounts secrets as links into a ..data folder); what is
+    // checked is the file the link finally names, which is what would be read.
+    Path real;
+    PosixFileAttributes attrs;
     try {
-      perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+      real = file.toRealPath();
+      attrs = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      throw new ConfigException("api: token file " + file + " does not exist", e);
+      throw new ConfigException("api: token file " + file + " does not exist"
+          + (Files.isSymbolicLink(file) ? " (it is a link to nothing)" : ""), e);
     } catch (UnsupportedOperationException e) {
       throw new ConfigException("api: cannot check the permissions of token file " + file
           + " (no POSIX permissions on this file system)", e);
     }
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw new ConfigException("api: token file " + file + " is not a regular file");
+    String shown = real.equals(file) ? file.toString() : file + " (-> " + real + ")";
+    if (!attrs.isRegularFile()) {
+      throw new ConfigException("api: token file " + shown + " is not a regular file");
     }
-    if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
-      throw new ConfigException("api: token file " + file + " is accessible by group or "
-          + "others; run chmod 600 " + file);
+    if (attrs.permissions().stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+      throw new ConfigException("api: token file " + shown + " is accessible by group or "
+          + "others; run chmod 600 " + real + " (Kubernetes: defaultMode: 0400 on the secret "
+          + "volume)");
     }
-    byte[] raw = Files.readAllBytes(file);
+    String owner = attrs.owner().getName();
+    String me = System.getProperty("user.name", "");
+    // Root may own it too: root can read anything of ours anyway.
+    if (!owner.equals(me) && !owner.equals("root") && !me.isEmpty()) {
+      throw new ConfigException("api: token file " + shown + " is owned by " + owner
+          + ", not by " + me + " who runs bulwark; run chown " + me + " " + real);
+    }
+    byte[] raw = Files.readAllBytes(real);
     try {
       String token = new String(raw, StandardCharsets.UTF_8).strip();
       if (token.isEmpty()) {

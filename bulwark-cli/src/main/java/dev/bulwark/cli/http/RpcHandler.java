@@ -1,6 +1,7 @@
 package dev.bulwark.cli.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,7 +52,9 @@ final class RpcHandler implements HttpHandler {
     JsonNode response;
     JsonNode request;
     try {
-      request = mapper.readTree(body);
+      // Anything after the request is refused, not ignored: "{...} garbage" is not a request.
+      request = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .readTree(body);
     } catch (JsonProcessingException e) {
       request = null;
     }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /**
  * The JSON-RPC methods, each a thin translation onto {@link DaemonControl}: check the params,
@@ -32,10 +33,17 @@ final class RpcMethods {
   static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
   /** The most a caller may ask to wait: a request thread is held that long. */
   static final Duration MAX_WAIT = Duration.ofHours(1);
+  /**
+   * Calls that may wait for their jobs at once. Each holds a connection and a thread while it
+   * waits; beyond this many, a call still starts its jobs but answers at once with their
+   * current state (as with {@code wait: 0}), and the caller polls {@code status}.
+   */
+  static final int MAX_WAITING_CALLS = 16;
 
   private final DaemonControl daemon;
   private final Clock clock;
   private final ObjectMapper mapper;
+  private final Semaphore waiting = new Semaphore(MAX_WAITING_CALLS);
 
   RpcMethods(DaemonControl daemon, Clock clock, ObjectMapper mapper) {
     this.daemon = daemon;
@@ -81,15 +89,22 @@ final class RpcMethods {
         throw new RpcException(RpcException.UNKNOWN_DATABASE, e.getMessage());
       }
     }
-    Instant deadline = clock.instant().plus(wait);
-    ObjectNode result = mapper.createObjectNode();
-    ArrayNode jobs = result.putArray("jobs");
-    for (JobHandle h : handles) {
-      Duration left = Duration.between(clock.instant(), deadline);
-      JobStatus s = left.isNegative() || left.isZero() ? h.status() : h.await(left);
-      jobs.add(StatusJson.job(s));
+    boolean mayWait = !wait.isZero() && waiting.tryAcquire();
+    try {
+      Instant deadline = clock.instant().plus(mayWait ? wait : Duration.ZERO);
+      ObjectNode result = mapper.createObjectNode();
+      ArrayNode jobs = result.putArray("jobs");
+      for (JobHandle h : handles) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        JobStatus s = left.isNegative() || left.isZero() ? h.status() : h.await(left);
+        jobs.add(StatusJson.job(s));
+      }
+      return result;
+    } finally {
+      if (mayWait) {
+        waiting.release();
+      }
     }
-    return result;
   }
 
   private JsonNode listSnapshots(JsonNode params) throws RpcException {

@@ -131,6 +131,39 @@ class ApiServerTest {
         .hasMessageContaining("token-file");
   }
 
+  /**
+   * Kubernetes mounts a secret as a link into a {@code ..data} folder: the link is followed,
+   * and the file it finally names is what must be private and ours.
+   */
+  @Test
+  void aTokenFileThatIsALinkIsCheckedAtItsFinalFile() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("secret/..2026_12_04"));
+    Path real = Files.writeString(data.resolve("token"), api.token);
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("r--------"));
+    Files.createSymbolicLink(dir.resolve("secret/..data"), data.getFileName());
+    Path link = Files.createSymbolicLink(dir.resolve("secret/token"), Path.of("..data/token"));
+    try (ApiServer s = serverWith(link)) {
+      s.start();
+      assertThat(s.port()).isPositive();
+    }
+
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> serverWith(link).start()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(link.toString()).hasMessageContaining("chmod 600")
+        .hasMessageContaining("defaultMode").hasMessageNotContaining(api.token);
+
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+    java.nio.file.attribute.UserPrincipal nobody = real.getFileSystem()
+        .getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setOwner(real, nobody);
+    assertThatThrownBy(() -> serverWith(link).start()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("owned by nobody");
+
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("gone"));
+    assertThatThrownBy(() -> serverWith(dangling).start()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("does not exist");
+  }
+
   private ApiServer serverWith(Path tokenFile) {
     return new ApiServer(new ApiConfig("127.0.0.1", 0, tokenFile, true), api.daemon);
   }
