@@ -33,6 +33,8 @@ final class Campaign {
   /** Records one trial: {@code problem} null means it survived. */
   void trial(String what, String problem) {
     trials++;
+    System.out.println((problem == null ? "ok   " : "FAIL ") + what
+        + (problem == null ? "" : ": " + problem));
     if (problem != null) {
       failures.add(what + ": " + problem);
     }
