@@ -171,4 +171,23 @@ class DatabaseCliTest {
         "other-node").assertOk();
     assertThat(count(db)).isEqualTo(1);
   }
+
+  /**
+   * A database whose file name is near the limit (SQLite itself needs room for "-journal")
+   * restores in place: the staging copy and the kept old database get names that fit.
+   */
+  @Test
+  void aDatabaseWithA240ByteNameRestoresInPlace() throws Exception {
+    Path repo = dir.resolve("repo");
+    Path db = dir.resolve("d".repeat(237) + ".db");
+    sql(db, "create table t(x)", "insert into t values (1), (2)");
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString()).assertOk();
+    sql(db, "insert into t values (3)");
+    Cli.Result r = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(count(db)).isEqualTo(2);
+    assertThat(r.stdout()).contains("kept at");
+  }
 }

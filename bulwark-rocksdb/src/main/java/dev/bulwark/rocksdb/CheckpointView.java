@@ -55,7 +55,7 @@ final class CheckpointView implements SourceView {
       throw new SourceException("cannot back up a RocksDB database at " + dbPath
           + ": a checkpoint needs a folder beside the database");
     }
-    String prefix = "." + dbPath.getFileName() + MARK;
+    String prefix = "." + AtomicFiles.siblingBase(dbPath, 64) + MARK;
     removeStale(parent, prefix);
     Path holder;
     try {

@@ -236,7 +236,7 @@ final class DirectorySwap {
 
   /** {@code <name>.bulwark-old-<UTC time>}, with a counter if that is taken. */
   private Path keptName(Path target) {
-    String base = target.getFileName() + ".bulwark-old-" + KEPT_TIME.format(clock.instant());
+    String base = AtomicFiles.siblingBase(target, 48) + ".bulwark-old-" + KEPT_TIME.format(clock.instant());
     Path p = target.resolveSibling(base);
     for (int n = 2; Files.exists(p, LinkOption.NOFOLLOW_LINKS); n++) {
       p = target.resolveSibling(base + "-" + n);

@@ -65,7 +65,7 @@ final class SwapJournal implements AutoCloseable {
 
   /** Where the journal of a swap into {@code target} lives. */
   static Path pathFor(Path target) {
-    return target.resolveSibling("." + target.getFileName() + ".bulwark-swap");
+    return target.resolveSibling("." + AtomicFiles.siblingBase(target, 48) + ".bulwark-swap");
   }
 
   /**

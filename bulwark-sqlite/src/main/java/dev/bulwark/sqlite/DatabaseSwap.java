@@ -120,7 +120,7 @@ final class DatabaseSwap {
 
   /** A new name {@code <target>.bulwark-old-<UTC time>[-n]} with no file or sidecar at it. */
   private Path keptName(Path target) {
-    String base = target.getFileName() + ".bulwark-old-" + STAMP.format(clock.instant());
+    String base = AtomicFiles.siblingBase(target, 56) + ".bulwark-old-" + STAMP.format(clock.instant());
     for (int n = 1; ; n++) {
       Path p = target.resolveSibling(n == 1 ? base : base + "-" + n);
       boolean free = !Files.exists(p, LinkOption.NOFOLLOW_LINKS);

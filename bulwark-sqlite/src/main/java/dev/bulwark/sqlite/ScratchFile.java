@@ -74,6 +74,6 @@ final class ScratchFile {
 
 
   private static String prefix(Path db, Purpose purpose) {
-    return "." + db.getFileName() + ".bulwark-" + purpose.word + "-";
+    return "." + AtomicFiles.siblingBase(db, 64) + ".bulwark-" + purpose.word + "-";
   }
 }

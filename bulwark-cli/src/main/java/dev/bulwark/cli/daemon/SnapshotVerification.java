@@ -50,7 +50,7 @@ final class SnapshotVerification {
     DatabaseSnapshots mine = new DatabaseSnapshots(abs, restorer.host());
     Snapshot newest = mine.newest(all).orElseThrow(() ->
         new BulwarkException(mine.noneMessage(all) + " to verify"));
-    String prefix = "." + abs.getFileName() + ".bulwark-verify-";
+    String prefix = "." + AtomicFiles.siblingBase(abs, 64) + ".bulwark-verify-";
     for (Path p : Leftovers.abandoned(abs.getParent(), prefix)) {
       LOG.info("deleting {}, left by a verification that did not finish", p);
       DatabaseRestorer.deleteRecursively(p);

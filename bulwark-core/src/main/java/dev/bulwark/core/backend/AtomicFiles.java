@@ -67,7 +67,15 @@ public final class AtomicFiles {
     fsyncDirectory(target.toAbsolutePath().getParent());
   }
 
-  /** A fresh name beside {@code target}, as restic names its temp files. */
+  /** The longest file name Linux file systems take, in bytes. */
+  public static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * A fresh name beside {@code target}, as restic names its temp files: {@code
+   * <name>-tmp-<16 hex>}. When that would pass the 255-byte limit, the name is cut short
+   * first, so a file whose own name is at the limit still gets a temp name (the random part
+   * keeps it unique; "-tmp-" keeps it recognisable for cleanup).
+   */
   public static Path tempSibling(Path target) {
     byte[] r = new byte[8];
     RANDOM.nextBytes(r);
@@ -76,9 +84,42 @@ public final class AtomicFiles {
     Path abs = target.toAbsolutePath();
     byte[] name = NativeNames.fileName(abs).bytes();
     byte[] suffix = ("-tmp-" + HexFormat.of().formatHex(r)).getBytes(StandardCharsets.US_ASCII);
-    byte[] tmp = Arrays.copyOf(name, name.length + suffix.length);
-    System.arraycopy(suffix, 0, tmp, name.length, suffix.length);
+    int keep = Math.min(name.length, MAX_NAME_BYTES - suffix.length);
+    byte[] tmp = Arrays.copyOf(name, keep + suffix.length);
+    System.arraycopy(suffix, 0, tmp, keep, suffix.length);
     return NativeNames.resolve(abs.getParent(), FileName.of(tmp));
+  }
+
+  /**
+   * A name for things Bulwark keeps beside {@code target} (staging copies, the previous
+   * database, scratch folders), to which up to {@code room} bytes of suffix are added: the
+   * target's own name when it is plain ASCII and short enough, else a stand-in of its ASCII
+   * characters (at most 64) and the first 8 hex digits of the SHA-256 of its bytes. The result
+   * is the same for the same target, so a later run finds what an earlier one left; it is
+   * ASCII, so it survives any file-name encoding (a non-ASCII name under {@code LC_ALL=C}
+   * cannot be turned back into a path from its string form).
+   */
+  public static String siblingBase(Path target, int room) {
+    byte[] name = NativeNames.fileName(target.toAbsolutePath()).bytes();
+    boolean ascii = true;
+    for (byte b : name) {
+      ascii &= b >= 0x20 && b < 0x7f;
+    }
+    if (ascii && name.length + room <= MAX_NAME_BYTES) {
+      return new String(name, StandardCharsets.US_ASCII);
+    }
+    StringBuilder plain = new StringBuilder();
+    for (byte b : name) {
+      if (b >= 0x21 && b < 0x7f && plain.length() < 64) {
+        plain.append((char) b);
+      }
+    }
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(name);
+      return plain + "~" + HexFormat.of().formatHex(h, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** Creates {@code dir} and missing parents with permissions 0700. */

@@ -126,7 +126,7 @@ public final class DatabaseRestorer {
     kind.checkNotInUse(target);
     AtomicFiles.createDirectories(target.getParent());
     // The pid in the name tells a later restore whether this staging copy is abandoned.
-    String prefix = "." + target.getFileName() + ".bulwark-staging-";
+    String prefix = "." + AtomicFiles.siblingBase(target, 64) + ".bulwark-staging-";
     removeAbandonedStaging(target.getParent(), prefix);
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
     try {
