@@ -131,6 +131,7 @@ public final class DatabaseRestorer {
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
     try {
       new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
+      refuseAnythingButFilesAndFolders(snap, staging);
       kind.verify(staging);
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);
@@ -139,6 +140,27 @@ public final class DatabaseRestorer {
       return new Result(Outcome.RESTORED, snap, previous);
     } finally {
       deleteRecursively(staging);
+    }
+  }
+
+  /**
+   * A database is regular files in folders. A snapshot that holds anything else there (a
+   * symbolic link, a device) is refused before the database is opened: opening it would follow
+   * the link out of the staging copy, to whatever file it names on this machine.
+   */
+  private static void refuseAnythingButFilesAndFolders(Snapshot snap, Path staging)
+      throws IOException, BulwarkException {
+    try (var s = Files.walk(staging)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+            LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile() && !a.isDirectory()) {
+          throw new BulwarkException("snapshot " + snap.id().shortForm() + " is refused: its "
+              + "database holds " + (a.isSymbolicLink() ? "a symbolic link" : "a special file")
+              + " (" + staging.relativize(p) + "), and a database holds only files and "
+              + "folders");
+        }
+      }
     }
   }
 

@@ -27,10 +27,13 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -216,7 +219,7 @@ public final class Restorer {
       Path out = safeChild(dir, n.name());
       switch (n.type()) {
         case DIR -> {
-          AtomicFiles.createDirectories(out);
+          ensureDirectory(out);
           restoreTree(n.subtree(), path, out, sel == Selection.ALL ? List.of() : includes,
               workers, counts, dirFixups);
           if (sel == Selection.ALL) {
@@ -262,6 +265,29 @@ public final class Restorer {
           + "\"");
     }
     return NativeNames.resolve(dir, name);
+  }
+
+  /**
+   * Makes {@code out} a folder to restore into, never following a symbolic link: a link already
+   * in the target where the snapshot has a folder (say {@code a -> /etc}) would otherwise send
+   * the files below it, and the folder's mode, outside the target. Such a link, or a file, is
+   * refused rather than replaced: it is the user's, and the restore cannot know why it is there.
+   * (A link put in place between this check and the writes below is not caught: that needs
+   * another process writing into the target while it is restored.)
+   */
+  private static void ensureDirectory(Path out) throws IOException, BulwarkException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(out, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      AtomicFiles.createDirectories(out);
+      return;
+    }
+    if (!a.isDirectory()) {
+      throw new BulwarkException("refusing to restore into " + out + ": the snapshot has a "
+          + "folder there, but the target has a " + (a.isSymbolicLink() ? "symbolic link"
+          : "file") + "; move it away and restore again");
+    }
   }
 
   /** A symlink at {@code link} whose target has exactly the recorded bytes. */
@@ -424,11 +450,18 @@ public final class Restorer {
     }
   }
 
+  /** Sets mode and mtime of {@code p} itself; a symbolic link there is not followed. */
   private static void applyMeta(Path p, Node n) {
     try {
-      Files.setPosixFilePermissions(p, GoFileMode.toPermissions(n.mode()));
+      PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (Files.isSymbolicLink(p)) {
+        LOG.warn("not setting permissions of {}: it became a symbolic link", p);
+        return;
+      }
+      view.setPermissions(GoFileMode.toPermissions(n.mode()));
       if (n.mtime() != null) {
-        Files.setLastModifiedTime(p, FileTime.from(n.mtime()));
+        view.setTimes(FileTime.from(n.mtime()), null, null);
       }
     } catch (IOException | UnsupportedOperationException e) {
       LOG.warn("could not set permissions or times of {}: {}", p, e.toString());

@@ -202,4 +202,39 @@ class DatabaseRestorerTest {
           .hasMessageContaining("node-a, node-b").hasMessageContaining("--host");
     }
   }
+
+  /**
+   * A database snapshot holding a symbolic link (here a "folder database" with a link to a file
+   * outside it) is refused before the database is opened or verified: opening it would read
+   * whatever the link names on this machine.
+   */
+  @Test
+  void aDatabaseSnapshotHoldingASymlinkIsRefusedBeforeItIsOpened() throws Exception {
+    Path db = Files.createDirectories(dir.resolve("folder-db"));
+    Files.writeString(db.resolve("CURRENT"), "MANIFEST-1");
+    Path secret = Files.writeString(dir.resolve("secret"), "not the database's");
+    Files.createSymbolicLink(db.resolve("OPTIONS-1"), secret);
+    boolean[] verified = {false};
+    DatabaseKind folderKind = new TextKind() {
+      @Override
+      public void verify(Path staged) {
+        verified[0] = true;
+      }
+    };
+    try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")), "pw".getBytes(),
+        new Kdf.Params(1024, 8, 1))) {
+      new Archiver(r, BackupOptions.defaults().withTags(new DatabaseTags("text", db.toString(),
+          Map.of()).toTags()), new Progress()).backup(List.of(FileSource.of(db)));
+      Path target = dir.resolve("restored-db");
+      assertThatThrownBy(() -> new DatabaseRestorer(r, folderKind, 1, new Progress())
+          .restore(r.snapshots().get(0).id().toString(), target, false, false))
+          .isInstanceOf(BulwarkException.class).hasMessageContaining("symbolic link")
+          .hasMessageContaining("OPTIONS-1");
+      assertThat(verified[0]).as("never opened").isFalse();
+      assertThat(target).doesNotExist();
+      try (var s = Files.list(dir)) {
+        assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("staging"));
+      }
+    }
+  }
 }
