@@ -93,14 +93,15 @@ public final class Kdf {
   }
 
   /**
-   * The password in a password file as UTF-8 bytes, leading and trailing whitespace removed:
-   * restic trims password files, and the same file must open the repository with both tools.
-   * The caller zeroes the result.
+   * The password in a password file as bytes, read exactly as restic reads it (a byte order
+   * mark dropped, UTF-16 converted, Go's {@code strings.TrimSpace}; see {@link PasswordText}):
+   * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept. The caller zeroes the
+   * result.
    */
   public static byte[] readPasswordFile(java.nio.file.Path file) throws java.io.IOException {
     byte[] raw = java.nio.file.Files.readAllBytes(file);
     try {
-      return new String(raw, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+      return PasswordText.fromFile(raw);
     } finally {
       Arrays.fill(raw, (byte) 0);
     }
