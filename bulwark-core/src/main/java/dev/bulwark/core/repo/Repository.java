@@ -117,7 +117,14 @@ public final class Repository implements AutoCloseable {
         LOG.warn("skipping unreadable key file {}: {}", kid.shortForm(), e.getMessage());
         continue;
       }
-      Optional<MasterKey> master = kf.unwrap(password);
+      Optional<MasterKey> master;
+      try {
+        master = kf.unwrap(password);
+      } catch (CorruptionException e) {
+        // A hostile or broken key file must not stop the others from opening the repository.
+        LOG.warn("skipping key file {}: {}", kid, e.getMessage());
+        continue;
+      }
       if (master.isPresent()) {
         byte[] cfgSealed = backend.load(Handle.config(), 0, -1);
         Config config = Config.parse(master.get().open(cfgSealed));
