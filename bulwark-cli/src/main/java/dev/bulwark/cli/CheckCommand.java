@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example:", "  bulwark check --repo /backups/repo --read-data"})
 final class CheckCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--read-data", description = "Also read, decrypt and hash all data.")
@@ -28,7 +29,7 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Progress progress = new Progress();
     CheckResult res;
-    try (Repository r = repo.open(true); Lock lock = r.lock(true);
+    try (Repository r = repo.open(true); Lock lock = noLock.lock(r, true);
         ProgressPrinter pp = new ProgressPrinter(progress, "check", readData)) {
       res = new Checker(r, Workers.defaultThreads(), progress).check(readData);
     }

@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     byte[] pw = "bulwark-demo-password".getBytes(StandardCharsets.UTF_8);
     Path pwFile = base.resolve("password");
     AtomicFiles.write(pwFile, pw, 0, pw.length);
-    try (Repository r = Repository.init(LocalBackend.open(repoDir), pw, Kdf.Params.DEFAULT)) {
+    try (Repository r = Repository.init(LocalBackend.open(repoDir), pw, Kdf.Params.calibrated())) {
       out.printf("2. created repository %s (password in %s)%n", repoDir, pwFile);
       BackupResult first = backup(r);
       out.printf("3. backup: snapshot %s, %s read, %s stored%n",

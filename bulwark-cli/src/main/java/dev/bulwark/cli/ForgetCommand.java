@@ -1,5 +1,7 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.Id;
 import dev.bulwark.core.prune.PruneOptions;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -127,9 +129,10 @@ final class ForgetCommand implements Callable<Integer> {
     ForgetOutput output = new ForgetOutput(out, dryRun);
     // Planning and removing happen under one lock, exclusive unless nothing is removed.
     try (Repository r = repo.open(false); Lock lock = r.lock(!dryRun)) {
+      List<Id> unreadable = new ArrayList<>();
       ForgetPlan plan = snapshots.isEmpty()
           ? Retention.plan(filter.apply(r.snapshots()), policy, by)
-          : named(r);
+          : named(r, unreadable);
       if (json) {
         out.println(ForgetOutput.json(plan));
       } else {
@@ -137,6 +140,13 @@ final class ForgetCommand implements Callable<Integer> {
       }
       if (!dryRun) {
         Forgetter.remove(r, lock, plan.removed(), s -> { });
+        Forgetter.removeUnreadable(r, lock, unreadable);
+      }
+      for (Id id : unreadable) {
+        if (!json) {
+          out.println((dryRun ? "would remove" : "removed") + " unreadable snapshot "
+              + id.shortForm());
+        }
       }
       if (!json) {
         output.printSummary(plan);
@@ -163,11 +173,23 @@ final class ForgetCommand implements Callable<Integer> {
     }
   }
 
-  /** The named snapshots as one group to remove, each once. */
-  private ForgetPlan named(Repository r) throws Exception {
+  /**
+   * The named snapshots as one group to remove, each once; a named snapshot whose file cannot
+   * be read goes to {@code unreadable} instead, so that forgetting it by id still works.
+   */
+  private ForgetPlan named(Repository r, List<Id> unreadable) throws Exception {
     Map<String, Snapshot> found = new LinkedHashMap<>();
     for (String ref : snapshots) {
-      Snapshot s = r.findSnapshot(ref);
+      Snapshot s;
+      try {
+        s = r.findSnapshot(ref);
+      } catch (CorruptionException e) {
+        Id id = r.findSnapshotId(ref);
+        if (!unreadable.contains(id)) {
+          unreadable.add(id);
+        }
+        continue;
+      }
       found.put(s.id().toString(), s);
     }
     return new ForgetPlan(List.of(new ForgetGroup(new GroupKey("", List.of(), List.of()),

@@ -37,6 +37,7 @@ final class InfoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Mixin RepoOptions repo;
+  @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "SNAPSHOT", arity = "0..1",
@@ -49,7 +50,7 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ObjectNode out = JSON.createObjectNode();
-    try (Repository r = repo.open(true); Lock lock = r.lock(false)) {
+    try (Repository r = repo.open(true); Lock lock = noLock.lock(r, false)) {
       if (snapshot == null) {
         repositoryInfo(r, out);
       } else {

@@ -22,7 +22,7 @@ final class RepoOptions {
   String repo;
 
   @Option(names = "--password-file", paramLabel = "FILE",
-      description = "Read the password from FILE, leading and trailing whitespace removed "
+      description = "Read the password from FILE, trimmed as restic trims it "
           + "(default: $BULWARK_PASSWORD_FILE, then $BULWARK_PASSWORD, then a prompt).")
   Path passwordFile;
 

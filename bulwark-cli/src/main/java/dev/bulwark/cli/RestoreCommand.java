@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             + "--if-replica-exists   (at service start)"})
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot id, unique id prefix, or latest.")
@@ -93,7 +94,7 @@ final class RestoreCommand implements Callable<Integer> {
           + "--rocksdb restores");
     }
     Progress progress = new Progress();
-    try (Repository r = repo.open(true); Lock lock = r.lock(false);
+    try (Repository r = repo.open(true); Lock lock = noLock.lock(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
       Snapshot s = host != null && "latest".equals(snapshot) ? latestOfHost(r, host)
           : r.findSnapshot(snapshot);

@@ -24,6 +24,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
   @Mixin RepoOptions repo;
+  @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--json", description = "Print JSON as `restic snapshots --json` does.")
@@ -32,7 +33,7 @@ final class SnapshotsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Snapshot> all;
-    try (Repository r = repo.open(false); Lock lock = r.lock(false)) {
+    try (Repository r = repo.open(false); Lock lock = noLock.lock(r, false)) {
       all = r.snapshots();
     }
     var out = spec.commandLine().getOut();

@@ -101,7 +101,7 @@ public final class Bulwark {
     }
     try {
       Repository r = createIfMissing && !backend.exists()
-          ? Repository.init(backend, password, kdf != null ? kdf : Kdf.Params.DEFAULT)
+          ? Repository.init(backend, password, kdf != null ? kdf : Kdf.Params.calibrated())
           : Repository.open(backend, password);
       return new BulwarkRepository(r,
           backupOptions != null ? backupOptions : BackupOptions.defaults());

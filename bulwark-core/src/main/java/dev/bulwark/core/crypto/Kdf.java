@@ -32,8 +32,50 @@ public final class Kdf {
    * @param p parallelism; restic raises it to make derivation take about half a second
    */
   public record Params(int n, int r, int p) {
-    /** What we write into new key files: restic's memory-derived N with r = 8, p = 1. */
+    /**
+     * restic's starting point (N = 2^15, r = 8, p = 1), the cheapest parameters it writes; new
+     * keys use {@link #calibrated()}, which is usually dearer.
+     */
     public static final Params DEFAULT = new Params(32768, 8, 1);
+
+    /**
+     * Parameters for new key files, calibrated as restic does (simple-scrypt's Calibrate):
+     * N as large as 60 MiB of memory and about half a second allow, then p raised until one
+     * derivation takes about half a second. Measured once per process.
+     */
+    public static Params calibrated() {
+      return Calibration.PARAMS;
+    }
+
+    /**
+     * Fails unless one derivation with these parameters stays within what a hostile key file
+     * may ask of us: at most 1 GiB and less than the free heap, p at most {@value #MAX_P}, and
+     * N·r·p at most 2^{@value #MAX_COST_LOG2} (a few hundred times restic's calibrated cost).
+     *
+     * @throws IllegalArgumentException naming the limit exceeded
+     */
+    public void requireAffordable() {
+      long memory = 128L * n * r;
+      Runtime rt = Runtime.getRuntime();
+      long freeHeap = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+      if (memory > 1L << 30 || memory >= freeHeap) {
+        throw new IllegalArgumentException("scrypt N=" + n + " r=" + r + " needs "
+            + (memory >> 20) + " MiB of memory, more than allowed (1 GiB, and "
+            + (freeHeap >> 20) + " MiB of heap are free)");
+      }
+      if (p > MAX_P) {
+        throw new IllegalArgumentException("scrypt p=" + p + " is above the limit of " + MAX_P);
+      }
+      if ((long) n * r * p > 1L << MAX_COST_LOG2) {
+        throw new IllegalArgumentException("scrypt N=" + n + " r=" + r + " p=" + p
+            + " would take minutes to derive (N*r*p above 2^" + MAX_COST_LOG2 + ")");
+      }
+    }
+
+    /** The largest p a key file may ask for. */
+    public static final int MAX_P = 1024;
+    /** log2 of the largest N·r·p a key file may ask for. */
+    public static final int MAX_COST_LOG2 = 26;
 
     /** @throws IllegalArgumentException if restic would refuse these parameters */
     public Params {
@@ -67,6 +109,7 @@ public final class Kdf {
    */
   public static MasterKey deriveUserKey(byte[] password, byte[] salt, int n, int r, int p) {
     Params params = new Params(n, r, p);
+    params.requireAffordable();
     if (salt.length != SALT_LENGTH) {
       throw new IllegalArgumentException(
           "restic key salts have " + SALT_LENGTH + " bytes, got " + salt.length);
@@ -93,14 +136,15 @@ public final class Kdf {
   }
 
   /**
-   * The password in a password file as UTF-8 bytes, leading and trailing whitespace removed:
-   * restic trims password files, and the same file must open the repository with both tools.
-   * The caller zeroes the result.
+   * The password in a password file as bytes, read exactly as restic reads it (a byte order
+   * mark dropped, UTF-16 converted, Go's {@code strings.TrimSpace}; see {@link PasswordText}):
+   * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept. The caller zeroes the
+   * result.
    */
   public static byte[] readPasswordFile(java.nio.file.Path file) throws java.io.IOException {
     byte[] raw = java.nio.file.Files.readAllBytes(file);
     try {
-      return new String(raw, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+      return PasswordText.fromFile(raw);
     } finally {
       Arrays.fill(raw, (byte) 0);
     }

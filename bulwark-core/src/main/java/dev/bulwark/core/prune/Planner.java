@@ -180,7 +180,15 @@ final class Planner {
   private Set<BlobKey> usedBlobs(Index present) throws IOException, BulwarkException {
     Set<BlobKey> used = new HashSet<>();
     for (Id sid : repo.list(FileType.SNAPSHOT)) {
-      Snapshot s = repo.loadSnapshot(sid);
+      Snapshot s;
+      try {
+        s = repo.loadSnapshot(sid);
+      } catch (CorruptionException e) {
+        // As restic: prune cannot know which data an unreadable snapshot needs.
+        throw new CorruptionException("snapshot " + sid.shortForm() + " cannot be read ("
+            + e.getMessage() + "); prune cannot know which data it needs: remove it with "
+            + "`bulwark forget " + sid.shortForm() + "` first", e);
+      }
       Deque<Id> todo = new ArrayDeque<>();
       todo.push(s.tree());
       while (!todo.isEmpty()) {

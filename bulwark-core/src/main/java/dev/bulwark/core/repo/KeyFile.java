@@ -48,7 +48,7 @@ public record KeyFile(Instant created, String username, String hostname, int n, 
     try {
       saltBytes = Base64.getDecoder().decode(salt);
       sealed = Base64.getDecoder().decode(data);
-      new Kdf.Params(n, r, p);
+      new Kdf.Params(n, r, p).requireAffordable();
     } catch (IllegalArgumentException e) {
       throw new CorruptionException("key file: " + e.getMessage(), e);
     }

@@ -65,7 +65,14 @@ public final class Lock implements AutoCloseable {
    */
   static Lock acquire(Repository repo, boolean exclusive) throws IOException, BulwarkException {
     checkConflicts(repo, exclusive, null);
-    Id own = write(repo, exclusive);
+    Id own;
+    try {
+      own = write(repo, exclusive);
+    } catch (IOException e) {
+      throw new LockNotCreatedException("cannot create a lock in " + repo.backend().location()
+          + " (" + cause(e) + "); if the repository is read-only, read-only commands (snapshots, "
+          + "check, restore, info) run without a lock with --no-lock", e);
+    }
     try {
       Thread.sleep(RECHECK_AFTER.toMillis());
       checkConflicts(repo, exclusive, own);
@@ -78,6 +85,17 @@ public final class Lock implements AutoCloseable {
       throw new IOException("interrupted while taking the lock", e);
     }
     return new Lock(repo, exclusive, own);
+  }
+
+  /** The reason a lock could not be written, in a few words. */
+  private static String cause(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static void checkConflicts(Repository repo, boolean exclusive, Id own)

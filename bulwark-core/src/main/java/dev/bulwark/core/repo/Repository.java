@@ -117,7 +117,14 @@ public final class Repository implements AutoCloseable {
         LOG.warn("skipping unreadable key file {}: {}", kid.shortForm(), e.getMessage());
         continue;
       }
-      Optional<MasterKey> master = kf.unwrap(password);
+      Optional<MasterKey> master;
+      try {
+        master = kf.unwrap(password);
+      } catch (CorruptionException e) {
+        // A hostile or broken key file must not stop the others from opening the repository.
+        LOG.warn("skipping key file {}: {}", kid, e.getMessage());
+        continue;
+      }
       if (master.isPresent()) {
         byte[] cfgSealed = backend.load(Handle.config(), 0, -1);
         Config config = Config.parse(master.get().open(cfgSealed));
@@ -255,29 +262,46 @@ public final class Repository implements AutoCloseable {
     return Snapshot.parse(id, loadUnpacked(FileType.SNAPSHOT, id));
   }
 
-  /** All snapshots, oldest first. */
+  /**
+   * All snapshots that can be read, oldest first. A damaged snapshot file is left out with one
+   * warning naming it (as restic lists the others): one bad file must not block listings,
+   * {@code latest} or backups. {@link #damagedSnapshots()} names those left out; check and
+   * prune do not use this listing.
+   */
   public List<Snapshot> snapshots() throws IOException, BulwarkException {
     List<Snapshot> out = new ArrayList<>();
     for (Id id : list(FileType.SNAPSHOT)) {
-      out.add(loadSnapshot(id));
+      try {
+        out.add(loadSnapshot(id));
+      } catch (CorruptionException e) {
+        LOG.warn("skipping snapshot {} that cannot be read: {} (`bulwark forget {}` removes it)",
+            id.shortForm(), e.getMessage(), id.shortForm());
+      }
     }
     out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().toString()));
     return out;
   }
 
-  /**
-   * Finds a snapshot by full id, unique id prefix, or {@code latest}.
-   *
-   * @throws BulwarkException if none or several match
-   */
-  public Snapshot findSnapshot(String ref) throws IOException, BulwarkException {
-    if ("latest".equals(ref)) {
-      List<Snapshot> all = snapshots();
-      if (all.isEmpty()) {
-        throw new BulwarkException("the repository has no snapshots");
+  /** The ids of the snapshot files that cannot be read (damaged or not a snapshot). */
+  public List<Id> damagedSnapshots() throws IOException, BulwarkException {
+    List<Id> out = new ArrayList<>();
+    for (Id id : list(FileType.SNAPSHOT)) {
+      try {
+        loadSnapshot(id);
+      } catch (CorruptionException e) {
+        out.add(id);
       }
-      return all.get(all.size() - 1);
     }
+    return out;
+  }
+
+  /**
+   * The id of the snapshot file a full id or unique prefix names, without reading it (so a
+   * damaged snapshot can still be named, e.g. to forget it).
+   *
+   * @throws BulwarkException if none or several match, or {@code ref} is not hex
+   */
+  public Id findSnapshotId(String ref) throws IOException, BulwarkException {
     String prefix = ref.toLowerCase(java.util.Locale.ROOT);
     if (prefix.isEmpty() || !prefix.matches("[0-9a-f]+")) {
       throw new BulwarkException("not a snapshot id: " + ref + " (give an id, a prefix or latest)");
@@ -295,7 +319,23 @@ public final class Repository implements AutoCloseable {
       throw new BulwarkException("snapshot prefix " + ref + " is ambiguous (" + matches.size()
           + " matches); give more characters");
     }
-    return loadSnapshot(matches.get(0));
+    return matches.get(0);
+  }
+
+  /**
+   * Finds a snapshot by full id, unique id prefix, or {@code latest}.
+   *
+   * @throws BulwarkException if none or several match
+   */
+  public Snapshot findSnapshot(String ref) throws IOException, BulwarkException {
+    if ("latest".equals(ref)) {
+      List<Snapshot> all = snapshots();
+      if (all.isEmpty()) {
+        throw new BulwarkException("the repository has no snapshots");
+      }
+      return all.get(all.size() - 1);
+    }
+    return loadSnapshot(findSnapshotId(ref));
   }
 
   /** All locks, skipping files that cannot be read (as restic 0.14 does). */

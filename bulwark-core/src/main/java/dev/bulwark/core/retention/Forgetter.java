@@ -1,6 +1,7 @@
 package dev.bulwark.core.retention;
 
 import dev.bulwark.core.FileType;
+import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -41,6 +42,24 @@ public final class Forgetter {
       }
       repo.backend().delete(Handle.of(FileType.SNAPSHOT, s.id()));
       removed.accept(s);
+    }
+  }
+
+  /**
+   * Deletes snapshot files by id without reading them: for snapshots whose file is damaged,
+   * which {@link #remove} cannot be given as {@link Snapshot}s.
+   *
+   * @param lock an exclusive lock on {@code repo}, held for the whole call
+   * @throws IllegalArgumentException if {@code lock} is shared
+   */
+  public static void removeUnreadable(Repository repo, Lock lock, Collection<Id> ids)
+      throws IOException {
+    if (!lock.isExclusive()) {
+      throw new IllegalArgumentException("removing snapshots needs an exclusive lock");
+    }
+    for (Id id : ids) {
+      LOG.info("removing unreadable snapshot {}", id.shortForm());
+      repo.backend().delete(Handle.of(FileType.SNAPSHOT, id));
     }
   }
 }

@@ -101,4 +101,25 @@ class KdfTest {
     assertThatThrownBy(() -> Kdf.deriveUserKey(new byte[1], new byte[64], n, r, p))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void calibratedParametersAreRestics() {
+    Kdf.Params c = Kdf.Params.calibrated();
+    assertThat(c.r()).isEqualTo(8);
+    assertThat(c.n()).isGreaterThanOrEqualTo(Kdf.Params.DEFAULT.n());
+    assertThat(128L * c.n() * c.r()).isLessThanOrEqualTo(60L << 20);
+    assertThat(c.p()).isBetween(1, 64);
+    assertThat(Kdf.Params.calibrated()).as("cached").isSameAs(c);
+    c.requireAffordable();
+  }
+
+  @Test
+  void hostileParametersAreRefusedBeforeDeriving() {
+    byte[] salt = new byte[64];
+    for (Kdf.Params p : java.util.List.of(new Kdf.Params(1 << 30, 8, 1),
+        new Kdf.Params(1024, 8, 1 << 20), new Kdf.Params(1 << 20, 8, 1000))) {
+      assertThatThrownBy(() -> Kdf.deriveUserKey(new byte[1], salt, p.n(), p.r(), p.p()))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
 }
