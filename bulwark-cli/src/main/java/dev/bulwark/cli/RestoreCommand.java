@@ -121,6 +121,9 @@ final class RestoreCommand implements Callable<Integer> {
       if (host != null) {
         restorer = restorer.forHost(host);
       }
+      if (noLock.noLock) {
+        restorer = restorer.withoutLock();
+      }
       DatabaseRestorer.Result res = restorer.restore(snapshot, db, ifDbNotExists, ifReplicaExists);
       switch (res.outcome()) {
         case RESTORED -> out.println("restored " + kind.name() + " database " + db

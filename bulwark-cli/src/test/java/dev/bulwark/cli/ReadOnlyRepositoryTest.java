@@ -26,9 +26,16 @@ class ReadOnlyRepositoryTest {
     Path repo = dir.resolve("repo");
     Path src = Files.createDirectories(dir.resolve("src"));
     Files.writeString(src.resolve("a.txt"), "kept");
+    Path db = dir.resolve("app.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var s = c.createStatement()) {
+      s.execute("create table t(x)");
+      s.execute("insert into t values (42)");
+    }
     String r = repo.toString();
     CLI.run("init", "--repo", r, "--kdf-n", "1024").assertOk();
     CLI.run("backup", "--repo", r, src.toString()).assertOk();
+    CLI.run("backup", "--repo", r, "--sqlite", db.toString()).assertOk();
 
     boolean mounted = run("mount", "--bind", r, r);
     try {
@@ -49,15 +56,32 @@ class ReadOnlyRepositoryTest {
           .contains(src.toString());
       CLI.run("check", "--repo", r, "--no-lock", "--read-data").assertOk();
       Path target = dir.resolve("target");
-      CLI.run("restore", "latest", "--repo", r, "--no-lock", "--target", target.toString())
+      CLI.run("restore", "--repo", r, "--no-lock", "--target", target.toString(),
+          snapshotOf(r, src))
           .assertOk();
       assertThat(Files.readString(target.resolve(src.toString().substring(1)).resolve("a.txt")))
           .isEqualTo("kept");
+      // Disaster recovery of a database from read-only media.
+      Files.delete(db);
+      CLI.run("restore", "latest", "--repo", r, "--no-lock", "--db", db.toString()).assertOk();
+      assertThat(db).exists();
     } finally {
       if (mounted) {
         run("umount", r);
       }
     }
+  }
+
+  /** The id of the snapshot whose paths are {@code src}. */
+  private static String snapshotOf(String repo, Path src) throws Exception {
+    String json = CLI.run("snapshots", "--repo", repo, "--json", "--no-lock").assertOk()
+        .stdout();
+    for (var n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)) {
+      if (n.path("paths").get(0).asText().equals(src.toString())) {
+        return n.path("id").asText();
+      }
+    }
+    throw new AssertionError("no snapshot of " + src);
   }
 
   private static boolean run(String... cmd) throws Exception {

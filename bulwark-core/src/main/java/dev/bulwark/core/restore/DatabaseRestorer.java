@@ -41,19 +41,21 @@ public final class DatabaseRestorer {
   private final int threads;
   private final Progress progress;
   private final String host;
+  private final boolean locking;
 
   /** A restorer for which {@code latest} means this host's ({@link Host#name()}) newest. */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
-    this(repo, kind, threads, progress, Host.name());
+    this(repo, kind, threads, progress, Host.name(), true);
   }
 
   private DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
-      String host) {
+      String host, boolean locking) {
     this.repo = repo;
     this.kind = kind;
     this.threads = threads;
     this.progress = progress;
     this.host = java.util.Objects.requireNonNull(host, "host");
+    this.locking = locking;
   }
 
   /**
@@ -61,7 +63,17 @@ public final class DatabaseRestorer {
    * hostName} (as recorded in the snapshot) instead of this host's.
    */
   public DatabaseRestorer forHost(String hostName) {
-    return new DatabaseRestorer(repo, kind, threads, progress, hostName);
+    return new DatabaseRestorer(repo, kind, threads, progress, hostName, locking);
+  }
+
+  /**
+   * The same restorer, reading the repository without a lock ({@code --no-lock}): for a
+   * repository on read-only media or behind read-only credentials, in a disaster recovery. A
+   * prune running at the same time could then remove data under it; the restore would fail,
+   * never restore wrong data (every blob is checked against its id, the result verified).
+   */
+  public DatabaseRestorer withoutLock() {
+    return new DatabaseRestorer(repo, kind, threads, progress, host, false);
   }
 
   /** The host whose snapshots {@code latest} means. */
@@ -91,7 +103,7 @@ public final class DatabaseRestorer {
       LOG.info("{} exists; nothing to restore", abs);
       return new Result(Outcome.SKIPPED_DB_EXISTS, null, null);
     }
-    try (Lock lock = repo.lock(false)) {
+    try (Lock lock = locking ? repo.lock(false) : null) {
       Snapshot snap;
       if ("latest".equals(snapshotRef)) {
         DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
