@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         + "snapshot of (database kind, path, page size, change counter or sequence number, "
         + "schema version) and its files.",
     footer = {"", "Examples:", "  bulwark info --repo /backups/repo",
-        "  bulwark info latest --repo /backups/repo --json"})
+        "  bulwark info latest --repo /backups/repo --json",
+        "  bulwark info latest --repo /backups/repo --host old-node"})
 final class InfoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,6 +45,10 @@ final class InfoCommand implements Callable<Integer> {
       description = "Snapshot id, unique prefix, or latest.")
   String snapshot;
 
+  @Option(names = "--host", paramLabel = "NAME",
+      description = "With latest: the newest snapshot written by host NAME (as restic).")
+  String host;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -54,7 +59,7 @@ final class InfoCommand implements Callable<Integer> {
       if (snapshot == null) {
         repositoryInfo(r, out);
       } else {
-        snapshotInfo(r, r.findSnapshot(snapshot), out);
+        snapshotInfo(r, HostSnapshots.find(r, snapshot, host), out);
       }
     }
     PrintWriter pw = spec.commandLine().getOut();

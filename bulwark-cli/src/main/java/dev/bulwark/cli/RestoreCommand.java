@@ -96,8 +96,7 @@ final class RestoreCommand implements Callable<Integer> {
     Progress progress = new Progress();
     try (Repository r = repo.open(true); Lock lock = noLock.lock(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
-      Snapshot s = host != null && "latest".equals(snapshot) ? latestOfHost(r, host)
-          : r.findSnapshot(snapshot);
+      Snapshot s = HostSnapshots.find(r, snapshot, host);
       int n = threads != null ? threads : threadsFor(r);
       RestoreResult res = new Restorer(r, n, progress).restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
@@ -135,16 +134,6 @@ final class RestoreCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** The newest snapshot written by {@code hostName}, as restic's {@code latest --host}. */
-  private static Snapshot latestOfHost(Repository r, String hostName) throws Exception {
-    List<Snapshot> all = r.snapshots();
-    return all.stream().filter(s -> s.hostname().equals(hostName))
-        .reduce((a, b) -> b.time().isAfter(a.time()) ? b : a)
-        .orElseThrow(() -> new dev.bulwark.core.BulwarkException("the repository has no "
-            + "snapshot from host " + hostName + " (hosts: " + all.stream()
-                .map(Snapshot::hostname).distinct().sorted().toList() + ")"));
   }
 
   /**

@@ -170,6 +170,13 @@ class DatabaseCliTest {
     cli.run("restore", "latest", "--repo", repo.toString(), "--db", db.toString(), "--host",
         "other-node").assertOk();
     assertThat(count(db)).isEqualTo(1);
+
+    // info (like restore --target): latest is the newest of any host unless --host narrows it.
+    assertThat(cli.run("info", "latest", "--repo", repo.toString(), "--host", "other-node")
+        .assertOk().stdout()).contains(db.toString());
+    Cli.Result none = cli.run("info", "latest", "--repo", repo.toString(), "--host", "nobody");
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.stderr()).contains("no snapshot from host nobody").contains("other-node");
   }
 
   /**

@@ -69,10 +69,14 @@ class DaemonScheduleHostTest {
   }
 
   private Daemon daemon() throws Exception {
+    return daemon(false);
+  }
+
+  private Daemon daemon(boolean autoRestore) throws Exception {
     BulwarkConfig config = new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(),
         passwordFile, List.of(), new ApiConfig(ApiConfig.DEFAULT_HOST, 0, null, false),
         List.of(new DatabaseConfig("app", DatabaseType.SQLITE, db, List.of(), EVERY, null, null,
-            false)));
+            autoRestore)));
     return Daemon.open(config, NO_RELOAD, Clock.systemUTC(), Duration.ofSeconds(5));
   }
 
@@ -128,6 +132,35 @@ class DaemonScheduleHostTest {
       assertThat(st.nextBackup()).isEqualTo(last.time().plus(EVERY));
       assertThat(st.lastSuccessfulBackup()).as("no backup is due yet").isNull();
       assertThat(st.futureSnapshots()).isZero();
+    }
+  }
+
+  private long rows() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("select count(*) from t")) {
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Two hosts back up a database at the same path into one repository; the other host's
+   * snapshot is newer. This host's auto-restore brings back this host's database.
+   */
+  @Test
+  void autoRestoreBringsBackThisHostsDatabaseNotAnotherHostsNewerOne() throws Exception {
+    backupAs(Host.name(), Clock.systemUTC()); // 3 rows
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("insert into t values (4), (5)");
+    }
+    backupAs("another-host", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(1))); // 5 rows
+    Files.delete(db);
+    try (Daemon d = daemon(true)) {
+      d.start();
+      awaitStatus(d, s -> Files.exists(db) && s.current() == null);
+      assertThat(db).exists();
+      assertThat(rows()).as("this host's database, not another-host's").isEqualTo(3);
     }
   }
 }

@@ -1,0 +1,84 @@
+package dev.bulwark.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.core.api.Bulwark;
+import dev.bulwark.core.api.BulwarkRepository;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.restore.DatabaseRestorer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two hosts (replicas of one service) back up a database at the same path into one repository
+ * through the library: each host's {@code restoreIfMissing} and {@code restore("latest")} bring
+ * back its own database, even when the other host's snapshot is newer; {@code restoreFromHost}
+ * takes the other's on purpose.
+ */
+class LibraryRestoreHostTest {
+  @TempDir Path dir;
+
+  private BulwarkRepository as(String host) throws Exception {
+    return Bulwark.repository(dir.resolve("repo")).password("pw".getBytes())
+        .createIfMissing(true).keyDerivation(new Kdf.Params(1024, 8, 1))
+        .backupOptions(BackupOptions.defaults().withHostname(host)).open();
+  }
+
+  private static void sql(Path db, String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      for (String st : statements) {
+        s.execute(st);
+      }
+    }
+  }
+
+  private static long rows(Path db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select count(*) from t")) {
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void latestMeansTheHostTheLibraryBacksUpAs() throws Exception {
+    Path db = dir.resolve("srv/app.db");
+    Files.createDirectories(db.getParent());
+    sql(db, "create table t(x)", "insert into t values (1)");
+    try (BulwarkRepository a = as("node-a")) {
+      a.backup(SqliteSource.of(db));
+    }
+    sql(db, "insert into t values (2), (3)");
+    try (BulwarkRepository b = as("node-b")) {
+      b.backup(SqliteSource.of(db)); // newer, by the other host
+    }
+    Files.delete(db);
+
+    try (BulwarkRepository a = as("node-a")) {
+      DatabaseRestorer.Result res = a.restoreIfMissing(new SqliteKind(), db);
+      assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
+      assertThat(res.snapshot().hostname()).isEqualTo("node-a");
+      assertThat(rows(db)).isEqualTo(1);
+
+      a.restoreFromHost(new SqliteKind(), "latest", db, "node-b");
+      assertThat(rows(db)).isEqualTo(3);
+      a.restore(new SqliteKind(), "latest", db);
+      assertThat(rows(db)).isEqualTo(1);
+    }
+    Files.delete(db);
+    try (BulwarkRepository c = as("node-c")) {
+      assertThat(c.restoreIfMissing(new SqliteKind(), db).outcome())
+          .as("another host's copy is not restored unasked")
+          .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_NO_SNAPSHOT);
+      assertThat(db).doesNotExist();
+    }
+  }
+}
