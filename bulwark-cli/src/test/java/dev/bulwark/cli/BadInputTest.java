@@ -227,12 +227,17 @@ class BadInputTest {
     Cli.Result list = cli.run("snapshots", "--repo", repo.toString());
     Cli.Result restoreLatest = cli.run("restore", "latest", "--repo", repo.toString(),
         "--target", dir.resolve("out").toString());
+    // Skipped with one warning naming the file (issue 9 item 8): latest is the readable one.
     for (Cli.Result r : List.of(list, restoreLatest)) {
-      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-      assertOneLine(r.stderr());
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.stderr().lines().toList()).as(r.stderr()).hasSize(1);
       assertThat(r.stderr()).contains(named).contains("damaged");
       assertNoStackTrace(r.stderr());
     }
+    assertThat(list.stdout()).contains(first.substring(0, 8))
+        .doesNotContain(second.substring(0, 8));
+    assertThat(Files.readString(dir.resolve("out").resolve(src.resolve("a.txt").toString()
+        .substring(1)))).isEqualTo("first");
     Cli.Result check = cli.run("check", "--repo", repo.toString());
     assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
     assertThat(check.stderr()).contains("error: " + named).contains("bulwark: check found 1");
