@@ -207,8 +207,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private Instant runDue(Instant now) {
     boolean needPlan;
     synchronized (lock) {
-      needPlan = databases.values().stream()
-          .anyMatch(s -> s.needsBackupPlan() || !s.snapshotsScanned);
+      needPlan = databases.values().stream().anyMatch(DatabaseState::needsRepositoryScan);
     }
     List<Snapshot> snaps = null;
     if (needPlan) {
@@ -222,7 +221,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     synchronized (lock) {
       Instant earliest = needPlan && snaps == null ? now.plus(DatabaseState.RETRY_AFTER) : null;
       for (DatabaseState s : databases.values()) {
-        if (snaps != null && (s.needsBackupPlan() || !s.snapshotsScanned)) {
+        if (snaps != null && s.needsRepositoryScan()) {
           plan(s, snaps, now);
         }
         s.planVerify(started);
@@ -266,11 +265,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
     }
     s.futureSnapshots = future;
-    boolean wasScanned = s.snapshotsScanned;
     s.snapshotsScanned = true;
     if (!s.needsBackupPlan()) {
-      if (!wasScanned && newest != null && (s.newestSnapshot == null
-          || newest.isAfter(s.newestSnapshot))) {
+      // Only the first scan gets here (no schedule, or a backup pending): record what it saw.
+      if (newest != null && (s.newestSnapshot == null || newest.isAfter(s.newestSnapshot))) {
         s.newestSnapshot = newest;
       }
       return;

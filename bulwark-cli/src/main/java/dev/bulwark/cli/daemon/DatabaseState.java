@@ -45,6 +45,11 @@ final class DatabaseState {
     this.config = config;
   }
 
+  /** True if the repository's snapshots must be read: to plan, or once to know the newest. */
+  boolean needsRepositoryScan() {
+    return needsBackupPlan() || !snapshotsScanned;
+  }
+
   /** True if the next backup must be planned from the repository's snapshots. */
   boolean needsBackupPlan() {
     return config.every() != null && !backupPending && nextBackup == null;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.cli.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -199,7 +198,7 @@ class KillCampaignTest {
         for (Path f : s.toList()) {
           String name = f.getFileName().toString();
           String want = expected.get(name);
-          if (want != null && !want.equals(digest(Files.readAllBytes(f)))) {
+          if (want != null && !want.equals(TestFiles.sha256(f))) {
             problem = "wrong content under the real name " + name;
           }
         }
@@ -282,14 +281,10 @@ class KillCampaignTest {
     }
     try (Stream<Path> s = Files.list(root)) {
       for (Path f : s.toList()) {
-        out.put(f.getFileName().toString(), digest(Files.readAllBytes(f)));
+        out.put(f.getFileName().toString(), TestFiles.sha256(f));
       }
     }
     return out;
-  }
-
-  private static String digest(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   private static void ok(InProcess.Run r) {
