@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SqliteRestoreCrashTest {
   private static final String NAME = "app.db";
+  /** The staging copy once written: {@code .<name>.bulwark-staging-<pid>-tmp-<16 hex>}. */
+  private static final String STAGING = "^\\.app\\.db\\.bulwark-staging-\\d+-tmp-\\p{XDigit}{16}";
 
   @TempDir static Path shared;
   private static Path repoDir;
@@ -110,6 +112,12 @@ class SqliteRestoreCrashTest {
         Object inode = Files.getAttribute(target, "unix:ino");
         long t0 = System.nanoTime();
         boolean killed = runAndKill(folder, target, trigger, inode);
+        if (trigger == Trigger.STAGING_BEING_WRITTEN) {
+          // Writing 16 MB takes long enough that a 1 ms watch cannot miss it; if this trigger
+          // never fires, the names it watches for are out of date and the test proves little.
+          assertThat(killed).as("%s: the kill while the staging copy is written fired", old)
+              .isTrue();
+        }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         List<String> left = names(folder);
 
@@ -160,14 +168,11 @@ class SqliteRestoreCrashTest {
       long start) throws Exception {
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
     return switch (trigger) {
-      case STAGING_BEING_WRITTEN -> has(folder, "^\\.app\\.db\\.bulwark-staging-tmp-\\p{XDigit}+"
-          + "-tmp-\\p{XDigit}+$");
-      case STAGING_BEING_VERIFIED -> has(folder,
-          "^\\.app\\.db\\.bulwark-staging-tmp-\\p{XDigit}+$");
-      case PROBING_BEFORE_SWAP -> has(folder, "^\\.app\\.db\\.bulwark-staging-tmp-\\p{XDigit}+$")
+      case STAGING_BEING_WRITTEN -> has(folder, STAGING + "-tmp-\\p{XDigit}+$");
+      case STAGING_BEING_VERIFIED -> has(folder, STAGING + "$");
+      case PROBING_BEFORE_SWAP -> has(folder, STAGING + "$")
           && has(folder, "^\\.app\\.db\\.bulwark-probe-.*");
-      case OLD_WAL_CHECKPOINTED -> !Sidecar.WAL.existsFor(target)
-          && has(folder, "^\\.app\\.db\\.bulwark-staging-tmp-\\p{XDigit}+$");
+      case OLD_WAL_CHECKPOINTED -> !Sidecar.WAL.existsFor(target) && has(folder, STAGING + "$");
       case OLD_DATABASE_LINKED -> has(folder, "^app\\.db\\.bulwark-old-.*");
       case TARGET_REPLACED -> Files.exists(target, LinkOption.NOFOLLOW_LINKS)
           && !inode.equals(Files.getAttribute(target, "unix:ino", LinkOption.NOFOLLOW_LINKS));
