@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.BlobType;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Keys;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;

@@ -1,6 +1,6 @@
 package dev.bulwark.cli;
 
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import java.io.PrintStream;
 
 /**

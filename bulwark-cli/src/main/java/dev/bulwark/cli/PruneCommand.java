@@ -3,7 +3,7 @@ package dev.bulwark.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.prune.PruneOptions;
 import dev.bulwark.core.prune.PruneResult;
 import dev.bulwark.core.prune.Pruner;

@@ -2,8 +2,8 @@ package dev.bulwark.cli;
 
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.source.DatabaseSources;
-import dev.bulwark.core.job.Progress;
-import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.TestFiles;
-import dev.bulwark.core.testing.FaultProxy;
-import dev.bulwark.core.testing.Faults;
+import dev.bulwark.s3.testing.FaultProxy;
+import dev.bulwark.s3.testing.Faults;
 import dev.bulwark.s3.testing.S3ProxyServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

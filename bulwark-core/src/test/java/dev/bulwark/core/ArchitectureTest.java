@@ -22,15 +22,16 @@ class ArchitectureTest {
   private static final Map<String, Integer> LAYERS = Map.ofEntries(
       Map.entry("", 0),
       Map.entry("crypto", 1), Map.entry("chunk", 1), Map.entry("tree", 1),
-      Map.entry("job", 1),
+      Map.entry("concurrent", 1),
       // Above tree: writing a file beside a user's file needs that name's exact bytes.
-      Map.entry("backend", 2),
-      Map.entry("pack", 3),
-      Map.entry("index", 4),
-      Map.entry("repo", 5),
-      Map.entry("backup", 6), Map.entry("retention", 6),
-      Map.entry("restore", 7), Map.entry("check", 7), Map.entry("prune", 7),
-      Map.entry("api", 8));
+      Map.entry("fs", 2),
+      Map.entry("backend", 3),
+      Map.entry("pack", 4),
+      Map.entry("index", 5),
+      Map.entry("repo", 6),
+      Map.entry("backup", 7), Map.entry("retention", 7),
+      Map.entry("restore", 8), Map.entry("check", 8), Map.entry("prune", 8),
+      Map.entry("api", 9));
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?dev\\.bulwark\\.core\\.((?:[a-z]+\\.)*)[A-Z]",
           Pattern.MULTILINE);

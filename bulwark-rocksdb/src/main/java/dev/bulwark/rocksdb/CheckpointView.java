@@ -2,9 +2,10 @@ package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
-import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.backup.SourceView;
-import dev.bulwark.core.job.Leftovers;
+import dev.bulwark.core.fs.FileTrees;
+import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ final class CheckpointView implements SourceView {
 
   private static <E extends Exception> E discard(Path holder, E failure) {
     try {
-      DatabaseRestorer.deleteRecursively(holder);
+      FileTrees.deleteRecursively(holder);
     } catch (IOException e) {
       failure.addSuppressed(e);
     }
@@ -108,7 +109,7 @@ final class CheckpointView implements SourceView {
     }
     for (Path p : abandoned) {
       try {
-        DatabaseRestorer.deleteRecursively(p);
+        FileTrees.deleteRecursively(p);
         LOG.info("deleted {}, a checkpoint left by a process which is gone", p);
       } catch (IOException e) {
         LOG.warn("could not delete stale checkpoint {}: {}", p, e.toString());
@@ -144,6 +145,6 @@ final class CheckpointView implements SourceView {
   @Override
   public void close() throws IOException {
     closed = true;
-    DatabaseRestorer.deleteRecursively(holder);
+    FileTrees.deleteRecursively(holder);
   }
 }

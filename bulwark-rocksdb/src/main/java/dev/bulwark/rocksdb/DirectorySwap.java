@@ -1,7 +1,8 @@
 package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -209,7 +210,7 @@ final class DirectorySwap {
       if (hasPrevious) {
         move(previous.get(), target);
       }
-      DatabaseRestorer.deleteRecursively(staging);
+      FileTrees.deleteRecursively(staging);
       AtomicFiles.fsyncDirectory(target.getParent());
       LOG.info("undid an interrupted restore into {}: the previous database is back in place",
           target);

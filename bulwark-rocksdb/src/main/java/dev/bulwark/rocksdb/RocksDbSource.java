@@ -1,7 +1,7 @@
 package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.SourceException;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.backup.SourceView;
 import java.nio.file.Path;

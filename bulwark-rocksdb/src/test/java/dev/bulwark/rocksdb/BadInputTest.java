@@ -7,7 +7,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;

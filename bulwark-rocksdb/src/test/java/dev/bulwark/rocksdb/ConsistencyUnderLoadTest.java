@@ -2,7 +2,7 @@ package dev.bulwark.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.nio.ByteBuffer;

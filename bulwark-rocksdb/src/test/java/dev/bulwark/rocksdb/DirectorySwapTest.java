@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -171,7 +172,7 @@ class DirectorySwapTest {
     folder(target, "old");
     folder(staging, "new");
     DirectorySwap failing = new DirectorySwap(CLOCK, at(DirectorySwap.Step.PREVIOUS_MOVED,
-        () -> DatabaseRestorer.deleteRecursively(staging)));
+        () -> FileTrees.deleteRecursively(staging)));
     assertThatThrownBy(() -> failing.swap(staging, target)).isInstanceOf(BulwarkException.class)
         .hasMessageEndingWith("the database there is back as it was");
     assertThat(marker(target)).isEqualTo("old");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupResult;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.SourceView;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.CorruptionException;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.SourceView;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package dev.bulwark.sqlite;
 
-import dev.bulwark.core.backend.AtomicFiles;
-import dev.bulwark.core.job.Leftovers;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.Leftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * committed transaction, page for page (only the header's change counter and schema cookie
  * differ, as SQLite's backup API rewrites them). Chunks are aligned to the page size, so a page
  * rewritten in place changes one chunk. The entry has mode 0600 and the database file's times.
- * The view's tags ({@link dev.bulwark.core.backup.DatabaseTags}) record kind {@code sqlite},
+ * The view's tags ({@link dev.bulwark.core.repo.DatabaseTags}) record kind {@code sqlite},
  * the path, and {@code page-size}, {@code page-count}, {@code schema-version},
  * {@code user-version}, {@code journal-mode} and {@code sqlite-version}, all read in the read
  * transaction the image was copied in.

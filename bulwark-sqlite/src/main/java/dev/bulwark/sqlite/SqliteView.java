@@ -1,7 +1,7 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileMeta;
 import dev.bulwark.core.backup.SourceEntry;
 import dev.bulwark.core.backup.SourceView;

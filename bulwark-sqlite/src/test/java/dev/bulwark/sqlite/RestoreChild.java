@@ -1,7 +1,7 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.backend.LocalBackend;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.RandomAccessFile;

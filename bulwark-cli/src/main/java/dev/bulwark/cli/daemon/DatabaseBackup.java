@@ -7,7 +7,7 @@ import dev.bulwark.core.IncompleteBackupException;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;

@@ -3,10 +3,11 @@ package dev.bulwark.cli.daemon;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.backend.AtomicFiles;
-import dev.bulwark.core.job.Leftovers;
-import dev.bulwark.core.job.Progress;
-import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.FileTrees;
+import dev.bulwark.core.fs.Leftovers;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -53,16 +54,16 @@ final class SnapshotVerification {
     String prefix = "." + AtomicFiles.siblingBase(abs, 64) + ".bulwark-verify-";
     for (Path p : Leftovers.abandoned(abs.getParent(), prefix)) {
       LOG.info("deleting {}, left by a verification that did not finish", p);
-      DatabaseRestorer.deleteRecursively(p);
+      FileTrees.deleteRecursively(p);
     }
     Path dir = abs.resolveSibling(Leftovers.ownName(prefix) + "-" + newest.id().shortForm());
-    DatabaseRestorer.deleteRecursively(dir);
+    FileTrees.deleteRecursively(dir);
     AtomicFiles.createDirectories(dir);
     try {
       restorer.restore(newest.id().toString(), dir.resolve(abs.getFileName()), false, false);
       return new Job.Outcome(newest.id().toString(), newest.time(), 0, null);
     } finally {
-      DatabaseRestorer.deleteRecursively(dir);
+      FileTrees.deleteRecursively(dir);
     }
   }
 }

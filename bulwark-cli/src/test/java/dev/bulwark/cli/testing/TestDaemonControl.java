@@ -18,9 +18,10 @@ import dev.bulwark.core.api.BulwarkRepository;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.fs.FileTrees;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.sqlite.SqliteKind;
@@ -167,7 +168,7 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
       restorer.restore(latest.id().toString(), target, false, false);
       return latest.id().toString();
     } finally {
-      DatabaseRestorer.deleteRecursively(target.getParent());
+      FileTrees.deleteRecursively(target.getParent());
     }
   }
 

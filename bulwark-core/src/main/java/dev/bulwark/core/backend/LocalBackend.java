@@ -2,6 +2,7 @@ package dev.bulwark.core.backend;
 
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.fs.AtomicFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.bulwark.core.backup;
 
 import dev.bulwark.core.chunk.FixedChunker;
-import dev.bulwark.core.job.Workers;
+import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Host;
 import java.time.Clock;

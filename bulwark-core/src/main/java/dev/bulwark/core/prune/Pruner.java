@@ -6,7 +6,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.pack.FinishedPack;
 import dev.bulwark.core.pack.PackWriter;

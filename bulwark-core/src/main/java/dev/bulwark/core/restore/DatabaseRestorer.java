@@ -1,10 +1,11 @@
 package dev.bulwark.core.restore;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.backup.DatabaseTags;
-import dev.bulwark.core.backend.AtomicFiles;
-import dev.bulwark.core.job.Leftovers;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.fs.FileTrees;
+import dev.bulwark.core.repo.DatabaseTags;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.Leftovers;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -151,7 +152,7 @@ public final class DatabaseRestorer {
           previous == null ? "" : "; previous database kept at " + previous);
       return new Result(Outcome.RESTORED, snap, previous);
     } finally {
-      deleteRecursively(staging);
+      FileTrees.deleteRecursively(staging);
     }
   }
 
@@ -180,20 +181,8 @@ public final class DatabaseRestorer {
   private static void removeAbandonedStaging(Path parent, String prefix) throws IOException {
     for (Path p : Leftovers.abandoned(parent, prefix)) {
       LOG.info("deleting {}, left by a restore that did not finish", p);
-      deleteRecursively(p);
+      FileTrees.deleteRecursively(p);
     }
   }
 
-  /** Removes a file or folder tree; missing is fine. */
-  public static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
-      for (Path x : all) {
-        Files.deleteIfExists(x);
-      }
-    }
-  }
 }

@@ -1,6 +1,6 @@
 package dev.bulwark.core.restore;
 
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Snapshot;
 import java.nio.file.Path;
 import java.util.List;

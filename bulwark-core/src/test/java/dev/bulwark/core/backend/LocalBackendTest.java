@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.fs.AtomicFiles;
 import java.io.EOFException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

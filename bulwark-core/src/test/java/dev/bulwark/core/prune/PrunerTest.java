@@ -16,7 +16,7 @@ import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.index.IndexFile;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.pack.FinishedPack;
 import dev.bulwark.core.pack.PackWriter;
 import dev.bulwark.core.repo.Lock;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.backend.AtomicFiles;
+import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.backup.DatabaseTags;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.job.Progress;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.bulwark.core.job;
+package dev.bulwark.core.fs;
 
 import java.io.IOException;
 import java.nio.file.Files;

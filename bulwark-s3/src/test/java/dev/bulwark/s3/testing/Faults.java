@@ -1,4 +1,4 @@
-package dev.bulwark.core.testing;
+package dev.bulwark.s3.testing;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.bulwark.core.backend;
+package dev.bulwark.core.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.bulwark.core.job;
+package dev.bulwark.core.concurrent;
 
 import dev.bulwark.core.BulwarkException;
 import java.io.IOException;

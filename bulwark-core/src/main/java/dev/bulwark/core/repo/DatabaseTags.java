@@ -1,4 +1,4 @@
-package dev.bulwark.core.backup;
+package dev.bulwark.core.repo;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.bulwark.core.backup;
+package dev.bulwark.core.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

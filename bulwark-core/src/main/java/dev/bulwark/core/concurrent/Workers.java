@@ -1,4 +1,4 @@
-package dev.bulwark.core.job;
+package dev.bulwark.core.concurrent;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;

@@ -1,4 +1,4 @@
-package dev.bulwark.core.job;
+package dev.bulwark.core;
 
 import java.util.concurrent.atomic.AtomicLong;
 

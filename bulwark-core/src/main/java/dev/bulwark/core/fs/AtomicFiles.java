@@ -1,4 +1,4 @@
-package dev.bulwark.core.backend;
+package dev.bulwark.core.fs;
 
 import dev.bulwark.core.tree.FileName;
 import dev.bulwark.core.tree.NativeNames;

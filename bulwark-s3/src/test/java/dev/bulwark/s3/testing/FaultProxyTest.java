@@ -1,4 +1,4 @@
-package dev.bulwark.core.testing;
+package dev.bulwark.s3.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
