@@ -16,7 +16,6 @@ import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.tree.FileName;
-import dev.bulwark.core.tree.GoFileMode;
 import dev.bulwark.core.tree.LinkTarget;
 import dev.bulwark.core.tree.NativeNames;
 import dev.bulwark.core.tree.Node;
@@ -208,12 +207,13 @@ public final class Archiver {
     Dir parent = root.ensureParents(names.subList(0, names.size() - 1));
     switch (e.kind()) {
       case DIR -> parent.subdir(name).meta = e.meta();
-      case SYMLINK -> parent.put(name, node(name, NodeType.SYMLINK, e.meta(), 0, null, null,
-          target));
+      case SYMLINK -> parent.put(name,
+          withMeta(name, NodeType.SYMLINK, e.meta()).linkTarget(target).build());
       case FILE -> {
         try {
           FileContent c = storeContent(e, saver, workers);
-          parent.put(name, node(name, NodeType.FILE, e.meta(), c.size, c.ids, null, null));
+          parent.put(name,
+              withMeta(name, NodeType.FILE, e.meta()).size(c.size).content(c.ids).build());
           counts[0]++;
           counts[1] += c.size;
           progress.addItem();
@@ -315,7 +315,7 @@ public final class Archiver {
       Object child = entry.getValue();
       if (child instanceof Dir d) {
         Id sub = saveTree(d, saver);
-        nodes.add(node(entry.getKey(), NodeType.DIR, d.meta(), 0, null, sub, null));
+        nodes.add(withMeta(entry.getKey(), NodeType.DIR, d.meta()).subtree(sub).build());
       } else {
         nodes.add((Node) child);
       }
@@ -326,12 +326,20 @@ public final class Archiver {
     return id;
   }
 
-  private static Node node(FileName name, NodeType type, FileMeta m, long size,
-      List<Id> content, Id subtree, LinkTarget linkTarget) {
-    return new Node(name, type, GoFileMode.of(type, m.permissions()), m.mtime(), m.atime(),
-        m.ctime(), m.uid(), m.gid(), m.user(), m.group(), m.inode(), m.deviceId(), size,
-        type == NodeType.DIR ? 0 : m.links(), linkTarget, 0,
-        type == NodeType.FILE ? content : null, subtree);
+  /** A node of {@code type} carrying {@code m}; the caller adds what only its type has. */
+  private static Node.Builder withMeta(FileName name, NodeType type, FileMeta m) {
+    return Node.builder(name, type)
+        .permissions(m.permissions())
+        .mtime(m.mtime())
+        .atime(m.atime())
+        .ctime(m.ctime())
+        .uid(m.uid())
+        .gid(m.gid())
+        .user(m.user())
+        .group(m.group())
+        .inode(m.inode())
+        .deviceId(m.deviceId())
+        .links(type == NodeType.DIR ? 0 : m.links());
   }
 
   /** A directory being assembled: children by name, in byte order once written. */

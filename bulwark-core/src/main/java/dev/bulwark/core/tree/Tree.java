@@ -206,25 +206,24 @@ public record Tree(List<Node> nodes) {
       subtree = id(hex, where);
     }
     try {
-      return new Node(
-          name,
-          type,
-          uint32(n, "mode", where),
-          time(n, "mtime", where),
-          time(n, "atime", where),
-          time(n, "ctime", where),
-          uint32(n, "uid", where),
-          uint32(n, "gid", where),
-          text(n, "user", where),
-          text(n, "group", where),
-          uint64(n, "inode", where),
-          uint64(n, "device_id", where),
-          uint64(n, "size", where),
-          uint64(n, "links", where),
-          linkTarget(n, where),
-          uint64(n, "device", where),
-          content,
-          subtree);
+      return Node.builder(name, type)
+          .mode(uint32(n, "mode", where))
+          .mtime(time(n, "mtime", where))
+          .atime(time(n, "atime", where))
+          .ctime(time(n, "ctime", where))
+          .uid(uint32(n, "uid", where))
+          .gid(uint32(n, "gid", where))
+          .user(text(n, "user", where))
+          .group(text(n, "group", where))
+          .inode(uint64(n, "inode", where))
+          .deviceId(uint64(n, "device_id", where))
+          .size(uint64(n, "size", where))
+          .links(uint64(n, "links", where))
+          .linkTarget(linkTarget(n, where))
+          .device(uint64(n, "device", where))
+          .content(content)
+          .subtree(subtree)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new CorruptionException(where + ": " + e.getMessage(), e);
     }

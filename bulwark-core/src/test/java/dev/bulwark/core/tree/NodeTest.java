@@ -15,8 +15,12 @@ class NodeTest {
   private static final Instant T = Instant.parse("2026-11-21T19:57:49.755983134Z");
   private static final Id ID = Id.hash(new byte[] {1});
 
+  private static Node.Builder stamped(String name, NodeType type) {
+    return Node.builder(name, type).permissions(0644).mtime(T).atime(T).ctime(T);
+  }
+
   private static Node file(String name) {
-    return Node.file(name, 0644, T, T, T, 0, 0, 0, List.of());
+    return stamped(name, NodeType.FILE).content(List.of()).build();
   }
 
   @ParameterizedTest
@@ -32,60 +36,100 @@ class NodeTest {
 
   @Test
   void fileNeedsContentListAndOthersMustNotHaveOne() {
-    assertThatThrownBy(() -> Node.file("f", 0644, T, T, T, 0, 0, 0, null))
+    assertThatThrownBy(() -> stamped("f", NodeType.FILE).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("content");
-    assertThatThrownBy(
-            () -> new Node("d", NodeType.DIR, 0, T, T, T, 0, 0, "", "", 0, 0, 0, 0, null, 0,
-                List.of(), ID))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> stamped("d", NodeType.DIR).content(List.of()).subtree(ID).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not have a content list");
   }
 
   @Test
   void dirNeedsSubtreeAndOthersMustNotHaveOne() {
-    assertThatThrownBy(() -> Node.dir("d", 0755, T, T, T, 0, 0, null))
+    assertThatThrownBy(() -> stamped("d", NodeType.DIR).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("subtree");
-    assertThatThrownBy(
-            () -> new Node("s", NodeType.SYMLINK, 0, T, T, T, 0, 0, "", "", 0, 0, 0, 0, "x", 0,
-                null, ID))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> stamped("s", NodeType.SYMLINK).linkTarget("x").subtree(ID).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not have a subtree");
   }
 
   @Test
   void contentIsCopiedAndImmutable() {
     List<Id> ids = new ArrayList<>(List.of(ID));
-    Node n = Node.file("f", 0644, T, T, T, 0, 0, 1, ids);
+    Node n = stamped("f", NodeType.FILE).size(1).content(ids).build();
     ids.clear();
     assertThat(n.content()).containsExactly(ID);
     assertThatThrownBy(() -> n.content().add(ID)).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
-  void factoriesAddTypeBitsAndRefuseForeignOnes() {
-    assertThat(Node.dir("d", 0755, T, T, T, 0, 0, ID).mode()).isEqualTo(2147484141L);
-    assertThat(Node.symlink("l", 0777, T, T, T, 0, 0, "t").mode()).isEqualTo(134218239L);
+  void permissionsAddTypeBitsAndRefuseForeignOnes() {
+    assertThat(Node.builder("d", NodeType.DIR).permissions(0755).subtree(ID).build().mode())
+        .isEqualTo(2147484141L);
+    assertThat(Node.builder("l", NodeType.SYMLINK).permissions(0777).linkTarget("t").build()
+        .mode()).isEqualTo(134218239L);
     assertThat(file("f").mode()).isEqualTo(420L);
-    assertThatThrownBy(() -> Node.file("f", GoFileMode.DIR | 0644, T, T, T, 0, 0, 0, List.of()))
+    assertThatThrownBy(() -> Node.builder("f", NodeType.FILE).permissions(0100644))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
+  void modeIsKeptExactlyAsGivenForParsedTrees() {
+    long foreign = GoFileMode.SYMLINK | 0644;
+    assertThat(Node.builder("f", NodeType.FILE).mode(foreign).content(List.of()).build().mode())
+        .isEqualTo(foreign);
+  }
+
+  @Test
+  void unsetFieldsTakeResticsZeroValues() {
+    Node n = Node.builder("d", NodeType.DIR).subtree(ID).build();
+    assertThat(n.mode()).isEqualTo(GoFileMode.DIR);
+    assertThat(n)
+        .isEqualTo(new Node(FileName.of("d"), NodeType.DIR, GoFileMode.DIR, null, null, null, 0,
+            0, "", "", 0, 0, 0, 0, null, 0, null, ID));
+  }
+
+  @Test
+  void everySetterReachesItsField() {
+    Instant m = T.plusSeconds(1);
+    Instant a = T.plusSeconds(2);
+    Instant c = T.plusSeconds(3);
+    Node n = Node.builder("tty", NodeType.CHARDEV).mode(69206416L).mtime(m).atime(a).ctime(c)
+        .uid(1).gid(2).user("u").group("g").inode(3).deviceId(4).size(5).links(6).device(7)
+        .build();
+    assertThat(n).isEqualTo(new Node(FileName.of("tty"), NodeType.CHARDEV, 69206416L, m, a, c,
+        1, 2, "u", "g", 3, 4, 5, 6, null, 7, null, null));
+    Node link = Node.builder("l", NodeType.SYMLINK).linkTarget(LinkTarget.of("t")).build();
+    assertThat(link.linkTarget()).isEqualTo(LinkTarget.of("t"));
+  }
+
+  @Test
+  void eachFieldIsSetOnceAndASecondSetIsNamed() {
+    assertThatThrownBy(() -> Node.builder("f", NodeType.FILE).permissions(0644).mode(420))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("mode of node f is already set");
+    assertThatThrownBy(() -> Node.builder("f", NodeType.FILE).deviceId(1).deviceId(2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("device_id of node f is already set");
+  }
+
+  @Test
   void rejectsUint32FieldsOutOfRange() {
-    assertThatThrownBy(() -> Node.file("f", 0644, T, T, T, -1, 0, 0, List.of()))
+    assertThatThrownBy(() -> stamped("f", NodeType.FILE).uid(-1).content(List.of()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("uid");
-    assertThatThrownBy(() -> Node.file("f", 0644, T, T, T, 0, 1L << 32, 0, List.of()))
+    assertThatThrownBy(
+            () -> stamped("f", NodeType.FILE).gid(1L << 32).content(List.of()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("gid");
-    assertThat(Node.file("f", 0644, T, T, T, 0xFFFF_FFFFL, 0, 0, List.of()).uid())
+    assertThat(stamped("f", NodeType.FILE).uid(0xFFFF_FFFFL).content(List.of()).build().uid())
         .isEqualTo(0xFFFF_FFFFL);
   }
 
   @Test
   void normalisesAbsentStrings() {
-    Node n = new Node("s", NodeType.SYMLINK, 0, T, T, T, 0, 0, null, null, 0, 0, 0, 0, "", 0,
-        null, null);
+    Node n = stamped("s", NodeType.SYMLINK).user(null).group(null).linkTarget("").build();
     assertThat(n.user()).isEmpty();
     assertThat(n.group()).isEmpty();
     assertThat(n.linkTarget()).isNull();

@@ -41,8 +41,12 @@ class TreeTest {
           + "\"inode\":2146480,\"device_id\":65024,\"content\":null,\"subtree\":\"" + B + "\"}"
           + "]}\n";
 
+  private static Node.Builder stamped(String name, NodeType type) {
+    return Node.builder(name, type).mtime(T).atime(T).ctime(T);
+  }
+
   private static Node file(String name) {
-    return Node.file(name, 0644, T, T, T, 0, 0, 0, List.of());
+    return stamped(name, NodeType.FILE).permissions(0644).content(List.of()).build();
   }
 
   private static String json(Tree tree) {
@@ -105,7 +109,9 @@ class TreeTest {
 
   @Test
   void dirHasNullContentThenSubtree() {
-    assertThat(json(new Tree(List.of(Node.dir("sub", 0755, T, T, T, 1000, 1000, B)))))
+    Node sub = stamped("sub", NodeType.DIR).permissions(0755).uid(1000).gid(1000).subtree(B)
+        .build();
+    assertThat(json(new Tree(List.of(sub))))
         .isEqualTo("{\"nodes\":[{\"name\":\"sub\",\"type\":\"dir\",\"mode\":2147484141,\"mtime\":\""
             + TS + "\",\"atime\":\"" + TS + "\",\"ctime\":\"" + TS + "\",\"uid\":1000,\"gid\":1000,"
             + "\"content\":null,\"subtree\":\"" + B + "\"}]}\n");
@@ -113,10 +119,11 @@ class TreeTest {
 
   @Test
   void writesEveryFieldInGoOrderAndUint64Unsigned() {
-    Node dev = new Node("tty", NodeType.CHARDEV, GoFileMode.of(NodeType.CHARDEV, 0620), null, T, T,
-        0xFFFF_FFFFL, 5, "u", "tty", -1L, 64769, 0, 1, null, 1025, null, null);
-    Node big = new Node("big", NodeType.FILE, 0, T, T, T, 0, 0, null, null, 1, 2, -1L, 3, null, 0,
-        List.of(A, B), null);
+    Node dev = Node.builder("tty", NodeType.CHARDEV).permissions(0620).atime(T).ctime(T)
+        .uid(0xFFFF_FFFFL).gid(5).user("u").group("tty").inode(-1L).deviceId(64769).links(1)
+        .device(1025).build();
+    Node big = stamped("big", NodeType.FILE).mode(0).inode(1).deviceId(2).size(-1L).links(3)
+        .content(List.of(A, B)).build();
     assertThat(json(new Tree(List.of(dev, big))))
         .isEqualTo("{\"nodes\":["
             + "{\"name\":\"big\",\"type\":\"file\",\"mtime\":\"" + TS + "\",\"atime\":\"" + TS
@@ -159,8 +166,8 @@ class TreeTest {
 
   @Test
   void otherStringsGetGoJsonEscapingOnly() {
-    Node n = new Node("s", NodeType.SYMLINK, 0, T, T, T, 0, 0, "<\u0001\u001f", null, 0, 0, 0, 0,
-        "a\\b\"c\n\u2029\u007f&é😀", 0, null, null);
+    Node n = stamped("s", NodeType.SYMLINK).mode(0).user("<\u0001\u001f")
+        .linkTarget("a\\b\"c\n\u2029\u007f&é😀").build();
     assertThat(json(new Tree(List.of(n))))
         .contains("\"user\":\"\\u003c\\u0001\\u001f\",")
         .contains("\"linktarget\":\"a\\\\b\\\"c\\n\\u2029\u007f\\u0026é😀\",");
@@ -227,8 +234,8 @@ class TreeTest {
   }
 
   private static Node rawFile(byte... name) {
-    return new Node(FileName.of(name), NodeType.FILE, 0644, T, T, T, 0, 0, "", "", 0, 0, 0, 0,
-        null, 0, List.of(), null);
+    return Node.builder(FileName.of(name), NodeType.FILE).mode(0644).mtime(T).atime(T).ctime(T)
+        .content(List.of()).build();
   }
 
   @Test
@@ -245,15 +252,15 @@ class TreeTest {
   @Test
   void nonUtf8LinkTargetIsWrittenAsRestic014AndAsRawBytesWhichParseReads() throws Exception {
     byte[] target = {'t', (byte) 0xfe, '/', (byte) 0xc3};
-    Node link = new Node(FileName.of("l"), NodeType.SYMLINK, GoFileMode.of(NodeType.SYMLINK, 0777),
-        T, T, T, 0, 0, "", "", 0, 0, 0, 0, LinkTarget.of(target), 0, null, null);
+    Node link = stamped("l", NodeType.SYMLINK).permissions(0777).linkTarget(LinkTarget.of(target))
+        .build();
     Tree tree = new Tree(List.of(link));
     // restic 0.14 writes one U+FFFD per byte that is not UTF-8 (Go's encoding/json) and never
     // reads linktarget_raw; restic >= 0.16 reads the bytes from linktarget_raw.
     assertThat(json(tree)).contains("\"linktarget\":\"t\\ufffd/\\ufffd\","
         + "\"linktarget_raw\":\"dP4vww==\"");
     assertThat(Tree.parse(tree.toJson()).nodes().get(0).linkTarget().bytes()).isEqualTo(target);
-    Node utf8 = Node.symlink("u", 0777, T, T, T, 0, 0, "café");
+    Node utf8 = stamped("u", NodeType.SYMLINK).permissions(0777).linkTarget("café").build();
     assertThat(json(new Tree(List.of(utf8)))).doesNotContain("linktarget_raw");
   }
 
