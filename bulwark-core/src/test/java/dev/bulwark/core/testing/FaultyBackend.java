@@ -5,6 +5,7 @@ import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backend.TransientBackendException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -44,11 +45,19 @@ public final class FaultyBackend implements Backend {
   private final Backend inner;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Map<Op, AtomicInteger> calls = new EnumMap<>(Op.class);
+  private final Map<FileType, Map<Op, AtomicInteger>> callsByType = new EnumMap<>(FileType.class);
 
   public FaultyBackend(Backend inner) {
     this.inner = inner;
     for (Op op : Op.values()) {
       calls.put(op, new AtomicInteger());
+    }
+    for (FileType t : FileType.values()) {
+      Map<Op, AtomicInteger> m = new EnumMap<>(Op.class);
+      for (Op op : Op.values()) {
+        m.put(op, new AtomicInteger());
+      }
+      callsByType.put(t, m);
     }
   }
 
@@ -68,6 +77,11 @@ public final class FaultyBackend implements Backend {
   /** How many calls of {@code op} reached this backend, faulty or not. */
   public int calls(Op op) {
     return calls.get(op).get();
+  }
+
+  /** How many calls of {@code op} on files of {@code type} reached this backend. */
+  public int calls(Op op, FileType type) {
+    return callsByType.get(type).get(op).get();
   }
 
   /** The wrapped backend. */
@@ -124,7 +138,11 @@ public final class FaultyBackend implements Backend {
       return add(Kind.FAIL_TRANSIENT, 0, null);
     }
 
-    /** A load returns its data without the last {@code bytes} bytes (or empty). */
+    /**
+     * A load sees the file {@code bytes} shorter than it is stored: a whole-file load returns it
+     * without its last {@code bytes}, a range load reaching past that end throws an {@link
+     * java.io.EOFException}, as the backend contract has it for a file that is too short.
+     */
     public Fault truncate(int bytes) {
       requireLoad();
       return add(Kind.TRUNCATE, bytes, null);
@@ -254,6 +272,7 @@ public final class FaultyBackend implements Backend {
   /** The first fault that fires on this call, after counting the call for every fault. */
   private Fault before(Op op, FileType type, String what) throws IOException {
     calls.get(op).incrementAndGet();
+    callsByType.get(type).get(op).incrementAndGet();
     Fault firing = null;
     for (Fault f : faults) {
       if (f.fires(op, type) && firing == null) {
@@ -290,6 +309,15 @@ public final class FaultyBackend implements Backend {
   @Override
   public byte[] load(Handle handle, long offset, int length) throws IOException {
     Fault f = before(Op.LOAD, handle.type(), handle.toString());
+    if (f != null && f.kind == Kind.TRUNCATE && length >= 0) {
+      // A file stored shorter: as the Backend contract says, a range past its end is an error.
+      long size = inner.stat(handle).orElse(0L) - f.bytes;
+      if (offset + length > size) {
+        throw new EOFException("injected truncation: " + handle + " has " + Math.max(0, size)
+            + " bytes, " + (offset + length) + " were asked for");
+      }
+      return inner.load(handle, offset, length);
+    }
     byte[] data = inner.load(handle, offset, length);
     return f == null ? data : f.damage(data);
   }

@@ -93,12 +93,17 @@ class FaultyBackendTest {
     Handle h = save(FileType.PACK, "0123456789");
     backend.on(Op.LOAD).nth(1).truncate(3);
     backend.on(Op.LOAD).nth(2).corrupt();
+    backend.on(Op.LOAD).nth(4).truncate(3);
     assertThat(new String(backend.load(h, 0, -1), StandardCharsets.UTF_8)).isEqualTo("0123456");
     byte[] corrupt = backend.load(h, 0, -1);
     assertThat(corrupt).hasSize(10).isNotEqualTo("0123456789".getBytes(StandardCharsets.UTF_8));
     assertThat(corrupt[5] ^ '5').isEqualTo(1);
     assertThat(new String(backend.load(h, 0, -1), StandardCharsets.UTF_8))
         .isEqualTo("0123456789");
+    assertThatThrownBy(() -> backend.load(h, 5, 5)).isInstanceOf(java.io.EOFException.class)
+        .hasMessageContaining("has 7 bytes");
+    backend.on(Op.LOAD).nth(1).truncate(3);
+    assertThat(backend.load(h, 2, 5)).isEqualTo("23456".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> backend.on(Op.SAVE).corrupt())
         .isInstanceOf(IllegalArgumentException.class);
   }
