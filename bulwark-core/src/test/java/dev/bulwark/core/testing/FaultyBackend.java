@@ -93,6 +93,7 @@ public final class FaultyBackend implements Backend {
   public final class Selector {
     private final Op op;
     private FileType type;
+    private String name;
     private int first = 1;
     private int last = 1;
 
@@ -103,6 +104,13 @@ public final class FaultyBackend implements Backend {
     /** Only calls on files of this type. */
     public Selector type(FileType t) {
       this.type = t;
+      return this;
+    }
+
+    /** Only calls on the file {@code h} (not listings). */
+    public Selector file(Handle h) {
+      this.type = h.type();
+      this.name = h.name();
       return this;
     }
 
@@ -170,7 +178,7 @@ public final class FaultyBackend implements Backend {
     }
 
     private Fault add(Kind kind, int bytes, Duration timeout) {
-      Fault f = new Fault(op, type, first, last, kind, bytes, timeout);
+      Fault f = new Fault(op, type, name, first, last, kind, bytes, timeout);
       faults.add(f);
       return f;
     }
@@ -182,6 +190,7 @@ public final class FaultyBackend implements Backend {
   public static final class Fault {
     private final Op op;
     private final FileType type;
+    private final String name;
     private final int first;
     private final int last;
     private final Kind kind;
@@ -192,10 +201,11 @@ public final class FaultyBackend implements Backend {
     private final CountDownLatch firedOnce = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
 
-    private Fault(Op op, FileType type, int first, int last, Kind kind, int bytes,
+    private Fault(Op op, FileType type, String name, int first, int last, Kind kind, int bytes,
         Duration timeout) {
       this.op = op;
       this.type = type;
+      this.name = name;
       this.first = first;
       this.last = last;
       this.kind = kind;
@@ -219,8 +229,9 @@ public final class FaultyBackend implements Backend {
     }
 
     /** Counts a call and returns true if the fault fires on it. */
-    private boolean fires(Op calledOp, FileType calledType) {
-      if (calledOp != op || (type != null && type != calledType)) {
+    private boolean fires(Op calledOp, FileType calledType, String calledName) {
+      if (calledOp != op || (type != null && type != calledType)
+          || (name != null && !name.equals(calledName))) {
         return false;
       }
       int n = matched.incrementAndGet();
@@ -270,12 +281,16 @@ public final class FaultyBackend implements Backend {
   }
 
   /** The first fault that fires on this call, after counting the call for every fault. */
-  private Fault before(Op op, FileType type, String what) throws IOException {
+  private Fault before(Op op, Handle h) throws IOException {
+    return before(op, h.type(), h.name(), h.toString());
+  }
+
+  private Fault before(Op op, FileType type, String name, String what) throws IOException {
     calls.get(op).incrementAndGet();
     callsByType.get(type).get(op).incrementAndGet();
     Fault firing = null;
     for (Fault f : faults) {
-      if (f.fires(op, type) && firing == null) {
+      if (f.fires(op, type, name) && firing == null) {
         firing = f;
       }
     }
@@ -302,13 +317,13 @@ public final class FaultyBackend implements Backend {
 
   @Override
   public void save(Handle handle, byte[] data, int off, int len) throws IOException {
-    before(Op.SAVE, handle.type(), handle.toString());
+    before(Op.SAVE, handle);
     inner.save(handle, data, off, len);
   }
 
   @Override
   public byte[] load(Handle handle, long offset, int length) throws IOException {
-    Fault f = before(Op.LOAD, handle.type(), handle.toString());
+    Fault f = before(Op.LOAD, handle);
     if (f != null && f.kind == Kind.TRUNCATE && length >= 0) {
       // A file stored shorter: as the Backend contract says, a range past its end is an error.
       long size = inner.stat(handle).orElse(0L) - f.bytes;
@@ -324,19 +339,19 @@ public final class FaultyBackend implements Backend {
 
   @Override
   public Optional<Long> stat(Handle handle) throws IOException {
-    before(Op.STAT, handle.type(), handle.toString());
+    before(Op.STAT, handle);
     return inner.stat(handle);
   }
 
   @Override
   public void list(FileType type, Consumer<FileInfo> consumer) throws IOException {
-    before(Op.LIST, type, type.folder());
+    before(Op.LIST, type, null, type.folder());
     inner.list(type, consumer);
   }
 
   @Override
   public void delete(Handle handle) throws IOException {
-    before(Op.DELETE, handle.type(), handle.toString());
+    before(Op.DELETE, handle);
     inner.delete(handle);
   }
 
