@@ -2,8 +2,10 @@ package dev.bulwark.core.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bulwark.core.BlobType;
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.IncompleteBackupException;
 import dev.bulwark.core.Progress;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -88,8 +91,7 @@ class ArchiverFaultTest {
         }
 
         @Override
-        public void visit(EntryVisitor visitor) throws IOException,
-            dev.bulwark.core.BulwarkException {
+        public void visit(EntryVisitor visitor) throws IOException, BulwarkException {
           visitor.accept(SourceEntry.dir(Path.of("/data"), meta()));
           for (SourceEntry e : entries) {
             visitor.accept(e);
@@ -119,7 +121,7 @@ class ArchiverFaultTest {
 
   private static byte[] random(int bytes, long seed) {
     byte[] b = new byte[bytes];
-    new java.util.SplittableRandom(seed).nextBytes(b);
+    new SplittableRandom(seed).nextBytes(b);
     return b;
   }
 
@@ -136,7 +138,8 @@ class ArchiverFaultTest {
   void anUnreadableFileIsListedAndTheSnapshotIsSavedWithoutIt() throws Exception {
     MemorySource src = new MemorySource().file("a.txt", "alpha".getBytes())
         .unreadable("secret.key").file("b.txt", "beta".getBytes());
-    IncompleteBackupException e = assertThrows(IncompleteBackupException.class, src);
+    IncompleteBackupException e = assertThrows(IncompleteBackupException.class,
+        () -> backup(src));
     assertThat(e.unreadable()).containsExactly("/data/secret.key");
     assertThat(e.getMessage()).contains("saved").contains("/data/secret.key");
     Snapshot saved = repo.loadSnapshot(e.snapshot());
@@ -146,11 +149,6 @@ class ArchiverFaultTest {
         .containsExactly("a.txt", "b.txt");
     assertThat(src.closed).isTrue();
     assertThat(repo.list(FileType.LOCK)).isEmpty();
-  }
-
-  private IncompleteBackupException assertThrows(Class<IncompleteBackupException> type,
-      Source src) {
-    return org.junit.jupiter.api.Assertions.assertThrows(type, () -> backup(src));
   }
 
   @Test

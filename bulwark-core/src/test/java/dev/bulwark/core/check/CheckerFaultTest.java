@@ -14,6 +14,7 @@ import dev.bulwark.core.testing.TestRepositories;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class CheckerFaultTest {
     treeLoads = backend.calls(Op.LOAD, FileType.PACK) - before;
   }
 
-  @org.junit.jupiter.api.AfterEach
+  @AfterEach
   void close() throws IOException {
     repo.close();
   }
