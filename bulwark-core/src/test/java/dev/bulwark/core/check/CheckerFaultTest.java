@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.testing.FaultyBackend;
@@ -117,6 +118,15 @@ class CheckerFaultTest {
         .contains("does not match its name"));
     assertThat(r.errors()).anySatisfy(e -> assertThat(e).startsWith("snapshots/")
         .contains("does not match its name"));
+  }
+
+  @Test
+  void aMissingPackIsReportedAndTheOthersAreStillRead() throws Exception {
+    Id gone = packs.get(0);
+    backend.inner().delete(Handle.of(FileType.PACK, gone));
+    CheckResult r = check(true);
+    assertThat(r.errors()).contains("pack " + gone + " is listed in the index but missing");
+    assertThat(r.packsRead()).isEqualTo(packs.size() - 1);
   }
 
   @Test
