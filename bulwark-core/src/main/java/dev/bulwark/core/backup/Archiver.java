@@ -293,7 +293,9 @@ public final class Archiver {
             inFlight.release();
           }
         }));
-        if (Thread.interrupted()) {
+        // isInterrupted, not interrupted(): the flag must stay set, or closing the workers on
+        // the way out waits for a stalled upload instead of interrupting it.
+        if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("backup interrupted");
         }
       }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +33,12 @@ public final class Lock implements AutoCloseable {
   private final boolean exclusive;
   private final ScheduledExecutorService refresher;
   private volatile Id current;
+  /** Our earlier lock files whose removal failed during a refresh; removed later. */
+  private final Set<Id> superseded = ConcurrentHashMap.newKeySet();
   private final Thread releaseOnExit;
   private boolean closed;
 
-  private Lock(Repository repo, boolean exclusive, Id current) {
+  private Lock(Repository repo, boolean exclusive, Id current, Duration refreshEvery) {
     this.repo = repo;
     this.exclusive = exclusive;
     this.current = current;
@@ -43,7 +47,7 @@ public final class Lock implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    long every = REFRESH_EVERY.toMillis();
+    long every = refreshEvery.toMillis();
     refresher.scheduleAtFixedRate(this::refresh, every, every, TimeUnit.MILLISECONDS);
     // Ctrl-C or SIGTERM: remove the lock as restic does, so no one has to wait for it to age.
     this.releaseOnExit = new Thread(this::deleteQuietly, "bulwark-lock-release");
@@ -64,6 +68,12 @@ public final class Lock implements AutoCloseable {
    * @throws RepositoryLockedException if a live conflicting lock exists
    */
   static Lock acquire(Repository repo, boolean exclusive) throws IOException, BulwarkException {
+    return acquire(repo, exclusive, REFRESH_EVERY);
+  }
+
+  /** Takes a lock refreshed every {@code refreshEvery} (tests use less than five minutes). */
+  static Lock acquire(Repository repo, boolean exclusive, Duration refreshEvery)
+      throws IOException, BulwarkException {
     checkConflicts(repo, exclusive, null);
     Id own;
     try {
@@ -84,7 +94,7 @@ public final class Lock implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while taking the lock", e);
     }
-    return new Lock(repo, exclusive, own);
+    return new Lock(repo, exclusive, own, refreshEvery);
   }
 
   /** The reason a lock could not be written, in a few words. */
@@ -127,9 +137,24 @@ public final class Lock implements AutoCloseable {
     try {
       Id old = current;
       current = write(repo, exclusive);
-      repo.backend().delete(Handle.of(FileType.LOCK, old));
+      superseded.add(old);
     } catch (IOException | RuntimeException e) {
+      // The old lock file stays and still holds the lock; it ages toward stale meanwhile.
       LOG.warn("could not refresh the repository lock: {}", e.toString());
+    }
+    // A superseded file that stayed would keep the repository locked after close() while
+    // this process lives (its PID is alive), so a failed removal is tried again.
+    deleteSuperseded();
+  }
+
+  private void deleteSuperseded() {
+    for (Id old : superseded) {
+      try {
+        repo.backend().delete(Handle.of(FileType.LOCK, old));
+        superseded.remove(old);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not remove the old lock file {}: {}", old.shortForm(), e.toString());
+      }
     }
   }
 
@@ -155,6 +180,7 @@ public final class Lock implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    deleteSuperseded();
     repo.backend().delete(Handle.of(FileType.LOCK, current));
   }
 }

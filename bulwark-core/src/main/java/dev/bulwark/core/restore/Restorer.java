@@ -411,6 +411,9 @@ public final class Restorer {
       }
       ch.force(true);
       done = true;
+    } catch (CorruptionException e) {
+      // The pack and blob alone do not tell the user which of their files is lost.
+      throw new CorruptionException(out + ": " + e.getMessage(), e);
     } finally {
       if (!done) {
         Files.deleteIfExists(tmp);
