@@ -4,4 +4,7 @@
  * {@link dev.bulwark.rocksdb.RocksDbKind} verifies a restored copy and swaps it into place
  * under a journal that makes an interrupted swap recoverable.
  */
+@NullMarked
 package dev.bulwark.rocksdb;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * copy), and {@link dev.bulwark.sqlite.SqliteKind} verifies a restored database and swaps it
  * into place so that a crash leaves the old or the new one, never a mix.
  */
+@NullMarked
 package dev.bulwark.sqlite;
+
+import org.jspecify.annotations.NullMarked;

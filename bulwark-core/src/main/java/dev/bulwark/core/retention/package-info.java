@@ -3,5 +3,13 @@
  * within a span, by tag), applied per group of snapshots. {@link
  * dev.bulwark.core.retention.Retention} plans, {@link dev.bulwark.core.retention.Forgetter}
  * removes the snapshot files.
+ *
+ * <p>Internal to Bulwark (see {@code docs/library.md}): used by the sibling modules, not part
+ * of the library API, and may change in any release. Exported from it: {@link
+ * dev.bulwark.core.retention.RetentionPolicy} and {@link dev.bulwark.core.retention.ForgetPlan}
+ * (values the API takes and returns).
  */
+@NullMarked
 package dev.bulwark.core.retention;
+
+import org.jspecify.annotations.NullMarked;
