@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -145,7 +146,7 @@ public final class RocksDbKind implements DatabaseKind {
    * @throws BulwarkException if it failed; the target then holds what it held before
    */
   @Override
-  public Path swap(Path staged, Path target) throws IOException, BulwarkException {
+  public @Nullable Path swap(Path staged, Path target) throws IOException, BulwarkException {
     return swap.swap(staged.toAbsolutePath().normalize(), target.toAbsolutePath().normalize())
         .orElse(null);
   }

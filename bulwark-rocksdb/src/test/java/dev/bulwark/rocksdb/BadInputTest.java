@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.RandomAccessFile;
@@ -192,7 +193,8 @@ class BadInputTest {
   }
 
   private Path restore(Repository repo, Snapshot s) throws Exception {
-    return TestRepos.restorer(repo).restore(s.id().toString(), target, false, false).previous();
+    return TestRepos.restorer(repo).restore(SnapshotRef.id(s.id().toString()), target)
+        .previous().orElse(null);
   }
 
   private void assertTargetUnchanged() throws Exception {
