@@ -25,6 +25,8 @@ import dev.bulwark.core.retention.GroupBy;
 import dev.bulwark.core.retention.Retention;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,16 +44,17 @@ import java.util.List;
  * lock, forget and prune an exclusive one; a conflicting lock held elsewhere fails the call with
  * {@link dev.bulwark.core.RepositoryLockedException}.
  *
- * <p><b>Cancellation.</b> Interrupt the calling thread. A backup stops at the next chunk and
- * throws {@link java.io.InterruptedIOException} without writing a snapshot (what it stored is
- * left for a prune); a restore stops and leaves the database at the target as it was. The
- * repository stays valid whenever a call stops.
+ * <p><b>Cancellation.</b> Interrupt the calling thread: the call stops at its next safe point
+ * and throws {@link InterruptedIOException}, with the thread's interrupt flag set. A backup then
+ * writes no snapshot (what it stored already is left for a prune); a restore leaves the database
+ * at the target as it was. The repository stays valid wherever a call stops.
  *
  * <p><b>Progress.</b> Every call updates the {@link Progress} given to {@link
  * Bulwark#progress(Progress)}: bytes and items done out of an expected total, readable from any
  * thread at any time.
  */
 public final class BulwarkRepository implements AutoCloseable {
+  private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
   private final Repository repo;
   private final BackupOptions options;
   private final Progress progress;
@@ -71,7 +74,8 @@ public final class BulwarkRepository implements AutoCloseable {
    *     snapshot was saved without them)
    */
   public synchronized Snapshot backup(Source... sources) throws IOException, BulwarkException {
-    return new Archiver(repo, options, progress).backup(List.of(sources)).snapshot();
+    return cancellable(() ->
+        new Archiver(repo, options, progress).backup(List.of(sources)).snapshot());
   }
 
   /**
@@ -106,10 +110,12 @@ public final class BulwarkRepository implements AutoCloseable {
    */
   public synchronized DatabaseRestorer.Result restoreFromHost(Database db, SnapshotRef ref,
       String host, RestoreOption... options) throws IOException, BulwarkException {
-    // A pack another process wrote since this instance loaded the index would be unknown.
-    repo.loadIndex();
-    return new DatabaseRestorer(repo, db.kind(), Workers.defaultThreads(), progress)
-        .forHost(host).restore(ref, db.path(), options);
+    return cancellable(() -> {
+      // A pack another process wrote since this instance loaded the index would be unknown.
+      repo.loadIndex();
+      return new DatabaseRestorer(repo, db.kind(), Workers.defaultThreads(), progress)
+          .forHost(host).restore(ref, db.path(), options);
+    });
   }
 
   /** All snapshots, oldest first. */
@@ -128,10 +134,12 @@ public final class BulwarkRepository implements AutoCloseable {
    * @return what was found; {@link CheckResult#ok()} is false if anything is damaged or missing
    */
   public synchronized CheckResult check(CheckDepth depth) throws IOException, BulwarkException {
-    try (Lock lock = repo.lock(false)) {
-      return new Checker(repo, Workers.defaultThreads(), progress)
-          .check(depth == CheckDepth.READ_DATA);
-    }
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(false)) {
+        return new Checker(repo, Workers.defaultThreads(), progress)
+            .check(depth == CheckDepth.READ_DATA);
+      }
+    });
   }
 
   /**
@@ -146,26 +154,66 @@ public final class BulwarkRepository implements AutoCloseable {
     if (policy.isEmpty()) {
       throw new IllegalArgumentException("an empty policy would keep nothing; give a rule");
     }
-    try (Lock lock = repo.lock(true)) {
-      List<Snapshot> mine = new DatabaseSnapshots(db.path(), options.hostname())
-          .of(repo.snapshots());
-      ForgetPlan plan = Retention.plan(mine, policy,
-          new GroupBy(EnumSet.of(GroupBy.Field.HOST)), options.clock().instant());
-      Forgetter.remove(repo, lock, plan.removed(), s -> { });
-      return plan;
-    }
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(true)) {
+        List<Snapshot> mine = new DatabaseSnapshots(db.path(), options.hostname())
+            .of(repo.snapshots());
+        ForgetPlan plan = Retention.plan(mine, policy, BY_HOST, options.clock().instant());
+        Forgetter.remove(repo, lock, plan.removed(), s -> { });
+        return plan;
+      }
+    });
   }
 
   /** Removes data no snapshot needs, as {@code bulwark prune} does, under an exclusive lock. */
   public synchronized PruneResult prune(PruneOptions pruneOptions)
       throws IOException, BulwarkException {
-    try (Lock lock = repo.lock(true)) {
-      return new Pruner(repo, lock, pruneOptions, progress).run();
-    }
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(true)) {
+        return new Pruner(repo, lock, pruneOptions, progress).run();
+      }
+    });
   }
 
   @Override
   public void close() throws IOException {
     repo.close();
+  }
+
+  /** One call on the repository. */
+  private interface Call<T> {
+    T run() throws IOException, BulwarkException;
+  }
+
+  /**
+   * Runs {@code call}, turning every way an interrupt surfaces (a closed channel, a failed lock,
+   * an interrupted wait) into the one {@link InterruptedIOException} the class promises, with
+   * the thread's interrupt flag set again.
+   */
+  private static <T> T cancellable(Call<T> call) throws IOException, BulwarkException {
+    try {
+      return call.run();
+    } catch (IOException | BulwarkException e) {
+      if (!Thread.currentThread().isInterrupted() && !causedByInterrupt(e)) {
+        throw e;
+      }
+      Thread.currentThread().interrupt();
+      if (e instanceof InterruptedIOException i) {
+        throw i;
+      }
+      InterruptedIOException i = new InterruptedIOException("interrupted: " + e.getMessage());
+      i.initCause(e);
+      throw i;
+    }
+  }
+
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+          || t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 }
