@@ -98,7 +98,7 @@ final class RestoreCommand implements Callable<Integer> {
     Progress progress = new Progress();
     try (Repository r = repo.open(true); Lock lock = noLock.lock(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
-      Snapshot s = HostSnapshots.find(r, snapshot, host);
+      Snapshot s = HostSnapshots.find(r, SnapshotRef.parse(snapshot), host);
       int n = threads != null ? threads : threadsFor(r);
       RestoreResult res = new Restorer(r, n, progress).restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",

@@ -105,6 +105,8 @@ class LibraryFacadeTest {
       assertThat(repo.snapshots(other)).isEmpty();
       assertThatThrownBy(() -> repo.restore(app, SnapshotRef.id("deadbeef")))
           .isInstanceOf(SnapshotNotFoundException.class).hasMessageContaining("deadbeef");
+      assertThatThrownBy(() -> repo.restore(app, SnapshotRef.id("latest")))
+          .as("an id is an id: no magic word").hasMessageContaining("not a snapshot id");
       assertThatThrownBy(() -> repo.restore(other, SnapshotRef.latest()))
           .isInstanceOf(SnapshotNotFoundException.class)
           .hasMessageContaining("no snapshot of " + dir.resolve("srv/other.db"));

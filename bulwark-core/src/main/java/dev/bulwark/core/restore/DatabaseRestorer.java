@@ -151,7 +151,7 @@ public final class DatabaseRestorer {
     try (Lock lock = locking ? repo.lock(false) : null) {
       Snapshot snap;
       if (ref instanceof SnapshotRef.IdPrefix id) {
-        snap = repo.findSnapshot(id.prefix());
+        snap = repo.loadSnapshot(repo.findSnapshotId(id.prefix()));
       } else {
         Instant notAfter = ref instanceof SnapshotRef.At at ? at.time() : Instant.MAX;
         DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
