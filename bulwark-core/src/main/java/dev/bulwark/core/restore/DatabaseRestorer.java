@@ -158,8 +158,7 @@ public final class DatabaseRestorer {
         List<Snapshot> all = repo.snapshots();
         Optional<Snapshot> newest = mine.newestAtOrBefore(all, notAfter);
         if (newest.isEmpty()) {
-          String none = notAfter.equals(Instant.MAX) ? mine.noneMessage(all)
-              : mine.noneMessage(all) + " at or before " + notAfter;
+          String none = mine.noneMessage(all, notAfter);
           if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
             // Another host's copy of the same path is not this database: never restore it
             // unasked.

@@ -66,8 +66,14 @@ public record DatabaseSnapshots(Path path, String host) {
 
   /** "no snapshot of P from host H", naming the other hosts and --host when there are some. */
   public String noneMessage(List<Snapshot> all) {
+    return noneMessage(all, Instant.MAX);
+  }
+
+  /** As {@link #noneMessage(List)}, for a search among the snapshots at or before {@code t}. */
+  public String noneMessage(List<Snapshot> all, Instant t) {
     SortedSet<String> others = otherHosts(all);
-    String msg = "the repository has no snapshot of " + path + " from host " + host;
+    String msg = "the repository has no snapshot of " + path + " from host " + host
+        + (t.equals(Instant.MAX) ? "" : " at or before " + t);
     return others.isEmpty() ? msg
         : msg + " (it has snapshots of it from " + String.join(", ", others)
             + "; choose one with --host NAME)";
