@@ -18,7 +18,6 @@ import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.DatabaseRestorer.Outcome;
 import dev.bulwark.core.restore.RestoreOption;
 import dev.bulwark.core.retention.ForgetPlan;
-import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -27,7 +26,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,8 +149,7 @@ class LibraryFacadeTest {
       assertThat(progress.doneBytes()).as("backups count their bytes").isPositive();
       assertThat(repo.check(CheckDepth.READ_DATA).ok()).isTrue();
 
-      ForgetPlan plan = repo.forget(app, new RetentionPolicy(1, 0, 0, 0, 0, 0, KeepWithin.NONE,
-          List.of()));
+      ForgetPlan plan = repo.forget(app, RetentionPolicy.builder().last(1).build());
       assertThat(plan.removed()).hasSize(3);
       assertThat(repo.snapshots(app)).extracting(Snapshot::id).containsExactly(last.id());
 

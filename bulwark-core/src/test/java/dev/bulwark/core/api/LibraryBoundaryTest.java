@@ -67,9 +67,9 @@ class LibraryBoundaryTest {
       // values the API takes and returns
       FileSource.class, BackupOptions.class, Kdf.Params.class, Snapshot.class,
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
-      CheckResult.class, RetentionPolicy.class, KeepWithin.class, ForgetPlan.class,
-      ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class, KeptSnapshot.class,
-      PruneOptions.class, PruneOptions.Mode.class, PruneResult.class);
+      CheckResult.class, RetentionPolicy.class, RetentionPolicy.Builder.class, KeepWithin.class,
+      ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
+      KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class);
 
   @Test
   void theApiNamesOnlyExportedTypes() throws Exception {
