@@ -26,6 +26,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,7 +139,8 @@ class LibraryFacadeTest {
 
   @Test
   void checksForgetsAndPrunesWithProgress() throws Exception {
-    Progress progress = new Progress();
+    AtomicLong heard = new AtomicLong();
+    Progress progress = new Progress(p -> heard.set(p.doneBytes()));
     try (BulwarkRepository repo = open(progress)) {
       for (int i = 2; i <= 4; i++) {
         repo.backup(app);
@@ -147,6 +149,7 @@ class LibraryFacadeTest {
       }
       Snapshot last = repo.backup(app);
       assertThat(progress.doneBytes()).as("backups count their bytes").isPositive();
+      assertThat(heard.get()).as("the listener heard of them").isPositive();
       assertThat(repo.check(CheckDepth.READ_DATA).ok()).isTrue();
 
       ForgetPlan plan = repo.forget(app, RetentionPolicy.builder().last(1).build());

@@ -86,8 +86,9 @@ public final class Bulwark {
 
   /**
    * Counters every call on the opened repository updates (bytes and items done, expected
-   * total), for a service to show or export; read them from any thread (default: counters no
-   * one reads).
+   * total), for a service to show or export: read them from any thread, or create them with a
+   * {@link Progress.Listener} to be told of each change. They add up over all calls; the
+   * expected total is the current call's (default: counters no one reads).
    */
   public Bulwark progress(Progress counters) {
     requireUnset(progress == null, "progress");

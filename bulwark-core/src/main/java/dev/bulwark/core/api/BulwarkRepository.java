@@ -51,7 +51,7 @@ import java.util.List;
  *
  * <p><b>Progress.</b> Every call updates the {@link Progress} given to {@link
  * Bulwark#progress(Progress)}: bytes and items done out of an expected total, readable from any
- * thread at any time.
+ * thread at any time, and pushed to its {@link Progress.Listener} if it has one.
  */
 public final class BulwarkRepository implements AutoCloseable {
   private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
