@@ -2,6 +2,7 @@ package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.DatabaseInUseException;
 import dev.bulwark.core.restore.DatabaseKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ public final class RocksDbKind implements DatabaseKind {
     }
     Optional<String> inUse = LockProbe.whyInUse(abs);
     if (inUse.isPresent()) {
-      throw new BulwarkException("cannot restore to " + abs + ": the RocksDB database there "
+      throw new DatabaseInUseException("cannot restore to " + abs + ": the RocksDB database there "
           + inUse.get() + "; stop the process using it first");
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.DatabaseInUseException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.SourceException;
@@ -133,7 +134,7 @@ class BadInputTest {
       try (ChildJvm holder = ChildJvm.start(dir.resolve("holder.err"), HoldOpenMain.class,
           target.toString())) {
         holder.awaitLine("ready", CHILD_TIMEOUT);
-        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(BulwarkException.class)
+        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(DatabaseInUseException.class)
             .hasMessage("cannot restore to " + target + ": the RocksDB database there is open in"
                 + " another process (its LOCK file is locked); stop the process using it first");
         assertThatThrownBy(() -> RocksDbSource.offline(target).open())
@@ -158,7 +159,7 @@ class BadInputTest {
     try (Repository repo = TestRepos.init(dir.resolve("repo"))) {
       Snapshot s = TestRepos.backup(repo, RocksDbSource.offline(source)).snapshot();
       try (Options o = new Options(); RocksDB open = RocksDB.open(o, target.toString())) {
-        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(BulwarkException.class)
+        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(DatabaseInUseException.class)
             .hasMessageContaining("is open in this process");
         assertThatThrownBy(() -> RocksDbSource.offline(target).open())
             .isInstanceOf(SourceException.class).hasMessageContaining("is open in this process");
