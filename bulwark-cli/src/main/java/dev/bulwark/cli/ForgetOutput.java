@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.SnapshotJson;
 import dev.bulwark.core.retention.ForgetGroup;
 import dev.bulwark.core.retention.ForgetPlan;
 import dev.bulwark.core.retention.GroupKey;
@@ -173,7 +174,7 @@ final class ForgetOutput {
     }
     g.writeStartArray();
     for (Snapshot s : list) {
-      s.writeListingJson(g);
+      SnapshotJson.writeListing(s, g);
     }
     g.writeEndArray();
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.BlobType;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Keys;
 import dev.bulwark.core.repo.Lock;
@@ -59,7 +60,7 @@ final class InfoCommand implements Callable<Integer> {
       if (snapshot == null) {
         repositoryInfo(r, out);
       } else {
-        snapshotInfo(r, HostSnapshots.find(r, snapshot, host), out);
+        snapshotInfo(r, HostSnapshots.find(r, SnapshotRef.parse(snapshot), host), out);
       }
     }
     PrintWriter pw = spec.commandLine().getOut();

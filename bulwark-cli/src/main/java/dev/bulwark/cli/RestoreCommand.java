@@ -3,13 +3,15 @@ package dev.bulwark.cli;
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
-import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.RestoreOption;
+import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.Restorer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +98,7 @@ final class RestoreCommand implements Callable<Integer> {
     Progress progress = new Progress();
     try (Repository r = repo.open(true); Lock lock = noLock.lock(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
-      Snapshot s = HostSnapshots.find(r, snapshot, host);
+      Snapshot s = HostSnapshots.find(r, SnapshotRef.parse(snapshot), host);
       int n = threads != null ? threads : threadsFor(r);
       RestoreResult res = new Restorer(r, n, progress).restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
@@ -123,11 +125,19 @@ final class RestoreCommand implements Callable<Integer> {
       if (noLock.noLock) {
         restorer = restorer.withoutLock();
       }
-      DatabaseRestorer.Result res = restorer.restore(snapshot, db, ifDbNotExists, ifReplicaExists);
+      List<RestoreOption> options = new ArrayList<>();
+      if (ifDbNotExists) {
+        options.add(RestoreOption.IF_DB_NOT_EXISTS);
+      }
+      if (ifReplicaExists) {
+        options.add(RestoreOption.IF_REPLICA_EXISTS);
+      }
+      DatabaseRestorer.Result res = restorer.restore(SnapshotRef.parse(snapshot), db,
+          options.toArray(RestoreOption[]::new));
       switch (res.outcome()) {
         case RESTORED -> out.println("restored " + kind.name() + " database " + db
-            + " from snapshot " + res.snapshot().id().shortForm()
-            + (res.previous() == null ? "" : "; previous database kept at " + res.previous()));
+            + " from snapshot " + res.snapshot().orElseThrow().id().shortForm()
+            + res.previous().map(p -> "; previous database kept at " + p).orElse(""));
         case SKIPPED_DB_EXISTS -> out.println(db + " exists; nothing restored");
         case SKIPPED_NO_SNAPSHOT -> out.println("no snapshot of " + db + "; nothing restored");
         default -> throw new IllegalStateException(res.outcome().toString());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.SnapshotJson;
 import java.io.StringWriter;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -42,7 +43,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       try (JsonGenerator g = new ObjectMapper().getFactory().createGenerator(sw)) {
         g.writeStartArray();
         for (Snapshot s : all) {
-          s.writeListingJson(g);
+          SnapshotJson.writeListing(s, g);
         }
         g.writeEndArray();
       }

@@ -11,18 +11,42 @@ public final class Progress {
   private final AtomicLong doneBytes = new AtomicLong();
   private final AtomicLong doneItems = new AtomicLong();
   private final long startNanos = System.nanoTime();
+  private final Listener listener;
+
+  /** Told of every change, for a service that pushes progress rather than polling it. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * Called after each change, on the thread that made it (often a worker, and often: once a
+     * chunk), so it must be thread-safe, cheap and must not throw.
+     */
+    void changed(Progress progress);
+  }
+
+  /** Counters that only those who read them learn about. */
+  public Progress() {
+    this(p -> { });
+  }
+
+  /** Counters that tell {@code listener} of every change. */
+  public Progress(Listener listener) {
+    this.listener = listener;
+  }
 
   /** Sets the expected total; -1 when unknown. */
   public void setTotalBytes(long total) {
     totalBytes.set(total);
+    listener.changed(this);
   }
 
   public void addBytes(long n) {
     doneBytes.addAndGet(n);
+    listener.changed(this);
   }
 
   public void addItem() {
     doneItems.incrementAndGet();
+    listener.changed(this);
   }
 
   public long totalBytes() {

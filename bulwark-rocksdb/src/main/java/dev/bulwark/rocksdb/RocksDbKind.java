@@ -2,6 +2,7 @@ package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.DatabaseInUseException;
 import dev.bulwark.core.restore.DatabaseKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -110,7 +112,7 @@ public final class RocksDbKind implements DatabaseKind {
     }
     Optional<String> inUse = LockProbe.whyInUse(abs);
     if (inUse.isPresent()) {
-      throw new BulwarkException("cannot restore to " + abs + ": the RocksDB database there "
+      throw new DatabaseInUseException("cannot restore to " + abs + ": the RocksDB database there "
           + inUse.get() + "; stop the process using it first");
     }
   }
@@ -145,7 +147,7 @@ public final class RocksDbKind implements DatabaseKind {
    * @throws BulwarkException if it failed; the target then holds what it held before
    */
   @Override
-  public Path swap(Path staged, Path target) throws IOException, BulwarkException {
+  public @Nullable Path swap(Path staged, Path target) throws IOException, BulwarkException {
     return swap.swap(staged.toAbsolutePath().normalize(), target.toAbsolutePath().normalize())
         .orElse(null);
   }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.DatabaseInUseException;
 import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.RandomAccessFile;
@@ -132,7 +134,7 @@ class BadInputTest {
       try (ChildJvm holder = ChildJvm.start(dir.resolve("holder.err"), HoldOpenMain.class,
           target.toString())) {
         holder.awaitLine("ready", CHILD_TIMEOUT);
-        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(BulwarkException.class)
+        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(DatabaseInUseException.class)
             .hasMessage("cannot restore to " + target + ": the RocksDB database there is open in"
                 + " another process (its LOCK file is locked); stop the process using it first");
         assertThatThrownBy(() -> RocksDbSource.offline(target).open())
@@ -157,7 +159,7 @@ class BadInputTest {
     try (Repository repo = TestRepos.init(dir.resolve("repo"))) {
       Snapshot s = TestRepos.backup(repo, RocksDbSource.offline(source)).snapshot();
       try (Options o = new Options(); RocksDB open = RocksDB.open(o, target.toString())) {
-        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(BulwarkException.class)
+        assertThatThrownBy(() -> restore(repo, s)).isInstanceOf(DatabaseInUseException.class)
             .hasMessageContaining("is open in this process");
         assertThatThrownBy(() -> RocksDbSource.offline(target).open())
             .isInstanceOf(SourceException.class).hasMessageContaining("is open in this process");
@@ -192,7 +194,8 @@ class BadInputTest {
   }
 
   private Path restore(Repository repo, Snapshot s) throws Exception {
-    return TestRepos.restorer(repo).restore(s.id().toString(), target, false, false).previous();
+    return TestRepos.restorer(repo).restore(SnapshotRef.id(s.id().toString()), target)
+        .previous().orElse(null);
   }
 
   private void assertTargetUnchanged() throws Exception {

@@ -2,6 +2,7 @@ package dev.bulwark.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -108,7 +109,7 @@ class ConsistencyUnderLoadTest {
         long tagged = Long.parseLong(DatabaseTags.fromTags(snap.tags()).orElseThrow()
             .properties().get("sequence"));
         Path target = dir.resolve("restored/" + s + "/bank");
-        TestRepos.restorer(repo).restore(snap.id().toString(), target, false, false);
+        TestRepos.restorer(repo).restore(SnapshotRef.id(snap.id().toString()), target);
         Audit audit = audit(target, cfo);
         assertThat(audit.sequence()).as("snapshot %d: sequence in the tags", s).isEqualTo(tagged);
         assertThat(tagged).as("snapshot %d was taken while writes went on", s)

@@ -3,10 +3,11 @@ package dev.bulwark.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupResult;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.testing.Tools;
@@ -49,9 +50,9 @@ class OfflineBackupTest {
           .containsEntry("column-families", "3").containsEntry("capture", "offline");
 
       Path target = dir.resolve("elsewhere/restored");
-      DatabaseRestorer.Result res = TestRepos.restorer(repo).restore(r.snapshot().id().toString(),
-          target, false, false);
-      assertThat(res.previous()).isNull();
+      DatabaseRestorer.Result res = TestRepos.restorer(repo)
+          .restore(SnapshotRef.id(r.snapshot().id().toString()), target);
+      assertThat(res.previous()).isEmpty();
       assertThat(TestFolders.hashes(target)).as("restored files").isEqualTo(original);
       assertThat(TestFolders.names(target.getParent())).containsExactly("restored");
       assertContent(target, sequence);

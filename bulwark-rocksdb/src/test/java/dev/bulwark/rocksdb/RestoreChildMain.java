@@ -1,6 +1,7 @@
 package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -35,9 +36,9 @@ public final class RestoreChildMain {
     try (Repository repo = TestRepos.open(repoDir)) {
       System.out.println("restoring");
       System.out.flush();
-      DatabaseRestorer.Result r = TestRepos.restorer(repo, kind).restore(snapshot, target, false,
-          false);
-      System.out.println("done " + r.previous());
+      DatabaseRestorer.Result r = TestRepos.restorer(repo, kind)
+          .restore(SnapshotRef.parse(snapshot), target);
+      System.out.println("done " + r.previous().orElse(null));
     }
   }
 

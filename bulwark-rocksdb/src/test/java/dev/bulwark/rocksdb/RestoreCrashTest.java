@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,7 +170,8 @@ class RestoreCrashTest {
     assertThat(kept(target)).as("nothing kept: the restore did not happen").isEmpty();
     assertThat(journal(target)).doesNotExist();
     try (Repository repo = TestRepos.open(repoDir)) {
-      Path kept = TestRepos.restorer(repo).restore(snapshot, target, false, false).previous();
+      Path kept = TestRepos.restorer(repo).restore(SnapshotRef.parse(snapshot), target).previous()
+          .orElse(null);
       assertThat(VersionedDb.check(target)).isEqualTo("new");
       assertThat(VersionedDb.check(kept)).isEqualTo("old");
     }

@@ -1,9 +1,11 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.DatabaseInUseException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Takes SQLite's EXCLUSIVE lock on a database file without waiting: the test for "is anybody
@@ -48,8 +50,8 @@ final class ExclusiveAccess {
   }
 
   /** The error a restore gives when the target database is open elsewhere. */
-  static BulwarkException inUse(Path database, Throwable cause) {
-    return new BulwarkException("database " + database + " is in use by another process; stop it"
+  static DatabaseInUseException inUse(Path database, @Nullable Throwable cause) {
+    return new DatabaseInUseException("database " + database + " is in use by another process; stop it"
         + " before restoring", cause);
   }
 

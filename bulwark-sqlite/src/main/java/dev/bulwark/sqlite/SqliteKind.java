@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How SQLite databases are restored: used with {@link dev.bulwark.core.restore.DatabaseRestorer},
@@ -90,7 +91,7 @@ public final class SqliteKind implements DatabaseKind {
    * @throws BulwarkException if the old database is in use; the target is then unchanged
    */
   @Override
-  public Path swap(Path staged, Path target) throws IOException, BulwarkException {
+  public @Nullable Path swap(Path staged, Path target) throws IOException, BulwarkException {
     return new DatabaseSwap(clock).swap(staged, target);
   }
 }

@@ -2,6 +2,7 @@ package dev.bulwark.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.api.Bulwark;
 import dev.bulwark.core.api.BulwarkRepository;
 import dev.bulwark.core.backup.BackupOptions;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two hosts (replicas of one service) back up a database at the same path into one repository
- * through the library: each host's {@code restoreIfMissing} and {@code restore("latest")} bring
+ * through the library: each host's {@code restoreIfMissing} and {@code restore(latest)} bring
  * back its own database, even when the other host's snapshot is newer; {@code restoreFromHost}
  * takes the other's on purpose.
  */
@@ -54,28 +55,28 @@ class LibraryRestoreHostTest {
     Files.createDirectories(db.getParent());
     sql(db, "create table t(x)", "insert into t values (1)");
     try (BulwarkRepository a = as("node-a")) {
-      a.backup(SqliteSource.of(db));
+      a.backup(SqliteDatabase.at(db));
     }
     sql(db, "insert into t values (2), (3)");
     try (BulwarkRepository b = as("node-b")) {
-      b.backup(SqliteSource.of(db)); // newer, by the other host
+      b.backup(SqliteDatabase.at(db)); // newer, by the other host
     }
     Files.delete(db);
 
     try (BulwarkRepository a = as("node-a")) {
-      DatabaseRestorer.Result res = a.restoreIfMissing(new SqliteKind(), db);
+      DatabaseRestorer.Result res = a.restoreIfMissing(SqliteDatabase.at(db));
       assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
-      assertThat(res.snapshot().hostname()).isEqualTo("node-a");
+      assertThat(res.snapshot().orElseThrow().hostname()).isEqualTo("node-a");
       assertThat(rows(db)).isEqualTo(1);
 
-      a.restoreFromHost(new SqliteKind(), "latest", db, "node-b");
+      a.restoreFromHost(SqliteDatabase.at(db), SnapshotRef.latest(), "node-b");
       assertThat(rows(db)).isEqualTo(3);
-      a.restore(new SqliteKind(), "latest", db);
+      a.restore(SqliteDatabase.at(db), SnapshotRef.latest());
       assertThat(rows(db)).isEqualTo(1);
     }
     Files.delete(db);
     try (BulwarkRepository c = as("node-c")) {
-      assertThat(c.restoreIfMissing(new SqliteKind(), db).outcome())
+      assertThat(c.restoreIfMissing(SqliteDatabase.at(db)).outcome())
           .as("another host's copy is not restored unasked")
           .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_NO_SNAPSHOT);
       assertThat(db).doesNotExist();

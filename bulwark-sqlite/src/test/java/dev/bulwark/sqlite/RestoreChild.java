@@ -2,6 +2,7 @@ package dev.bulwark.sqlite;
 
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ public final class RestoreChild {
     try (Repository repo = Repository.open(LocalBackend.open(Path.of(args[0])),
         TestRepo.password())) {
       new DatabaseRestorer(repo, new SqliteKind(), 1, new Progress())
-          .restore(args[1], Path.of(args[2]), false, false);
+          .restore(SnapshotRef.parse(args[1]), Path.of(args[2]));
     }
     System.out.println("restored");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.DatabaseInUseException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -127,7 +128,7 @@ class SqliteKindTest {
       app.setAutoCommit(false);
       s.executeUpdate("INSERT INTO marker VALUES('pending')");
       assertThatThrownBy(() -> kind.checkNotInUse(target))
-          .isInstanceOf(BulwarkException.class)
+          .isInstanceOf(DatabaseInUseException.class)
           .hasMessage("database " + target + " is in use by another process; stop it before"
               + " restoring");
       assertThatThrownBy(() -> kind.swap(staged("new"), target))

@@ -1,13 +1,14 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -48,7 +49,7 @@ final class TestRepo implements AutoCloseable {
   DatabaseRestorer.Result restore(Snapshot snapshot, Path target)
       throws IOException, BulwarkException {
     return new DatabaseRestorer(repo, new SqliteKind(), 2, new Progress())
-        .restore(snapshot.id().toString(), target, false, false);
+        .restore(SnapshotRef.id(snapshot.id().toString()), target);
   }
 
   @Override

@@ -5,4 +5,7 @@
  * picocli mixin {@link dev.bulwark.cli.config.ConfigOptions} (finds the file, applies flags).
  * Field and variable names: {@code docs/configuration.md}.
  */
+@NullMarked
 package dev.bulwark.cli.config;
+
+import org.jspecify.annotations.NullMarked;

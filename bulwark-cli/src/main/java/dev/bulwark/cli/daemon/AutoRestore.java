@@ -4,9 +4,12 @@ import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.RestoreOption;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +30,14 @@ final class AutoRestore {
   Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
     repo.loadIndex();
     DatabaseRestorer.Result r = new DatabaseRestorer(repo, DatabaseSources.restoreKind(db.kind()),
-        Workers.defaultThreads(), new Progress()).restore("latest", db.path(), true, true);
+        Workers.defaultThreads(), new Progress()).restore(SnapshotRef.latest(), db.path(),
+            RestoreOption.IF_DB_NOT_EXISTS, RestoreOption.IF_REPLICA_EXISTS);
     switch (r.outcome()) {
       case RESTORED -> {
+        Snapshot s = r.snapshot().orElseThrow();
         LOG.info("auto-restore: {} was missing; restored from snapshot {}", db.path(),
-            r.snapshot().id().shortForm());
-        return new Job.Outcome(r.snapshot().id().toString(), r.snapshot().time(), 0, null);
+            s.id().shortForm());
+        return new Job.Outcome(s.id().toString(), s.time(), 0, null);
       }
       case SKIPPED_DB_EXISTS -> LOG.info("auto-restore: {} exists; nothing to do", db.path());
       case SKIPPED_NO_SNAPSHOT -> LOG.info("auto-restore: {} is missing and the repository has "

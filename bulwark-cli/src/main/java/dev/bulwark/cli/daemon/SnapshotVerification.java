@@ -3,11 +3,12 @@ package dev.bulwark.cli.daemon;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
+import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
-import dev.bulwark.core.Progress;
-import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -60,7 +61,7 @@ final class SnapshotVerification {
     FileTrees.deleteRecursively(dir);
     AtomicFiles.createDirectories(dir);
     try {
-      restorer.restore(newest.id().toString(), dir.resolve(abs.getFileName()), false, false);
+      restorer.restore(SnapshotRef.id(newest.id().toString()), dir.resolve(abs.getFileName()));
       return new Job.Outcome(newest.id().toString(), newest.time(), 0, null);
     } finally {
       FileTrees.deleteRecursively(dir);

@@ -13,6 +13,7 @@ import dev.bulwark.cli.daemon.JobStatus;
 import dev.bulwark.cli.daemon.UnknownDatabaseException;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.SnapshotJson;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,7 +124,7 @@ final class RpcMethods {
     try (TokenBuffer buf = new TokenBuffer(mapper, false)) {
       buf.writeStartArray();
       for (Snapshot s : snapshots) {
-        s.writeListingJson(buf);
+        SnapshotJson.writeListing(s, buf);
       }
       buf.writeEndArray();
       return mapper.readTree(buf.asParser());

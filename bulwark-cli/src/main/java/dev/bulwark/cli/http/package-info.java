@@ -4,4 +4,7 @@
  * ({@link dev.bulwark.cli.http.ApiServer} is the entry point; it only talks to the daemon
  * through {@link dev.bulwark.cli.daemon.DaemonControl}).
  */
+@NullMarked
 package dev.bulwark.cli.http;
+
+import org.jspecify.annotations.NullMarked;

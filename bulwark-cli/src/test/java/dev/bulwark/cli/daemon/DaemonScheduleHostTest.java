@@ -14,7 +14,7 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Snapshot;
-import dev.bulwark.sqlite.SqliteSource;
+import dev.bulwark.sqlite.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,7 +64,7 @@ class DaemonScheduleHostTest {
     try (BulwarkRepository r = Bulwark.repository(repo).passwordFile(passwordFile)
         .createIfMissing(true).keyDerivation(new Kdf.Params(1024, 8, 1))
         .backupOptions(BackupOptions.defaults().withHostname(host).withClock(clock)).open()) {
-      return r.backup(SqliteSource.of(db));
+      return r.backup(SqliteDatabase.at(db));
     }
   }
 

@@ -13,15 +13,17 @@ import dev.bulwark.cli.daemon.JobState;
 import dev.bulwark.cli.daemon.JobStatus;
 import dev.bulwark.cli.daemon.UnknownDatabaseException;
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.api.Bulwark;
-import dev.bulwark.core.api.BulwarkRepository;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
+import dev.bulwark.core.backend.Backend;
+import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
+import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.repo.DatabaseTags;
-import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.Progress;
+import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.sqlite.SqliteKind;
@@ -58,7 +60,7 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
   private final Path configFile;
   private final Path scratch;
   private final Path repoDir;
-  private final BulwarkRepository repo;
+  private final Repository repo;
   private final Clock clock = Clock.systemUTC();
   private final Instant started = clock.instant();
   private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -72,7 +74,7 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
   private volatile int snapshotCount;
 
   private TestDaemonControl(Path configFile, Path scratch, BulwarkConfig config,
-      BulwarkRepository repo) throws IOException, BulwarkException {
+      Repository repo) throws IOException, BulwarkException {
     this.configFile = configFile;
     this.scratch = scratch;
     this.config = config;
@@ -85,9 +87,10 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
   public static TestDaemonControl open(Path configFile, Path scratch)
       throws IOException, BulwarkException {
     BulwarkConfig config = ConfigLoader.load(configFile, Map.of());
-    BulwarkRepository repo = Bulwark.repository(Path.of(config.repository()))
-        .passwordFile(config.passwordFile()).createIfMissing(true)
-        .keyDerivation(new Kdf.Params(1024, 8, 1)).open();
+    Backend backend = LocalBackend.open(Path.of(config.repository()));
+    byte[] password = Kdf.readPasswordFile(config.passwordFile());
+    Repository repo = backend.exists() ? Repository.open(backend, password)
+        : Repository.init(backend, password, new Kdf.Params(1024, 8, 1));
     Files.createDirectories(scratch);
     return new TestDaemonControl(configFile, scratch, config, repo);
   }
@@ -132,7 +135,7 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
       gate.await();
       job.start(clock.instant());
       if (job.kind == JobKind.BACKUP) {
-        BackupResult r = new Archiver(repo.repository(), BackupOptions.defaults(),
+        BackupResult r = new Archiver(repo, BackupOptions.defaults(),
             new Progress()).backup(List.of(SqliteSource.of(job.db.path())));
         job.succeed(clock.instant(), r.snapshot().id().toString(), r.bytesAdded());
       } else {
@@ -159,13 +162,13 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
 
   /** Restores the newest snapshot of {@code db} into scratch, checked; returns its id. */
   private String verify(DatabaseConfig db) throws IOException, BulwarkException {
-    DatabaseRestorer restorer = new DatabaseRestorer(repo.repository(), new SqliteKind(), 2,
+    DatabaseRestorer restorer = new DatabaseRestorer(repo, new SqliteKind(), 2,
         new Progress());
     Snapshot latest = restorer.latestFor(db.path().toRealPath())
         .orElseThrow(() -> new IOException("no snapshot of " + db.name() + " to verify"));
     Path target = Files.createTempDirectory(scratch, "verify-").resolve(db.name() + ".db");
     try {
-      restorer.restore(latest.id().toString(), target, false, false);
+      restorer.restore(SnapshotRef.id(latest.id().toString()), target);
       return latest.id().toString();
     } finally {
       FileTrees.deleteRecursively(target.getParent());

@@ -1,6 +1,7 @@
 package dev.bulwark.core.api;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.BackupOptions;
@@ -9,6 +10,7 @@ import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point for services that embed Bulwark:
@@ -18,7 +20,7 @@ import java.util.Arrays;
  *     .passwordFile(Path.of("/etc/app/backup-password"))
  *     .createIfMissing(true)
  *     .open()) {
- *   Snapshot s = repo.backup(SqliteSource.of(dbPath), FileSource.of(nodeKey));
+ *   Snapshot s = repo.backup(SqliteDatabase.at(dbPath), FileSource.of(nodeKey));
  * }
  * }</pre>
  *
@@ -26,11 +28,12 @@ import java.util.Arrays;
  */
 public final class Bulwark {
   private final Backend backend;
-  private byte[] password;
+  private byte @Nullable [] password;
   private boolean createIfMissing;
   private boolean createIfMissingSet;
-  private BackupOptions backupOptions;
-  private Kdf.Params kdf;
+  private @Nullable BackupOptions backupOptions;
+  private Kdf.@Nullable Params kdf;
+  private @Nullable Progress progress;
 
   private Bulwark(Backend backend) {
     this.backend = backend;
@@ -81,6 +84,18 @@ public final class Bulwark {
     return this;
   }
 
+  /**
+   * Counters every call on the opened repository updates (bytes and items done, expected
+   * total), for a service to show or export: read them from any thread, or create them with a
+   * {@link Progress.Listener} to be told of each change. They add up over all calls; the
+   * expected total is the current call's (default: counters no one reads).
+   */
+  public Bulwark progress(Progress counters) {
+    requireUnset(progress == null, "progress");
+    this.progress = counters;
+    return this;
+  }
+
   /** scrypt cost for a repository this call creates (default: restic's). */
   public Bulwark keyDerivation(Kdf.Params params) {
     requireUnset(kdf == null, "keyDerivation");
@@ -96,6 +111,7 @@ public final class Bulwark {
    * @throws dev.bulwark.core.WrongPasswordException if the password opens no key
    */
   public BulwarkRepository open() throws IOException, BulwarkException {
+    byte[] password = this.password;
     if (password == null) {
       throw new IllegalStateException("no password set: call password(...) or passwordFile(...)");
     }
@@ -104,10 +120,11 @@ public final class Bulwark {
           ? Repository.init(backend, password, kdf != null ? kdf : Kdf.Params.calibrated())
           : Repository.open(backend, password);
       return new BulwarkRepository(r,
-          backupOptions != null ? backupOptions : BackupOptions.defaults());
+          backupOptions != null ? backupOptions : BackupOptions.defaults(),
+          progress != null ? progress : new Progress());
     } finally {
       Arrays.fill(password, (byte) 0);
-      password = null;
+      this.password = null;
     }
   }
 

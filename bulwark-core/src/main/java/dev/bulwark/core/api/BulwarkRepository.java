@@ -1,100 +1,219 @@
 package dev.bulwark.core.api;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotNotFoundException;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.Source;
-import dev.bulwark.core.Progress;
+import dev.bulwark.core.check.CheckResult;
+import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.prune.PruneOptions;
+import dev.bulwark.core.prune.PruneResult;
+import dev.bulwark.core.prune.Pruner;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
-import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.DatabaseSnapshots;
+import dev.bulwark.core.restore.RestoreOption;
+import dev.bulwark.core.retention.ForgetPlan;
+import dev.bulwark.core.retention.Forgetter;
+import dev.bulwark.core.retention.GroupBy;
+import dev.bulwark.core.retention.Retention;
+import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
- * An open repository for an embedding service. Thread-safe: backups from several threads run
- * one at a time, so an RPC "back up now" arriving during a scheduled backup waits for it
- * rather than racing it.
+ * An open repository for an embedding service: back up, restore, list, check, forget and
+ * prune, without the CLI.
+ *
+ * <p><b>Threads.</b> Thread-safe: calls from several threads run one at a time, so an RPC "back
+ * up now" arriving during a scheduled backup waits for it rather than racing it.
+ *
+ * <p><b>Other processes.</b> Every call reads the repository as it is now: snapshots, and the
+ * index before a backup or a restore, so a long-lived instance sees what another process (a
+ * CLI, another host) wrote since it was opened. Backups and restores take a shared repository
+ * lock, forget and prune an exclusive one; a conflicting lock held elsewhere fails the call with
+ * {@link dev.bulwark.core.RepositoryLockedException}.
+ *
+ * <p><b>Cancellation.</b> Interrupt the calling thread: the call stops at its next safe point
+ * and throws {@link InterruptedIOException}, with the thread's interrupt flag set. A backup then
+ * writes no snapshot (what it stored already is left for a prune); a restore leaves the database
+ * at the target as it was. The repository stays valid wherever a call stops.
+ *
+ * <p><b>Progress.</b> Every call updates the {@link Progress} given to {@link
+ * Bulwark#progress(Progress)}: bytes and items done out of an expected total, readable from any
+ * thread at any time, and pushed to its {@link Progress.Listener} if it has one.
  */
 public final class BulwarkRepository implements AutoCloseable {
+  private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
   private final Repository repo;
   private final BackupOptions options;
-  private final Object backupLock = new Object();
+  private final Progress progress;
 
-  BulwarkRepository(Repository repo, BackupOptions options) {
+  BulwarkRepository(Repository repo, BackupOptions options, Progress progress) {
     this.repo = repo;
     this.options = options;
+    this.progress = progress;
   }
 
   /**
-   * Backs up the sources (e.g. a database and its key files) into one new snapshot, while the
-   * service keeps running.
+   * Backs up the sources (e.g. a {@link Database} and its key files) into one new snapshot,
+   * while the service keeps running.
    *
    * @return the saved snapshot
    * @throws dev.bulwark.core.IncompleteBackupException if some files could not be read (the
    *     snapshot was saved without them)
    */
-  public Snapshot backup(Source... sources) throws IOException, BulwarkException {
-    synchronized (backupLock) {
-      return new Archiver(repo, options, new Progress()).backup(List.of(sources)).snapshot();
-    }
+  public synchronized Snapshot backup(Source... sources) throws IOException, BulwarkException {
+    return cancellable(() ->
+        new Archiver(repo, options, progress).backup(List.of(sources)).snapshot());
   }
 
   /**
-   * At start-up: restores this host's newest snapshot of the database at {@code db} if, and
-   * only if, there is no database there and the repository has such a snapshot. "This host" is
-   * the host name backups are recorded under ({@link BackupOptions#hostname()}, by default the
-   * machine's), so a repository shared by several hosts never brings back another host's copy.
+   * At start-up: restores this host's newest snapshot of {@code db} if, and only if, there is no
+   * database there and the repository has such a snapshot. "This host" is the host name backups
+   * are recorded under ({@link BackupOptions#hostname()}, by default the machine's), so a
+   * repository shared by several hosts never brings back another host's copy.
+   */
+  public DatabaseRestorer.Result restoreIfMissing(Database db)
+      throws IOException, BulwarkException {
+    return restore(db, SnapshotRef.latest(), RestoreOption.IF_DB_NOT_EXISTS,
+        RestoreOption.IF_REPLICA_EXISTS);
+  }
+
+  /**
+   * Restores a snapshot over the database, verified before it replaces anything; the database
+   * that was there is kept beside it ({@link DatabaseRestorer.Result#previous()}). {@link
+   * SnapshotRef#latest()} and {@link SnapshotRef#at} choose among this host's snapshots of
+   * {@code db}.
    *
-   * @param kind the database kind, e.g. {@code new SqliteKind()} from bulwark-sqlite
-   * @return what was done
+   * @throws SnapshotNotFoundException if there is no such snapshot (unless {@link
+   *     RestoreOption#IF_REPLICA_EXISTS} is given and {@code ref} is not an id)
    */
-  public DatabaseRestorer.Result restoreIfMissing(DatabaseKind kind, Path db)
+  public DatabaseRestorer.Result restore(Database db, SnapshotRef ref, RestoreOption... options)
       throws IOException, BulwarkException {
-    repo.loadIndex();
-    return restorer(kind, options.hostname()).restore("latest", db, true, true);
+    return restoreFromHost(db, ref, this.options.hostname(), options);
   }
 
   /**
-   * Restores a snapshot ({@code latest}: this host's newest of this database) over the database
-   * at {@code db}, verified before it replaces anything.
+   * As {@link #restore(Database, SnapshotRef, RestoreOption...)}, choosing among the snapshots
+   * written by {@code host}, e.g. to move a database from a host that is gone to this one.
    */
-  public DatabaseRestorer.Result restore(DatabaseKind kind, String snapshot, Path db)
-      throws IOException, BulwarkException {
-    return restoreFromHost(kind, snapshot, db, options.hostname());
-  }
-
-  /**
-   * As {@link #restore(DatabaseKind, String, Path)}, with {@code latest} meaning the newest
-   * snapshot of this database written by {@code host}, e.g. to move a database from a host that
-   * is gone to this one.
-   */
-  public DatabaseRestorer.Result restoreFromHost(DatabaseKind kind, String snapshot, Path db,
-      String host) throws IOException, BulwarkException {
-    repo.loadIndex();
-    return restorer(kind, host).restore(snapshot, db, false, false);
-  }
-
-  private DatabaseRestorer restorer(DatabaseKind kind, String host) {
-    return new DatabaseRestorer(repo, kind, Workers.defaultThreads(), new Progress())
-        .forHost(host);
+  public synchronized DatabaseRestorer.Result restoreFromHost(Database db, SnapshotRef ref,
+      String host, RestoreOption... options) throws IOException, BulwarkException {
+    return cancellable(() -> {
+      // A pack another process wrote since this instance loaded the index would be unknown.
+      repo.loadIndex();
+      return new DatabaseRestorer(repo, db.kind(), Workers.defaultThreads(), progress)
+          .forHost(host).restore(ref, db.path(), options);
+    });
   }
 
   /** All snapshots, oldest first. */
-  public List<Snapshot> snapshots() throws IOException, BulwarkException {
+  public synchronized List<Snapshot> snapshots() throws IOException, BulwarkException {
     return repo.snapshots();
   }
 
-  /** The underlying repository, for everything else. */
-  public Repository repository() {
-    return repo;
+  /** This host's snapshots of {@code db}, oldest first. */
+  public synchronized List<Snapshot> snapshots(Database db) throws IOException, BulwarkException {
+    return new DatabaseSnapshots(db.path(), options.hostname()).of(repo.snapshots());
+  }
+
+  /**
+   * Verifies the repository as {@code bulwark check} does.
+   *
+   * @return what was found; {@link CheckResult#ok()} is false if anything is damaged or missing
+   */
+  public synchronized CheckResult check(CheckDepth depth) throws IOException, BulwarkException {
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(false)) {
+        return new Checker(repo, Workers.defaultThreads(), progress)
+            .check(depth == CheckDepth.READ_DATA);
+      }
+    });
+  }
+
+  /**
+   * Applies a retention policy to this host's snapshots of {@code db}, as the daemon does after
+   * each backup: grouped by host only, under an exclusive lock. Only snapshot files go; the data
+   * stays until {@link #prune}.
+   *
+   * @return which snapshots were removed and why the others were kept
+   */
+  public synchronized ForgetPlan forget(Database db, RetentionPolicy policy)
+      throws IOException, BulwarkException {
+    if (policy.isEmpty()) {
+      throw new IllegalArgumentException("an empty policy would keep nothing; give a rule");
+    }
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(true)) {
+        List<Snapshot> mine = new DatabaseSnapshots(db.path(), options.hostname())
+            .of(repo.snapshots());
+        ForgetPlan plan = Retention.plan(mine, policy, BY_HOST, options.clock().instant());
+        Forgetter.remove(repo, lock, plan.removed(), s -> { });
+        return plan;
+      }
+    });
+  }
+
+  /** Removes data no snapshot needs, as {@code bulwark prune} does, under an exclusive lock. */
+  public synchronized PruneResult prune(PruneOptions pruneOptions)
+      throws IOException, BulwarkException {
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(true)) {
+        return new Pruner(repo, lock, pruneOptions, progress).run();
+      }
+    });
   }
 
   @Override
   public void close() throws IOException {
     repo.close();
+  }
+
+  /** One call on the repository. */
+  private interface Call<T> {
+    T run() throws IOException, BulwarkException;
+  }
+
+  /**
+   * Runs {@code call}, turning every way an interrupt surfaces (a closed channel, a failed lock,
+   * an interrupted wait) into the one {@link InterruptedIOException} the class promises, with
+   * the thread's interrupt flag set again.
+   */
+  private static <T> T cancellable(Call<T> call) throws IOException, BulwarkException {
+    try {
+      return call.run();
+    } catch (IOException | BulwarkException e) {
+      if (!Thread.currentThread().isInterrupted() && !causedByInterrupt(e)) {
+        throw e;
+      }
+      Thread.currentThread().interrupt();
+      if (e instanceof InterruptedIOException i) {
+        throw i;
+      }
+      InterruptedIOException i = new InterruptedIOException("interrupted: " + e.getMessage());
+      i.initCause(e);
+      throw i;
+    }
+  }
+
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+          || t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -3,4 +3,7 @@
  * repository for a running service, which can then back up its databases and key files "now"
  * (e.g. from an RPC handler) and restore them at start-up when they are missing.
  */
+@NullMarked
 package dev.bulwark.core.api;
+
+import org.jspecify.annotations.NullMarked;

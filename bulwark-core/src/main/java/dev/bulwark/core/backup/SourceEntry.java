@@ -3,6 +3,7 @@ package dev.bulwark.core.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a source view.
@@ -14,8 +15,8 @@ import java.nio.file.Path;
  * @param alignment chunk sizes are rounded to a multiple of this (a database page size; 1 for
  *     plain files)
  */
-public record SourceEntry(Path path, Kind kind, FileMeta meta, Content content, Path linkTarget,
-    int alignment) {
+public record SourceEntry(Path path, Kind kind, FileMeta meta, @Nullable Content content,
+    @Nullable Path linkTarget, int alignment) {
   /** What an entry is. */
   public enum Kind { FILE, DIR, SYMLINK }
 

@@ -6,6 +6,7 @@ import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.RepositoryNotFoundException;
+import dev.bulwark.core.SnapshotNotFoundException;
 import dev.bulwark.core.WrongPasswordException;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
@@ -313,7 +314,7 @@ public final class Repository implements AutoCloseable {
       }
     }
     if (matches.isEmpty()) {
-      throw new BulwarkException("no snapshot matches " + ref);
+      throw new SnapshotNotFoundException("no snapshot matches " + ref);
     }
     if (matches.size() > 1) {
       throw new BulwarkException("snapshot prefix " + ref + " is ambiguous (" + matches.size()
@@ -331,7 +332,7 @@ public final class Repository implements AutoCloseable {
     if ("latest".equals(ref)) {
       List<Snapshot> all = snapshots();
       if (all.isEmpty()) {
-        throw new BulwarkException("the repository has no snapshots");
+        throw new SnapshotNotFoundException("the repository has no snapshots");
       }
       return all.get(all.size() - 1);
     }

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One snapshot: when, of what, from where, and its root tree. Written with restic's field
@@ -23,9 +24,9 @@ import java.util.List;
  *     offset, Bulwark writes UTC ({@code Z}); restic buckets {@code forget} by this offset, so
  *     it is kept to do the same
  */
-public record Snapshot(Id id, Instant time, Id parent, Id tree, List<String> paths,
-    String hostname, String username, long uid, long gid, List<String> excludes,
-    List<String> tags, Id original, ZoneOffset offset) {
+public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tree,
+    List<String> paths, String hostname, String username, long uid, long gid,
+    List<String> excludes, List<String> tags, @Nullable Id original, ZoneOffset offset) {
 
   public Snapshot {
     if (time == null || tree == null) {
@@ -76,8 +77,8 @@ public record Snapshot(Id id, Instant time, Id parent, Id tree, List<String> pat
     return out.toByteArray();
   }
 
-  /** The stored fields plus {@code id} and {@code short_id}, as {@code restic snapshots --json}. */
-  public void writeListingJson(JsonGenerator g) throws IOException {
+  /** The stored fields plus {@code id} and {@code short_id}: {@link SnapshotJson#writeListing}. */
+  void writeListingJson(JsonGenerator g) throws IOException {
     g.writeStartObject();
     writeBody(g);
     if (id != null) {

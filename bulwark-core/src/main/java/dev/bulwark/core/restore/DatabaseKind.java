@@ -3,6 +3,7 @@ package dev.bulwark.core.restore;
 import dev.bulwark.core.BulwarkException;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a database module tells the core about restoring its kind of database. Implemented by
@@ -40,5 +41,5 @@ public interface DatabaseKind {
    *
    * @return where the previous database was kept, or null if there was none
    */
-  Path swap(Path staged, Path target) throws IOException, BulwarkException;
+  @Nullable Path swap(Path staged, Path target) throws IOException, BulwarkException;
 }

@@ -1,11 +1,13 @@
 package dev.bulwark.core.restore;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.fs.FileTrees;
-import dev.bulwark.core.repo.DatabaseTags;
-import dev.bulwark.core.fs.AtomicFiles;
-import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotNotFoundException;
+import dev.bulwark.core.SnapshotRef;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.FileTrees;
+import dev.bulwark.core.fs.Leftovers;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -14,9 +16,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +37,46 @@ public final class DatabaseRestorer {
   /** What a restore did. */
   public enum Outcome { RESTORED, SKIPPED_DB_EXISTS, SKIPPED_NO_SNAPSHOT }
 
-  /**
-   * @param snapshot the snapshot restored, null if skipped
-   * @param previous where the database that was at the target was kept, null if none
-   */
-  public record Result(Outcome outcome, Snapshot snapshot, Path previous) {}
+  /** What a restore did, the snapshot it restored and where the previous database was kept. */
+  public static final class Result {
+    private final Outcome outcome;
+    private final @Nullable Snapshot snapshot;
+    private final @Nullable Path previous;
+
+    private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous) {
+      this.outcome = outcome;
+      this.snapshot = snapshot;
+      this.previous = previous;
+    }
+
+    static Result restored(Snapshot snapshot, @Nullable Path previous) {
+      return new Result(Outcome.RESTORED, snapshot, previous);
+    }
+
+    static Result skipped(Outcome why) {
+      return new Result(why, null, null);
+    }
+
+    public Outcome outcome() {
+      return outcome;
+    }
+
+    /** The snapshot restored; empty if the restore was skipped. */
+    public Optional<Snapshot> snapshot() {
+      return Optional.ofNullable(snapshot);
+    }
+
+    /** Where the database that was at the target was kept; empty if there was none. */
+    public Optional<Path> previous() {
+      return Optional.ofNullable(previous);
+    }
+
+    @Override
+    public String toString() {
+      return outcome + (snapshot == null ? "" : " " + snapshot.id())
+          + (previous == null ? "" : ", previous kept at " + previous);
+    }
+  }
 
   private final Repository repo;
   private final DatabaseKind kind;
@@ -88,40 +129,45 @@ public final class DatabaseRestorer {
   }
 
   /**
-   * Restores {@code snapshotRef} (an id, a prefix, or {@code latest}: the newest snapshot of
-   * the database at {@code target} written by this restorer's {@link #host()}) to {@code
-   * target}.
+   * Restores {@code ref} to {@code target}: an id names one snapshot; {@code latest} and {@code
+   * at} mean the newest (at or before that time) snapshot of the database at {@code target}
+   * written by this restorer's {@link #host()}.
    *
-   * @param ifDbNotExists do nothing when a database is already at the target
-   * @param ifReplicaExists do nothing, successfully, when there is no snapshot to restore
+   * @throws SnapshotNotFoundException if there is no such snapshot (and {@link
+   *     RestoreOption#IF_REPLICA_EXISTS} was not given, or an id names none)
    */
-  public Result restore(String snapshotRef, Path target, boolean ifDbNotExists,
-      boolean ifReplicaExists) throws IOException, BulwarkException {
+  public Result restore(SnapshotRef ref, Path target, RestoreOption... options)
+      throws IOException, BulwarkException {
+    Set<RestoreOption> opts = options.length == 0 ? EnumSet.noneOf(RestoreOption.class)
+        : EnumSet.copyOf(Arrays.asList(options));
     Path abs = target.toAbsolutePath().normalize();
     // First settle an interrupted earlier swap: "is there a database?" must see its outcome.
     kind.recover(abs);
-    if (ifDbNotExists && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+    if (opts.contains(RestoreOption.IF_DB_NOT_EXISTS)
+        && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       LOG.info("{} exists; nothing to restore", abs);
-      return new Result(Outcome.SKIPPED_DB_EXISTS, null, null);
+      return Result.skipped(Outcome.SKIPPED_DB_EXISTS);
     }
     try (Lock lock = locking ? repo.lock(false) : null) {
       Snapshot snap;
-      if ("latest".equals(snapshotRef)) {
+      if (ref instanceof SnapshotRef.IdPrefix id) {
+        snap = repo.loadSnapshot(repo.findSnapshotId(id.prefix()));
+      } else {
+        Instant notAfter = ref instanceof SnapshotRef.At at ? at.time() : Instant.MAX;
         DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
         List<Snapshot> all = repo.snapshots();
-        Optional<Snapshot> latest = mine.newest(all);
-        if (latest.isEmpty()) {
-          if (ifReplicaExists) {
+        Optional<Snapshot> newest = mine.newestAtOrBefore(all, notAfter);
+        if (newest.isEmpty()) {
+          String none = mine.noneMessage(all, notAfter);
+          if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
             // Another host's copy of the same path is not this database: never restore it
             // unasked.
-            LOG.info("{}; nothing to restore", mine.noneMessage(all));
-            return new Result(Outcome.SKIPPED_NO_SNAPSHOT, null, null);
+            LOG.info("{}; nothing to restore", none);
+            return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
           }
-          throw new BulwarkException(mine.noneMessage(all));
+          throw new SnapshotNotFoundException(none);
         }
-        snap = latest.get();
-      } else {
-        snap = repo.findSnapshot(snapshotRef);
+        snap = newest.get();
       }
       return restoreSnapshot(snap, abs);
     }
@@ -150,7 +196,7 @@ public final class DatabaseRestorer {
       Path previous = kind.swap(staging, target);
       LOG.info("restored {} from snapshot {}{}", target, snap.id().shortForm(),
           previous == null ? "" : "; previous database kept at " + previous);
-      return new Result(Outcome.RESTORED, snap, previous);
+      return Result.restored(snap, previous);
     } finally {
       FileTrees.deleteRecursively(staging);
     }

@@ -3,6 +3,7 @@ package dev.bulwark.core.restore;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Snapshot;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,9 +39,14 @@ public record DatabaseSnapshots(Path path, String host) {
 
   /** This host's newest snapshot of the database among {@code all}. */
   public Optional<Snapshot> newest(List<Snapshot> all) {
+    return newestAtOrBefore(all, Instant.MAX);
+  }
+
+  /** This host's newest snapshot of the database among {@code all} taken at or before {@code t}. */
+  public Optional<Snapshot> newestAtOrBefore(List<Snapshot> all, Instant t) {
     Snapshot best = null;
     for (Snapshot s : all) {
-      if (matches(s) && (best == null || s.time().isAfter(best.time()))) {
+      if (matches(s) && !s.time().isAfter(t) && (best == null || s.time().isAfter(best.time()))) {
         best = s;
       }
     }
@@ -60,8 +66,14 @@ public record DatabaseSnapshots(Path path, String host) {
 
   /** "no snapshot of P from host H", naming the other hosts and --host when there are some. */
   public String noneMessage(List<Snapshot> all) {
+    return noneMessage(all, Instant.MAX);
+  }
+
+  /** As {@link #noneMessage(List)}, for a search among the snapshots at or before {@code t}. */
+  public String noneMessage(List<Snapshot> all, Instant t) {
     SortedSet<String> others = otherHosts(all);
-    String msg = "the repository has no snapshot of " + path + " from host " + host;
+    String msg = "the repository has no snapshot of " + path + " from host " + host
+        + (t.equals(Instant.MAX) ? "" : " at or before " + t);
     return others.isEmpty() ? msg
         : msg + " (it has snapshots of it from " + String.join(", ", others)
             + "; choose one with --host NAME)";

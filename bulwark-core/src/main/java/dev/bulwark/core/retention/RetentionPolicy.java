@@ -1,5 +1,6 @@
 package dev.bulwark.core.retention;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,6 +33,81 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
     }
     within = within == null ? KeepWithin.NONE : within;
     tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A policy built rule by rule: {@code RetentionPolicy.builder().last(7).daily(14).build()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RetentionPolicy}; a rule not set is off. */
+  public static final class Builder {
+    private int last;
+    private int hourly;
+    private int daily;
+    private int weekly;
+    private int monthly;
+    private int yearly;
+    private KeepWithin within = KeepWithin.NONE;
+    private final List<String> tags = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Keep the newest {@code n} snapshots. */
+    public Builder last(int n) {
+      last = n;
+      return this;
+    }
+
+    /** Keep the newest snapshot of each of the last {@code n} hours that have one. */
+    public Builder hourly(int n) {
+      hourly = n;
+      return this;
+    }
+
+    /** Keep the newest snapshot of each of the last {@code n} days that have one. */
+    public Builder daily(int n) {
+      daily = n;
+      return this;
+    }
+
+    /** Keep the newest snapshot of each of the last {@code n} ISO weeks that have one. */
+    public Builder weekly(int n) {
+      weekly = n;
+      return this;
+    }
+
+    /** Keep the newest snapshot of each of the last {@code n} months that have one. */
+    public Builder monthly(int n) {
+      monthly = n;
+      return this;
+    }
+
+    /** Keep the newest snapshot of each of the last {@code n} years that have one. */
+    public Builder yearly(int n) {
+      yearly = n;
+      return this;
+    }
+
+    /** Keep every snapshot newer than {@code span} before the group's newest snapshot. */
+    public Builder within(KeepWithin span) {
+      within = span;
+      return this;
+    }
+
+    /**
+     * Keep snapshots that carry all of {@code tags}; each call adds one alternative, as each
+     * {@code --keep-tag} does.
+     */
+    public Builder tagged(String... tags) {
+      this.tags.add(String.join(",", tags));
+      return this;
+    }
+
+    /** The policy. */
+    public RetentionPolicy build() {
+      return new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly, within, tags);
+    }
   }
 
   /**

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.Progress;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseRestorerTest {
+  private static final RestoreOption[] BOTH_CONDITIONS =
+      {RestoreOption.IF_DB_NOT_EXISTS, RestoreOption.IF_REPLICA_EXISTS};
   @TempDir Path dir;
 
   /** A "database" that is one text file; healthy when it does not say "corrupt". */
@@ -80,10 +83,10 @@ class DatabaseRestorerTest {
       Files.writeString(db, "version 2");
       TextKind kind = new TextKind();
       DatabaseRestorer.Result res = new DatabaseRestorer(r, kind, 1, new Progress())
-          .restore("latest", db, false, false);
+          .restore(SnapshotRef.latest(), db);
       assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
       assertThat(Files.readString(db)).isEqualTo("version 1");
-      assertThat(Files.readString(res.previous())).isEqualTo("version 2");
+      assertThat(Files.readString(res.previous().orElseThrow())).isEqualTo("version 2");
       assertThat(kind.recovered).isEqualTo(db);
       try (var s = Files.list(dir)) {
         assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("staging"));
@@ -96,13 +99,15 @@ class DatabaseRestorerTest {
     Path db = dir.resolve("app.txt");
     try (Repository r = repoWithSnapshotOf(db, "v1", "text")) {
       DatabaseRestorer restorer = new DatabaseRestorer(r, new TextKind(), 1, new Progress());
-      assertThat(restorer.restore("latest", db, true, true).outcome())
+      assertThat(restorer.restore(SnapshotRef.latest(), db,
+          BOTH_CONDITIONS).outcome())
           .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_DB_EXISTS);
       Path other = dir.resolve("other.txt");
-      assertThat(restorer.restore("latest", other, true, true).outcome())
+      assertThat(restorer.restore(SnapshotRef.latest(), other,
+          BOTH_CONDITIONS).outcome())
           .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_NO_SNAPSHOT);
       assertThat(other).doesNotExist();
-      assertThatThrownBy(() -> restorer.restore("latest", other, false, false))
+      assertThatThrownBy(() -> restorer.restore(SnapshotRef.latest(), other))
           .hasMessageContaining("no snapshot of " + other);
       DatabaseKind sqlite = new TextKind() {
         @Override
@@ -111,7 +116,7 @@ class DatabaseRestorerTest {
         }
       };
       assertThatThrownBy(() -> new DatabaseRestorer(r, sqlite, 1, new Progress())
-          .restore(r.findSnapshot("latest").id().toString(), db, false, false))
+          .restore(SnapshotRef.id(r.findSnapshot("latest").id().toString()), db))
           .hasMessageContaining("is a text snapshot, not sqlite");
     }
   }
@@ -122,7 +127,7 @@ class DatabaseRestorerTest {
     try (Repository r = repoWithSnapshotOf(db, "corrupt page", "text")) {
       Files.writeString(db, "good current database");
       assertThatThrownBy(() -> new DatabaseRestorer(r, new TextKind(), 1, new Progress())
-          .restore("latest", db, false, false)).hasMessageContaining("integrity check failed");
+          .restore(SnapshotRef.latest(), db)).hasMessageContaining("integrity check failed");
       assertThat(Files.readString(db)).isEqualTo("good current database");
       try (var s = Files.list(dir)) {
         assertThat(s.map(p -> p.getFileName().toString()))
@@ -139,7 +144,7 @@ class DatabaseRestorerTest {
       Files.move(db, dir.resolve("app.txt.half-swapped"));
       Files.writeString(db.resolveSibling("app.txt.half-swapped"), "live database");
       DatabaseRestorer.Result res = new DatabaseRestorer(r, new TextKind(), 1, new Progress())
-          .restore("latest", db, true, false);
+          .restore(SnapshotRef.latest(), db, RestoreOption.IF_DB_NOT_EXISTS);
       assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.SKIPPED_DB_EXISTS);
       assertThat(Files.readString(db)).isEqualTo("live database");
     }
@@ -153,8 +158,8 @@ class DatabaseRestorerTest {
       Files.writeString(dead.resolve("junk"), "left by a kill -9");
       Path live = Files.createDirectories(dir.resolve(".app.txt.bulwark-staging-"
           + ProcessHandle.current().parent().orElseThrow().pid() + "-tmp-cd"));
-      new DatabaseRestorer(r, new TextKind(), 1, new Progress()).restore("latest", db, false,
-          false);
+      new DatabaseRestorer(r, new TextKind(), 1, new Progress())
+          .restore(SnapshotRef.latest(), db);
       assertThat(dead).doesNotExist();
       assertThat(live).exists();
     }
@@ -182,21 +187,23 @@ class DatabaseRestorerTest {
       Files.delete(db);
       DatabaseRestorer asA = new DatabaseRestorer(r, new TextKind(), 1, new Progress())
           .forHost("node-a");
-      DatabaseRestorer.Result res = asA.restore("latest", db, true, true);
+      DatabaseRestorer.Result res = asA.restore(SnapshotRef.latest(), db,
+          BOTH_CONDITIONS);
       assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
-      assertThat(res.snapshot().hostname()).isEqualTo("node-a");
+      assertThat(res.snapshot().orElseThrow().hostname()).isEqualTo("node-a");
       assertThat(Files.readString(db)).isEqualTo("node-a state");
 
-      asA.forHost("node-b").restore("latest", db, false, false);
+      asA.forHost("node-b").restore(SnapshotRef.latest(), db);
       assertThat(Files.readString(db)).isEqualTo("node-b state");
 
       DatabaseRestorer asC = asA.forHost("node-c");
       Files.delete(db);
-      assertThat(asC.restore("latest", db, true, true).outcome())
+      assertThat(asC.restore(SnapshotRef.latest(), db,
+          BOTH_CONDITIONS).outcome())
           .as("another host's copy is not restored unasked")
           .isEqualTo(DatabaseRestorer.Outcome.SKIPPED_NO_SNAPSHOT);
       assertThat(db).doesNotExist();
-      assertThatThrownBy(() -> asC.restore("latest", db, false, false))
+      assertThatThrownBy(() -> asC.restore(SnapshotRef.latest(), db))
           .isInstanceOf(BulwarkException.class)
           .hasMessageContaining("no snapshot of " + db + " from host node-c")
           .hasMessageContaining("node-a, node-b").hasMessageContaining("--host");
@@ -227,7 +234,7 @@ class DatabaseRestorerTest {
           Map.of()).toTags()), new Progress()).backup(List.of(FileSource.of(db)));
       Path target = dir.resolve("restored-db");
       assertThatThrownBy(() -> new DatabaseRestorer(r, folderKind, 1, new Progress())
-          .restore(r.snapshots().get(0).id().toString(), target, false, false))
+          .restore(SnapshotRef.id(r.snapshots().get(0).id().toString()), target))
           .isInstanceOf(BulwarkException.class).hasMessageContaining("symbolic link")
           .hasMessageContaining("OPTIONS-1");
       assertThat(verified[0]).as("never opened").isFalse();

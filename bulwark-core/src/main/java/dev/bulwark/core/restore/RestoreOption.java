@@ -1,0 +1,17 @@
+package dev.bulwark.core.restore;
+
+/**
+ * Conditions on a database restore, for start-up: restore only what is missing, and only if
+ * there is something to restore. Without options a restore replaces what is there and fails
+ * when there is no snapshot.
+ */
+public enum RestoreOption {
+  /** Do nothing, successfully, when a database is already at the target. */
+  IF_DB_NOT_EXISTS,
+  /**
+   * Do nothing, successfully, when the repository has no snapshot of the database (from the
+   * host asked about, or at or before the time asked about). An id that names no snapshot still
+   * fails.
+   */
+  IF_REPLICA_EXISTS
+}

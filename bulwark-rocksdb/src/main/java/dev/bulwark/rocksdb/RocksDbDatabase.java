@@ -1,0 +1,57 @@
+package dev.bulwark.rocksdb;
+
+import dev.bulwark.core.SourceException;
+import dev.bulwark.core.api.Database;
+import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.restore.DatabaseKind;
+import java.nio.file.Path;
+import org.rocksdb.RocksDB;
+
+/**
+ * A RocksDB database folder, for backing it up ({@link RocksDbSource}) and restoring it to the
+ * same place ({@link RocksDbKind}: verified, then swapped in under a journal). A database this
+ * process keeps open is backed up through a checkpoint ({@link #of(RocksDB)}); restoring it
+ * needs it closed, as restoring over an open database is refused.
+ */
+public final class RocksDbDatabase implements Database {
+  private final Path path;
+  private final RocksDbSource source;
+  private final RocksDbKind kind = new RocksDbKind();
+
+  private RocksDbDatabase(Path path, RocksDbSource source) {
+    this.path = path;
+    this.source = source;
+  }
+
+  /** The closed database in folder {@code dir} (made absolute), read as it is. */
+  public static RocksDbDatabase at(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    return new RocksDbDatabase(abs, RocksDbSource.offline(abs));
+  }
+
+  /** The live database {@code db}, open in this process, backed up through a checkpoint. */
+  public static RocksDbDatabase of(RocksDB db) {
+    return new RocksDbDatabase(Path.of(db.getName()).toAbsolutePath().normalize(),
+        RocksDbSource.of(db));
+  }
+
+  @Override
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public DatabaseKind kind() {
+    return kind;
+  }
+
+  @Override
+  public SourceView open() throws SourceException {
+    return source.open();
+  }
+
+  @Override
+  public String toString() {
+    return source.toString();
+  }
+}
