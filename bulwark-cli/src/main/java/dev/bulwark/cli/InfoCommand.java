@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.BlobType;
-import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Keys;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,18 +70,14 @@ final class InfoCommand implements Callable<Integer> {
   }
 
   private static void repositoryInfo(Repository r, ObjectNode out) throws Exception {
-    out.put("location", r.backend().location());
+    out.put("location", r.location());
     out.put("id", r.config().id());
     out.put("version", r.config().version());
     List<Snapshot> snapshots = r.snapshots();
     out.put("snapshots", snapshots.size());
-    AtomicLong packs = new AtomicLong();
-    AtomicLong stored = new AtomicLong();
-    r.backend().list(FileType.PACK, fi -> {
-      packs.incrementAndGet();
-      stored.addAndGet(fi.size());
-    });
-    out.put("packs", packs.get());
+    Map<Id, Long> packSizes = r.packSizes();
+    long stored = packSizes.values().stream().mapToLong(Long::longValue).sum();
+    out.put("packs", packSizes.size());
     out.put("blobs", r.index().blobCount());
     // Three sizes tell the story: what the snapshots would restore to, what that is after
     // deduplication, and what it takes on disk after compression and encryption.
@@ -95,9 +89,9 @@ final class InfoCommand implements Callable<Integer> {
     long uniqueBytes = r.index().plaintextBytes();
     out.put("restore_bytes", restoreBytes);
     out.put("unique_bytes", uniqueBytes);
-    out.put("stored_bytes", stored.get());
+    out.put("stored_bytes", stored);
     out.put("dedup_ratio", ratio(restoreBytes, uniqueBytes));
-    out.put("compression_ratio", ratio(uniqueBytes, stored.get()));
+    out.put("compression_ratio", ratio(uniqueBytes, stored));
     ArrayNode keys = out.putArray("keys");
     for (Keys.KeyEntry k : r.keys().list()) {
       keys.addObject().put("id", k.id().shortForm()).put("current", k.current())

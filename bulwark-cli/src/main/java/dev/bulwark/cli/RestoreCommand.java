@@ -142,6 +142,6 @@ final class RestoreCommand implements Callable<Integer> {
    * its connections idle (2.7x restic's time in bench/s3.sh).
    */
   private static int threadsFor(Repository r) {
-    return Math.max(Workers.defaultThreads(), r.backend().connections());
+    return Math.max(Workers.defaultThreads(), r.connections());
   }
 }

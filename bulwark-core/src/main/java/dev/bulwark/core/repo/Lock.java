@@ -4,7 +4,6 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.RepositoryLockedException;
-import dev.bulwark.core.backend.Handle;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +51,7 @@ public final class Lock implements AutoCloseable {
 
   private void deleteQuietly() {
     try {
-      repo.backend().delete(Handle.of(FileType.LOCK, current));
+      repo.removeLock(current);
     } catch (IOException | RuntimeException e) {
       // exiting anyway; a leftover lock of a dead process is stale and ignored
     }
@@ -69,7 +68,7 @@ public final class Lock implements AutoCloseable {
     try {
       own = write(repo, exclusive);
     } catch (IOException e) {
-      throw new LockNotCreatedException("cannot create a lock in " + repo.backend().location()
+      throw new LockNotCreatedException("cannot create a lock in " + repo.location()
           + " (" + cause(e) + "); if the repository is read-only, read-only commands (snapshots, "
           + "check, restore, info) run without a lock with --no-lock", e);
     }
@@ -77,10 +76,10 @@ public final class Lock implements AutoCloseable {
       Thread.sleep(RECHECK_AFTER.toMillis());
       checkConflicts(repo, exclusive, own);
     } catch (BulwarkException | IOException | RuntimeException e) {
-      repo.backend().delete(Handle.of(FileType.LOCK, own));
+      repo.removeLock(own);
       throw e;
     } catch (InterruptedException e) {
-      repo.backend().delete(Handle.of(FileType.LOCK, own));
+      repo.removeLock(own);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while taking the lock", e);
     }
@@ -127,7 +126,7 @@ public final class Lock implements AutoCloseable {
     try {
       Id old = current;
       current = write(repo, exclusive);
-      repo.backend().delete(Handle.of(FileType.LOCK, old));
+      repo.removeLock(old);
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not refresh the repository lock: {}", e.toString());
     }
@@ -155,6 +154,6 @@ public final class Lock implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    repo.backend().delete(Handle.of(FileType.LOCK, current));
+    repo.removeLock(current);
   }
 }
