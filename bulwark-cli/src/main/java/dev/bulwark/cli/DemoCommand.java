@@ -12,6 +12,7 @@ import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.Restorer;
@@ -107,8 +108,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private static BackupResult backup(Repository r, Path repoDir) throws Exception {
     Path node = repoDir.resolveSibling("node");
-    return new Archiver(r, BackupOptions.defaults().withTags(List.of("demo")), new Progress())
-        .backup(List.of(FileSource.of(node)));
+    try (Lock lock = r.lock(false)) {
+      return new Archiver(r, BackupOptions.defaults().withTags(List.of("demo")), new Progress())
+          .backup(lock, List.of(FileSource.of(node)));
+    }
   }
 
   /** Pages that look like a database's: a header, then rows of text and numbers. */

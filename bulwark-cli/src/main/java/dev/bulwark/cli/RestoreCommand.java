@@ -2,6 +2,7 @@ package dev.bulwark.cli;
 
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Lock;
@@ -11,9 +12,11 @@ import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.Restorer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,10 +123,7 @@ final class RestoreCommand implements Callable<Integer> {
       if (host != null) {
         restorer = restorer.forHost(host);
       }
-      if (noLock.noLock) {
-        restorer = restorer.withoutLock();
-      }
-      DatabaseRestorer.Result res = restorer.restore(snapshot, db, ifDbNotExists, ifReplicaExists);
+      DatabaseRestorer.Result res = restore(r, restorer, db);
       switch (res.outcome()) {
         case RESTORED -> out.println("restored " + kind.name() + " database " + db
             + " from snapshot " + res.snapshot().id().shortForm()
@@ -134,6 +134,24 @@ final class RestoreCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Restores under a shared lock (none with --no-lock), taken only once it is clear that
+   * {@code --if-db-not-exists} does not skip: a start-up with its database in place needs
+   * neither a writable nor an unlocked repository.
+   */
+  private DatabaseRestorer.Result restore(Repository r, DatabaseRestorer restorer, Path db)
+      throws IOException, BulwarkException {
+    if (ifDbNotExists) {
+      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(db);
+      if (exists.isPresent()) {
+        return exists.get();
+      }
+    }
+    try (Lock lock = noLock.lock(r, false)) {
+      return restorer.restore(snapshot, db, ifDbNotExists, ifReplicaExists);
+    }
   }
 
   /**

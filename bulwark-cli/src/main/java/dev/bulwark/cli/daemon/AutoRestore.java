@@ -5,6 +5,7 @@ import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.io.IOException;
@@ -25,9 +26,16 @@ final class AutoRestore {
   }
 
   Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
-    repo.loadIndex();
-    DatabaseRestorer.Result r = new DatabaseRestorer(repo, DatabaseSources.restoreKind(db.kind()),
-        Workers.defaultThreads(), new Progress()).restore("latest", db.path(), true, true);
+    DatabaseRestorer restorer = new DatabaseRestorer(repo,
+        DatabaseSources.restoreKind(db.kind()), Workers.defaultThreads(), new Progress());
+    // A database in place needs no lock: a locked repository must not fail the start-up.
+    DatabaseRestorer.Result r = restorer.skipIfDatabaseExists(db.path()).orElse(null);
+    if (r == null) {
+      try (Lock lock = repo.lock(false)) {
+        repo.loadIndex();
+        r = restorer.restore("latest", db.path(), true, true);
+      }
+    }
     switch (r.outcome()) {
       case RESTORED -> {
         LOG.info("auto-restore: {} was missing; restored from snapshot {}", db.path(),

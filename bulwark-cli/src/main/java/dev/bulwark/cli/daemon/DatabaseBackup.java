@@ -8,6 +8,7 @@ import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
@@ -31,8 +32,11 @@ final class DatabaseBackup {
   Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
     BackupOptions options = BackupOptions.defaults().withClock(clock);
     try {
-      BackupResult r = new Archiver(repo, options, new Progress())
-          .backup(DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()));
+      BackupResult r;
+      try (Lock lock = repo.lock(false)) {
+        r = new Archiver(repo, options, new Progress())
+            .backup(lock, DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()));
+      }
       Snapshot s = r.snapshot();
       return new Job.Outcome(s.id().toString(), s.time(), r.bytesAdded(), null);
     } catch (IncompleteBackupException e) {

@@ -8,6 +8,7 @@ import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -60,7 +61,9 @@ final class SnapshotVerification {
     FileTrees.deleteRecursively(dir);
     AtomicFiles.createDirectories(dir);
     try {
-      restorer.restore(newest.id().toString(), dir.resolve(abs.getFileName()), false, false);
+      try (Lock lock = repo.lock(false)) {
+        restorer.restore(newest.id().toString(), dir.resolve(abs.getFileName()), false, false);
+      }
       return new Job.Outcome(newest.id().toString(), newest.time(), 0, null);
     } finally {
       FileTrees.deleteRecursively(dir);

@@ -22,8 +22,10 @@ import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.testing.Backups;
 import dev.bulwark.sqlite.SqliteKind;
 import dev.bulwark.sqlite.SqliteSource;
 import java.io.IOException;
@@ -132,8 +134,8 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
       gate.await();
       job.start(clock.instant());
       if (job.kind == JobKind.BACKUP) {
-        BackupResult r = new Archiver(repo.repository(), BackupOptions.defaults(),
-            new Progress()).backup(List.of(SqliteSource.of(job.db.path())));
+        BackupResult r = Backups.underLock(repo.repository(), new Archiver(repo.repository(),
+            BackupOptions.defaults(), new Progress()), List.of(SqliteSource.of(job.db.path())));
         job.succeed(clock.instant(), r.snapshot().id().toString(), r.bytesAdded());
       } else {
         job.succeed(clock.instant(), verify(job.db), 0);
@@ -164,7 +166,7 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
     Snapshot latest = restorer.latestFor(db.path().toRealPath())
         .orElseThrow(() -> new IOException("no snapshot of " + db.name() + " to verify"));
     Path target = Files.createTempDirectory(scratch, "verify-").resolve(db.name() + ".db");
-    try {
+    try (Lock lock = repo.repository().lock(false)) {
       restorer.restore(latest.id().toString(), target, false, false);
       return latest.id().toString();
     } finally {

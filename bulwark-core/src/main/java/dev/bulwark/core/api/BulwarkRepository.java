@@ -6,6 +6,7 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
@@ -13,6 +14,7 @@ import dev.bulwark.core.restore.DatabaseRestorer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open repository for an embedding service. Thread-safe: backups from several threads run
@@ -39,7 +41,10 @@ public final class BulwarkRepository implements AutoCloseable {
    */
   public Snapshot backup(Source... sources) throws IOException, BulwarkException {
     synchronized (backupLock) {
-      return new Archiver(repo, options, new Progress()).backup(List.of(sources)).snapshot();
+      try (Lock lock = repo.lock(false)) {
+        return new Archiver(repo, options, new Progress()).backup(lock, List.of(sources))
+            .snapshot();
+      }
     }
   }
 
@@ -54,8 +59,15 @@ public final class BulwarkRepository implements AutoCloseable {
    */
   public DatabaseRestorer.Result restoreIfMissing(DatabaseKind kind, Path db)
       throws IOException, BulwarkException {
-    repo.loadIndex();
-    return restorer(kind, options.hostname()).restore("latest", db, true, true);
+    DatabaseRestorer restorer = restorer(kind, options.hostname());
+    Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(db);
+    if (exists.isPresent()) {
+      return exists.get();
+    }
+    try (Lock lock = repo.lock(false)) {
+      repo.loadIndex();
+      return restorer.restore("latest", db, true, true);
+    }
   }
 
   /**
@@ -74,8 +86,10 @@ public final class BulwarkRepository implements AutoCloseable {
    */
   public DatabaseRestorer.Result restoreFromHost(DatabaseKind kind, String snapshot, Path db,
       String host) throws IOException, BulwarkException {
-    repo.loadIndex();
-    return restorer(kind, host).restore(snapshot, db, false, false);
+    try (Lock lock = repo.lock(false)) {
+      repo.loadIndex();
+      return restorer(kind, host).restore(snapshot, db, false, false);
+    }
   }
 
   private DatabaseRestorer restorer(DatabaseKind kind, String host) {

@@ -61,18 +61,22 @@ public final class Archiver {
   }
 
   /**
-   * Backs up every source into one snapshot, under a shared repository lock.
+   * Backs up every source into one snapshot, under {@code lock}, which the caller took on the
+   * repository (shared or exclusive) and holds for the whole call.
    *
+   * @throws IllegalArgumentException if {@code lock} is not held on this repository
    * @throws IncompleteBackupException if some files could not be read (the snapshot is saved)
    * @throws SourceException if a source cannot be opened at all (nothing is saved)
    */
-  public BackupResult backup(List<? extends Source> sources) throws IOException, BulwarkException {
-    try (Lock lock = repo.lock(false)) {
-      // Under the lock no prune can run, so what the index files say now stays true until
-      // this backup ends; an index read before the lock may name packs a prune deleted since.
-      repo.loadIndex();
-      return backupLocked(sources);
+  public BackupResult backup(Lock lock, List<? extends Source> sources)
+      throws IOException, BulwarkException {
+    if (!lock.isHeldOn(repo)) {
+      throw new IllegalArgumentException("a backup needs a lock held on its repository");
     }
+    // Under the lock no prune can run, so what the index files say now stays true until
+    // this backup ends; an index read before the lock may name packs a prune deleted since.
+    repo.loadIndex();
+    return backupLocked(sources);
   }
 
   private BackupResult backupLocked(List<? extends Source> sources)

@@ -18,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * A held repository lock, compatible with restic's: shared for backup and restore, exclusive
  * for anything that deletes. Refreshed every five minutes while held; {@link #close()} removes
  * it.
+ *
+ * <p>Who locks: the caller (a CLI command, a daemon job, the library facade) takes the lock
+ * with {@link Repository#lock(boolean)} and hands it to the engines that write or delete
+ * (backup, prune, forget), which refuse to run without it; engines never lock by themselves.
+ * Engines that only read (check, restore) run under the caller's lock, or under none when the
+ * user asks for {@code --no-lock}.
  */
 public final class Lock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lock.class);
@@ -130,6 +136,11 @@ public final class Lock implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not refresh the repository lock: {}", e.toString());
     }
+  }
+
+  /** True while this lock is held on {@code r} (taken there and not yet released). */
+  public synchronized boolean isHeldOn(Repository r) {
+    return repo == r && !closed;
   }
 
   /** True for an exclusive lock. */

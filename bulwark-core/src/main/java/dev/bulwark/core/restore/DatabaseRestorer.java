@@ -7,7 +7,6 @@ import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Host;
-import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
@@ -42,21 +41,19 @@ public final class DatabaseRestorer {
   private final int threads;
   private final Progress progress;
   private final String host;
-  private final boolean locking;
 
   /** A restorer for which {@code latest} means this host's ({@link Host#name()}) newest. */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
-    this(repo, kind, threads, progress, Host.name(), true);
+    this(repo, kind, threads, progress, Host.name());
   }
 
   private DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
-      String host, boolean locking) {
+      String host) {
     this.repo = repo;
     this.kind = kind;
     this.threads = threads;
     this.progress = progress;
     this.host = java.util.Objects.requireNonNull(host, "host");
-    this.locking = locking;
   }
 
   /**
@@ -64,17 +61,7 @@ public final class DatabaseRestorer {
    * hostName} (as recorded in the snapshot) instead of this host's.
    */
   public DatabaseRestorer forHost(String hostName) {
-    return new DatabaseRestorer(repo, kind, threads, progress, hostName, locking);
-  }
-
-  /**
-   * The same restorer, reading the repository without a lock ({@code --no-lock}): for a
-   * repository on read-only media or behind read-only credentials, in a disaster recovery. A
-   * prune running at the same time could then remove data under it; the restore would fail,
-   * never restore wrong data (every blob is checked against its id, the result verified).
-   */
-  public DatabaseRestorer withoutLock() {
-    return new DatabaseRestorer(repo, kind, threads, progress, host, false);
+    return new DatabaseRestorer(repo, kind, threads, progress, hostName);
   }
 
   /** The host whose snapshots {@code latest} means. */
@@ -88,9 +75,32 @@ public final class DatabaseRestorer {
   }
 
   /**
+   * Settles an interrupted earlier swap at {@code target}, then says whether a database is
+   * there: what {@code ifDbNotExists} asks before any lock is taken, so that a service start
+   * with its database in place needs neither a writable nor an unlocked repository.
+   *
+   * @return a {@link Outcome#SKIPPED_DB_EXISTS} result if there is a database, else empty
+   */
+  public Optional<Result> skipIfDatabaseExists(Path target)
+      throws IOException, BulwarkException {
+    Path abs = target.toAbsolutePath().normalize();
+    // First settle an interrupted earlier swap: "is there a database?" must see its outcome.
+    kind.recover(abs);
+    if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+      LOG.info("{} exists; nothing to restore", abs);
+      return Optional.of(new Result(Outcome.SKIPPED_DB_EXISTS, null, null));
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Restores {@code snapshotRef} (an id, a prefix, or {@code latest}: the newest snapshot of
    * the database at {@code target} written by this restorer's {@link #host()}) to {@code
-   * target}.
+   * target}. The caller holds a lock on the repository ({@link Repository#lock(boolean)}), or
+   * reads it without one on purpose ({@code --no-lock}: for a repository on read-only media or
+   * behind read-only credentials, in a disaster recovery; a prune running at the same time
+   * could then remove data under it, and the restore would fail, never restore wrong data,
+   * since every blob is checked against its id and the result verified).
    *
    * @param ifDbNotExists do nothing when a database is already at the target
    * @param ifReplicaExists do nothing, successfully, when there is no snapshot to restore
@@ -98,33 +108,34 @@ public final class DatabaseRestorer {
   public Result restore(String snapshotRef, Path target, boolean ifDbNotExists,
       boolean ifReplicaExists) throws IOException, BulwarkException {
     Path abs = target.toAbsolutePath().normalize();
-    // First settle an interrupted earlier swap: "is there a database?" must see its outcome.
-    kind.recover(abs);
-    if (ifDbNotExists && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-      LOG.info("{} exists; nothing to restore", abs);
-      return new Result(Outcome.SKIPPED_DB_EXISTS, null, null);
-    }
-    try (Lock lock = locking ? repo.lock(false) : null) {
-      Snapshot snap;
-      if ("latest".equals(snapshotRef)) {
-        DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
-        List<Snapshot> all = repo.snapshots();
-        Optional<Snapshot> latest = mine.newest(all);
-        if (latest.isEmpty()) {
-          if (ifReplicaExists) {
-            // Another host's copy of the same path is not this database: never restore it
-            // unasked.
-            LOG.info("{}; nothing to restore", mine.noneMessage(all));
-            return new Result(Outcome.SKIPPED_NO_SNAPSHOT, null, null);
-          }
-          throw new BulwarkException(mine.noneMessage(all));
-        }
-        snap = latest.get();
-      } else {
-        snap = repo.findSnapshot(snapshotRef);
+    if (ifDbNotExists) {
+      Optional<Result> skipped = skipIfDatabaseExists(abs);
+      if (skipped.isPresent()) {
+        return skipped.get();
       }
-      return restoreSnapshot(snap, abs);
+    } else {
+      // Settle an interrupted earlier swap before restoring over its target.
+      kind.recover(abs);
     }
+    Snapshot snap;
+    if ("latest".equals(snapshotRef)) {
+      DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
+      List<Snapshot> all = repo.snapshots();
+      Optional<Snapshot> latest = mine.newest(all);
+      if (latest.isEmpty()) {
+        if (ifReplicaExists) {
+          // Another host's copy of the same path is not this database: never restore it
+          // unasked.
+          LOG.info("{}; nothing to restore", mine.noneMessage(all));
+          return new Result(Outcome.SKIPPED_NO_SNAPSHOT, null, null);
+        }
+        throw new BulwarkException(mine.noneMessage(all));
+      }
+      snap = latest.get();
+    } else {
+      snap = repo.findSnapshot(snapshotRef);
+    }
+    return restoreSnapshot(snap, abs);
   }
 
   private Result restoreSnapshot(Snapshot snap, Path target) throws IOException,

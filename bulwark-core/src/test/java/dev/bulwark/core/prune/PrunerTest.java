@@ -21,6 +21,7 @@ import dev.bulwark.core.repo.PackUploader;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.Restorer;
+import dev.bulwark.core.testing.Backups;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,8 +85,8 @@ class PrunerTest {
 
   private void backup(Repository r) throws Exception {
     BackupOptions opts = BackupOptions.defaults().withPackBytes(1 << 20).withThreads(2);
-    snapshots.add(new Archiver(r, opts, new Progress()).backup(List.of(FileSource.of(src)))
-        .snapshot());
+    snapshots.add(Backups.underLock(r, new Archiver(r, opts, new Progress()),
+        List.of(FileSource.of(src))).snapshot());
     hashes.add(hashes(src, src));
   }
 
@@ -115,8 +116,9 @@ class PrunerTest {
       assertThat(LocalBackend.open(repoDir).exists()).isTrue();
       // The long-lived process backs up the same files again: it must store them anew, not
       // point at blobs its stale index still lists.
-      Snapshot again = new Archiver(longLived, BackupOptions.defaults().withThreads(2),
-          new Progress()).backup(List.of(FileSource.of(src))).snapshot();
+      Snapshot again = Backups.underLock(longLived, new Archiver(longLived,
+          BackupOptions.defaults().withThreads(2), new Progress()), List.of(FileSource.of(src)))
+          .snapshot();
       assertThat(again.id()).isNotNull();
     }
     try (Repository r = open()) {
