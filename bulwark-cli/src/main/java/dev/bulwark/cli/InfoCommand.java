@@ -10,6 +10,7 @@ import dev.bulwark.core.repo.Keys;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.TreeWalker;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
@@ -135,26 +136,24 @@ final class InfoCommand implements Callable<Integer> {
       db.properties().forEach(d::put);
     });
     ArrayNode files = out.putArray("files");
-    long total = walk(r, s.tree(), "", files);
+    long total = walk(r, s.tree(), files);
     out.put("total_bytes", total);
   }
 
-  private static long walk(Repository r, Id tree, String prefix, ArrayNode files)
-      throws Exception {
-    long total = 0;
-    for (Node n : Tree.parse(r.loadBlob(BlobType.TREE, tree)).nodes()) {
-      String path = prefix + "/" + n.name();
-      if (n.type() == NodeType.DIR) {
-        total += walk(r, n.subtree(), path, files);
-      } else {
+  /** Lists every node but folders under {@code tree} into {@code files}; returns their bytes. */
+  private static long walk(Repository r, Id tree, ArrayNode files) throws Exception {
+    long[] total = {0};
+    TreeWalker.of(r, TreeWalker.ErrorPolicy.STOP).walk(tree, (parent, path, n) -> {
+      if (n.type() != NodeType.DIR) {
         ObjectNode f = files.addObject();
         f.put("path", path);
         f.put("type", n.type().jsonName());
         f.put("size", n.size());
-        total += n.size();
+        total[0] += n.size();
       }
-    }
-    return total;
+      return true;
+    });
+    return total[0];
   }
 
   private static void print(ObjectNode node, String indent, PrintWriter pw) {
