@@ -16,8 +16,9 @@ import java.time.Clock;
 
 /**
  * One backup of one configured database with its travelling files, as {@code bulwark backup
- * --sqlite/--rocksdb --file} makes it, under the repository's shared lock ({@link Archiver}
- * takes it). A RocksDB database must be closed: see {@link DatabaseSources}.
+ * --sqlite/--rocksdb --file} makes it, under the repository's shared lock (taken here and
+ * handed to the {@link Archiver}). A RocksDB database must be closed: see {@link
+ * DatabaseSources}.
  */
 final class DatabaseBackup {
   private final Repository repo;

@@ -412,8 +412,7 @@ public final class Repository implements AutoCloseable {
     String where = "pack " + loc.pack();
     byte[] sealed;
     try {
-      sealed = backend.load(Handle.of(FileType.PACK, loc.pack()), loc.blob().offset(),
-          loc.blob().length());
+      sealed = loadPackRange(loc.pack(), loc.blob().offset(), loc.blob().length());
     } catch (NoSuchFileException e) {
       throw new CorruptionException(where + " is missing (needed for blob " + id.shortForm()
           + ")", e);
@@ -421,7 +420,7 @@ public final class Repository implements AutoCloseable {
       throw new CorruptionException(where + " is truncated (needed for blob " + id.shortForm()
           + ")", e);
     }
-    return BlobCodec.open(key, sealed, 0, loc.blob(), where);
+    return openBlob(sealed, 0, loc.blob(), where);
   }
 
   /** Saves a snapshot (to be called only once everything it references is durable). */

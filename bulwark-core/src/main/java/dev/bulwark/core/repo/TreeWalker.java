@@ -58,14 +58,18 @@ public final class TreeWalker {
   public interface ErrorPolicy {
     /** Stops the walk by rethrowing the error. */
     ErrorPolicy STOP = (tree, path, error) -> {
-      throw error;
+      if (error instanceof IOException io) {
+        throw io;
+      }
+      throw (BulwarkException) error;
     };
 
     /**
      * Called when the tree {@code tree} (null if a folder names none) at {@code path} cannot be
-     * walked; returns to skip that tree and go on, or throws to stop the walk.
+     * walked, because it is missing or damaged ({@link BulwarkException}) or cannot be read
+     * ({@link IOException}); returns to skip that tree and go on, or throws to stop the walk.
      */
-    void treeUnreadable(Id tree, String path, BulwarkException error)
+    void treeUnreadable(Id tree, String path, Exception error)
         throws IOException, BulwarkException;
   }
 
@@ -99,7 +103,7 @@ public final class TreeWalker {
     Tree t;
     try {
       t = loader.load(tree);
-    } catch (BulwarkException e) {
+    } catch (IOException | BulwarkException e) {
       policy.treeUnreadable(tree, path, e);
       return;
     }
