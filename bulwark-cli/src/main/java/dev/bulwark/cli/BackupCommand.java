@@ -8,6 +8,7 @@ import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,9 +90,9 @@ final class BackupCommand implements Callable<Integer> {
     }
     List<Source> sources = sources();
     Progress progress = new Progress();
-    try (Repository r = repo.open(true);
+    try (Repository r = repo.open(true); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
-      BackupResult res = new Archiver(r, opts, progress).backup(sources);
+      BackupResult res = new Archiver(r, opts, progress).backup(lock, sources);
       print(res);
     }
     return 0;

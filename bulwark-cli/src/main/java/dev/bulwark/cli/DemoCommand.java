@@ -12,6 +12,7 @@ import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.Restorer;
@@ -73,12 +74,12 @@ final class DemoCommand implements Callable<Integer> {
     AtomicFiles.write(pwFile, pw, 0, pw.length);
     try (Repository r = Repository.init(LocalBackend.open(repoDir), pw, Kdf.Params.calibrated())) {
       out.printf("2. created repository %s (password in %s)%n", repoDir, pwFile);
-      BackupResult first = backup(r);
+      BackupResult first = backup(r, repoDir);
       out.printf("3. backup: snapshot %s, %s read, %s stored%n",
           first.snapshot().id().shortForm(), Messages.bytes(first.bytesRead()),
           Messages.bytes(first.bytesAdded()));
       changePages(db, pages, pages / 100, new Random(7));
-      BackupResult second = backup(r);
+      BackupResult second = backup(r, repoDir);
       out.printf("4. changed 1%% of the pages; backup: snapshot %s, %s stored (%.1f%% of the "
           + "first)%n", second.snapshot().id().shortForm(), Messages.bytes(second.bytesAdded()),
           100.0 * second.bytesAdded() / first.bytesAdded());
@@ -105,10 +106,12 @@ final class DemoCommand implements Callable<Integer> {
     return same ? 0 : ExitCodes.ERROR;
   }
 
-  private static BackupResult backup(Repository r) throws Exception {
-    Path node = r.backend() instanceof LocalBackend lb ? lb.root().resolveSibling("node") : null;
-    return new Archiver(r, BackupOptions.defaults().withTags(List.of("demo")), new Progress())
-        .backup(List.of(FileSource.of(node)));
+  private static BackupResult backup(Repository r, Path repoDir) throws Exception {
+    Path node = repoDir.resolveSibling("node");
+    try (Lock lock = r.lock(false)) {
+      return new Archiver(r, BackupOptions.defaults().withTags(List.of("demo")), new Progress())
+          .backup(lock, List.of(FileSource.of(node)));
+    }
   }
 
   /** Pages that look like a database's: a header, then rows of text and numbers. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.BlobType;
-import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.DatabaseTags;
@@ -12,6 +11,7 @@ import dev.bulwark.core.repo.Keys;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.TreeWalker;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,18 +72,14 @@ final class InfoCommand implements Callable<Integer> {
   }
 
   private static void repositoryInfo(Repository r, ObjectNode out) throws Exception {
-    out.put("location", r.backend().location());
+    out.put("location", r.location());
     out.put("id", r.config().id());
     out.put("version", r.config().version());
     List<Snapshot> snapshots = r.snapshots();
     out.put("snapshots", snapshots.size());
-    AtomicLong packs = new AtomicLong();
-    AtomicLong stored = new AtomicLong();
-    r.backend().list(FileType.PACK, fi -> {
-      packs.incrementAndGet();
-      stored.addAndGet(fi.size());
-    });
-    out.put("packs", packs.get());
+    Map<Id, Long> packSizes = r.packSizes();
+    long stored = packSizes.values().stream().mapToLong(Long::longValue).sum();
+    out.put("packs", packSizes.size());
     out.put("blobs", r.index().blobCount());
     // Three sizes tell the story: what the snapshots would restore to, what that is after
     // deduplication, and what it takes on disk after compression and encryption.
@@ -96,9 +91,9 @@ final class InfoCommand implements Callable<Integer> {
     long uniqueBytes = r.index().plaintextBytes();
     out.put("restore_bytes", restoreBytes);
     out.put("unique_bytes", uniqueBytes);
-    out.put("stored_bytes", stored.get());
+    out.put("stored_bytes", stored);
     out.put("dedup_ratio", ratio(restoreBytes, uniqueBytes));
-    out.put("compression_ratio", ratio(uniqueBytes, stored.get()));
+    out.put("compression_ratio", ratio(uniqueBytes, stored));
     ArrayNode keys = out.putArray("keys");
     for (Keys.KeyEntry k : r.keys().list()) {
       keys.addObject().put("id", k.id().shortForm()).put("current", k.current())
@@ -142,26 +137,24 @@ final class InfoCommand implements Callable<Integer> {
       db.properties().forEach(d::put);
     });
     ArrayNode files = out.putArray("files");
-    long total = walk(r, s.tree(), "", files);
+    long total = walk(r, s.tree(), files);
     out.put("total_bytes", total);
   }
 
-  private static long walk(Repository r, Id tree, String prefix, ArrayNode files)
-      throws Exception {
-    long total = 0;
-    for (Node n : Tree.parse(r.loadBlob(BlobType.TREE, tree)).nodes()) {
-      String path = prefix + "/" + n.name();
-      if (n.type() == NodeType.DIR) {
-        total += walk(r, n.subtree(), path, files);
-      } else {
+  /** Lists every node but folders under {@code tree} into {@code files}; returns their bytes. */
+  private static long walk(Repository r, Id tree, ArrayNode files) throws Exception {
+    long[] total = {0};
+    TreeWalker.of(r, TreeWalker.ErrorPolicy.STOP).walk(tree, (parent, path, n) -> {
+      if (n.type() != NodeType.DIR) {
         ObjectNode f = files.addObject();
         f.put("path", path);
         f.put("type", n.type().jsonName());
         f.put("size", n.size());
-        total += n.size();
+        total[0] += n.size();
       }
-    }
-    return total;
+      return true;
+    });
+    return total[0];
   }
 
   private static void print(ObjectNode node, String indent, PrintWriter pw) {

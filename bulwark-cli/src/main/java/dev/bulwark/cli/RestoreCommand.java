@@ -2,6 +2,7 @@ package dev.bulwark.cli;
 
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.concurrent.Workers;
@@ -13,9 +14,11 @@ import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.RestoreOption;
 import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.Restorer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,18 +125,7 @@ final class RestoreCommand implements Callable<Integer> {
       if (host != null) {
         restorer = restorer.forHost(host);
       }
-      if (noLock.noLock) {
-        restorer = restorer.withoutLock();
-      }
-      List<RestoreOption> options = new ArrayList<>();
-      if (ifDbNotExists) {
-        options.add(RestoreOption.IF_DB_NOT_EXISTS);
-      }
-      if (ifReplicaExists) {
-        options.add(RestoreOption.IF_REPLICA_EXISTS);
-      }
-      DatabaseRestorer.Result res = restorer.restore(SnapshotRef.parse(snapshot), db,
-          options.toArray(RestoreOption[]::new));
+      DatabaseRestorer.Result res = restore(r, restorer, db);
       switch (res.outcome()) {
         case RESTORED -> out.println("restored " + kind.name() + " database " + db
             + " from snapshot " + res.snapshot().orElseThrow().id().shortForm()
@@ -147,11 +139,37 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /**
+   * Restores under a shared lock (none with --no-lock), taken only once it is clear that
+   * {@code --if-db-not-exists} does not skip: a start-up with its database in place needs
+   * neither a writable nor an unlocked repository.
+   */
+  private DatabaseRestorer.Result restore(Repository r, DatabaseRestorer restorer, Path db)
+      throws IOException, BulwarkException {
+    if (ifDbNotExists) {
+      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(db);
+      if (exists.isPresent()) {
+        return exists.get();
+      }
+    }
+    List<RestoreOption> options = new ArrayList<>();
+    if (ifDbNotExists) {
+      options.add(RestoreOption.IF_DB_NOT_EXISTS);
+    }
+    if (ifReplicaExists) {
+      options.add(RestoreOption.IF_REPLICA_EXISTS);
+    }
+    try (Lock lock = noLock.lock(r, false)) {
+      return restorer.restore(SnapshotRef.parse(snapshot), db,
+          options.toArray(RestoreOption[]::new));
+    }
+  }
+
+  /**
    * One worker per core, but at least one per backend connection: reads from an object store
    * wait on the network, so a 2-core machine restoring from S3 with two workers left most of
    * its connections idle (2.7x restic's time in bench/s3.sh).
    */
   private static int threadsFor(Repository r) {
-    return Math.max(Workers.defaultThreads(), r.backend().connections());
+    return Math.max(Workers.defaultThreads(), r.connections());
   }
 }

@@ -1,7 +1,5 @@
 package dev.bulwark.cli;
 
-import dev.bulwark.core.FileType;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.LockInfo;
 import dev.bulwark.core.repo.Repository;
@@ -31,7 +29,7 @@ final class UnlockCommand implements Callable<Integer> {
       String host = Host.name();
       for (LockInfo l : r.locks()) {
         if (all || l.isStale(Instant.now(), host)) {
-          r.backend().delete(Handle.of(FileType.LOCK, l.id()));
+          r.removeLock(l.id());
           removed++;
         }
       }

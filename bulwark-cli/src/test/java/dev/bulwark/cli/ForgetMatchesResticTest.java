@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
-import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
@@ -68,7 +67,7 @@ class ForgetMatchesResticTest {
     try (Repository r = Repository.open(LocalBackend.open(repo),
         Cli.PASSWORD.getBytes(StandardCharsets.UTF_8))) {
       Snapshot seed = r.snapshots().get(0);
-      r.backend().delete(dev.bulwark.core.backend.Handle.of(FileType.SNAPSHOT, seed.id()));
+      r.removeSnapshot(seed.id());
       Set<Instant> used = new HashSet<>();
       Instant start = Instant.parse("2023-01-01T00:00:00Z");
       int made = 0;

@@ -13,6 +13,7 @@ import dev.bulwark.core.backup.SourceView;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Backups;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ class CheckpointSourceTest {
       // The archiver opens every source before reading any: the second one fails to open
       // after the checkpoint was taken.
       Archiver archiver = new Archiver(repo, BackupOptions.defaults(), new Progress());
-      assertThatThrownBy(() -> archiver.backup(List.of(RocksDbSource.of(db),
+      assertThatThrownBy(() -> Backups.underLock(repo, archiver, List.of(RocksDbSource.of(db),
           FileSource.of(dir.resolve("missing"))))).isInstanceOf(SourceException.class);
       assertThat(checkpointFolders()).isEmpty();
       assertThat(TestFolders.names(dir)).containsExactly("db", "repo");

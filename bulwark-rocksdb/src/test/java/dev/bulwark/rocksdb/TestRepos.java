@@ -11,6 +11,7 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.testing.Backups;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class TestRepos {
 
   static BackupResult backup(Repository repo, BackupOptions options, Source source)
       throws IOException, BulwarkException {
-    return new Archiver(repo, options, new Progress()).backup(List.of(source));
+    return Backups.underLock(repo, new Archiver(repo, options, new Progress()), List.of(source));
   }
 
   static DatabaseRestorer restorer(Repository repo, DatabaseKind kind) {

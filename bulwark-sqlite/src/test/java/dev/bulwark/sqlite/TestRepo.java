@@ -12,6 +12,7 @@ import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.testing.Backups;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ final class TestRepo implements AutoCloseable {
 
   BackupResult backup(BackupOptions options, Source... sources)
       throws IOException, BulwarkException {
-    return new Archiver(repo, options, new Progress()).backup(List.of(sources));
+    return Backups.underLock(repo, new Archiver(repo, options, new Progress()), List.of(sources));
   }
 
   DatabaseRestorer.Result restore(Snapshot snapshot, Path target)

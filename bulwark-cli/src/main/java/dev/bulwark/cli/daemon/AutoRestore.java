@@ -6,6 +6,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -28,10 +29,17 @@ final class AutoRestore {
   }
 
   Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
-    repo.loadIndex();
-    DatabaseRestorer.Result r = new DatabaseRestorer(repo, DatabaseSources.restoreKind(db.kind()),
-        Workers.defaultThreads(), new Progress()).restore(SnapshotRef.latest(), db.path(),
-            RestoreOption.IF_DB_NOT_EXISTS, RestoreOption.IF_REPLICA_EXISTS);
+    DatabaseRestorer restorer = new DatabaseRestorer(repo,
+        DatabaseSources.restoreKind(db.kind()), Workers.defaultThreads(), new Progress());
+    // A database in place needs no lock: a locked repository must not fail the start-up.
+    DatabaseRestorer.Result r = restorer.skipIfDatabaseExists(db.path()).orElse(null);
+    if (r == null) {
+      try (Lock lock = repo.lock(false)) {
+        repo.loadIndex();
+        r = restorer.restore(SnapshotRef.latest(), db.path(), RestoreOption.IF_DB_NOT_EXISTS,
+            RestoreOption.IF_REPLICA_EXISTS);
+      }
+    }
     switch (r.outcome()) {
       case RESTORED -> {
         Snapshot s = r.snapshot().orElseThrow();

@@ -7,7 +7,6 @@ import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -362,18 +361,11 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   }
 
   private void refreshRepositoryStats() {
-    long[] bytes = {0};
     try {
-      for (FileType t : FileType.values()) {
-        if (t == FileType.CONFIG) {
-          bytes[0] += repo.backend().stat(Handle.config()).orElse(0L);
-        } else {
-          repo.backend().list(t, f -> bytes[0] += f.size());
-        }
-      }
+      long bytes = repo.storedBytes();
       int count = repo.list(FileType.SNAPSHOT).size();
       synchronized (lock) {
-        repositoryBytes = bytes[0];
+        repositoryBytes = bytes;
         snapshotCount = count;
       }
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.time.Clock;
 
 /**
  * One backup of one configured database with its travelling files, as {@code bulwark backup
- * --sqlite/--rocksdb --file} makes it, under the repository's shared lock ({@link Archiver}
- * takes it). A RocksDB database must be closed: see {@link DatabaseSources}.
+ * --sqlite/--rocksdb --file} makes it, under the repository's shared lock (taken here and
+ * handed to the {@link Archiver}). A RocksDB database must be closed: see {@link
+ * DatabaseSources}.
  */
 final class DatabaseBackup {
   private final Repository repo;
@@ -31,8 +33,11 @@ final class DatabaseBackup {
   Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
     BackupOptions options = BackupOptions.defaults().withClock(clock);
     try {
-      BackupResult r = new Archiver(repo, options, new Progress())
-          .backup(DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()));
+      BackupResult r;
+      try (Lock lock = repo.lock(false)) {
+        r = new Archiver(repo, options, new Progress())
+            .backup(lock, DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()));
+      }
       Snapshot s = r.snapshot();
       return new Job.Outcome(s.id().toString(), s.time(), r.bytesAdded(), null);
     } catch (IncompleteBackupException e) {

@@ -9,6 +9,7 @@ import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -61,7 +62,9 @@ final class SnapshotVerification {
     FileTrees.deleteRecursively(dir);
     AtomicFiles.createDirectories(dir);
     try {
-      restorer.restore(SnapshotRef.id(newest.id().toString()), dir.resolve(abs.getFileName()));
+      try (Lock lock = repo.lock(false)) {
+        restorer.restore(SnapshotRef.id(newest.id().toString()), dir.resolve(abs.getFileName()));
+      }
       return new Job.Outcome(newest.id().toString(), newest.time(), 0, null);
     } finally {
       FileTrees.deleteRecursively(dir);

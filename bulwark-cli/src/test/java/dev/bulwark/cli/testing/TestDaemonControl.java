@@ -23,9 +23,11 @@ import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.repo.DatabaseTags;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.testing.Backups;
 import dev.bulwark.sqlite.SqliteKind;
 import dev.bulwark.sqlite.SqliteSource;
 import java.io.IOException;
@@ -135,8 +137,8 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
       gate.await();
       job.start(clock.instant());
       if (job.kind == JobKind.BACKUP) {
-        BackupResult r = new Archiver(repo, BackupOptions.defaults(),
-            new Progress()).backup(List.of(SqliteSource.of(job.db.path())));
+        BackupResult r = Backups.underLock(repo, new Archiver(repo, BackupOptions.defaults(),
+            new Progress()), List.of(SqliteSource.of(job.db.path())));
         job.succeed(clock.instant(), r.snapshot().id().toString(), r.bytesAdded());
       } else {
         job.succeed(clock.instant(), verify(job.db), 0);
@@ -167,7 +169,7 @@ public final class TestDaemonControl implements DaemonControl, AutoCloseable {
     Snapshot latest = restorer.latestFor(db.path().toRealPath())
         .orElseThrow(() -> new IOException("no snapshot of " + db.name() + " to verify"));
     Path target = Files.createTempDirectory(scratch, "verify-").resolve(db.name() + ".db");
-    try {
+    try (Lock lock = repo.lock(false)) {
       restorer.restore(SnapshotRef.id(latest.id().toString()), target);
       return latest.id().toString();
     } finally {

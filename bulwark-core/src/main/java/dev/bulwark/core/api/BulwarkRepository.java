@@ -30,6 +30,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open repository for an embedding service: back up, restore, list, check, forget and
@@ -74,8 +75,11 @@ public final class BulwarkRepository implements AutoCloseable {
    *     snapshot was saved without them)
    */
   public synchronized Snapshot backup(Source... sources) throws IOException, BulwarkException {
-    return cancellable(() ->
-        new Archiver(repo, options, progress).backup(List.of(sources)).snapshot());
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(false)) {
+        return new Archiver(repo, options, progress).backup(lock, List.of(sources)).snapshot();
+      }
+    });
   }
 
   /**
@@ -110,11 +114,23 @@ public final class BulwarkRepository implements AutoCloseable {
    */
   public synchronized DatabaseRestorer.Result restoreFromHost(Database db, SnapshotRef ref,
       String host, RestoreOption... options) throws IOException, BulwarkException {
+    DatabaseRestorer restorer =
+        new DatabaseRestorer(repo, db.kind(), Workers.defaultThreads(), progress).forHost(host);
+    if (List.of(options).contains(RestoreOption.IF_DB_NOT_EXISTS)) {
+      // Asked before any lock, so a start-up with its database in place needs neither a
+      // writable nor an unlocked repository.
+      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(db.path());
+      if (exists.isPresent()) {
+        return exists.get();
+      }
+    }
     return cancellable(() -> {
-      // A pack another process wrote since this instance loaded the index would be unknown.
-      repo.loadIndex();
-      return new DatabaseRestorer(repo, db.kind(), Workers.defaultThreads(), progress)
-          .forHost(host).restore(ref, db.path(), options);
+      try (Lock lock = repo.lock(false)) {
+        // Under the lock: a pack another process wrote since this instance loaded the index
+        // would be unknown, and one a prune removed before the lock would still be named.
+        repo.loadIndex();
+        return restorer.restore(ref, db.path(), options);
+      }
     });
   }
 

@@ -13,6 +13,7 @@ import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.PackUploader;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.tree.FileName;
@@ -59,42 +60,35 @@ public final class Archiver {
   }
 
   /**
-   * Backs up every source into one snapshot, under a shared repository lock.
+   * Backs up every source into one snapshot, under {@code lock}, which the caller took on the
+   * repository (shared or exclusive) and holds for the whole call.
    *
+   * @throws IllegalArgumentException if {@code lock} is not held on this repository
    * @throws IncompleteBackupException if some files could not be read (the snapshot is saved)
    * @throws SourceException if a source cannot be opened at all (nothing is saved)
    */
-  public BackupResult backup(List<? extends Source> sources) throws IOException, BulwarkException {
-    try (Lock lock = repo.lock(false)) {
-      // Under the lock no prune can run, so what the index files say now stays true until
-      // this backup ends; an index read before the lock may name packs a prune deleted since.
-      repo.loadIndex();
-      return backupLocked(sources);
+  public BackupResult backup(Lock lock, List<? extends Source> sources)
+      throws IOException, BulwarkException {
+    if (!lock.isHeldOn(repo)) {
+      throw new IllegalArgumentException("a backup needs a lock held on its repository");
     }
+    // Under the lock no prune can run, so what the index files say now stays true until
+    // this backup ends; an index read before the lock may name packs a prune deleted since.
+    repo.loadIndex();
+    return backupLocked(sources);
   }
 
   private BackupResult backupLocked(List<? extends Source> sources)
       throws IOException, BulwarkException {
     Instant start = options.clock().instant();
     long t0 = System.nanoTime();
-    int connections = Math.max(1, repo.backend().connections());
+    int connections = Math.max(1, repo.connections());
     try (Workers uploads = new Workers("backup", "upload", connections)) {
       BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel(),
-          uploads.executor(), packsInFlight(connections, options.packBytes(),
+          uploads.executor(), PackUploader.packsInFlight(connections, options.packBytes(),
               Runtime.getRuntime().maxMemory()));
       return backupWith(sources, saver, start, t0);
     }
-  }
-
-  /**
-   * How many finished packs may wait for or be in upload at once: one per connection plus one
-   * being handed over, but fewer on a small heap. Each pack is one array of about 1.1x the pack
-   * size, and a few of them at once on a 128 MiB heap left too little contiguous room for the
-   * rest when uploads were slow (seen as an OutOfMemoryError under load).
-   */
-  static int packsInFlight(int connections, int packBytes, long maxHeapBytes) {
-    long affordable = maxHeapBytes / (8L * packBytes);
-    return (int) Math.max(1, Math.min(connections + 1L, affordable));
   }
 
   private BackupResult backupWith(List<? extends Source> sources, BlobSaver saver, Instant start,

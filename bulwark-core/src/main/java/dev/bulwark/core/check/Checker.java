@@ -4,26 +4,20 @@ import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
-import dev.bulwark.core.index.IndexFile;
-import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
-import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.repo.IndexFiles;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.TreeWalker;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
-import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +46,7 @@ public final class Checker {
   /** Runs the check; {@code readData} also decrypts and hashes every stored blob. */
   public CheckResult check(boolean readData) throws IOException {
     Map<Id, List<PackedBlob>> packs = loadIndexes();
-    Map<Id, Long> onDisk = new HashMap<>();
-    repo.backend().list(FileType.PACK, fi -> onDisk.put(Id.parse(fi.name()), fi.size()));
+    Map<Id, Long> onDisk = repo.packSizes();
     for (var e : packs.entrySet()) {
       Long size = onDisk.get(e.getKey());
       long expected = PackReader.expectedSize(e.getValue());
@@ -89,56 +82,39 @@ public final class Checker {
   }
 
   private Map<Id, List<PackedBlob>> loadIndexes() throws IOException {
-    Map<Id, List<PackedBlob>> packs = new HashMap<>();
-    for (Id iid : repo.list(FileType.INDEX)) {
-      try {
-        IndexFile f = repo.loadIndexFile(iid);
-        for (PackBlobs p : f.packs()) {
-          List<PackedBlob> prev = packs.putIfAbsent(p.pack(), p.blobs());
-          if (prev != null && !new HashSet<>(prev).equals(new HashSet<>(p.blobs()))) {
-            errors.add("pack " + p.pack() + " is described differently by two index files");
-          }
-        }
-      } catch (BulwarkException e) {
-        errors.add("index " + iid + ": " + e.getMessage());
-      }
+    IndexFiles files = repo.indexFiles();
+    files.unreadable().forEach((iid, e) -> errors.add("index " + iid + ": " + e.getMessage()));
+    for (Id p : files.conflicting()) {
+      errors.add("pack " + p + " is described differently by two index files");
     }
-    return packs;
+    return files.packs();
   }
 
-  private void checkTrees(Snapshot s, Set<Id> seen) {
-    Deque<Id> todo = new ArrayDeque<>();
-    todo.push(s.tree());
-    while (!todo.isEmpty()) {
-      Id tid = todo.pop();
-      if (!seen.add(tid)) {
-        continue;
+  /** Walks a snapshot's trees not seen before, reporting every problem and going on. */
+  private void checkTrees(Snapshot s, Set<Id> seen) throws IOException, BulwarkException {
+    TreeWalker walker = TreeWalker.of(repo, (tid, path, e) -> errors.add(tid == null
+        ? e.getMessage()
+        : "snapshot " + s.id().shortForm() + ": tree " + tid.shortForm() + ": "
+            + e.getMessage()));
+    walker.walk(s.tree(), new TreeWalker.Visitor() {
+      @Override
+      public boolean enterTree(Id tree, String path) {
+        return seen.add(tree);
       }
-      Tree tree;
-      try {
-        tree = Tree.parse(repo.loadBlob(BlobType.TREE, tid));
-      } catch (BulwarkException | IOException e) {
-        errors.add("snapshot " + s.id().shortForm() + ": tree " + tid.shortForm() + ": "
-            + e.getMessage());
-        continue;
-      }
-      for (Node n : tree.nodes()) {
-        if (n.type() == NodeType.DIR) {
-          if (n.subtree() == null || n.subtree().isNull()) {
-            errors.add("tree " + tid.shortForm() + ": dir " + n.name() + " has no subtree");
-          } else {
-            todo.push(n.subtree());
-          }
-        } else if (n.type() == NodeType.FILE) {
+
+      @Override
+      public boolean visit(Id parent, String path, Node n) {
+        if (n.type() == NodeType.FILE) {
           for (Id b : n.content()) {
             if (!repo.index().has(BlobType.DATA, b)) {
-              errors.add("tree " + tid.shortForm() + ": file " + n.name() + ": data blob "
+              errors.add("tree " + parent.shortForm() + ": file " + n.name() + ": data blob "
                   + b.shortForm() + " is not in the index");
             }
           }
         }
+        return true;
       }
-    }
+    });
   }
 
   private long readPacks(Map<Id, List<PackedBlob>> packs, Map<Id, Long> onDisk)
@@ -172,15 +148,14 @@ public final class Checker {
   private void readPack(Id id, List<PackedBlob> indexed) {
     String what = "pack " + id;
     try {
-      byte[] data = repo.backend().load(Handle.of(FileType.PACK, id), 0, -1);
+      byte[] data = repo.loadPack(id);
       progress.addBytes(data.length);
       if (!Id.hash(data).equals(id)) {
         errors.add(what + ": content does not match its id (damaged)");
       }
       List<PackedBlob> header;
       try {
-        header = PackReader.readHeader((off, len) -> java.util.Arrays.copyOfRange(data,
-            (int) off, (int) off + len), data.length, repo.key(), what);
+        header = repo.readPackHeader(data, what);
       } catch (BulwarkException e) {
         errors.add(e.getMessage());
         header = null;
@@ -194,7 +169,7 @@ public final class Checker {
           continue;
         }
         try {
-          byte[] plain = BlobCodec.open(repo.key(), data, (int) b.offset(), b, what);
+          byte[] plain = repo.openBlob(data, (int) b.offset(), b, what);
           if (plain.length != b.plaintextLength()) {
             errors.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
           }

@@ -5,24 +5,19 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.index.Index;
-import dev.bulwark.core.index.IndexFile;
-import dev.bulwark.core.index.PackBlobs;
-import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.repo.IndexFiles;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.TreeWalker;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,24 +52,18 @@ final class Planner {
   }
 
   PrunePlan plan() throws IOException, BulwarkException {
-    List<Id> indexIds = repo.list(FileType.INDEX);
-    Map<Id, List<PackedBlob>> indexed = new LinkedHashMap<>();
-    boolean describedTwice = false;
-    for (Id iid : indexIds) {
-      IndexFile f = repo.loadIndexFile(iid);
-      for (PackBlobs p : f.packs()) {
-        List<PackedBlob> prev = indexed.putIfAbsent(p.pack(), p.blobs());
-        if (prev != null) {
-          describedTwice = true;
-          if (!new HashSet<>(prev).equals(new HashSet<>(p.blobs()))) {
-            throw new CorruptionException("pack " + p.pack() + " is described differently by "
-                + "two index files; run `bulwark check` and repair the index first");
-          }
-        }
-      }
+    IndexFiles files = repo.indexFiles();
+    for (BulwarkException e : files.unreadable().values()) {
+      throw e;
     }
-    Map<Id, Long> onDisk = new HashMap<>();
-    repo.backend().list(FileType.PACK, fi -> onDisk.put(Id.parse(fi.name()), fi.size()));
+    if (!files.conflicting().isEmpty()) {
+      throw new CorruptionException("pack " + files.conflicting().get(0) + " is described "
+          + "differently by two index files; run `bulwark check` and repair the index first");
+    }
+    List<Id> indexIds = files.ids();
+    Map<Id, List<PackedBlob>> indexed = files.packs();
+    boolean describedTwice = files.describedTwice();
+    Map<Id, Long> onDisk = repo.packSizes();
 
     Index present = new Index();
     boolean missingPacks = false;
@@ -189,30 +178,31 @@ final class Planner {
             + e.getMessage() + "); prune cannot know which data it needs: remove it with "
             + "`bulwark forget " + sid.shortForm() + "` first", e);
       }
-      Deque<Id> todo = new ArrayDeque<>();
-      todo.push(s.tree());
-      while (!todo.isEmpty()) {
-        Id tid = todo.pop();
-        if (!used.add(new BlobKey(BlobType.TREE, tid))) {
-          continue;
+      String snapshot = "snapshot " + sid.shortForm();
+      TreeWalker walker = new TreeWalker(tid -> Tree.parse(loadTree(present, tid,
+          snapshot + ": tree " + tid.shortForm())), TreeWalker.ErrorPolicy.STOP);
+      walker.walk(s.tree(), new TreeWalker.Visitor() {
+        @Override
+        public boolean enterTree(Id tree, String path) {
+          return used.add(new BlobKey(BlobType.TREE, tree));
         }
-        String what = "snapshot " + sid.shortForm() + ": tree " + tid.shortForm();
-        Tree tree = Tree.parse(loadTree(present, tid, what));
-        for (Node n : tree.nodes()) {
-          if (n.type() == NodeType.DIR) {
-            todo.push(n.subtree());
-          } else if (n.type() == NodeType.FILE) {
+
+        @Override
+        public boolean visit(Id parent, String path, Node n) throws CorruptionException {
+          if (n.type() == NodeType.FILE) {
             for (Id b : n.content()) {
               if (!present.has(BlobType.DATA, b)) {
-                throw new CorruptionException(what + ": file " + n.name() + ": data blob "
-                    + b.shortForm() + " is missing (not indexed, or its pack is gone); "
-                    + "prune refuses to run on a damaged repository");
+                throw new CorruptionException(snapshot + ": tree " + parent.shortForm()
+                    + ": file " + n.name() + ": data blob " + b.shortForm() + " is missing "
+                    + "(not indexed, or its pack is gone); prune refuses to run on a damaged "
+                    + "repository");
               }
               used.add(new BlobKey(BlobType.DATA, b));
             }
           }
+          return true;
         }
-      }
+      });
     }
     return used;
   }
@@ -222,14 +212,6 @@ final class Planner {
     BlobLocation loc = present.find(BlobType.TREE, tid).orElseThrow(() ->
         new CorruptionException(what + " is missing (not indexed, or its pack is gone); prune "
             + "refuses to run on a damaged repository"));
-    byte[] sealed;
-    try {
-      sealed = repo.backend().load(Handle.of(FileType.PACK, loc.pack()), loc.blob().offset(),
-          loc.blob().length());
-    } catch (NoSuchFileException | java.io.EOFException e) {
-      throw new CorruptionException(what + ": pack " + loc.pack().shortForm()
-          + " is missing or truncated", e);
-    }
-    return BlobCodec.open(repo.key(), sealed, 0, loc.blob(), what);
+    return repo.loadBlob(loc, what);
   }
 }

@@ -3,7 +3,6 @@ package dev.bulwark.core.prune;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.Progress;
@@ -90,7 +89,7 @@ public final class Pruner {
    */
   public PruneResult run() throws IOException, BulwarkException {
     long t0 = System.nanoTime();
-    LOG.info("prune of {} started{}", repo.backend().location(),
+    LOG.info("prune of {} started{}", repo.location(),
         options.isDryRun() ? " (dry run)" : "");
     PrunePlan plan = new Planner(repo, options).plan();
     LOG.info("prune plan: {} packs, {} keep, {} unused, {} to repack, {} unindexed",
@@ -108,7 +107,7 @@ public final class Pruner {
       superseded.addAll(repacker.batchIndexes());
       writeIndex(plan, repacker.written(), superseded);
       for (Id old : superseded) {
-        repo.backend().delete(Handle.of(FileType.INDEX, old));
+        repo.removeIndex(old);
       }
       Set<Id> obsolete = new LinkedHashSet<>(plan.unused());
       obsolete.addAll(plan.repack().keySet());
@@ -117,15 +116,15 @@ public final class Pruner {
       // did, the file is needed now.
       repacker.written().forEach(p -> obsolete.remove(p.pack()));
       for (Id pack : obsolete) {
-        repo.backend().delete(Handle.of(FileType.PACK, pack));
+        repo.removePack(pack);
         progress.addItem();
       }
     }
-    int temps = repo.backend().deleteTempFiles(LOCK_FREE_TEMP_AGE);
+    int temps = repo.removeTempFiles(LOCK_FREE_TEMP_AGE);
     PruneResult r = result(plan, false, repacker.written().size(),
         plan.bytesKept() + repacker.bytesWritten(), temps, t0);
     LOG.info("prune of {} finished in {} s: {} packs deleted, {} repacked into {}, {} unindexed "
-        + "removed; {} -> {} bytes", repo.backend().location(), String.format("%.1f",
+        + "removed; {} -> {} bytes", repo.location(), String.format("%.1f",
         r.seconds()), r.packsDeleted(), r.packsRepacked(), r.packsWritten(),
         r.packsUnindexed(), r.bytesBefore(), r.bytesAfter());
     return r;

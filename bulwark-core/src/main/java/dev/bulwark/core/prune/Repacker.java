@@ -1,42 +1,42 @@
 package dev.bulwark.core.prune;
 
-import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
-import dev.bulwark.core.Progress;
-import dev.bulwark.core.pack.BlobCodec;
-import dev.bulwark.core.pack.FinishedPack;
-import dev.bulwark.core.pack.PackWriter;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.repo.PackUploader;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Copies the needed blobs of partly used packs into new packs, one blob type per pack. Each
  * blob is decrypted, decompressed and hashed against its id before its stored bytes are copied
- * (the ciphertext is kept as it is: re-sealing would add nothing but work). After every batch
- * of source packs, the new packs finished so far get an index file of their own, so a kill
- * loses at most one batch: the next prune finds those blobs already in fully used packs.
+ * (the ciphertext is kept as it is: re-sealing would add nothing but work). New packs are
+ * stored by a {@link PackUploader} on upload threads, as a backup stores them, while the next
+ * source pack is read. After every batch of source packs, the new packs stored so far get an
+ * index file of their own, so a kill loses at most one batch: the next prune finds those blobs
+ * already in fully used packs.
  */
 final class Repacker {
   private final Repository repo;
   private final PruneOptions options;
   private final Progress progress;
-  private final Map<BlobType, PackWriter> writers = new EnumMap<>(BlobType.class);
+  // Filled on upload threads; read once the uploads were awaited.
   private final List<PackBlobs> written = new ArrayList<>();
   private final List<PackBlobs> unindexed = new ArrayList<>();
   private final List<Id> batchIndexes = new ArrayList<>();
-  private long bytesWritten;
+  private final AtomicLong bytesWritten = new AtomicLong();
 
   Repacker(Repository repo, PruneOptions options, Progress progress) {
     this.repo = repo;
@@ -53,65 +53,70 @@ final class Repacker {
    *     deleted at that point
    */
   void repack(Map<Id, List<PackedBlob>> repack) throws IOException, BulwarkException {
-    int inBatch = 0;
-    for (var e : repack.entrySet()) {
-      copyFrom(e.getKey(), e.getValue());
-      progress.addItem();
-      if (++inBatch == options.batchPacks()) {
-        inBatch = 0;
-        writeBatchIndex();
-        if (Thread.interrupted()) {
-          throw new InterruptedIOException("prune interrupted while repacking");
+    int connections = Math.max(1, repo.connections());
+    try (Workers uploads = new Workers("prune", "upload", connections)) {
+      PackUploader uploader = new PackUploader(repo, options.packBytes(), uploads.executor(),
+          PackUploader.packsInFlight(connections, options.packBytes(),
+              Runtime.getRuntime().maxMemory()), this::stored);
+      int inBatch = 0;
+      for (var e : repack.entrySet()) {
+        copyFrom(e.getKey(), e.getValue(), uploader);
+        progress.addItem();
+        if (++inBatch == options.batchPacks()) {
+          inBatch = 0;
+          uploader.awaitUploads();
+          writeBatchIndex();
+          if (Thread.interrupted()) {
+            throw new InterruptedIOException("prune interrupted while repacking");
+          }
         }
       }
+      uploader.flush();
     }
-    for (PackWriter w : writers.values()) {
-      store(w.finish());
-    }
-    writers.clear();
     // The packs of the last, partial batch are named by the final index the caller writes next.
   }
 
-  private void copyFrom(Id pack, List<PackedBlob> blobs) throws IOException, BulwarkException {
+  private void copyFrom(Id pack, List<PackedBlob> blobs, PackUploader uploader)
+      throws IOException, BulwarkException {
     String where = "pack " + pack;
-    byte[] data = repo.backend().load(Handle.of(FileType.PACK, pack), 0, -1);
+    byte[] data = repo.loadPack(pack);
     for (PackedBlob b : blobs) {
       if (b.offset() + b.length() > data.length) {
-        throw new dev.bulwark.core.CorruptionException(where + ": blob " + b.id().shortForm()
+        throw new CorruptionException(where + ": blob " + b.id().shortForm()
             + " lies beyond the end of the pack; run `bulwark check --read-data`");
       }
-      BlobCodec.open(repo.key(), data, (int) b.offset(), b, where);
+      repo.openBlob(data, (int) b.offset(), b, where);
       byte[] sealed = Arrays.copyOfRange(data, (int) b.offset(), (int) b.offset() + b.length());
-      PackWriter w = writers.computeIfAbsent(b.type(),
-          t -> new PackWriter(repo.key(), options.packBytes() + options.packBytes() / 8));
-      w.add(b.type(), b.id(), sealed, b.uncompressedLength());
+      uploader.add(b.type(), b.id(), sealed, b.uncompressedLength());
       progress.addBytes(b.length());
-      if (w.size() >= options.packBytes()) {
-        writers.remove(b.type());
-        store(w.finish());
-      }
     }
   }
 
-  private void store(FinishedPack p) throws IOException {
-    repo.backend().save(Handle.of(FileType.PACK, p.id()), p.bytes(), 0, p.length());
-    bytesWritten += p.length();
-    PackBlobs pb = new PackBlobs(p.id(), p.blobs());
-    written.add(pb);
-    unindexed.add(pb);
+  private void stored(PackBlobs pack, long bytes) {
+    bytesWritten.addAndGet(bytes);
+    synchronized (written) {
+      written.add(pack);
+      unindexed.add(pack);
+    }
   }
 
   private void writeBatchIndex() throws IOException {
-    if (!unindexed.isEmpty()) {
-      batchIndexes.add(repo.saveUnpacked(FileType.INDEX,
-          new IndexFile(List.of(), unindexed).toJson()));
+    List<PackBlobs> packs;
+    synchronized (written) {
+      packs = List.copyOf(unindexed);
       unindexed.clear();
+    }
+    if (!packs.isEmpty()) {
+      batchIndexes.add(repo.saveUnpacked(FileType.INDEX, new IndexFile(List.of(), packs)
+          .toJson()));
     }
   }
 
   /** The new packs, each with its blobs. */
   List<PackBlobs> written() {
-    return written;
+    synchronized (written) {
+      return List.copyOf(written);
+    }
   }
 
   /** Index files written for the new packs; the final index supersedes them. */
@@ -121,6 +126,6 @@ final class Repacker {
 
   /** Bytes of the new packs. */
   long bytesWritten() {
-    return bytesWritten;
+    return bytesWritten.get();
   }
 }

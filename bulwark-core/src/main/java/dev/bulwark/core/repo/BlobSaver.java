@@ -3,32 +3,22 @@ package dev.bulwark.core.repo;
 import dev.bulwark.core.BlobType;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.pack.BlobCodec;
-import dev.bulwark.core.pack.FinishedPack;
-import dev.bulwark.core.pack.PackWriter;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes new blobs into a repository: skips blobs already stored, compresses and seals the rest
- * in the caller's thread, gathers them into packs (one pack per blob type), stores full packs
- * on upload threads of its own and writes index files for them. Thread-safe; callers provide
- * the parallelism of sealing.
+ * in the caller's thread, hands them to a {@link PackUploader} (one pack per blob type, full
+ * packs stored on upload threads) and writes index files for the stored packs. Thread-safe;
+ * callers provide the parallelism of sealing.
  *
  * <p>Uploads run beside sealing so that no sealing thread waits for a write and fsync; at most
  * {@code connections + 1} finished packs wait in memory, after which sealing threads wait.
@@ -45,20 +35,15 @@ public final class BlobSaver {
   private record Key(BlobType type, Id id) {}
 
   private final Repository repo;
-  private final int packBytes;
   private final int zstdLevel;
   private final Set<Key> claimed = ConcurrentHashMap.newKeySet();
-  private final Map<BlobType, PackWriter> writers = new EnumMap<>(BlobType.class);
+  private final PackUploader uploader;
   private final List<PackBlobs> unindexed = new ArrayList<>();
   private int unindexedBlobs;
   private final AtomicLong newBlobs = new AtomicLong();
   private final AtomicLong newPlainBytes = new AtomicLong();
   private final AtomicLong storedBytes = new AtomicLong();
   private final AtomicLong packsWritten = new AtomicLong();
-  private final Executor uploads;
-  private final Semaphore packsInFlight;
-  private final List<CompletableFuture<Void>> pendingUploads = new ArrayList<>();
-  private volatile IOException uploadFailure;
 
   /**
    * A saver that uploads packs in the thread that fills them.
@@ -81,13 +66,8 @@ public final class BlobSaver {
       throw new IllegalArgumentException("pack size must be at least 1 MiB");
     }
     this.repo = repo;
-    this.packBytes = packBytes;
     this.zstdLevel = repo.config().version() >= 2 ? zstdLevel : 0;
-    if (maxPacksInFlight < 1) {
-      throw new IllegalArgumentException("at least one pack must be allowed in flight");
-    }
-    this.uploads = uploads;
-    this.packsInFlight = new Semaphore(maxPacksInFlight);
+    this.uploader = new PackUploader(repo, packBytes, uploads, maxPacksInFlight, this::stored);
   }
 
   /**
@@ -96,10 +76,6 @@ public final class BlobSaver {
    * @return true if the blob was new
    */
   public boolean save(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
-    IOException failed = uploadFailure;
-    if (failed != null) {
-      throw new IOException("an earlier pack upload failed: " + failed.getMessage(), failed);
-    }
     if (repo.index().has(type, id) || !claimed.add(new Key(type, id))) {
       return false;
     }
@@ -117,60 +93,18 @@ public final class BlobSaver {
         : repo.key().seal(data, off, len);
     newBlobs.incrementAndGet();
     newPlainBytes.addAndGet(len);
-    PackWriter full = null;
-    synchronized (writers) {
-      PackWriter w = writers.computeIfAbsent(type,
-          t -> new PackWriter(repo.key(), packBytes + packBytes / 8));
-      w.add(type, id, sealed, uncompressed);
-      if (w.size() >= packBytes) {
-        full = w;
-        writers.remove(type);
-      }
-    }
-    if (full != null) {
-      upload(full.finish());
-    }
+    uploader.add(type, id, sealed, uncompressed);
     return true;
   }
 
-  /** Hands a finished pack to an upload thread, waiting while too many are in flight. */
-  private void upload(FinishedPack p) throws IOException {
-    try {
-      packsInFlight.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting to upload a pack");
-    }
-    CompletableFuture<Void> f;
-    try {
-      f = CompletableFuture.runAsync(() -> {
-        try {
-          store(p);
-        } catch (IOException e) {
-          uploadFailure = e;
-          throw new UncheckedIOException(e);
-        } finally {
-          packsInFlight.release();
-        }
-      }, uploads);
-    } catch (RuntimeException e) {
-      packsInFlight.release();
-      throw e;
-    }
-    synchronized (pendingUploads) {
-      pendingUploads.add(f);
-      pendingUploads.removeIf(u -> u.isDone() && !u.isCompletedExceptionally());
-    }
-  }
-
-  private void store(FinishedPack p) throws IOException {
-    repo.backend().save(Handle.of(FileType.PACK, p.id()), p.bytes(), 0, p.length());
-    storedBytes.addAndGet(p.length());
+  /** Indexes a stored pack, writing an index file once enough blobs wait for one. */
+  private void stored(PackBlobs p, long bytes) throws IOException {
+    storedBytes.addAndGet(bytes);
     packsWritten.incrementAndGet();
-    repo.index().addPack(p.id(), p.blobs());
+    repo.index().addPack(p.pack(), p.blobs());
     List<PackBlobs> toWrite = null;
     synchronized (unindexed) {
-      unindexed.add(new PackBlobs(p.id(), p.blobs()));
+      unindexed.add(p);
       unindexedBlobs += p.blobs().size();
       if (unindexedBlobs >= INDEX_FLUSH_BLOBS) {
         toWrite = takeUnindexed();
@@ -201,39 +135,12 @@ public final class BlobSaver {
    * indexed. When it returns, everything saved so far is durable and indexed.
    */
   public void flush() throws IOException {
-    List<PackWriter> open;
-    synchronized (writers) {
-      open = new ArrayList<>(writers.values());
-      writers.clear();
-    }
-    for (PackWriter w : open) {
-      upload(w.finish());
-    }
-    awaitUploads();
+    uploader.flush();
     List<PackBlobs> rest;
     synchronized (unindexed) {
       rest = takeUnindexed();
     }
     writeIndex(rest);
-  }
-
-  private void awaitUploads() throws IOException {
-    List<CompletableFuture<Void>> all;
-    synchronized (pendingUploads) {
-      all = new ArrayList<>(pendingUploads);
-      pendingUploads.clear();
-    }
-    for (CompletableFuture<Void> f : all) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting for pack uploads");
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-        throw c instanceof IOException io ? io : new IOException("pack upload failed", c);
-      }
-    }
   }
 
   /** Blobs stored by this saver. */

@@ -4,7 +4,6 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.RepositoryLockedException;
-import dev.bulwark.core.backend.Handle;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * A held repository lock, compatible with restic's: shared for backup and restore, exclusive
  * for anything that deletes. Refreshed every five minutes while held; {@link #close()} removes
  * it.
+ *
+ * <p>Who locks: the caller (a CLI command, a daemon job, the library facade) takes the lock
+ * with {@link Repository#lock(boolean)} and hands it to the engines that write or delete
+ * (backup, prune, forget), which refuse to run without it; engines never lock by themselves.
+ * Engines that only read (check, restore) run under the caller's lock, or under none when the
+ * user asks for {@code --no-lock}.
  */
 public final class Lock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lock.class);
@@ -56,7 +61,7 @@ public final class Lock implements AutoCloseable {
 
   private void deleteQuietly() {
     try {
-      repo.backend().delete(Handle.of(FileType.LOCK, current));
+      repo.removeLock(current);
     } catch (IOException | RuntimeException e) {
       // exiting anyway; a leftover lock of a dead process is stale and ignored
     }
@@ -79,7 +84,7 @@ public final class Lock implements AutoCloseable {
     try {
       own = write(repo, exclusive);
     } catch (IOException e) {
-      throw new LockNotCreatedException("cannot create a lock in " + repo.backend().location()
+      throw new LockNotCreatedException("cannot create a lock in " + repo.location()
           + " (" + cause(e) + "); if the repository is read-only, read-only commands (snapshots, "
           + "check, restore, info) run without a lock with --no-lock", e);
     }
@@ -87,10 +92,10 @@ public final class Lock implements AutoCloseable {
       Thread.sleep(RECHECK_AFTER.toMillis());
       checkConflicts(repo, exclusive, own);
     } catch (BulwarkException | IOException | RuntimeException e) {
-      repo.backend().delete(Handle.of(FileType.LOCK, own));
+      repo.removeLock(own);
       throw e;
     } catch (InterruptedException e) {
-      repo.backend().delete(Handle.of(FileType.LOCK, own));
+      repo.removeLock(own);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while taking the lock", e);
     }
@@ -150,12 +155,17 @@ public final class Lock implements AutoCloseable {
   private void deleteSuperseded() {
     for (Id old : superseded) {
       try {
-        repo.backend().delete(Handle.of(FileType.LOCK, old));
+        repo.removeLock(old);
         superseded.remove(old);
       } catch (IOException | RuntimeException e) {
         LOG.warn("could not remove the old lock file {}: {}", old.shortForm(), e.toString());
       }
     }
+  }
+
+  /** True while this lock is held on {@code r} (taken there and not yet released). */
+  public synchronized boolean isHeldOn(Repository r) {
+    return repo == r && !closed;
   }
 
   /** True for an exclusive lock. */
@@ -181,6 +191,6 @@ public final class Lock implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     deleteSuperseded();
-    repo.backend().delete(Handle.of(FileType.LOCK, current));
+    repo.removeLock(current);
   }
 }

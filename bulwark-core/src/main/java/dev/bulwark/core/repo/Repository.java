@@ -16,13 +16,23 @@ import dev.bulwark.core.crypto.MasterKey;
 import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.index.Index;
 import dev.bulwark.core.index.IndexFile;
+import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.pack.BlobCodec;
+import dev.bulwark.core.pack.FinishedPack;
+import dev.bulwark.core.pack.PackReader;
+import dev.bulwark.core.pack.PackedBlob;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -173,11 +183,173 @@ public final class Repository implements AutoCloseable {
     return IndexFile.parse(loadUnpacked(FileType.INDEX, id), "index " + id.shortForm());
   }
 
-  public Backend backend() {
+  /**
+   * Reads every index file afresh (not the in-memory index) and merges what they say about
+   * packs. A damaged index file is recorded in the result, not thrown, so that check can report
+   * it and go on while prune refuses.
+   *
+   * @throws IOException if listing or reading fails for another reason than damage
+   */
+  public IndexFiles indexFiles() throws IOException {
+    List<Id> ids = list(FileType.INDEX);
+    Map<Id, List<PackedBlob>> packs = new LinkedHashMap<>();
+    Map<Id, BulwarkException> unreadable = new LinkedHashMap<>();
+    Set<Id> conflicting = new LinkedHashSet<>();
+    boolean describedTwice = false;
+    for (Id iid : ids) {
+      IndexFile f;
+      try {
+        f = loadIndexFile(iid);
+      } catch (BulwarkException e) {
+        unreadable.put(iid, e);
+        continue;
+      }
+      for (PackBlobs p : f.packs()) {
+        List<PackedBlob> prev = packs.putIfAbsent(p.pack(), p.blobs());
+        if (prev != null) {
+          describedTwice = true;
+          if (!new HashSet<>(prev).equals(new HashSet<>(p.blobs()))) {
+            conflicting.add(p.pack());
+          }
+        }
+      }
+    }
+    return new IndexFiles(List.copyOf(ids), packs, unreadable, List.copyOf(conflicting),
+        describedTwice);
+  }
+
+  /** Every pack file stored, with its size in bytes. */
+  public Map<Id, Long> packSizes() throws IOException {
+    Map<Id, Long> sizes = new HashMap<>();
+    backend.list(FileType.PACK, fi -> sizes.put(Id.parse(fi.name()), fi.size()));
+    return sizes;
+  }
+
+  /** Bytes of every file of the repository (config, keys, locks, snapshots, index, packs). */
+  public long storedBytes() throws IOException {
+    long[] bytes = {0};
+    for (FileType t : FileType.values()) {
+      if (t == FileType.CONFIG) {
+        bytes[0] += backend.stat(Handle.config()).orElse(0L);
+      } else {
+        backend.list(t, f -> bytes[0] += f.size());
+      }
+    }
+    return bytes[0];
+  }
+
+  /**
+   * Reads a whole pack as stored.
+   *
+   * @throws NoSuchFileException if the pack does not exist
+   */
+  public byte[] loadPack(Id pack) throws IOException {
+    return backend.load(Handle.of(FileType.PACK, pack), 0, -1);
+  }
+
+  /**
+   * Reads {@code length} stored bytes of a pack from {@code offset}.
+   *
+   * @throws NoSuchFileException if the pack does not exist
+   * @throws java.io.EOFException if the pack is shorter than that
+   */
+  public byte[] loadPackRange(Id pack, long offset, int length) throws IOException {
+    return backend.load(Handle.of(FileType.PACK, pack), offset, length);
+  }
+
+  /**
+   * Opens the blob stored at {@code data[offset...]}: decrypts, decompresses and checks it
+   * against its id and length.
+   *
+   * @param where names the pack for messages
+   * @throws CorruptionException if it fails any of these
+   */
+  public byte[] openBlob(byte[] data, int offset, PackedBlob blob, String where)
+      throws CorruptionException {
+    return BlobCodec.open(key, data, offset, blob, where);
+  }
+
+  /**
+   * Loads and opens the blob at {@code loc}, which need not be in this repository's in-memory
+   * index (prune plans from the index files it read itself).
+   *
+   * @param what names the blob for messages
+   * @throws CorruptionException if its pack is missing or truncated or the blob is damaged
+   */
+  public byte[] loadBlob(BlobLocation loc, String what) throws IOException, BulwarkException {
+    byte[] sealed;
+    try {
+      sealed = loadPackRange(loc.pack(), loc.blob().offset(), loc.blob().length());
+    } catch (NoSuchFileException | java.io.EOFException e) {
+      throw new CorruptionException(what + ": pack " + loc.pack().shortForm()
+          + " is missing or truncated", e);
+    }
+    return openBlob(sealed, 0, loc.blob(), what);
+  }
+
+  /**
+   * Reads and checks the header of a pack held whole in {@code data}.
+   *
+   * @throws CorruptionException if the header is damaged
+   */
+  public List<PackedBlob> readPackHeader(byte[] data, String what) throws IOException,
+      BulwarkException {
+    return PackReader.readHeader((off, len) -> Arrays.copyOfRange(data, (int) off,
+        (int) off + len), data.length, key, what);
+  }
+
+  /** Deletes a pack file (prune, under an exclusive lock). Deleting a missing one is no error. */
+  public void removePack(Id pack) throws IOException {
+    backend.delete(Handle.of(FileType.PACK, pack));
+  }
+
+  /** Deletes an index file (prune, under an exclusive lock). */
+  public void removeIndex(Id index) throws IOException {
+    backend.delete(Handle.of(FileType.INDEX, index));
+  }
+
+  /** Deletes a snapshot file (forget, under an exclusive lock). */
+  public void removeSnapshot(Id snapshot) throws IOException {
+    backend.delete(Handle.of(FileType.SNAPSHOT, snapshot));
+  }
+
+  /** Deletes a lock file (unlock; a lock's own release and refresh). */
+  public void removeLock(Id lock) throws IOException {
+    backend.delete(Handle.of(FileType.LOCK, lock));
+  }
+
+  /**
+   * Deletes temp files left by killed writers; see {@link Backend#deleteTempFiles}. Only under
+   * an exclusive lock.
+   *
+   * @return how many were deleted
+   */
+  public int removeTempFiles(java.time.Duration lockFreeMinAge) throws IOException {
+    return backend.deleteTempFiles(lockFreeMinAge);
+  }
+
+  /** Stores a finished pack (atomically, as every file). */
+  void savePack(FinishedPack p) throws IOException {
+    backend.save(Handle.of(FileType.PACK, p.id()), p.bytes(), 0, p.length());
+  }
+
+  /** Where the repository is, for messages (never contains secrets). */
+  public String location() {
+    return backend.location();
+  }
+
+  /** How many transfers the backend serves well at once: the parallelism worth using. */
+  public int connections() {
+    return backend.connections();
+  }
+
+  /** The backend: for this package only (locks, keys); engines ask for what they need. */
+  Backend backend() {
     return backend;
   }
 
-  public MasterKey key() {
+  /** The master key: for this package only (sealing blobs and packs, wrapping keys). */
+  MasterKey key() {
     return key;
   }
 
@@ -241,8 +413,7 @@ public final class Repository implements AutoCloseable {
     String where = "pack " + loc.pack();
     byte[] sealed;
     try {
-      sealed = backend.load(Handle.of(FileType.PACK, loc.pack()), loc.blob().offset(),
-          loc.blob().length());
+      sealed = loadPackRange(loc.pack(), loc.blob().offset(), loc.blob().length());
     } catch (NoSuchFileException e) {
       throw new CorruptionException(where + " is missing (needed for blob " + id.shortForm()
           + ")", e);
@@ -250,7 +421,7 @@ public final class Repository implements AutoCloseable {
       throw new CorruptionException(where + " is truncated (needed for blob " + id.shortForm()
           + ")", e);
     }
-    return BlobCodec.open(key, sealed, 0, loc.blob(), where);
+    return openBlob(sealed, 0, loc.blob(), where);
   }
 
   /** Saves a snapshot (to be called only once everything it references is durable). */

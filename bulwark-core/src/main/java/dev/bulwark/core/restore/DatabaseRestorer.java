@@ -9,7 +9,6 @@ import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
-import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
@@ -83,21 +82,19 @@ public final class DatabaseRestorer {
   private final int threads;
   private final Progress progress;
   private final String host;
-  private final boolean locking;
 
   /** A restorer for which {@code latest} means this host's ({@link Host#name()}) newest. */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
-    this(repo, kind, threads, progress, Host.name(), true);
+    this(repo, kind, threads, progress, Host.name());
   }
 
   private DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
-      String host, boolean locking) {
+      String host) {
     this.repo = repo;
     this.kind = kind;
     this.threads = threads;
     this.progress = progress;
     this.host = java.util.Objects.requireNonNull(host, "host");
-    this.locking = locking;
   }
 
   /**
@@ -105,17 +102,7 @@ public final class DatabaseRestorer {
    * hostName} (as recorded in the snapshot) instead of this host's.
    */
   public DatabaseRestorer forHost(String hostName) {
-    return new DatabaseRestorer(repo, kind, threads, progress, hostName, locking);
-  }
-
-  /**
-   * The same restorer, reading the repository without a lock ({@code --no-lock}): for a
-   * repository on read-only media or behind read-only credentials, in a disaster recovery. A
-   * prune running at the same time could then remove data under it; the restore would fail,
-   * never restore wrong data (every blob is checked against its id, the result verified).
-   */
-  public DatabaseRestorer withoutLock() {
-    return new DatabaseRestorer(repo, kind, threads, progress, host, false);
+    return new DatabaseRestorer(repo, kind, threads, progress, hostName);
   }
 
   /** The host whose snapshots {@code latest} means. */
@@ -129,9 +116,34 @@ public final class DatabaseRestorer {
   }
 
   /**
+   * Settles an interrupted earlier swap at {@code target}, then says whether a database is
+   * there: what {@link RestoreOption#IF_DB_NOT_EXISTS} asks before any lock is taken, so that
+   * a service start with its database in place needs neither a writable nor an unlocked
+   * repository.
+   *
+   * @return a {@link Outcome#SKIPPED_DB_EXISTS} result if there is a database, else empty
+   */
+  public Optional<Result> skipIfDatabaseExists(Path target)
+      throws IOException, BulwarkException {
+    Path abs = target.toAbsolutePath().normalize();
+    // First settle an interrupted earlier swap: "is there a database?" must see its outcome.
+    kind.recover(abs);
+    if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+      LOG.info("{} exists; nothing to restore", abs);
+      return Optional.of(Result.skipped(Outcome.SKIPPED_DB_EXISTS));
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Restores {@code ref} to {@code target}: an id names one snapshot; {@code latest} and {@code
    * at} mean the newest (at or before that time) snapshot of the database at {@code target}
-   * written by this restorer's {@link #host()}.
+   * written by this restorer's {@link #host()}. The caller holds a lock on the repository
+   * ({@link Repository#lock(boolean)}), or reads it without one on purpose ({@code --no-lock}:
+   * for a repository on read-only media or behind read-only credentials, in a disaster
+   * recovery; a prune running at the same time could then remove data under it, and the
+   * restore would fail, never restore wrong data, since every blob is checked against its id
+   * and the result verified).
    *
    * @throws SnapshotNotFoundException if there is no such snapshot (and {@link
    *     RestoreOption#IF_REPLICA_EXISTS} was not given, or an id names none)
@@ -141,36 +153,36 @@ public final class DatabaseRestorer {
     Set<RestoreOption> opts = options.length == 0 ? EnumSet.noneOf(RestoreOption.class)
         : EnumSet.copyOf(Arrays.asList(options));
     Path abs = target.toAbsolutePath().normalize();
-    // First settle an interrupted earlier swap: "is there a database?" must see its outcome.
-    kind.recover(abs);
-    if (opts.contains(RestoreOption.IF_DB_NOT_EXISTS)
-        && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-      LOG.info("{} exists; nothing to restore", abs);
-      return Result.skipped(Outcome.SKIPPED_DB_EXISTS);
-    }
-    try (Lock lock = locking ? repo.lock(false) : null) {
-      Snapshot snap;
-      if (ref instanceof SnapshotRef.IdPrefix id) {
-        snap = repo.loadSnapshot(repo.findSnapshotId(id.prefix()));
-      } else {
-        Instant notAfter = ref instanceof SnapshotRef.At at ? at.time() : Instant.MAX;
-        DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
-        List<Snapshot> all = repo.snapshots();
-        Optional<Snapshot> newest = mine.newestAtOrBefore(all, notAfter);
-        if (newest.isEmpty()) {
-          String none = mine.noneMessage(all, notAfter);
-          if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
-            // Another host's copy of the same path is not this database: never restore it
-            // unasked.
-            LOG.info("{}; nothing to restore", none);
-            return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
-          }
-          throw new SnapshotNotFoundException(none);
-        }
-        snap = newest.get();
+    if (opts.contains(RestoreOption.IF_DB_NOT_EXISTS)) {
+      Optional<Result> skipped = skipIfDatabaseExists(abs);
+      if (skipped.isPresent()) {
+        return skipped.get();
       }
-      return restoreSnapshot(snap, abs);
+    } else {
+      // Settle an interrupted earlier swap before restoring over its target.
+      kind.recover(abs);
     }
+    Snapshot snap;
+    if (ref instanceof SnapshotRef.IdPrefix id) {
+      snap = repo.loadSnapshot(repo.findSnapshotId(id.prefix()));
+    } else {
+      Instant notAfter = ref instanceof SnapshotRef.At at ? at.time() : Instant.MAX;
+      DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
+      List<Snapshot> all = repo.snapshots();
+      Optional<Snapshot> newest = mine.newestAtOrBefore(all, notAfter);
+      if (newest.isEmpty()) {
+        String none = mine.noneMessage(all, notAfter);
+        if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
+          // Another host's copy of the same path is not this database: never restore it
+          // unasked.
+          LOG.info("{}; nothing to restore", none);
+          return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
+        }
+        throw new SnapshotNotFoundException(none);
+      }
+      snap = newest.get();
+    }
+    return restoreSnapshot(snap, abs);
   }
 
   private Result restoreSnapshot(Snapshot snap, Path target) throws IOException,

@@ -4,16 +4,14 @@ import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.FileType;
 import dev.bulwark.core.fs.AtomicFiles;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.concurrent.Futures;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
-import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.repo.TreeWalker;
 import dev.bulwark.core.tree.FileName;
 import dev.bulwark.core.tree.GoFileMode;
 import dev.bulwark.core.tree.LinkTarget;
@@ -206,46 +204,64 @@ public final class Restorer {
     return best;
   }
 
+  /**
+   * Restores the nodes of the tree {@code treeId} (at {@code treePath} in the snapshot) that
+   * {@code includes} select into {@code dir}, with everything below them.
+   */
   private void restoreTree(Id treeId, String treePath, Path dir, List<String> includes,
       Workers workers, long[] counts, Deque<Runnable> dirFixups)
       throws IOException, BulwarkException {
-    Tree tree = Tree.parse(repo.loadBlob(BlobType.TREE, treeId));
-    for (Node n : tree.nodes()) {
-      String path = treePath + "/" + n.name();
-      Selection sel = select(path, includes);
-      if (sel == Selection.NONE) {
-        continue;
-      }
-      Path out = safeChild(dir, n.name());
-      switch (n.type()) {
-        case DIR -> {
-          ensureDirectory(out);
-          restoreTree(n.subtree(), path, out, sel == Selection.ALL ? List.of() : includes,
-              workers, counts, dirFixups);
-          if (sel == Selection.ALL) {
-            counts[1]++;
-          }
-          dirFixups.push(() -> applyMeta(out, n));
-        }
-        case FILE -> {
-          if (sel == Selection.ALL) {
-            if (!restoredAsHardLink(n, out)) {
-              restoreFile(n, out, workers);
-              counts[2] += n.size();
+    // Where each folder being walked is restored to, by its snapshot path.
+    Map<String, Path> outDirs = new HashMap<>();
+    outDirs.put(treePath, dir);
+    TreeWalker.of(repo, TreeWalker.ErrorPolicy.STOP).walk(treeId, treePath,
+        new TreeWalker.Visitor() {
+          @Override
+          public boolean visit(Id parent, String path, Node n)
+              throws IOException, BulwarkException {
+            Selection sel = select(path, includes);
+            if (sel == Selection.NONE) {
+              return false;
             }
-            counts[0]++;
+            String parentPath = path.substring(0,
+                path.length() - n.name().toString().length() - 1);
+            Path out = safeChild(outDirs.get(parentPath), n.name());
+            switch (n.type()) {
+              case DIR -> {
+                ensureDirectory(out);
+                outDirs.put(path, out);
+                return true;
+              }
+              case FILE -> {
+                if (sel == Selection.ALL) {
+                  if (!restoredAsHardLink(n, out)) {
+                    restoreFile(n, out, workers);
+                    counts[2] += n.size();
+                  }
+                  counts[0]++;
+                }
+              }
+              case SYMLINK -> {
+                if (sel == Selection.ALL) {
+                  Files.deleteIfExists(out);
+                  createSymlink(out, n.linkTarget());
+                  counts[0]++;
+                }
+              }
+              default -> LOG.warn("skipping {}: {} nodes are not restored", path, n.type());
+            }
+            return false;
           }
-        }
-        case SYMLINK -> {
-          if (sel == Selection.ALL) {
-            Files.deleteIfExists(out);
-            createSymlink(out, n.linkTarget());
-            counts[0]++;
+
+          @Override
+          public void leave(String path, Node n) {
+            Path out = outDirs.remove(path);
+            if (select(path, includes) == Selection.ALL) {
+              counts[1]++;
+            }
+            dirFixups.push(() -> applyMeta(out, n));
           }
-        }
-        default -> LOG.warn("skipping {}: {} nodes are not restored", path, n.type());
-      }
-    }
+        });
   }
 
   /**
@@ -434,8 +450,7 @@ public final class Restorer {
     String where = "pack " + run.pack();
     byte[] data;
     try {
-      data = repo.backend().load(Handle.of(FileType.PACK, run.pack()), run.packOffset(),
-          run.length());
+      data = repo.loadPackRange(run.pack(), run.packOffset(), run.length());
     } catch (NoSuchFileException e) {
       throw new CorruptionException(where + " is missing", e);
     } catch (EOFException e) {
@@ -443,7 +458,7 @@ public final class Restorer {
     }
     long pos = run.fileOffset();
     for (BlobLocation b : run.blobs()) {
-      byte[] plain = BlobCodec.open(repo.key(), data, (int) (b.blob().offset() - run.packOffset()),
+      byte[] plain = repo.openBlob(data, (int) (b.blob().offset() - run.packOffset()),
           b.blob(), where);
       ByteBuffer buf = ByteBuffer.wrap(plain);
       while (buf.hasRemaining()) {

@@ -1,8 +1,6 @@
 package dev.bulwark.core.retention;
 
-import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -40,7 +38,7 @@ public final class Forgetter {
       if (s.id() == null) {
         throw new IllegalArgumentException("a snapshot that was never saved cannot be removed");
       }
-      repo.backend().delete(Handle.of(FileType.SNAPSHOT, s.id()));
+      repo.removeSnapshot(s.id());
       removed.accept(s);
     }
   }
@@ -59,7 +57,7 @@ public final class Forgetter {
     }
     for (Id id : ids) {
       LOG.info("removing unreadable snapshot {}", id.shortForm());
-      repo.backend().delete(Handle.of(FileType.SNAPSHOT, id));
+      repo.removeSnapshot(id);
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Backups;
 import dev.bulwark.core.testing.FaultyBackend;
 import dev.bulwark.core.testing.FaultyBackend.Fault;
 import dev.bulwark.core.testing.FaultyBackend.Op;
@@ -115,8 +116,8 @@ class ArchiverFaultTest {
   }
 
   private Snapshot backup(Source s) throws Exception {
-    return new Archiver(repo, TestRepositories.OPTIONS, new Progress()).backup(List.of(s))
-        .snapshot();
+    return Backups.underLock(repo, new Archiver(repo, TestRepositories.OPTIONS, new Progress()),
+        List.of(s)).snapshot();
   }
 
   private static byte[] random(int bytes, long seed) {

@@ -2,6 +2,7 @@ package dev.bulwark.core.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.core.repo.PackUploader;
 import org.junit.jupiter.api.Test;
 
 /** How many finished packs a backup lets wait for upload, by heap size. */
@@ -10,21 +11,21 @@ class ArchiverMemoryTest {
 
   @Test
   void aSmallHeapHoldsOnePackInFlight() {
-    assertThat(Archiver.packsInFlight(2, PACK, 128L << 20)).isEqualTo(1);
+    assertThat(PackUploader.packsInFlight(2, PACK, 128L << 20)).isEqualTo(1);
   }
 
   @Test
   void theLaunchersHeapHoldsOnePerConnectionPlusOne() {
-    assertThat(Archiver.packsInFlight(2, PACK, 512L << 20)).isEqualTo(3);
+    assertThat(PackUploader.packsInFlight(2, PACK, 512L << 20)).isEqualTo(3);
   }
 
   @Test
   void aLargeHeapNeverExceedsTheConnectionsPlusOne() {
-    assertThat(Archiver.packsInFlight(4, PACK, 64L << 30)).isEqualTo(5);
+    assertThat(PackUploader.packsInFlight(4, PACK, 64L << 30)).isEqualTo(5);
   }
 
   @Test
   void smallPacksOnASmallHeapStillUseEveryConnection() {
-    assertThat(Archiver.packsInFlight(2, 1 << 20, 128L << 20)).isEqualTo(3);
+    assertThat(PackUploader.packsInFlight(2, 1 << 20, 128L << 20)).isEqualTo(3);
   }
 }

@@ -3,7 +3,6 @@ package dev.bulwark.core.prune;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bulwark.core.BlobType;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
@@ -17,12 +16,12 @@ import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.Progress;
-import dev.bulwark.core.pack.FinishedPack;
-import dev.bulwark.core.pack.PackWriter;
 import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.PackUploader;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.Restorer;
+import dev.bulwark.core.testing.Backups;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,8 +85,8 @@ class PrunerTest {
 
   private void backup(Repository r) throws Exception {
     BackupOptions opts = BackupOptions.defaults().withPackBytes(1 << 20).withThreads(2);
-    snapshots.add(new Archiver(r, opts, new Progress()).backup(List.of(FileSource.of(src)))
-        .snapshot());
+    snapshots.add(Backups.underLock(r, new Archiver(r, opts, new Progress()),
+        List.of(FileSource.of(src))).snapshot());
     hashes.add(hashes(src, src));
   }
 
@@ -117,8 +116,9 @@ class PrunerTest {
       assertThat(LocalBackend.open(repoDir).exists()).isTrue();
       // The long-lived process backs up the same files again: it must store them anew, not
       // point at blobs its stale index still lists.
-      Snapshot again = new Archiver(longLived, BackupOptions.defaults().withThreads(2),
-          new Progress()).backup(List.of(FileSource.of(src))).snapshot();
+      Snapshot again = Backups.underLock(longLived, new Archiver(longLived,
+          BackupOptions.defaults().withThreads(2), new Progress()), List.of(FileSource.of(src)))
+          .snapshot();
       assertThat(again.id()).isNotNull();
     }
     try (Repository r = open()) {
@@ -197,12 +197,16 @@ class PrunerTest {
   void unindexedPacksAndTempFilesOfKilledWritersAreRemoved() throws Exception {
     Id orphan;
     try (Repository r = open()) {
-      PackWriter w = new PackWriter(r.key(), 1024);
-      byte[] plain = "left by a killed backup".getBytes(StandardCharsets.UTF_8);
-      w.add(BlobType.DATA, Id.hash(plain), r.key().seal(plain, 0, plain.length), 0);
-      FinishedPack p = w.finish();
-      orphan = p.id();
-      r.backend().save(Handle.of(FileType.PACK, orphan), p.bytes(), 0, p.length());
+      // A pack no index names, holding a copy of a stored blob: what a killed backup leaves.
+      var b = r.loadIndexFile(r.list(FileType.INDEX).get(0)).packs().get(0);
+      var blob = b.blobs().get(0);
+      List<Id> stored = new ArrayList<>();
+      PackUploader uploader = new PackUploader(r, 1 << 20, Runnable::run, 1,
+          (pack, bytes) -> stored.add(pack.pack()));
+      uploader.add(blob.type(), blob.id(), r.loadPackRange(b.pack(), blob.offset(),
+          blob.length()), blob.uncompressedLength());
+      uploader.flush();
+      orphan = stored.get(0);
     }
     Path tmpPack = Files.writeString(repoDir.resolve("data/ab/" + "ab".repeat(32) + "-tmp-1"),
         "partial pack");
@@ -228,16 +232,17 @@ class PrunerTest {
     // file, holding copies of blobs another pack already has.
     try (Repository r = open()) {
       IndexFile first = r.loadIndexFile(r.list(FileType.INDEX).get(0));
-      PackWriter w = new PackWriter(r.key(), 1 << 20);
-      List<dev.bulwark.core.pack.PackedBlob> copies = new ArrayList<>();
+      // Copies of the stored (sealed) blobs, in a pack with its own index file.
+      Id source = first.packs().get(0).pack();
+      List<dev.bulwark.core.index.PackBlobs> copies = new ArrayList<>();
+      PackUploader uploader = new PackUploader(r, 1 << 20, Runnable::run, 1,
+          (pack, bytes) -> copies.add(pack));
       for (var b : first.packs().get(0).blobs()) {
-        byte[] plain = r.loadBlob(b.type(), b.id());
-        copies.add(w.add(b.type(), b.id(), r.key().seal(plain, 0, plain.length), 0));
+        uploader.add(b.type(), b.id(), r.loadPackRange(source, b.offset(), b.length()),
+            b.uncompressedLength());
       }
-      FinishedPack p = w.finish();
-      r.backend().save(Handle.of(FileType.PACK, p.id()), p.bytes(), 0, p.length());
-      r.saveUnpacked(FileType.INDEX, new IndexFile(List.of(),
-          List.of(new dev.bulwark.core.index.PackBlobs(p.id(), copies))).toJson());
+      uploader.flush();
+      r.saveUnpacked(FileType.INDEX, new IndexFile(List.of(), copies).toJson());
     }
     long before = packBytes();
     PruneResult res = prune(PruneOptions.defaults().withMaxUnusedPercent(0));

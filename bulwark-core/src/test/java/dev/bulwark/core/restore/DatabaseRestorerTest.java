@@ -14,6 +14,7 @@ import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.testing.Backups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,8 @@ class DatabaseRestorerTest {
     Files.writeString(db, content);
     Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")), "pw".getBytes(),
         new Kdf.Params(1024, 8, 1));
-    new Archiver(r, BackupOptions.defaults().withTags(new DatabaseTags(kind, db.toString(),
-        Map.of()).toTags()), new Progress()).backup(List.of(FileSource.of(db)));
+    Backups.underLock(r, new Archiver(r, BackupOptions.defaults().withTags(new DatabaseTags(kind,
+        db.toString(), Map.of()).toTags()), new Progress()), List.of(FileSource.of(db)));
     return r;
   }
 
@@ -167,9 +168,9 @@ class DatabaseRestorerTest {
   private static void backupAs(Repository r, Path db, String content, String host)
       throws Exception {
     Files.writeString(db, content);
-    new Archiver(r, BackupOptions.defaults().withHostname(host).withTags(new DatabaseTags(
-        "text", db.toString(), Map.of()).toTags()), new Progress())
-        .backup(List.of(FileSource.of(db)));
+    Backups.underLock(r, new Archiver(r, BackupOptions.defaults().withHostname(host)
+        .withTags(new DatabaseTags("text", db.toString(), Map.of()).toTags()), new Progress()),
+        List.of(FileSource.of(db)));
   }
 
   /**
@@ -230,8 +231,8 @@ class DatabaseRestorerTest {
     };
     try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")), "pw".getBytes(),
         new Kdf.Params(1024, 8, 1))) {
-      new Archiver(r, BackupOptions.defaults().withTags(new DatabaseTags("text", db.toString(),
-          Map.of()).toTags()), new Progress()).backup(List.of(FileSource.of(db)));
+      Backups.underLock(r, new Archiver(r, BackupOptions.defaults().withTags(new DatabaseTags(
+          "text", db.toString(), Map.of()).toTags()), new Progress()), List.of(FileSource.of(db)));
       Path target = dir.resolve("restored-db");
       assertThatThrownBy(() -> new DatabaseRestorer(r, folderKind, 1, new Progress())
           .restore(SnapshotRef.id(r.snapshots().get(0).id().toString()), target))

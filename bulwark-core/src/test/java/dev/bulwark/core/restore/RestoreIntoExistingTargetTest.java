@@ -12,6 +12,7 @@ import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Backups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,8 +38,8 @@ class RestoreIntoExistingTargetTest {
     Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwx------"));
     try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")),
         "pw".getBytes(), new Kdf.Params(1024, 8, 1))) {
-      Snapshot s = new Archiver(r, BackupOptions.defaults(), new Progress())
-          .backup(List.of(FileSource.of(dir.resolve("src")))).snapshot();
+      Snapshot s = Backups.underLock(r, new Archiver(r, BackupOptions.defaults(), new Progress()),
+          List.of(FileSource.of(dir.resolve("src")))).snapshot();
       Path target = dir.resolve("target");
       Path linkParent = Files.createDirectories(
           target.resolve(dir.resolve("src").toString().substring(1)));

@@ -12,6 +12,7 @@ import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Backups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,8 +32,9 @@ class RestorePathTest {
     Files.writeString(src.resolve("CURRENT"), "MANIFEST-000001\n");
     try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")),
         "pw".getBytes(), new Kdf.Params(1024, 8, 1))) {
-      Snapshot s = new Archiver(r, BackupOptions.defaults().withChunkBytes(64 * 1024),
-          new Progress()).backup(List.of(FileSource.of(dir.resolve("src")))).snapshot();
+      Snapshot s = Backups.underLock(r, new Archiver(r,
+          BackupOptions.defaults().withChunkBytes(64 * 1024), new Progress()),
+          List.of(FileSource.of(dir.resolve("src")))).snapshot();
       Restorer restorer = new Restorer(r, 2, new Progress());
 
       Path file = dir.resolve("staging-file");
@@ -62,8 +64,8 @@ class RestorePathTest {
         .fromString("rw-r--r--"));
     try (Repository r = Repository.init(LocalBackend.open(dir.resolve("repo")),
         "pw".getBytes(), new Kdf.Params(1024, 8, 1))) {
-      Snapshot s = new Archiver(r, BackupOptions.defaults(), new Progress())
-          .backup(List.of(FileSource.of(key).ownerOnly())).snapshot();
+      Snapshot s = Backups.underLock(r, new Archiver(r, BackupOptions.defaults(), new Progress()),
+          List.of(FileSource.of(key).ownerOnly())).snapshot();
       Path out = dir.resolve("restored.key");
       new Restorer(r, 1, new Progress()).restorePath(s, key.toString(), out);
       assertThat(java.nio.file.attribute.PosixFilePermissions.toString(

@@ -58,7 +58,7 @@ public final class TestRepositories {
   /** Backs up {@code paths} as one snapshot with {@link #OPTIONS}. */
   public static Snapshot backup(Repository repo, Path... paths)
       throws IOException, BulwarkException {
-    return new Archiver(repo, OPTIONS, new Progress())
-        .backup(List.of(FileSource.of(paths))).snapshot();
+    return Backups.underLock(repo, new Archiver(repo, OPTIONS, new Progress()),
+        List.of(FileSource.of(paths))).snapshot();
   }
 }

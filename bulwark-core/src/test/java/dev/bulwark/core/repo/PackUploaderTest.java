@@ -1,0 +1,130 @@
+package dev.bulwark.core.repo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.index.PackBlobs;
+import dev.bulwark.core.pack.PackReader;
+import dev.bulwark.core.pack.PackedBlob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one pack-filling path of backup and repack, on a real local repository. */
+class PackUploaderTest {
+  private static final int PACK_BYTES = 1 << 20;
+  @TempDir Path dir;
+  private Repository repo;
+  private final Random random = new Random(11);
+
+  @BeforeEach
+  void init() throws Exception {
+    repo = Repository.init(LocalBackend.open(dir), "pw".getBytes(), RepositoryTest.FAST);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    repo.close();
+  }
+
+  @Test
+  void fullPacksOfOneBlobTypeEachAreStoredOnUploadThreadsBeforeTheListenerHears()
+      throws Exception {
+    Map<Id, byte[]> plain = new HashMap<>();
+    List<PackBlobs> heard = Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    List<Boolean> onDiskWhenHeard = Collections.synchronizedList(new ArrayList<>());
+    try (Workers uploads = new Workers("test", "upload", 3)) {
+      PackUploader uploader = new PackUploader(repo, PACK_BYTES, uploads.executor(), 2,
+          (pack, bytes) -> {
+            heard.add(pack);
+            threads.add(Thread.currentThread().getName());
+            onDiskWhenHeard.add(repo.packSizes().get(pack.pack()) == bytes);
+          });
+      for (int i = 0; i < 40; i++) {
+        add(uploader, i % 8 == 0 ? BlobType.TREE : BlobType.DATA, 100_000, plain);
+      }
+      uploader.flush();
+    }
+    assertThat(heard.size()).as("35 data blobs of 100 kB fill more than three 1 MiB packs")
+        .isGreaterThanOrEqualTo(4);
+    assertThat(onDiskWhenHeard).containsOnly(true);
+    assertThat(threads).allMatch(t -> t.startsWith("bulwark-test-upload"));
+    Map<Id, Long> sizes = repo.packSizes();
+    assertThat(sizes.keySet()).containsExactlyInAnyOrderElementsOf(
+        heard.stream().map(PackBlobs::pack).toList());
+    int blobs = 0;
+    for (PackBlobs p : heard) {
+      assertThat(p.blobs().stream().map(PackedBlob::type).distinct()).hasSize(1);
+      assertThat(sizes.get(p.pack())).isEqualTo(PackReader.expectedSize(p.blobs()));
+      byte[] data = repo.loadPack(p.pack());
+      for (PackedBlob b : p.blobs()) {
+        assertThat(repo.openBlob(data, (int) b.offset(), b, "pack")).isEqualTo(plain.get(b.id()));
+        blobs++;
+      }
+    }
+    assertThat(blobs).isEqualTo(40);
+  }
+
+  @Test
+  void fillingWaitsWhileTheAllowedPacksAreInFlight() throws Exception {
+    BlockingQueue<Runnable> handedOver = new LinkedBlockingQueue<>();
+    PackUploader uploader = new PackUploader(repo, PACK_BYTES, handedOver::add, 1,
+        (pack, bytes) -> { });
+    Map<Id, byte[]> plain = new HashMap<>();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    Thread filler = new Thread(() -> {
+      try {
+        for (int i = 0; i < 25; i++) {
+          add(uploader, BlobType.DATA, 100_000, plain);
+        }
+      } catch (Exception e) {
+        failures.add(e);
+      }
+    }, "filler");
+    filler.start();
+    Runnable first = handedOver.poll(30, TimeUnit.SECONDS);
+    assertThat(first).as("the first full pack is handed to an upload thread").isNotNull();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (filler.getState() != Thread.State.WAITING && filler.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(filler.getState()).as("the second full pack waits for the first upload")
+        .isEqualTo(Thread.State.WAITING);
+    assertThat(handedOver).isEmpty();
+    first.run();
+    Runnable second = handedOver.poll(30, TimeUnit.SECONDS);
+    assertThat(second).isNotNull();
+    second.run();
+    filler.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(filler.isAlive()).isFalse();
+    assertThat(failures).isEmpty();
+    assertThat(repo.packSizes()).hasSize(2);
+  }
+
+  private void add(PackUploader uploader, BlobType type, int size, Map<Id, byte[]> plain)
+      throws Exception {
+    byte[] data = new byte[size];
+    random.nextBytes(data);
+    Id id = Id.hash(data);
+    synchronized (plain) {
+      plain.put(id, data);
+    }
+    uploader.add(type, id, repo.key().seal(data, 0, data.length), 0);
+  }
+}
