@@ -66,7 +66,9 @@ final class Repacker {
           inBatch = 0;
           uploader.awaitUploads();
           writeBatchIndex();
-          if (Thread.interrupted()) {
+          // isInterrupted, not interrupted(): the flag must survive so that closing the upload
+          // workers interrupts a stalled upload instead of waiting it out.
+          if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("prune interrupted while repacking");
           }
         }

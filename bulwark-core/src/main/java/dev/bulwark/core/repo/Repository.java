@@ -254,7 +254,14 @@ public final class Repository implements AutoCloseable {
    * @throws java.io.EOFException if the pack is shorter than that
    */
   public byte[] loadPackRange(Id pack, long offset, int length) throws IOException {
-    return backend.load(Handle.of(FileType.PACK, pack), offset, length);
+    byte[] data = backend.load(Handle.of(FileType.PACK, pack), offset, length);
+    if (data.length != length) {
+      // A backend owes exactly the range or an error; a short answer must not reach the
+      // decryption as an out-of-bounds range.
+      throw new java.io.EOFException("pack " + pack.shortForm() + ": asked for " + length
+          + " bytes at offset " + offset + ", got " + data.length);
+    }
+    return data;
   }
 
   /**

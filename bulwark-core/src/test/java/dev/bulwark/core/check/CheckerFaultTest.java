@@ -109,6 +109,16 @@ class CheckerFaultTest {
   }
 
   @Test
+  void aBackendAnsweringShortIsReportedAsATruncatedPackNotACrash() throws Exception {
+    // A backend that breaks its contract: one byte less than asked, and no error.
+    backend.on(Op.LOAD).type(FileType.PACK).nth(1).shortRead();
+    CheckResult r = check(false);
+    assertThat(r.snapshots()).isEqualTo(2);
+    assertThat(r.errors()).singleElement().asString()
+        .matches("snapshot [0-9a-f]{8}: tree [0-9a-f]{8}: .*truncated.*");
+  }
+
+  @Test
   void aDamagedSnapshotOrIndexFileIsReportedAndTheRestChecked() throws Exception {
     backend.on(Op.LOAD).type(FileType.SNAPSHOT).nth(1).corrupt();
     backend.on(Op.LOAD).type(FileType.INDEX).nth(1).corrupt();

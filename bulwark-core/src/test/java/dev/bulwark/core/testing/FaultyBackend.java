@@ -156,6 +156,15 @@ public final class FaultyBackend implements Backend {
       return add(Kind.TRUNCATE, bytes, null);
     }
 
+    /**
+     * A load returns one byte less than it asked for, without an error: a backend that breaks
+     * the contract (a range load owes exactly the range or an exception).
+     */
+    public Fault shortRead() {
+      requireLoad();
+      return add(Kind.SHORT_READ, 1, null);
+    }
+
     /** A load returns its data with the byte in the middle flipped. */
     public Fault corrupt() {
       requireLoad();
@@ -184,7 +193,7 @@ public final class FaultyBackend implements Backend {
     }
   }
 
-  private enum Kind { FAIL, FAIL_TRANSIENT, TRUNCATE, CORRUPT, STALL }
+  private enum Kind { FAIL, FAIL_TRANSIENT, TRUNCATE, SHORT_READ, CORRUPT, STALL }
 
   /** One programmed fault: how often it matched and fired, and the release of a stall. */
   public static final class Fault {
@@ -268,7 +277,7 @@ public final class FaultyBackend implements Backend {
     }
 
     private byte[] damage(byte[] data) {
-      if (kind == Kind.TRUNCATE) {
+      if (kind == Kind.TRUNCATE || kind == Kind.SHORT_READ) {
         return Arrays.copyOf(data, Math.max(0, data.length - bytes));
       }
       if (kind == Kind.CORRUPT && data.length > 0) {
