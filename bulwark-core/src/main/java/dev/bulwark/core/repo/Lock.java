@@ -5,6 +5,8 @@ import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.RepositoryLockedException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,6 +85,10 @@ public final class Lock implements AutoCloseable {
     Id own;
     try {
       own = write(repo, exclusive);
+    } catch (ClosedByInterruptException e) {
+      throw interrupted(e);
+    } catch (InterruptedIOException e) {
+      throw e;
     } catch (IOException e) {
       throw new LockNotCreatedException("cannot create a lock in " + repo.location()
           + " (" + cause(e) + "); if the repository is read-only, read-only commands (snapshots, "
@@ -97,9 +103,19 @@ public final class Lock implements AutoCloseable {
     } catch (InterruptedException e) {
       repo.removeLock(own);
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while taking the lock", e);
+      throw interrupted(e);
     }
     return new Lock(repo, exclusive, own, refreshEvery);
+  }
+
+  /**
+   * An interrupt while locking is a cancellation, not a read-only repository: callers (and the
+   * facade's cancellation) recognise it by this type.
+   */
+  private static InterruptedIOException interrupted(Exception cause) {
+    InterruptedIOException e = new InterruptedIOException("interrupted while taking the lock");
+    e.initCause(cause);
+    return e;
   }
 
   /** The reason a lock could not be written, in a few words. */

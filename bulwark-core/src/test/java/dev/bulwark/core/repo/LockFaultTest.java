@@ -68,6 +68,19 @@ class LockFaultTest {
   }
 
   @Test
+  void anInterruptWhileLockingIsACancellationNotAReadOnlyRepository() throws Exception {
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> Lock.acquire(repo, false, REFRESH))
+          .isInstanceOf(java.io.InterruptedIOException.class)
+          .hasMessageNotContaining("--no-lock");
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(lockFiles()).isEmpty();
+  }
+
+  @Test
   void aFailingRefreshKeepsTheOldLockFileAndALaterRefreshReplacesIt() throws Exception {
     try (Lock lock = Lock.acquire(repo, false, REFRESH)) {
       List<Id> first = lockFiles();
