@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * damaged repository, a mistyped command line; plus key management and file permissions. Each
  * case runs the real {@code bulwark} in a child JVM.
  */
+@Slow
 class BadInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WRONG = "not the password";

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
 /** The database commands end to end: back up a database with its key file, restore in place. */
+@Slow
 class DatabaseCliTest {
   @TempDir Path dir;
   private final Cli cli = Cli.withPassword();

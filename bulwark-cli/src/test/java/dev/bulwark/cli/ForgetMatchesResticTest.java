@@ -11,6 +11,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for the same reasons in the same groups; really forgetting on two copies must leave the same
  * snapshot files; and restic check must accept what bulwark forget leaves.
  */
+@Slow
 class ForgetMatchesResticTest {
   private static final long SEED = Long.getLong("bulwark.test.seed", new Random().nextLong());
   private static final String TOKYO = "Asia/Tokyo";

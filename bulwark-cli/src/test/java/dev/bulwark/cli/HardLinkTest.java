@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * links), so restic restores them as one file with two names, and so does Bulwark, from its own
  * snapshot and from restic's.
  */
+@Slow
 class HardLinkTest {
   @TempDir Path dir;
 

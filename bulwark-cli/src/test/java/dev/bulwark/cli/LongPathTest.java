@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * could not, exits 3 and leaves a snapshot holding exactly what restic's snapshot of the same
  * tree holds (restic is the oracle: it does the same).
  */
+@Slow
 class LongPathTest {
   @TempDir Path dir;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * opens it with the same file, so both tools read the same password from it (Go's
  * {@code strings.TrimSpace}, not Java's {@code strip()} or {@code trim()}).
  */
+@Slow
 class PasswordFileMatchesResticTest {
   @TempDir Path dir;
 

@@ -11,6 +11,7 @@ import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,6 +125,7 @@ class BadInputTest {
   }
 
   @Test
+  @Slow
   void databaseOpenInAnotherProcessIsNeitherBackedUpOfflineNorReplaced() throws Exception {
     Path source = dir.resolve("src/db");
     VersionedDb.create(source, "snapshot", 1_000, 100);
@@ -151,6 +153,7 @@ class BadInputTest {
   }
 
   @Test
+  @Slow
   void databaseOpenInThisProcessIsNotReplacedAndKeepsItsLock() throws Exception {
     Path source = dir.resolve("src/db");
     VersionedDb.create(source, "snapshot", 1_000, 100);

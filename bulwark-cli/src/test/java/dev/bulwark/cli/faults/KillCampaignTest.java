@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing wrong under a real name; a killed database restore leaves the whole old or the whole
  * new database. A process that finished before its kill counts as a trial too.
  */
+@Slow
 class KillCampaignTest {
   private static final Duration LIMIT = Duration.ofSeconds(120);
   private static final int FILES = 6;

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class Cli {
   /** Password used by {@link #withPassword}. */
   public static final String PASSWORD = "test password";
+  private static final String LOCK_RECHECK_PROPERTY = "bulwark.lock.recheck-ms";
 
   private final Map<String, String> env;
   private final List<String> jvmArgs;
@@ -104,6 +105,11 @@ public final class Cli {
   private List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The build's short lock re-check (see the parent pom) reaches the child too.
+    String recheck = System.getProperty(LOCK_RECHECK_PROPERTY);
+    if (recheck != null) {
+      cmd.add("-D" + LOCK_RECHECK_PROPERTY + "=" + recheck);
+    }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
