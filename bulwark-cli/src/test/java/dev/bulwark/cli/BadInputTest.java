@@ -27,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * damaged repository, a mistyped command line; plus key management and file permissions. Each
  * case runs the real {@code bulwark} in a child JVM.
  */
-@Slow
 class BadInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WRONG = "not the password";
@@ -125,6 +124,7 @@ class BadInputTest {
   // ---------------------------------------------------------------- damaged repository
 
   @Test
+  @Slow
   void aFlippedByteInAPackFailsReadDataCheckAndItsFileIsNeverRestored() throws Exception {
     Path repo = init("repo");
     Restic restic = Restic.forRepo(repo, dir.resolve("restic-cache"));
@@ -351,6 +351,7 @@ class BadInputTest {
   // ---------------------------------------------------------------- keys
 
   @Test
+  @Slow
   void keysAddListAndRemoveAndResticOpensEachKey() throws Exception {
     Path repo = init("repo");
     Restic restic = Restic.forRepo(repo, dir.resolve("restic-cache"));
@@ -458,9 +459,9 @@ class BadInputTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Small inputs only: a quicker-starting child JVM (C1 only, serial GC). */
+  /** Small inputs, no kill: in this JVM, without a child JVM's second of start-up. */
   private static Cli fast(Cli c) {
-    return c.jvm("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    return c.inProcess();
   }
 
   private static Cli env(Map<String, String> env) {

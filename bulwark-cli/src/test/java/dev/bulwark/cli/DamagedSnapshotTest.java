@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.TestFiles;
-import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with one line, {@code check} reports it, {@code prune} refuses until it is forgotten, and
  * {@code forget ID} removes it though it cannot be read.
  */
-@Slow
 class DamagedSnapshotTest {
-  private static final Cli CLI = Cli.withPassword();
+  private static final Cli CLI = Cli.withPassword().inProcess();
 
   @TempDir Path dir;
 

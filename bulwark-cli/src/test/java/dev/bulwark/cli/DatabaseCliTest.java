@@ -3,7 +3,6 @@ package dev.bulwark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
-import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,10 +16,9 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
 /** The database commands end to end: back up a database with its key file, restore in place. */
-@Slow
 class DatabaseCliTest {
   @TempDir Path dir;
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   private static void sql(Path db, String... statements) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
