@@ -27,7 +27,7 @@ class BulwarkReadsResticTest {
 
   @TempDir Path dir;
 
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void bulwarkListsChecksAndRestoresWhatResticWrote() throws Exception {

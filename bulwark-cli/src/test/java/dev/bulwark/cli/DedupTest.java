@@ -32,7 +32,7 @@ class DedupTest {
 
   @TempDir Path dir;
 
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void unchangedAndOnePercentChangedBackupsStoreLittle() throws Exception {

@@ -27,7 +27,7 @@ class HardLinkTest {
     Files.writeString(src.resolve("a"), "shared");
     Files.createLink(src.resolve("b"), src.resolve("a"));
     Files.writeString(src.resolve("c"), "shared");
-    Cli cli = Cli.withPassword();
+    Cli cli = Cli.withPassword().inProcess();
     Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
     cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
     cli.run("backup", "--repo", repo.toString(), src.toString()).assertOk();

@@ -35,7 +35,7 @@ class LongPathTest {
     Path src = dir.resolve("src");
     Path py = Path.of(getClass().getResource("/names/make_deep_tree.py").toURI());
     Tools.run(dir, Map.of(), Tools.require("python3").toString(), py.toString(), src.toString());
-    Cli cli = Cli.withPassword();
+    Cli cli = Cli.withPassword().inProcess();
     Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
     cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
 

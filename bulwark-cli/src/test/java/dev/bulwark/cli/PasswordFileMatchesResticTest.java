@@ -40,8 +40,8 @@ class PasswordFileMatchesResticTest {
     Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
     restic.run("init", "--password-file", file.toString());
 
-    Cli.Result r = Cli.withEnv(Map.of()).run("snapshots", "--repo", repo.toString(),
-        "--password-file", file.toString());
+    Cli.Result r = Cli.withEnv(Map.of()).inProcess().run("snapshots", "--repo",
+        repo.toString(), "--password-file", file.toString());
     assertThat(r.exitCode()).as(name + ": " + r.stderr()).isZero();
   }
 

@@ -29,7 +29,7 @@ class PruneTest {
   private static final long SEED = 7171L;
 
   @TempDir Path dir;
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void pruneShrinksTheRepositoryAndEveryRemainingSnapshotRestores() throws Exception {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Slow
 class ReadOnlyRepositoryTest {
-  private static final Cli CLI = Cli.withPassword();
+  private static final Cli CLI = Cli.withPassword().inProcess();
 
   @TempDir Path dir;
 

@@ -30,7 +30,7 @@ class ResticReadsBulwarkTest {
 
   @TempDir Path dir;
 
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void resticChecksListsAndRestoresWhatBulwarkWrote() throws Exception {

@@ -37,7 +37,7 @@ class S3CliTest {
   @BeforeAll
   static void startServer() throws Exception {
     server = S3ProxyServer.start(dir.resolve("s3"));
-    cli = Cli.withPassword(server.env());
+    cli = Cli.withPassword(server.env()).inProcess();
   }
 
   @AfterAll
