@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Tag;
  *
  * <p>Tag a test slow when it kills processes, moves large data, drives an external oracle
  * (restic, sqlite3, a browser), runs a fault campaign, or takes more than about five seconds;
- * keep at least one fast test in each package.
+ * keep at least one fast test in each package. One slow class alone runs with
+ * {@code mvn -o -pl MODULE -am verify -Dtest=none -Dit.test=ClassName
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
