@@ -46,7 +46,8 @@ class PruneCrashTest {
   private static final long SEED = 9090L;
 
   @TempDir static Path dir;
-  private static final Cli CLI = Cli.withPassword();
+  /** Runs the commands that are not killed in this JVM; {@link Cli#start} is a child JVM. */
+  private static final Cli CLI = Cli.withPassword().inProcess();
   private static Path template;
   private static Set<String> templatePacks;
   private static Set<String> templateIndexes;
