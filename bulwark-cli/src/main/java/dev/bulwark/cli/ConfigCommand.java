@@ -40,7 +40,7 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      EffectiveConfig effective = options.resolve(System.getenv());
+      EffectiveConfig effective = options.resolve();
       ConfigReport report = new ConfigReport(effective);
       var out = spec.commandLine().getOut();
       if (json) {

@@ -21,8 +21,8 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Backend backend = repo.backend();
-    byte[] pw = repo.passwordFile != null || System.getenv("BULWARK_PASSWORD") != null
-        || System.getenv("BULWARK_PASSWORD_FILE") != null
+    byte[] pw = repo.passwordFile != null || repo.env().get("BULWARK_PASSWORD") != null
+        || repo.env().get("BULWARK_PASSWORD_FILE") != null
         ? repo.password("") : RepoOptions.prompt("enter a password for the new repository", true);
     try (Repository r = Repository.init(backend, pw, kdf.params())) {
       spec.commandLine().getOut().println("created repository " + r.config().id().substring(0, 10)

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,10 +41,20 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code; never exits the JVM. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, System.getenv(), out, err);
+  }
+
+  /**
+   * Runs the command line with {@code env} in place of the process's environment (the
+   * {@code BULWARK_*}, {@code AWS_*} and configuration variables) and returns the exit code;
+   * never exits the JVM. Lets tests run many commands in one JVM.
+   */
+  public static int run(String[] args, Map<String, String> env, PrintWriter out,
+      PrintWriter err) {
     List<String> argList = Arrays.asList(args);
     boolean verbose = argList.contains("-v") || argList.contains("--verbose");
     configureLogging(verbose, isDaemon(args));
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = new CommandLine(new Main(), new EnvFactory(env));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

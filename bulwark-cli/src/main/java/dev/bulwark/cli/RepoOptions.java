@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,6 +18,8 @@ import picocli.CommandLine.Option;
  * environment or a prompt; never from a flag value, which {@code ps} would show.
  */
 final class RepoOptions {
+  private final Map<String, String> env;
+
   @Option(names = {"-r", "--repo"}, paramLabel = "PATH",
       description = "Repository location (default: $BULWARK_REPOSITORY).")
   String repo;
@@ -26,26 +29,41 @@ final class RepoOptions {
           + "(default: $BULWARK_PASSWORD_FILE, then $BULWARK_PASSWORD, then a prompt).")
   Path passwordFile;
 
+  /** Options that read {@code BULWARK_*} and S3 settings from this process's environment. */
+  RepoOptions() {
+    this(System.getenv());
+  }
+
+  /** Options that read {@code BULWARK_*} and S3 settings from {@code env}. */
+  RepoOptions(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The environment these options read their defaults from. */
+  Map<String, String> env() {
+    return env;
+  }
+
   Backend backend() throws IOException, BulwarkException, UsageException {
-    String r = repo != null ? repo : System.getenv("BULWARK_REPOSITORY");
+    String r = repo != null ? repo : env.get("BULWARK_REPOSITORY");
     if (r == null || r.isBlank()) {
       throw new UsageException("no repository given: use --repo PATH or set BULWARK_REPOSITORY");
     }
-    return Backends.open(r, System.getenv());
+    return Backends.open(r, env);
   }
 
   /** The password as UTF-8 bytes; the caller zeroes it. */
   byte[] password(String prompt) throws IOException, UsageException {
     Path file = passwordFile;
-    if (file == null && System.getenv("BULWARK_PASSWORD_FILE") != null) {
-      file = Path.of(System.getenv("BULWARK_PASSWORD_FILE"));
+    if (file == null && env.get("BULWARK_PASSWORD_FILE") != null) {
+      file = Path.of(env.get("BULWARK_PASSWORD_FILE"));
     }
     if (file != null) {
       return readPasswordFile(file);
     }
-    String env = System.getenv("BULWARK_PASSWORD");
-    if (env != null) {
-      return nonEmpty(env.getBytes(StandardCharsets.UTF_8));
+    String fromEnv = env.get("BULWARK_PASSWORD");
+    if (fromEnv != null) {
+      return nonEmpty(fromEnv.getBytes(StandardCharsets.UTF_8));
     }
     return prompt(prompt, false);
   }

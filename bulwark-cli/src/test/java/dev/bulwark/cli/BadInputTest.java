@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -123,6 +124,7 @@ class BadInputTest {
   // ---------------------------------------------------------------- damaged repository
 
   @Test
+  @Slow
   void aFlippedByteInAPackFailsReadDataCheckAndItsFileIsNeverRestored() throws Exception {
     Path repo = init("repo");
     Restic restic = Restic.forRepo(repo, dir.resolve("restic-cache"));
@@ -349,6 +351,7 @@ class BadInputTest {
   // ---------------------------------------------------------------- keys
 
   @Test
+  @Slow
   void keysAddListAndRemoveAndResticOpensEachKey() throws Exception {
     Path repo = init("repo");
     Restic restic = Restic.forRepo(repo, dir.resolve("restic-cache"));
@@ -456,9 +459,9 @@ class BadInputTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Small inputs only: a quicker-starting child JVM (C1 only, serial GC). */
+  /** Small inputs, no kill: in this JVM, without a child JVM's second of start-up. */
   private static Cli fast(Cli c) {
-    return c.jvm("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    return c.inProcess();
   }
 
   private static Cli env(Map<String, String> env) {

@@ -7,6 +7,7 @@ import dev.bulwark.cli.testing.Manifest;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.Restic.SnapshotInfo;
 import dev.bulwark.cli.testing.SampleTree;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  * reads: lists, checks every byte, restores whole snapshots and single files, by full id,
  * unique prefix and {@code latest}.
  */
+@Slow
 class BulwarkReadsResticTest {
   private static final long SEED = 4242L;
 
   @TempDir Path dir;
 
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void bulwarkListsChecksAndRestoresWhatResticWrote() throws Exception {

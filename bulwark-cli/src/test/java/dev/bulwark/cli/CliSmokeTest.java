@@ -35,7 +35,7 @@ class CliSmokeTest {
 
   @Test
   void infoReportsDedupRatioOfRepeatedBackups() throws Exception {
-    Cli cli = Cli.withPassword();
+    Cli cli = Cli.withPassword().inProcess();
     Path repo = dir.resolve("repo");
     Path src = Files.createDirectories(dir.resolve("src"));
     byte[] data = new byte[3 << 20];

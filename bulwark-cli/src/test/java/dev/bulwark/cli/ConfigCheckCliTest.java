@@ -58,7 +58,8 @@ class ConfigCheckCliTest {
     assertThat(yaml).as("the case changes the file").isNotEqualTo(good());
     Path file = write(yaml);
 
-    Cli.Result r = Cli.withEnv(Map.of()).run("config", "check", "--config", file.toString());
+    Cli.Result r = Cli.withEnv(Map.of()).inProcess()
+        .run("config", "check", "--config", file.toString());
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
     assertThat(r.stderr().lines().toList()).as(r.stderr()).hasSize(1);
@@ -69,7 +70,8 @@ class ConfigCheckCliTest {
   @Test
   void aYamlSyntaxErrorIsOneLineWithItsLine() throws Exception {
     Path file = write(good().replace("every: 1h", "every: [1h"));
-    Cli.Result r = Cli.withEnv(Map.of()).run("config", "check", "--config", file.toString());
+    Cli.Result r = Cli.withEnv(Map.of()).inProcess()
+        .run("config", "check", "--config", file.toString());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
     assertThat(r.stderr().lines().toList()).hasSize(1);
     assertThat(r.stderr()).startsWith("bulwark: " + file + ":").contains("YAML syntax error");
@@ -82,7 +84,7 @@ class ConfigCheckCliTest {
     Files.writeString(secrets.resolve("pw"), PASSWORD);
     Files.writeString(secrets.resolve("token"), TOKEN);
     Cli cli = Cli.withEnv(Map.of("BULWARK_DB_NODE_SCHEDULE_EVERY", "5m",
-        "BULWARK_PASSWORD", ENV_PASSWORD, "BULWARK_CONFIG", file.toString()));
+        "BULWARK_PASSWORD", ENV_PASSWORD, "BULWARK_CONFIG", file.toString())).inProcess();
 
     Cli.Result text = cli.run("config", "check", "--api-port", "9000").assertOk();
     assertThat(text.stdout())
@@ -114,7 +116,7 @@ class ConfigCheckCliTest {
   @Test
   void aBadVariableIsOneLineNamingIt() throws Exception {
     Path file = write(good());
-    Cli.Result r = Cli.withEnv(Map.of("BULWARK_DB_NODE_RETENTION_KEEP_LAST", "-3"))
+    Cli.Result r = Cli.withEnv(Map.of("BULWARK_DB_NODE_RETENTION_KEEP_LAST", "-3")).inProcess()
         .run("config", "check", "--config", file.toString());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
     assertThat(r.stderr()).isEqualTo("bulwark: BULWARK_DB_NODE_RETENTION_KEEP_LAST: "
@@ -124,7 +126,8 @@ class ConfigCheckCliTest {
   @Test
   void theExampleFileAtTheRepositoryRootPasses() {
     Path example = Path.of("").toAbsolutePath().getParent().resolve("bulwark.example.yml");
-    Cli.Result r = Cli.withEnv(Map.of()).run("config", "check", "--config", example.toString())
+    Cli.Result r = Cli.withEnv(Map.of()).inProcess()
+        .run("config", "check", "--config", example.toString())
         .assertOk();
     assertThat(r.stdout()).contains(": valid").contains("name: chain-index");
   }
@@ -133,7 +136,7 @@ class ConfigCheckCliTest {
   void noFileAnywhereIsAUsageErrorListingWhereItLooked() {
     Assumptions.assumeFalse(Files.exists(Path.of("/etc/bulwark/bulwark.yml")));
     Assumptions.assumeFalse(Files.exists(Path.of("bulwark.yml")));
-    Cli.Result r = Cli.withEnv(Map.of("XDG_CONFIG_HOME", dir.toString()))
+    Cli.Result r = Cli.withEnv(Map.of("XDG_CONFIG_HOME", dir.toString())).inProcess()
         .run("config", "check");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
     assertThat(r.stderr().lines().toList()).hasSize(1);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * packs, a stale lock, perhaps temp files) to what the earlier kills left.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Slow
 class CrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long BIG_BYTES = 300L << 20;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code forget ID} removes it though it cannot be read.
  */
 class DamagedSnapshotTest {
-  private static final Cli CLI = Cli.withPassword();
+  private static final Cli CLI = Cli.withPassword().inProcess();
 
   @TempDir Path dir;
 

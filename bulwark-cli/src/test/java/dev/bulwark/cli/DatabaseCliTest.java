@@ -18,7 +18,7 @@ import org.rocksdb.RocksDB;
 /** The database commands end to end: back up a database with its key file, restore in place. */
 class DatabaseCliTest {
   @TempDir Path dir;
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   private static void sql(Path db, String... statements) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);

@@ -8,6 +8,7 @@ import dev.bulwark.cli.testing.Manifest;
 import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.SampleTree;
+import dev.bulwark.core.testing.Slow;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Deduplication as a database page store needs it: an unchanged re-backup stores almost
  * nothing, and rewriting 1% of the 4 KiB pages stores only the chunks around them.
  */
+@Slow
 class DedupTest {
   private static final long SIZE = 64L << 20;
   private static final int PAGE = 4096;
@@ -30,7 +32,7 @@ class DedupTest {
 
   @TempDir Path dir;
 
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void unchangedAndOnePercentChangedBackupsStoreLittle() throws Exception {

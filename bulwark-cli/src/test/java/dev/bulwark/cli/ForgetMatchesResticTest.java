@@ -10,6 +10,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,10 +43,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for the same reasons in the same groups; really forgetting on two copies must leave the same
  * snapshot files; and restic check must accept what bulwark forget leaves.
  */
+@Slow
 class ForgetMatchesResticTest {
   private static final long SEED = Long.getLong("bulwark.test.seed", new Random().nextLong());
   private static final String TOKYO = "Asia/Tokyo";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Commands whose outcome no time zone or locale changes run in this JVM. */
+  private static final Cli IN_PROCESS = Cli.withPassword().inProcess();
   private static final List<String> HOSTS = List.of("db-1", "db-2", "edge");
   private static final List<List<String>> PATHS =
       List.of(List.of("/srv/a"), List.of("/srv/b"), List.of("/srv/a", "/srv/b"));
@@ -60,7 +64,7 @@ class ForgetMatchesResticTest {
         + " (rerun with -Dbulwark.test.seed=" + SEED + ")");
     repo = dir.resolve("repo");
     Path file = Files.writeString(dir.resolve("tiny.txt"), "tiny");
-    Cli cli = Cli.withPassword();
+    Cli cli = Cli.withPassword().inProcess();
     cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
     cli.run("backup", "--repo", repo.toString(), "--host", "seed", file.toString()).assertOk();
     Random rnd = new Random(SEED);
@@ -202,7 +206,7 @@ class ForgetMatchesResticTest {
     Path theirs = copy(repo, dir.resolve("theirs"));
     List<String> args = new ArrayList<>(List.of("forget", "--repo", ours.toString()));
     args.addAll(policy);
-    Cli.Result result = Cli.withPassword().run(args.toArray(String[]::new)).assertOk();
+    Cli.Result result = IN_PROCESS.run(args.toArray(String[]::new)).assertOk();
     assertThat(result.stdout()).contains("removed");
     List<String> resticArgs = new ArrayList<>(List.of("forget"));
     resticArgs.addAll(policy);
@@ -224,7 +228,7 @@ class ForgetMatchesResticTest {
     List<String> all = new ArrayList<>(snapshotFiles(copy));
     String a = all.get(0);
     String b = all.get(all.size() - 1);
-    Cli.withPassword().run("forget", "--repo", copy.toString(), a, b.substring(0, 12))
+    IN_PROCESS.run("forget", "--repo", copy.toString(), a, b.substring(0, 12))
         .assertOk();
     Set<String> expected = new TreeSet<>(all);
     expected.remove(a);
@@ -234,13 +238,13 @@ class ForgetMatchesResticTest {
 
   @Test
   void noPolicyAndNoSnapshotsIsAUsageError() {
-    Cli.Result r = Cli.withPassword().run("forget", "--repo", repo.toString());
+    Cli.Result r = IN_PROCESS.run("forget", "--repo", repo.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.stderr()).contains("bulwark: no policy and no snapshots given");
-    Cli.Result both = Cli.withPassword().run("forget", "--repo", repo.toString(),
+    Cli.Result both = IN_PROCESS.run("forget", "--repo", repo.toString(),
         "--keep-last", "1", "abcdef");
     assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
-    Cli.Result badGroup = Cli.withPassword().run("forget", "--repo", repo.toString(),
+    Cli.Result badGroup = IN_PROCESS.run("forget", "--repo", repo.toString(),
         "--keep-last", "1", "--group-by", "color");
     assertThat(badGroup.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(badGroup.stderr()).contains("color");
@@ -249,7 +253,7 @@ class ForgetMatchesResticTest {
   @Test
   void dryRunShowsWhyEachKeptSnapshotStays() throws Exception {
     int before = snapshotFiles(repo).size();
-    Cli.Result r = Cli.withPassword().run("forget", "--repo", repo.toString(), "--dry-run",
+    Cli.Result r = IN_PROCESS.run("forget", "--repo", repo.toString(), "--dry-run",
         "--keep-daily", "3", "--keep-tag", "keep", "--host", "db-2");
     r.assertOk();
     assertThat(r.stdout()).contains("snapshots for host [db-2]", "daily snapshot",

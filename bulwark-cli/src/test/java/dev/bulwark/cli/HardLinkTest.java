@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * links), so restic restores them as one file with two names, and so does Bulwark, from its own
  * snapshot and from restic's.
  */
+@Slow
 class HardLinkTest {
   @TempDir Path dir;
 
@@ -25,7 +27,7 @@ class HardLinkTest {
     Files.writeString(src.resolve("a"), "shared");
     Files.createLink(src.resolve("b"), src.resolve("a"));
     Files.writeString(src.resolve("c"), "shared");
-    Cli cli = Cli.withPassword();
+    Cli cli = Cli.withPassword().inProcess();
     Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
     cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
     cli.run("backup", "--repo", repo.toString(), src.toString()).assertOk();

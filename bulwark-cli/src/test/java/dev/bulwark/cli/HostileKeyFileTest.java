@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Key files asking for absurd scrypt parameters (2^30 N: 1 TiB; p = 2^20: hours) are refused
  * at once with one line each, and the repository still opens with its good key.
  */
+@Slow
 class HostileKeyFileTest {
   @TempDir Path dir;
 

@@ -6,6 +6,7 @@ import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Manifest;
 import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.cli.testing.SampleTree;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * streams through a bounded pipeline. Any OutOfMemoryError ends the child JVM at once, so an
  * error swallowed and retried inside cannot hide a leak.
  */
+@Slow
 class LargeFileMemoryTest {
   private static final long SIZE = 2L << 30;
   private static final String[] SMALL_HEAP = {"-Xmx128m", "-XX:+ExitOnOutOfMemoryError"};

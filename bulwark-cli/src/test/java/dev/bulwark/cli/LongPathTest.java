@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * could not, exits 3 and leaves a snapshot holding exactly what restic's snapshot of the same
  * tree holds (restic is the oracle: it does the same).
  */
+@Slow
 class LongPathTest {
   @TempDir Path dir;
 
@@ -33,7 +35,7 @@ class LongPathTest {
     Path src = dir.resolve("src");
     Path py = Path.of(getClass().getResource("/names/make_deep_tree.py").toURI());
     Tools.run(dir, Map.of(), Tools.require("python3").toString(), py.toString(), src.toString());
-    Cli cli = Cli.withPassword();
+    Cli cli = Cli.withPassword().inProcess();
     Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
     cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
 

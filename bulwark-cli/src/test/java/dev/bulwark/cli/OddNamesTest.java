@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Bulwark, Bulwark to restic and restic to Bulwark, under a UTF-8 and a C locale. The names are
  * made and compared by Python on bytes, so the oracle does not share the JVM's decoding.
  */
+@Slow
 class OddNamesTest {
   /** restic 0.14 writes a non-UTF-8 symlink target with U+FFFD in place of each bad byte. */
   private static String asRestic014Restores(String manifest) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.core.testing.Slow;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * opens it with the same file, so both tools read the same password from it (Go's
  * {@code strings.TrimSpace}, not Java's {@code strip()} or {@code trim()}).
  */
+@Slow
 class PasswordFileMatchesResticTest {
   @TempDir Path dir;
 
@@ -38,8 +40,8 @@ class PasswordFileMatchesResticTest {
     Restic restic = Restic.forRepo(repo, Files.createDirectories(dir.resolve("cache")));
     restic.run("init", "--password-file", file.toString());
 
-    Cli.Result r = Cli.withEnv(Map.of()).run("snapshots", "--repo", repo.toString(),
-        "--password-file", file.toString());
+    Cli.Result r = Cli.withEnv(Map.of()).inProcess().run("snapshots", "--repo",
+        repo.toString(), "--password-file", file.toString());
     assertThat(r.exitCode()).as(name + ": " + r.stderr()).isZero();
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exists. After each kill both checkers accept the repository, both remaining snapshots restore
  * byte-identical with both tools, and a second prune finishes the job and removes the debris.
  */
+@Slow
 class PruneCrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long FILE_BYTES = 96L << 20;
@@ -44,7 +46,8 @@ class PruneCrashTest {
   private static final long SEED = 9090L;
 
   @TempDir static Path dir;
-  private static final Cli CLI = Cli.withPassword();
+  /** Runs the commands that are not killed in this JVM; {@link Cli#start} is a child JVM. */
+  private static final Cli CLI = Cli.withPassword().inProcess();
   private static Path template;
   private static Set<String> templatePacks;
   private static Set<String> templateIndexes;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing to complain about, and every remaining snapshot restores byte-identical with both
  * tools; restic prunes what Bulwark pruned, and Bulwark prunes what restic wrote.
  */
+@Slow
 class PruneTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEED = 7171L;
 
   @TempDir Path dir;
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void pruneShrinksTheRepositoryAndEveryRemainingSnapshotRestores() throws Exception {

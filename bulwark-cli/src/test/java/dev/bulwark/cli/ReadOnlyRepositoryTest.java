@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * so modes would not do): without {@code --no-lock} one line names the cause and the flag;
  * with it, snapshots, check and restore work.
  */
+@Slow
 class ReadOnlyRepositoryTest {
-  private static final Cli CLI = Cli.withPassword();
+  private static final Cli CLI = Cli.withPassword().inProcess();
 
   @TempDir Path dir;
 

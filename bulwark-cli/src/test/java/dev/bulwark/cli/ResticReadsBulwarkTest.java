@@ -8,6 +8,7 @@ import dev.bulwark.cli.testing.Manifest;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.Restic.SnapshotInfo;
 import dev.bulwark.cli.testing.SampleTree;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Bulwark writes, the real restic 0.14 reads: check with --read-data, list, restore every
  * snapshot byte for byte, then back up into the same repository and have both tools check it.
  */
+@Slow
 class ResticReadsBulwarkTest {
   private static final long SEED = 20261121L;
   private static final String HOST = "bulwark-it-host";
 
   @TempDir Path dir;
 
-  private final Cli cli = Cli.withPassword();
+  private final Cli cli = Cli.withPassword().inProcess();
 
   @Test
   void resticChecksListsAndRestoresWhatBulwarkWrote() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * database, seconds-scale schedules, real signals. Every wait polls a condition against a
  * deadline.
  */
+@Slow
 class RunCommandTest {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Pattern NEXT_BACKUP =

@@ -6,6 +6,7 @@ import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Manifest;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.SampleTree;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.s3.testing.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * database, snapshots, check --read-data, restore, forget --prune; the same run on a local
  * repository gives the same results.
  */
+@Slow
 class S3CliTest {
   private static final long SEED = 20261122L;
   @TempDir static Path dir;
@@ -35,7 +37,7 @@ class S3CliTest {
   @BeforeAll
   static void startServer() throws Exception {
     server = S3ProxyServer.start(dir.resolve("s3"));
-    cli = Cli.withPassword(server.env());
+    cli = Cli.withPassword(server.env()).inProcess();
   }
 
   @AfterAll

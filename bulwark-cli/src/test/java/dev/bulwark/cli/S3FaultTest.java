@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.TestFiles;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.s3.testing.FaultProxy;
 import dev.bulwark.s3.testing.Faults;
 import dev.bulwark.s3.testing.S3ProxyServer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stops mid-backup gives one clear line and a non-zero exit, leaves a valid repository, and the
  * next backup after it returns succeeds.
  */
+@Slow
 class S3FaultTest {
   private static final long SEED = Long.getLong("bulwark.test.seed", System.nanoTime());
   private static final long BIG = 200L << 20;

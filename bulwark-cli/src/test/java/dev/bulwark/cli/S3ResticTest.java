@@ -11,6 +11,7 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.s3.testing.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restic 0.14 and Bulwark on the same S3 server: each reads what the other wrote, and a
  * repository of more than 5,000 packs lists completely (several ListObjectsV2 pages).
  */
+@Slow
 class S3ResticTest {
   private static final long SEED = 20261123L;
   @TempDir static Path dir;
@@ -37,7 +39,7 @@ class S3ResticTest {
   @BeforeAll
   static void startServer() throws Exception {
     server = S3ProxyServer.start(dir.resolve("s3"));
-    cli = Cli.withPassword(server.env());
+    cli = Cli.withPassword(server.env()).inProcess();
   }
 
   @AfterAll

@@ -13,6 +13,7 @@ import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -126,6 +127,7 @@ class BadInputTest {
   }
 
   @Test
+  @Slow
   void databaseOpenInAnotherProcessIsNeitherBackedUpOfflineNorReplaced() throws Exception {
     Path source = dir.resolve("src/db");
     VersionedDb.create(source, "snapshot", 1_000, 100);
@@ -153,6 +155,7 @@ class BadInputTest {
   }
 
   @Test
+  @Slow
   void databaseOpenInThisProcessIsNotReplacedAndKeepsItsLock() throws Exception {
     Path source = dir.resolve("src/db");
     VersionedDb.create(source, "snapshot", 1_000, 100);

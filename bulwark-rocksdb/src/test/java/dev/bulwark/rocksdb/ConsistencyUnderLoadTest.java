@@ -6,6 +6,7 @@ import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import org.rocksdb.WriteOptions;
  * and the writers' totals agree. A torn batch, a lost write or a column family taken at
  * another instant breaks one of them.
  */
+@Slow
 class ConsistencyUnderLoadTest {
   private static final int ACCOUNTS = 1_000;
   private static final long START = 1_000;

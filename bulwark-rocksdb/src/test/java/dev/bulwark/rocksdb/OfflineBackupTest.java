@@ -10,6 +10,7 @@ import dev.bulwark.core.backup.SourceView;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ class OfflineBackupTest {
   @TempDir Path dir;
 
   @Test
+  @Slow
   void closedDatabaseBackedUpByPathRestoresByteIdenticalAndOpens() throws Exception {
     Path db = dir.resolve("srv/db");
     long sequence = createWithColumnFamilies(db);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the staging folder for its first table file. Random kills are seeded
  * ({@code -Dbulwark.test.seed}).
  */
+@Slow
 class RestoreCrashTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final int SIGKILL_EXIT = 128 + 9;

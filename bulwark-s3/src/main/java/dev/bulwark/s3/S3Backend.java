@@ -36,11 +36,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Backend implements Backend {
   private final S3Client client;
   private final S3Location where;
+  private final S3Retries retries;
 
   /** A backend over {@code where} using {@code client}, which it closes on {@link #close}. */
   public S3Backend(S3Client client, S3Location where) {
+    this(client, where, S3Retries.DEFAULT);
+  }
+
+  S3Backend(S3Client client, S3Location where, S3Retries retries) {
     this.client = client;
     this.where = where;
+    this.retries = retries;
   }
 
   /** The bucket, prefix and settings of this backend. */
@@ -113,16 +119,13 @@ public final class S3Backend implements Backend {
     }
   }
 
-  /** Attempts at a GET whose body breaks off; the SDK retries only until the headers arrive. */
-  static final int BODY_ATTEMPTS = 6;
-
   @Override
   public byte[] load(Handle h, long offset, int length) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         return loadOnce(h, offset, length);
       } catch (BrokenBody e) {
-        if (attempt == BODY_ATTEMPTS) {
+        if (attempt >= retries.bodyAttempts()) {
           throw new TransientBackendException("S3 GET " + object(key(h)) + " failed after "
               + attempt + " attempts: " + e.getMessage(), e);
         }
@@ -131,9 +134,9 @@ public final class S3Backend implements Backend {
     }
   }
 
-  /** Exponential backoff with full jitter: up to 0.2, 0.4, ... s, capped at 5 s. */
-  private static void backOff(int attempt) throws java.io.InterruptedIOException {
-    long capMillis = Math.min(5_000, 100L << attempt);
+  /** Exponential backoff with full jitter: by default up to 0.2, 0.4, ... s, capped at 5 s. */
+  private void backOff(int attempt) throws java.io.InterruptedIOException {
+    long capMillis = retries.bodyBackoffCapMillis(attempt);
     try {
       Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(capMillis + 1));
     } catch (InterruptedException e) {

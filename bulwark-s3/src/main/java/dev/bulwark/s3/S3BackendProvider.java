@@ -28,8 +28,6 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * else the SDK's default chain (profile files, container and instance roles).
  */
 public final class S3BackendProvider implements BackendProvider {
-  /** Attempts per request, the first included: about 2 minutes of backoff at most. */
-  static final int MAX_ATTEMPTS = 10;
   /** A connection that sends nothing for this long is dropped and the request retried. */
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -45,22 +43,23 @@ public final class S3BackendProvider implements BackendProvider {
   @Override
   public Backend open(String location, Map<String, String> env) throws BulwarkException {
     S3Location where = S3Location.parse(location, env);
-    return new S3Backend(client(where, credentials(env)), where);
+    S3Retries retries = S3Retries.from(env);
+    return new S3Backend(client(where, credentials(env), retries), where, retries);
   }
 
   /** An S3 client for {@code where}, with our retry, timeout and checksum settings. */
-  static S3Client client(S3Location where, AwsCredentialsProvider credentials)
-      throws BulwarkException {
+  static S3Client client(S3Location where, AwsCredentialsProvider credentials,
+      S3Retries retries) throws BulwarkException {
     // Exponential backoff with full jitter on throttling, 5xx, timeouts and connection resets
     // (the standard strategy's conditions); no circuit breaker, since a backup would rather
     // wait out a bad minute than fail.
     RetryStrategy retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-        .maxAttempts(MAX_ATTEMPTS)
+        .maxAttempts(retries.attempts())
         .circuitBreakerEnabled(false)
-        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200),
-            Duration.ofSeconds(20)))
-        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofSeconds(1),
-            Duration.ofSeconds(20)))
+        .backoffStrategy(BackoffStrategy.exponentialDelay(retries.firstBackoff(),
+            retries.maxBackoff()))
+        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(
+            retries.firstThrottlingBackoff(), retries.maxBackoff()))
         .build();
     S3ClientBuilder b = S3Client.builder()
         .region(Region.of(where.region()))

@@ -11,6 +11,7 @@ import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backend.TransientBackendException;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.s3.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,6 +165,7 @@ class S3BackendTest {
 
   /** More objects than one ListObjectsV2 page (1000) are all listed, each once. */
   @Test
+  @Slow
   void listsPastOnePage() throws Exception {
     try (S3Backend b = open("many")) {
       b.create();

@@ -9,6 +9,7 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -171,12 +172,14 @@ class SqliteBadInputTest {
   }
 
   @Test
+  @Slow
   void aRestoreWhileAnotherProcessHoldsAWriteTransactionIsRefused() throws Exception {
     assertRefusedWhileOpenElsewhere("delete",
         "BEGIN IMMEDIATE; INSERT INTO marker VALUES('uncommitted');");
   }
 
   @Test
+  @Slow
   void aRestoreWhileAnotherProcessHasTheWalDatabaseOpenIsRefused() throws Exception {
     assertRefusedWhileOpenElsewhere("wal", "SELECT count(*) FROM accounts;");
   }

@@ -3,6 +3,7 @@ package dev.bulwark.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Page-aligned chunks pay off: after 1% of the rows of a database change, the next snapshot
  * stores little more than the pages that changed.
  */
+@Slow
 class SqliteDedupTest {
   private static final int ROWS = 20_000;
   private static final int ROW_BYTES = 1_000;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real restic 0.14 and sqlite3 as oracles: restic checks and restores a snapshot of a live
  * database (with its key file) taken by Bulwark, and sqlite3 finds the database intact.
  */
+@Slow
 class SqliteResticOracleTest {
   @TempDir Path dir;
 

@@ -2,6 +2,7 @@ package dev.bulwark.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restore runs in a child JVM; the test watches the target's folder and kills the child the
  * moment the restore reaches a step.
  */
+@Slow
 class SqliteRestoreCrashTest {
   private static final String NAME = "app.db";
   /** The staging copy once written: {@code .<name>.bulwark-staging-<pid>-tmp-<16 hex>}. */

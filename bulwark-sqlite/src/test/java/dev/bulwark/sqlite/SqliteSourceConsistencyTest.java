@@ -3,6 +3,7 @@ package dev.bulwark.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * consistent: every one restores to a database that passes integrity_check, keeps the bank's
  * total and agrees with its own ledger.
  */
+@Slow
 class SqliteSourceConsistencyTest {
   private static final long SEED = Long.getLong("bulwark.test.seed", System.nanoTime());
   /** Commits the writers make between two snapshots, so every snapshot sees a new state. */

@@ -11,6 +11,7 @@ import dev.bulwark.core.backup.SourceView;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.Restorer;
+import dev.bulwark.core.testing.Slow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -140,6 +141,7 @@ class SqliteSourceTest {
 
   @ParameterizedTest
   @EnumSource(Crash.class)
+  @Slow
   void aDatabaseLeftByAKilledApplicationIsCopiedAsSqliteRecoversIt(Crash crash)
       throws Exception {
     Path db = dir.resolve("app.db");

@@ -13,6 +13,18 @@ import picocli.CommandLine.Option;
  * the file.
  */
 public final class ConfigOptions {
+  private final Map<String, String> env;
+
+  /** Options that read {@code BULWARK_*} variables from this process's environment. */
+  public ConfigOptions() {
+    this(System.getenv());
+  }
+
+  /** Options that read {@code BULWARK_*} variables from {@code env}. */
+  public ConfigOptions(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
   @Option(names = "--config", paramLabel = "FILE", description = "The configuration file "
       + "(default: $BULWARK_CONFIG, ./bulwark.yml, $XDG_CONFIG_HOME/bulwark/bulwark.yml or "
       + "~/.config/bulwark/bulwark.yml, /etc/bulwark/bulwark.yml: the first that exists).")
@@ -40,14 +52,19 @@ public final class ConfigOptions {
 
   /**
    * Finds the file (see {@code docs/configuration.md} for the search order), loads it with the
-   * process's environment and these flags applied, and validates it.
+   * environment (the process's unless given) and these flags applied, and validates it.
    *
    * @throws ConfigException when no file is found, or something in it, in a variable or in a
    *     flag is wrong; the message is one line naming where and which field
    * @throws IOException when the file cannot be read
    */
   public BulwarkConfig load() throws IOException, ConfigException {
-    return resolve(System.getenv()).config();
+    return resolve(env).config();
+  }
+
+  /** Like {@link #load()}, also saying where each value came from. */
+  public EffectiveConfig resolve() throws IOException, ConfigException {
+    return resolve(env);
   }
 
   /** Like {@link #load()} with the given environment, also saying where each value came from. */

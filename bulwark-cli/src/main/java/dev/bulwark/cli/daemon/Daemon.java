@@ -287,7 +287,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
       return o;
     });
-    if (job.status().state().isDone()) {
+    if (refused(job)) {
       // Refused at once (queue full): plan a retry rather than wait for an end that came.
       s.backupEnded(job.status(), job.outcome(), clock.instant());
     } else {
@@ -299,12 +299,22 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private Job submitVerify(DatabaseState s) {
     DatabaseConfig db = s.config;
     Job job = supervisor.submit(JobKind.VERIFY, db.name(), () -> verification.run(db));
-    if (job.status().state().isDone()) {
+    if (refused(job)) {
       s.verifyEnded(job.status(), clock.instant());
     } else {
       s.verifySubmitted();
     }
     return job;
+  }
+
+  /**
+   * True for a job the supervisor refused at once. A job that already ran and ended (a quick
+   * failure can end before submit returns) is not: its end is reported to {@link #jobEnded},
+   * and counting it here too would count it twice.
+   */
+  private static boolean refused(Job job) {
+    JobStatus st = job.status();
+    return st.state().isDone() && st.started() == null;
   }
 
   /**

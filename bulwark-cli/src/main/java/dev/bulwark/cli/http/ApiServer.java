@@ -81,12 +81,14 @@ public final class ApiServer implements AutoCloseable {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** Threads: one per connection, with room for the server's own bookkeeping. */
   private static final int MAX_THREADS = MAX_CONNECTIONS + 16;
-  private static final int STOP_DELAY_SECONDS = 1;
+  /** How long {@link #close()} lets running requests finish (JDK 17 always waits it out). */
+  static final int STOP_DELAY_SECONDS = 1;
   private static final long TERMINATION_WAIT_SECONDS = 5;
 
   private final ApiConfig config;
   private final DaemonControl daemon;
   private final Clock clock;
+  private final int stopDelaySeconds;
   private final AtomicBoolean closed = new AtomicBoolean();
   private HttpServer server;
   private ThreadPoolExecutor executor;
@@ -98,12 +100,21 @@ public final class ApiServer implements AutoCloseable {
 
   /** The same, with the clock used for wait deadlines and the status's {@code now}. */
   public ApiServer(ApiConfig config, DaemonControl daemon, Clock clock) {
-    if (config == null || daemon == null || clock == null) {
+    this(config, daemon, clock, STOP_DELAY_SECONDS);
+  }
+
+  /**
+   * The same, with {@code stopDelaySeconds} for running requests at {@link #close()}: tests
+   * that close a server after their requests have ended pass 0, not to wait a second each.
+   */
+  ApiServer(ApiConfig config, DaemonControl daemon, Clock clock, int stopDelaySeconds) {
+    if (config == null || daemon == null || clock == null || stopDelaySeconds < 0) {
       throw new IllegalArgumentException("config, daemon and clock are required");
     }
     this.config = config;
     this.daemon = daemon;
     this.clock = clock;
+    this.stopDelaySeconds = stopDelaySeconds;
   }
 
   /**
@@ -195,7 +206,7 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     // Intake first: stop accepting, let running requests finish for a moment, then the pool.
-    server.stop(STOP_DELAY_SECONDS);
+    server.stop(stopDelaySeconds);
     executor.shutdown();
     try {
       if (!executor.awaitTermination(TERMINATION_WAIT_SECONDS, TimeUnit.SECONDS)) {

@@ -14,6 +14,7 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.sqlite.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The schedule is planned from this host's snapshots only, and a snapshot dated in the future
  * neither defers it nor goes unreported. In-process, on a real repository and SQLite database.
  */
+@Slow
 class DaemonScheduleHostTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration EVERY = Duration.ofHours(1);

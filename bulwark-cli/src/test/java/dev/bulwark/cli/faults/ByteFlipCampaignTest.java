@@ -6,6 +6,7 @@ import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.testing.Slow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * error with nothing wrong under a real name, every error is one line from our own error types
  * (never a runtime exception or JVM error), and nothing hangs.
  */
+@Slow
 class ByteFlipCampaignTest {
   private static final Duration LIMIT = Duration.ofSeconds(60);
   @TempDir Path dir;

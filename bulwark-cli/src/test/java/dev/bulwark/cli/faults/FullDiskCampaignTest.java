@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * repository checks, the next backup succeeds, and restores are byte-identical; a restore that
  * ran out of space leaves nothing wrong under a real name. Needs root (mount); CI runs as root.
  */
+@Slow
 class FullDiskCampaignTest {
   private static final Duration LIMIT = Duration.ofSeconds(120);
   private static final long MIB = 1 << 20;

@@ -39,8 +39,8 @@ final class InProcess {
       if (i == lines.length) {
         return "exit " + exitCode + " without a 'bulwark:' line: " + err.strip();
       }
-      if (i + 1 >= lines.length) {
-        return null; // a usage error: no exception behind it
+      if (i + 1 >= lines.length || lines[i + 1].startsWith("Try `")) {
+        return null; // a usage error (maybe with its help hint): no exception behind it
       }
       String thrown = lines[i + 1].split(":", 2)[0].strip();
       try {

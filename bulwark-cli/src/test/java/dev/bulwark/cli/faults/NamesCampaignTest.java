@@ -1,6 +1,7 @@
 package dev.bulwark.cli.faults;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real command under a UTF-8 and a C locale. Python makes and compares the names as bytes, so
  * the oracle does not share the JVM's decoding. Each name in each locale is one trial.
  */
+@Slow
 class NamesCampaignTest {
   @TempDir Path dir;
 

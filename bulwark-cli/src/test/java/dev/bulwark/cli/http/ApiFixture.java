@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,7 +56,9 @@ final class ApiFixture implements AutoCloseable {
     config = dir.resolve("bulwark.yml");
     writeConfig(List.of(names));
     daemon = TestDaemonControl.open(config, dir.resolve("scratch"));
-    server = new ApiServer(new ApiConfig("127.0.0.1", 0, tokenFile, true), daemon);
+    // Closed after the test's requests: no second of grace for requests that ended.
+    server = new ApiServer(new ApiConfig("127.0.0.1", 0, tokenFile, true), daemon,
+        Clock.systemUTC(), 0);
     server.start();
   }
 

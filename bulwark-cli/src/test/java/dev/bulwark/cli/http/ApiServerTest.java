@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.cli.config.ApiConfig;
 import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.core.testing.Slow;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server around the methods: bearer auth on every path, the page shell, lifecycle. */
+@Slow
 class ApiServerTest {
   @TempDir Path dir;
   private ApiFixture api;

@@ -53,7 +53,7 @@ class RpcTest {
 
     // The real CLI, reading the repository on its own, lists it.
     Cli.Result listed = Cli.withEnv(Map.of("BULWARK_PASSWORD_FILE", api.passwordFile.toString()))
-        .run("snapshots", "--json", "--repo", api.repo.toString()).assertOk();
+        .inProcess().run("snapshots", "--json", "--repo", api.repo.toString()).assertOk();
     assertThat(ids(ApiFixture.JSON.readTree(listed.stdout()))).containsExactly(id);
 
     JsonNode mine = api.result("list_snapshots", "{\"database\":\"ledger\"}");

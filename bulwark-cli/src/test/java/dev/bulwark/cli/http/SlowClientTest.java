@@ -3,6 +3,7 @@ package dev.bulwark.cli.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.core.testing.Slow;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sent a single byte held the pool's only thread and every other call, /healthz included,
  * waited behind it indefinitely.
  */
+@Slow
 class SlowClientTest {
   private static final Duration PROMPT = Duration.ofSeconds(3);
   @TempDir Path dir;

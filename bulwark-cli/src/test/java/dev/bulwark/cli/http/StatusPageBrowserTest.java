@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bulwark.cli.testing.Browser;
 import dev.bulwark.cli.testing.Browser.WebDriverError;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.testing.Slow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The status page in real headless Chromium: it reads the token from the fragment, lists the
  * database, and its "Back up now" button makes a real snapshot that then appears on the page.
  */
+@Slow
 class StatusPageBrowserTest {
   private static final Duration DEADLINE = Duration.ofMinutes(2);
   private static final String DB = "section.db[data-db=\"ledger\"]";

@@ -1,8 +1,13 @@
 package dev.bulwark.cli.testing;
 
+import dev.bulwark.cli.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,18 +22,28 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the real {@code bulwark} command in a child JVM (the test class path, main class
  * {@code dev.bulwark.cli.Main}), so tests see exactly what a user sees: exit code, stdout,
- * stderr, and a process that can really be killed.
+ * stderr, and a process that can really be killed. {@link #inProcess()} runs it in this JVM
+ * through {@link Main#run} instead, a second per command faster, for tests that need no
+ * process of their own (no kill, no JVM options, no locale).
  */
 public final class Cli {
   /** Password used by {@link #withPassword}. */
   public static final String PASSWORD = "test password";
+  private static final String LOCK_RECHECK_PROPERTY = "bulwark.lock.recheck-ms";
+  private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
   private final Map<String, String> env;
   private final List<String> jvmArgs;
+  private final boolean inProcess;
 
-  private Cli(Map<String, String> env, List<String> jvmArgs) {
+  private Cli(Map<String, String> env, List<String> jvmArgs, boolean inProcess) {
     this.env = Map.copyOf(env);
     this.jvmArgs = List.copyOf(jvmArgs);
+    this.inProcess = inProcess;
+  }
+
+  private Cli(Map<String, String> env, List<String> jvmArgs) {
+    this(env, jvmArgs, false);
   }
 
   /** A runner whose child gets {@code BULWARK_PASSWORD} set to {@link #PASSWORD}. */
@@ -52,7 +67,23 @@ public final class Cli {
   public Cli jvm(String... args) {
     List<String> all = new ArrayList<>(jvmArgs);
     all.addAll(List.of(args));
+    if (inProcess) {
+      throw new IllegalStateException("JVM options need a child JVM; drop inProcess()");
+    }
     return new Cli(env, all);
+  }
+
+  /**
+   * The same runner, but {@link #run} calls {@link Main#run} in this JVM with this runner's
+   * environment (the process's without its {@code BULWARK_*} and {@code RESTIC_*} variables,
+   * plus the given ones) and collects what it prints, the log and progress lines on {@code
+   * System.err} included. {@link #start} still starts a child JVM.
+   */
+  public Cli inProcess() {
+    if (!jvmArgs.isEmpty()) {
+      throw new IllegalStateException("JVM options need a child JVM: " + jvmArgs);
+    }
+    return new Cli(env, jvmArgs, true);
   }
 
   /** Exit code and output of one run. */
@@ -78,8 +109,11 @@ public final class Cli {
     return pb.start();
   }
 
-  /** Runs {@code bulwark args...} to completion (at most 10 minutes). */
+  /** Runs {@code bulwark args...} to completion (at most 10 minutes in a child JVM). */
   public Result run(String... args) {
+    if (inProcess) {
+      return runHere(args);
+    }
     try {
       ProcessBuilder pb = new ProcessBuilder(command(args));
       pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_") || k.startsWith("RESTIC_"));
@@ -101,9 +135,43 @@ public final class Cli {
     }
   }
 
+  /**
+   * One command in this JVM. System.err is taken over while it runs (one at a time), since
+   * the progress printer and the log write there, as a child's would to its stderr.
+   */
+  private Result runHere(String... args) {
+    Map<String, String> all = new HashMap<>(System.getenv());
+    all.keySet().removeIf(k -> k.startsWith("BULWARK_") || k.startsWith("RESTIC_"));
+    all.putAll(env);
+    if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+      // What a child JVM gets: Main sets it before the first logger is made.
+      System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+    }
+    StringWriter out = new StringWriter();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    synchronized (Cli.class) {
+      PrintStream previous = System.err;
+      PrintStream errStream = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+      System.setErr(errStream);
+      int code;
+      try (PrintWriter outWriter = new PrintWriter(out, true);
+          PrintWriter errWriter = new PrintWriter(errStream, true)) {
+        code = Main.run(args, all, outWriter, errWriter);
+      } finally {
+        System.setErr(previous);
+      }
+      return new Result(code, out.toString(), errBytes.toString(StandardCharsets.UTF_8));
+    }
+  }
+
   private List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The build's short lock re-check (see the parent pom) reaches the child too.
+    String recheck = System.getProperty(LOCK_RECHECK_PROPERTY);
+    if (recheck != null) {
+      cmd.add("-D" + LOCK_RECHECK_PROPERTY + "=" + recheck);
+    }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

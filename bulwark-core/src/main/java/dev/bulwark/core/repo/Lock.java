@@ -35,6 +35,12 @@ public final class Lock implements AutoCloseable {
   static final Duration REFRESH_EVERY = Duration.ofMinutes(5);
   /** Wait between writing the lock and re-checking for a competitor, as restic does. */
   static final Duration RECHECK_AFTER = Duration.ofMillis(200);
+  /**
+   * System property that shortens {@link #RECHECK_AFTER} (milliseconds, at most the default).
+   * The test suites set it: they take thousands of locks, one process at a time, and would
+   * otherwise spend minutes waiting for competitors that never come.
+   */
+  static final String RECHECK_PROPERTY = "bulwark.lock.recheck-ms";
 
   private final Repository repo;
   private final boolean exclusive;
@@ -95,7 +101,7 @@ public final class Lock implements AutoCloseable {
           + "check, restore, info) run without a lock with --no-lock", e);
     }
     try {
-      Thread.sleep(RECHECK_AFTER.toMillis());
+      Thread.sleep(recheckAfter(System.getProperty(RECHECK_PROPERTY)).toMillis());
       checkConflicts(repo, exclusive, own);
     } catch (BulwarkException | IOException | RuntimeException e) {
       repo.removeLock(own);
@@ -116,6 +122,22 @@ public final class Lock implements AutoCloseable {
     InterruptedIOException e = new InterruptedIOException("interrupted while taking the lock");
     e.initCause(cause);
     return e;
+  }
+
+  /**
+   * The wait before the re-check: {@code millis} when it is a number from 0 up to the default,
+   * else the default, so a stray setting can only shorten it within restic's bound.
+   */
+  static Duration recheckAfter(String millis) {
+    if (millis == null || millis.isBlank()) {
+      return RECHECK_AFTER;
+    }
+    try {
+      long ms = Long.parseLong(millis.strip());
+      return ms >= 0 && ms < RECHECK_AFTER.toMillis() ? Duration.ofMillis(ms) : RECHECK_AFTER;
+    } catch (NumberFormatException e) {
+      return RECHECK_AFTER;
+    }
   }
 
   /** The reason a lock could not be written, in a few words. */

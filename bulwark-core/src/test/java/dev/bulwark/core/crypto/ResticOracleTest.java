@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real restic 0.14 as oracle: we open the key file and config of a repository restic made,
  * and restic reads a config and a key file we sealed.
  */
+@Slow
 class ResticOracleTest {
   private static final String PASSWORD = "secretpw";
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.testing.Slow;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped when restic or sh is missing, unless {@code BULWARK_REQUIRE_TOOLS=1}.
  */
+@Slow
 class ResticTreeOracleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long PROCESS_TIMEOUT_SECONDS = 120;

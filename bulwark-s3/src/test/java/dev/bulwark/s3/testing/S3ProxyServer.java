@@ -105,9 +105,20 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION for clients of this server. */
-  public Map<String, String> env() {
+  public Map<String, String> credentials() {
     return Map.of("AWS_ACCESS_KEY_ID", accessKey, "AWS_SECRET_ACCESS_KEY", secretKey,
         "AWS_REGION", "us-east-1");
+  }
+
+  /**
+   * {@link #credentials()} and a 10 ms first retry backoff ({@code BULWARK_S3_BACKOFF_MS}): a
+   * server on this machine that fails answers at once, so tests need not wait out backoff
+   * sized for a real one; the attempts stay as users have them.
+   */
+  public Map<String, String> env() {
+    Map<String, String> env = new java.util.HashMap<>(credentials());
+    env.put("BULWARK_S3_BACKOFF_MS", "10");
+    return Map.copyOf(env);
   }
 
   /** The repository location {@code s3:http://127.0.0.1:PORT/bucket/prefix}. */
@@ -132,7 +143,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
     S3ProxyServer s = start(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 0);
     // Throwaway keys of a local test server, printed so that the demo can use them.
-    s.env().forEach((k, v) -> System.out.println("export " + k + "=" + v));
+    s.credentials().forEach((k, v) -> System.out.println("export " + k + "=" + v));
     System.out.println("# repository: " + s.repository("demo"));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
