@@ -118,11 +118,14 @@ class KillCampaignTest {
   }
 
   private boolean startAndKill(String op, int afterMs, String... args) throws Exception {
+    long start = System.nanoTime();
     Process p = cli.start(dir.resolve("out"), dir.resolve("err"), args);
     boolean finished = p.waitFor(afterMs, TimeUnit.MILLISECONDS);
     if (finished) {
-      // It ended first: aim earlier next time, so the trials land inside the operation.
-      window.computeIfPresent(op, (k, v) -> Math.max(400, afterMs * 9 / 10));
+      // It ended first: aim inside its measured life next time (a fixed fraction of the missed
+      // moment took several wasted trials to get there on a fast machine).
+      int lived = (int) ((System.nanoTime() - start) / 1_000_000);
+      window.computeIfPresent(op, (k, v) -> Math.max(350, Math.min(v, lived)));
     } else {
       p.destroyForcibly(); // SIGKILL on Linux
       p.waitFor(30, TimeUnit.SECONDS);
