@@ -1,9 +1,6 @@
 package dev.bulwark.rocksdb;
 
-import dev.bulwark.core.SourceException;
-import dev.bulwark.core.api.Database;
-import dev.bulwark.core.backup.SourceView;
-import dev.bulwark.core.restore.DatabaseKind;
+import dev.bulwark.core.api.AbstractDatabase;
 import java.nio.file.Path;
 import org.rocksdb.RocksDB;
 
@@ -13,14 +10,9 @@ import org.rocksdb.RocksDB;
  * process keeps open is backed up through a checkpoint ({@link #of(RocksDB)}); restoring it
  * needs it closed, as restoring over an open database is refused.
  */
-public final class RocksDbDatabase implements Database {
-  private final Path path;
-  private final RocksDbSource source;
-  private final RocksDbKind kind = new RocksDbKind();
-
+public final class RocksDbDatabase extends AbstractDatabase {
   private RocksDbDatabase(Path path, RocksDbSource source) {
-    this.path = path;
-    this.source = source;
+    super(path, source, new RocksDbKind());
   }
 
   /** The closed database in folder {@code dir} (made absolute), read as it is. */
@@ -33,25 +25,5 @@ public final class RocksDbDatabase implements Database {
   public static RocksDbDatabase of(RocksDB db) {
     return new RocksDbDatabase(Path.of(db.getName()).toAbsolutePath().normalize(),
         RocksDbSource.of(db));
-  }
-
-  @Override
-  public Path path() {
-    return path;
-  }
-
-  @Override
-  public DatabaseKind kind() {
-    return kind;
-  }
-
-  @Override
-  public SourceView open() throws SourceException {
-    return source.open();
-  }
-
-  @Override
-  public String toString() {
-    return source.toString();
   }
 }

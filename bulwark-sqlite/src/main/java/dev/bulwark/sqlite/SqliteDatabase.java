@@ -1,9 +1,6 @@
 package dev.bulwark.sqlite;
 
-import dev.bulwark.core.SourceException;
-import dev.bulwark.core.api.Database;
-import dev.bulwark.core.backup.SourceView;
-import dev.bulwark.core.restore.DatabaseKind;
+import dev.bulwark.core.api.AbstractDatabase;
 import java.nio.file.Path;
 
 /**
@@ -17,14 +14,9 @@ import java.nio.file.Path;
  * repo.restoreIfMissing(app);
  * }</pre>
  */
-public final class SqliteDatabase implements Database {
-  private final Path path;
-  private final SqliteSource source;
-  private final SqliteKind kind = new SqliteKind();
-
+public final class SqliteDatabase extends AbstractDatabase {
   private SqliteDatabase(Path path, SqliteSource source) {
-    this.path = path;
-    this.source = source;
+    super(path, source, new SqliteKind());
   }
 
   /** The database at {@code db} (made absolute); its backup copy is made beside it. */
@@ -40,25 +32,5 @@ public final class SqliteDatabase implements Database {
   public static SqliteDatabase at(Path db, Path scratchDir) {
     Path abs = db.toAbsolutePath().normalize();
     return new SqliteDatabase(abs, SqliteSource.of(abs, scratchDir));
-  }
-
-  @Override
-  public Path path() {
-    return path;
-  }
-
-  @Override
-  public DatabaseKind kind() {
-    return kind;
-  }
-
-  @Override
-  public SourceView open() throws SourceException {
-    return source.open();
-  }
-
-  @Override
-  public String toString() {
-    return source.toString();
   }
 }
