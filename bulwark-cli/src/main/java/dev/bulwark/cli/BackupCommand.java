@@ -93,6 +93,7 @@ final class BackupCommand implements Callable<Integer> {
     try (Repository r = repo.open(true); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
       BackupResult res = new Archiver(r, opts, progress).backup(lock, sources);
+      lock.releaseAfterSuccess();
       print(res);
     }
     return 0;

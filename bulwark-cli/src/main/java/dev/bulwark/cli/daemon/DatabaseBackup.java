@@ -37,6 +37,8 @@ final class DatabaseBackup {
       try (Lock lock = repo.lock(false)) {
         r = new Archiver(repo, options, new Progress())
             .backup(lock, DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()));
+        // Saved: a failed release must not count as a failed backup and cause a retry.
+        lock.releaseAfterSuccess();
       }
       Snapshot s = r.snapshot();
       return new Job.Outcome(s.id().toString(), s.time(), r.bytesAdded(), null);

@@ -77,7 +77,10 @@ public final class BulwarkRepository implements AutoCloseable {
   public synchronized Snapshot backup(Source... sources) throws IOException, BulwarkException {
     return cancellable(() -> {
       try (Lock lock = repo.lock(false)) {
-        return new Archiver(repo, options, progress).backup(lock, List.of(sources)).snapshot();
+        Snapshot saved = new Archiver(repo, options, progress).backup(lock, List.of(sources))
+            .snapshot();
+        lock.releaseAfterSuccess();
+        return saved;
       }
     });
   }

@@ -211,6 +211,23 @@ public final class Lock implements AutoCloseable {
     return exclusive;
   }
 
+  /**
+   * Releases the lock once the work it guarded is done and durable (a snapshot saved): a lock
+   * file that cannot be removed then is logged, not thrown, since failing the call would make a
+   * caller retry work that succeeded (a second snapshot). The file left behind goes stale when
+   * this process ends or 30 minutes after its last refresh, and {@code bulwark unlock} removes
+   * it then. A later {@link #close()} does nothing.
+   */
+  public void releaseAfterSuccess() {
+    try {
+      close();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("the work is saved, but the repository lock {} could not be removed ({}); it "
+          + "goes stale once this process ends, and `bulwark unlock` removes it then",
+          current.shortForm(), e.toString());
+    }
+  }
+
   @Override
   public synchronized void close() throws IOException {
     if (closed) {

@@ -132,6 +132,17 @@ class LockFaultTest {
   }
 
   @Test
+  void aReleaseAfterSuccessThatFailsIsOnlyAWarning() throws Exception {
+    Lock lock = Lock.acquire(repo, false, REFRESH);
+    backend.on(Op.DELETE).type(FileType.LOCK).nth(1).fail();
+    lock.releaseAfterSuccess(); // must not throw: the work it guarded is saved
+    assertThat(lock.isHeldOn(repo)).isFalse();
+    assertThat(lockFiles()).hasSize(1);
+    lock.close();
+    assertThat(lockFiles()).hasSize(1);
+  }
+
+  @Test
   void aLockThatCannotBeWrittenSuggestsNoLock() {
     backend.on(Op.SAVE).type(FileType.LOCK).nth(1).fail();
     assertThatThrownBy(() -> Lock.acquire(repo, false)).isInstanceOf(
