@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
@@ -19,15 +20,6 @@ import org.rocksdb.RocksDB;
 class DatabaseCliTest {
   @TempDir Path dir;
   private final Cli cli = Cli.withPassword().inProcess();
-
-  private static void sql(Path db, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      for (String q : statements) {
-        s.execute(q);
-      }
-    }
-  }
 
   private static long count(Path db) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);

@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
@@ -138,15 +139,6 @@ class S3CliTest {
           Files.copy(p, q, java.nio.file.LinkOption.NOFOLLOW_LINKS,
               java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
-      }
-    }
-  }
-
-  static void sql(Path db, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      for (String q : statements) {
-        s.execute(q);
       }
     }
   }

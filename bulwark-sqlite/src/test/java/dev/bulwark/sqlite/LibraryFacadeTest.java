@@ -1,5 +1,7 @@
 package dev.bulwark.sqlite;
 
+import static dev.bulwark.core.testing.Sqlite.rows;
+import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,10 +24,6 @@ import dev.bulwark.core.retention.RetentionPolicy;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,28 +69,28 @@ class LibraryFacadeTest {
       DatabaseRestorer.Result present = repo.restoreIfMissing(app);
       assertThat(present.outcome()).isEqualTo(Outcome.SKIPPED_DB_EXISTS);
       assertThat(present.snapshot()).isEmpty();
-      assertThat(rows(dbPath)).isEqualTo(2);
+      assertThat(rows(dbPath, "t")).isEqualTo(2);
 
       sql(dbPath, "insert into t values (3, randomblob(3000))");
       DatabaseRestorer.Result older = repo.restore(app, SnapshotRef.at(first.time()));
       assertThat(older.outcome()).isEqualTo(Outcome.RESTORED);
       assertThat(older.snapshot()).map(Snapshot::id).contains(first.id());
-      assertThat(rows(dbPath)).isEqualTo(1);
-      assertThat(rows(older.previous().orElseThrow())).as("the replaced database is kept")
+      assertThat(rows(dbPath, "t")).isEqualTo(1);
+      assertThat(rows(older.previous().orElseThrow(), "t")).as("the replaced database is kept")
           .isEqualTo(3);
 
       repo.restore(app, SnapshotRef.id(second.id().toString().substring(0, 8)));
-      assertThat(rows(dbPath)).isEqualTo(2);
+      assertThat(rows(dbPath, "t")).isEqualTo(2);
       repo.restore(app, SnapshotRef.at(first.time()));
       repo.restore(app, SnapshotRef.latest());
-      assertThat(rows(dbPath)).isEqualTo(2);
+      assertThat(rows(dbPath, "t")).isEqualTo(2);
 
       Files.delete(dbPath);
       DatabaseRestorer.Result missing = repo.restoreIfMissing(app);
       assertThat(missing.outcome()).isEqualTo(Outcome.RESTORED);
       assertThat(missing.snapshot()).map(Snapshot::id).contains(second.id());
       assertThat(missing.previous()).isEmpty();
-      assertThat(rows(dbPath)).isEqualTo(2);
+      assertThat(rows(dbPath, "t")).isEqualTo(2);
     }
   }
 
@@ -131,7 +129,7 @@ class LibraryFacadeTest {
         Files.delete(dbPath);
         DatabaseRestorer.Result r = service.restoreIfMissing(app);
         assertThat(r.snapshot()).map(Snapshot::id).contains(newer.id());
-        assertThat(rows(dbPath)).isEqualTo(3);
+        assertThat(rows(dbPath, "t")).isEqualTo(3);
         assertThat(service.snapshots(app)).hasSize(2);
       }
     }
@@ -164,7 +162,7 @@ class LibraryFacadeTest {
           .isTrue();
       Files.delete(dbPath);
       repo.restoreIfMissing(app);
-      assertThat(rows(dbPath)).isEqualTo(4);
+      assertThat(rows(dbPath, "t")).isEqualTo(4);
     }
   }
 
@@ -185,23 +183,6 @@ class LibraryFacadeTest {
       assertThat(repo.check(CheckDepth.STRUCTURE).ok()).isTrue();
       assertThat(repo.backup(app)).isNotNull();
       assertThat(repo.snapshots()).hasSize(2);
-    }
-  }
-
-  private static void sql(Path db, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      for (String st : statements) {
-        s.execute(st);
-      }
-    }
-  }
-
-  private static long rows(Path db) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select count(*) from t")) {
-      return rs.getLong(1);
     }
   }
 }

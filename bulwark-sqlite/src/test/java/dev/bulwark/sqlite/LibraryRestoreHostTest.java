@@ -1,5 +1,7 @@
 package dev.bulwark.sqlite;
 
+import static dev.bulwark.core.testing.Sqlite.rows;
+import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.SnapshotRef;
@@ -10,10 +12,6 @@ import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,23 +28,6 @@ class LibraryRestoreHostTest {
     return Bulwark.repository(dir.resolve("repo")).password("pw".getBytes())
         .createIfMissing(true).keyDerivation(new Kdf.Params(1024, 8, 1))
         .backupOptions(BackupOptions.defaults().withHostname(host)).open();
-  }
-
-  private static void sql(Path db, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      for (String st : statements) {
-        s.execute(st);
-      }
-    }
-  }
-
-  private static long rows(Path db) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select count(*) from t")) {
-      return rs.getLong(1);
-    }
   }
 
   @Test
@@ -67,12 +48,12 @@ class LibraryRestoreHostTest {
       DatabaseRestorer.Result res = a.restoreIfMissing(SqliteDatabase.at(db));
       assertThat(res.outcome()).isEqualTo(DatabaseRestorer.Outcome.RESTORED);
       assertThat(res.snapshot().orElseThrow().hostname()).isEqualTo("node-a");
-      assertThat(rows(db)).isEqualTo(1);
+      assertThat(rows(db, "t")).isEqualTo(1);
 
       a.restoreFromHost(SqliteDatabase.at(db), SnapshotRef.latest(), "node-b");
-      assertThat(rows(db)).isEqualTo(3);
+      assertThat(rows(db, "t")).isEqualTo(3);
       a.restore(SqliteDatabase.at(db), SnapshotRef.latest());
-      assertThat(rows(db)).isEqualTo(1);
+      assertThat(rows(db, "t")).isEqualTo(1);
     }
     Files.delete(db);
     try (BulwarkRepository c = as("node-c")) {

@@ -1,5 +1,6 @@
 package dev.bulwark.cli.faults;
 
+import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
@@ -298,15 +299,6 @@ class KillCampaignTest {
 
   private static void ok(InProcess.Run r) {
     assertThat(r.exitCode()).as(r.err()).isZero();
-  }
-
-  private static void sql(Path db, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      for (String q : statements) {
-        s.execute(q);
-      }
-    }
   }
 
   /** The rows as a range when they are 1..n, else count and sum. */
