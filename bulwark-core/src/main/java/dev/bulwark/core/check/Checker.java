@@ -67,8 +67,21 @@ public final class Checker {
     Set<Id> trees = new HashSet<>();
     for (Id sid : repo.list(FileType.SNAPSHOT)) {
       snapshots++;
+      Snapshot s;
       try {
-        Snapshot s = repo.loadSnapshot(sid);
+        s = repo.loadSnapshot(sid);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        // As for a tree, and as restic's check does: one unreadable snapshot is reported and
+        // the others are still checked.
+        errors.add("snapshots/" + sid + ": cannot read: " + e.getMessage());
+        continue;
+      } catch (BulwarkException e) {
+        errors.add(e.getMessage());
+        continue;
+      }
+      try {
         checkTrees(s, trees);
       } catch (BulwarkException e) {
         errors.add(e.getMessage());

@@ -119,6 +119,16 @@ class CheckerFaultTest {
   }
 
   @Test
+  void aSnapshotThatCannotBeReadIsReportedAndTheOtherIsChecked() throws Exception {
+    backend.on(Op.LOAD).type(FileType.SNAPSHOT).nth(1).fail();
+    CheckResult r = check(false);
+    assertThat(r.snapshots()).isEqualTo(2);
+    assertThat(r.errors()).singleElement().asString()
+        .matches("snapshots/[0-9a-f]{64}: cannot read: injected failure: .*");
+    assertThat(r.trees()).as("the other snapshot's trees were walked").isPositive();
+  }
+
+  @Test
   void aDamagedSnapshotOrIndexFileIsReportedAndTheRestChecked() throws Exception {
     backend.on(Op.LOAD).type(FileType.SNAPSHOT).nth(1).corrupt();
     backend.on(Op.LOAD).type(FileType.INDEX).nth(1).corrupt();
