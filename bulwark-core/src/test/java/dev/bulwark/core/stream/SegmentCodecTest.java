@@ -17,6 +17,11 @@ class SegmentCodecTest {
   private static final String WHAT = "bulwark/streams/app/0000000000000001/x.seg";
 
   static Segment segment(Random random, long first, long last, int pageCount) {
+    return segment(random, 7, first, last, pageCount);
+  }
+
+  static Segment segment(Random random, long generation, long first, long last,
+      int pageCount) {
     List<Page> pages = new ArrayList<>();
     PageSetChecksum after = new PageSetChecksum(random.nextLong());
     for (long n = 1; n <= pageCount; n += 2) {
@@ -27,7 +32,7 @@ class SegmentCodecTest {
       }
       pages.add(new Page(n, b));
     }
-    return new Segment(7, first, last, 1024, pageCount, new PageSetChecksum(random.nextLong()),
+    return new Segment(generation, first, last, 1024, pageCount, new PageSetChecksum(random.nextLong()),
         after, Instant.parse("2026-12-01T10:15:30.123456789Z"),
         Instant.parse("2026-12-01T10:15:31Z"), pages);
   }
