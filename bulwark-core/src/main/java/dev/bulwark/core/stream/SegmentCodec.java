@@ -114,6 +114,9 @@ public final class SegmentCodec {
     if (pageSize < 512 || pageSize > 65536 || Integer.bitCount(pageSize) != 1) {
       throw new CorruptionException(what + ": invalid page size " + pageSize);
     }
+    if (pageCount < 1 || pageCount > Segment.MAX_PAGE_NUMBER) {
+      throw new CorruptionException(what + ": invalid database size of " + pageCount + " pages");
+    }
     if (records * pageSize > Segment.MAX_PAGE_BYTES) {
       throw new CorruptionException(what + ": " + records + " pages of " + pageSize
           + " bytes exceed the segment limit");

@@ -86,6 +86,10 @@ class SegmentCodecTest {
     ByteBuffer huge = ByteBuffer.wrap(plain.clone());
     huge.putInt(80, 1 << 20);
     assertRefused(huge.array(), "exceed the segment limit");
+    ByteBuffer badCount = ByteBuffer.wrap(plain.clone());
+    badCount.putInt(36, -1);
+    badCount.putInt(84, -1);
+    assertRefused(badCount.array(), "invalid database size");
     ByteBuffer badSize = ByteBuffer.wrap(plain.clone());
     badSize.putInt(32, 1000);
     assertRefused(badSize.array(), "invalid page size");
