@@ -33,8 +33,9 @@ class SegmentCodecTest {
       pages.add(new Page(n, b));
     }
     return new Segment(generation, first, last, 1024, pageCount,
-        new PageSetChecksum(random.nextLong()), after, Instant.parse("2026-12-01T10:15:30.123456789Z"),
-        Instant.parse("2026-12-01T10:15:31Z"), pages);
+        new PageSetChecksum(random.nextLong()), after,
+        Instant.parse("2026-12-01T10:15:30.123456789Z"), Instant.parse("2026-12-01T10:15:31Z"),
+        pages);
   }
 
   @Test
