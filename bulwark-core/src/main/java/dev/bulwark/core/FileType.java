@@ -7,12 +7,22 @@ public enum FileType {
   PACK("data"),
   INDEX("index"),
   SNAPSHOT("snapshots"),
-  LOCK("locks");
+  LOCK("locks"),
+  /**
+   * Bulwark's stream segments, under a folder restic does not know. Their names are relative
+   * paths ({@code <database>/<generation>/<segment>}), not ids; see {@link #hasPathNames}.
+   */
+  STREAM("bulwark/streams");
 
   private final String folder;
 
   FileType(String folder) {
     this.folder = folder;
+  }
+
+  /** True if files of this kind are named by a relative path inside the folder, not an id. */
+  public boolean hasPathNames() {
+    return this == STREAM;
   }
 
   /** The folder (or, for the config, the file name) under the repository root. */

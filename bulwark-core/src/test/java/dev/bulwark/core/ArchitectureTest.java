@@ -27,7 +27,7 @@ class ArchitectureTest {
       .above("pack")
       .above("index")
       .above("repo")
-      .above("backup", "retention")
+      .above("backup", "retention", "stream")
       .above("restore", "check", "prune")
       .above("api");
 

@@ -252,6 +252,24 @@ public final class S3Backend implements Backend {
   }
 
   @Override
+  public void listFolder(FileType type, String folder, Consumer<FileInfo> consumer)
+      throws IOException {
+    Handle.requireFolder(type, folder);
+    String prefix = where.key(type.folder() + "/" + folder) + "/";
+    try {
+      for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(where.bucket())
+          .prefix(prefix)).contents()) {
+        String name = o.key().substring(prefix.length());
+        if (!name.contains("/") && Handle.isValidName(type, folder + "/" + name)) {
+          consumer.accept(new FileInfo(name, o.size()));
+        }
+      }
+    } catch (SdkException e) {
+      throw S3Failure.of("LIST", object(prefix), e);
+    }
+  }
+
+  @Override
   public void delete(Handle h) throws IOException {
     String key = key(h);
     try {

@@ -40,6 +40,14 @@ public interface Backend extends AutoCloseable {
   /** Calls {@code consumer} for every file of the given type whose name is a valid id. */
   void list(FileType type, Consumer<FileInfo> consumer) throws IOException;
 
+  /**
+   * Calls {@code consumer} for every file directly in {@code folder}, a relative path inside the
+   * folder of {@code type} (which must have {@link FileType#hasPathNames path names}), with its
+   * name relative to {@code folder}. Files in deeper folders and temporary files are not
+   * listed; a folder that does not exist lists nothing. The order is unspecified.
+   */
+  void listFolder(FileType type, String folder, Consumer<FileInfo> consumer) throws IOException;
+
   /** Removes a file; removing a missing file is not an error. */
   void delete(Handle handle) throws IOException;
 

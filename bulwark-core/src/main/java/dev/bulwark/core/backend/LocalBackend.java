@@ -62,7 +62,8 @@ public final class LocalBackend implements Backend {
   public void create() throws IOException {
     AtomicFiles.createDirectories(root);
     for (FileType t : FileType.values()) {
-      if (t != FileType.CONFIG) {
+      // Stream folders appear with their first segment: a repository stays as restic makes it.
+      if (t != FileType.CONFIG && !t.hasPathNames()) {
         AtomicFiles.createDirectories(root.resolve(t.folder()));
       }
     }
@@ -75,7 +76,7 @@ public final class LocalBackend implements Backend {
   @Override
   public void save(Handle h, byte[] data, int off, int len) throws IOException {
     Path target = path(h);
-    if (h.type() == FileType.PACK) {
+    if (h.type() == FileType.PACK || h.type().hasPathNames()) {
       AtomicFiles.createDirectories(target.getParent());
     }
     AtomicFiles.write(target, data, off, len);
@@ -135,6 +136,28 @@ public final class LocalBackend implements Backend {
     }
   }
 
+  @Override
+  public void listFolder(FileType type, String folder, Consumer<FileInfo> consumer)
+      throws IOException {
+    Handle.requireFolder(type, folder);
+    Path dir = root.resolve(type.folder()).resolve(folder);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (Handle.isValidName(type, folder + "/" + name) && Files.isRegularFile(f)) {
+          try {
+            consumer.accept(new FileInfo(name, Files.size(f)));
+          } catch (NoSuchFileException e) {
+            // Removed between listing and stat: not there any more.
+          }
+        }
+      }
+    }
+  }
+
   private static void listFolder(Path dir, Consumer<FileInfo> consumer) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
@@ -166,12 +189,13 @@ public final class LocalBackend implements Backend {
       if (t == FileType.CONFIG) {
         continue;
       }
-      boolean lockFree = t == FileType.LOCK || t == FileType.KEY;
+      // Stream segments are shipped without a repository lock, as lock and key files are.
+      boolean lockFree = t == FileType.LOCK || t == FileType.KEY || t.hasPathNames();
       Path dir = root.resolve(t.folder());
       if (!Files.isDirectory(dir)) {
         continue;
       }
-      try (Stream<Path> s = Files.walk(dir, t == FileType.PACK ? 2 : 1)) {
+      try (Stream<Path> s = Files.walk(dir, depth(t))) {
         for (Path f : s.filter(p -> p.getFileName().toString().contains("-tmp-")).toList()) {
           if (lockFree && !isOlderThan(f, cutoff)) {
             continue;
@@ -184,6 +208,10 @@ public final class LocalBackend implements Backend {
       }
     }
     return removed;
+  }
+
+  private static int depth(FileType t) {
+    return t == FileType.PACK ? 2 : t.hasPathNames() ? 4 : 1;
   }
 
   private static boolean isOlderThan(Path f, Instant cutoff) throws IOException {

@@ -410,6 +410,47 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Seals {@code plain} with the master key and stores it as the stream file {@code path} (a
+   * relative path under {@code bulwark/streams/}). This is how engines store what only Bulwark
+   * reads, without ever holding the key. An existing file of that name is replaced atomically;
+   * callers that need write-once names check first.
+   */
+  public void saveStreamFile(String path, byte[] plain) throws IOException {
+    byte[] sealed = key.seal(plain);
+    backend.save(new Handle(FileType.STREAM, path), sealed, 0, sealed.length);
+  }
+
+  /**
+   * Loads and authenticates the stream file {@code path}; returns its plaintext.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   * @throws CorruptionException naming the file if it fails authentication (damaged, truncated
+   *     or not sealed with this repository's key)
+   */
+  public byte[] loadStreamFile(String path) throws IOException, BulwarkException {
+    Handle h = new Handle(FileType.STREAM, path);
+    byte[] sealed = backend.load(h, 0, -1);
+    try {
+      return key.open(sealed);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(h + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** True if the stream file {@code path} exists. */
+  public boolean hasStreamFile(String path) throws IOException {
+    return backend.stat(new Handle(FileType.STREAM, path)).isPresent();
+  }
+
+  /** The files directly in the stream folder {@code folder}, sorted by name. */
+  public List<FileInfo> listStreamFolder(String folder) throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    backend.listFolder(FileType.STREAM, folder, files::add);
+    files.sort(Comparator.comparing(FileInfo::name));
+    return files;
+  }
+
+  /**
    * Loads a blob's plaintext, verified against its id.
    *
    * @throws CorruptionException if the blob is not indexed or fails verification

@@ -141,6 +141,44 @@ public abstract class BackendContract {
   }
 
   @Test
+  void listsAFolderOfPathNamedFilesAndNothingBesideOrBelowIt() throws Exception {
+    Map<String, Long> expected = new HashMap<>();
+    for (String name : List.of("0000000000000001-0000000000000002.seg", "b.seg", "c")) {
+      byte[] d = bytes(10 + random.nextInt(100));
+      Handle h = new Handle(FileType.STREAM, "app/0001/" + name);
+      backend.save(h, d, 0, d.length);
+      expected.put(name, (long) d.length);
+      assertThat(backend.load(h, 0, -1)).isEqualTo(d);
+      assertThat(backend.stat(h)).contains((long) d.length);
+    }
+    byte[] other = bytes(5);
+    backend.save(new Handle(FileType.STREAM, "app/0002/x.seg"), other, 0, 5);
+    backend.save(new Handle(FileType.STREAM, "app/0001/deeper/y.seg"), other, 0, 5);
+    backend.save(new Handle(FileType.STREAM, "app/0001x/z.seg"), other, 0, 5);
+    Map<String, Long> listed = new HashMap<>();
+    backend.listFolder(FileType.STREAM, "app/0001", f -> listed.put(f.name(), f.size()));
+    assertThat(listed).isEqualTo(expected);
+    List<String> none = new ArrayList<>();
+    backend.listFolder(FileType.STREAM, "app/0003", f -> none.add(f.name()));
+    assertThat(none).isEmpty();
+    // Path-named files never show up as ids of their kind, nor as any other kind.
+    assertThat(list(FileType.STREAM)).isEmpty();
+    assertThat(list(FileType.SNAPSHOT)).isEmpty();
+    backend.delete(new Handle(FileType.STREAM, "app/0001/b.seg"));
+    listed.clear();
+    backend.listFolder(FileType.STREAM, "app/0001", f -> listed.put(f.name(), f.size()));
+    assertThat(listed).containsOnlyKeys("0000000000000001-0000000000000002.seg", "c");
+    assertThatThrownBy(() -> backend.listFolder(FileType.SNAPSHOT, "app", f -> { }))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Handle(FileType.STREAM, "app/../../config"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Handle(FileType.STREAM, "/abs"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Handle(FileType.STREAM, "app/x-tmp-123"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void deleteRemovesOnlyThatFile() throws Exception {
     byte[] a = bytes(100);
     byte[] b = bytes(100);

@@ -359,6 +359,13 @@ public final class FaultyBackend implements Backend {
   }
 
   @Override
+  public void listFolder(FileType type, String folder, Consumer<FileInfo> consumer)
+      throws IOException {
+    before(Op.LIST, type, null, type.folder() + "/" + folder);
+    inner.listFolder(type, folder, consumer);
+  }
+
+  @Override
   public void delete(Handle handle) throws IOException {
     before(Op.DELETE, handle);
     inner.delete(handle);

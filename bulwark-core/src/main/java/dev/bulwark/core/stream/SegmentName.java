@@ -1,0 +1,60 @@
+package dev.bulwark.core.stream;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Names of stream objects: a generation is 16 hex digits, a segment is
+ * {@code <first>-<last>.seg} with both positions as 16 zero-padded hex digits, so that the
+ * lexical order of names is the order of positions.
+ */
+public final class SegmentName {
+  private static final Pattern SEGMENT = Pattern.compile("([0-9a-f]{16})-([0-9a-f]{16})\\.seg");
+  private static final Pattern DATABASE_ID = Pattern.compile("[0-9a-z][0-9a-z._-]{0,63}");
+
+  private SegmentName() {}
+
+  /** The name of the segment covering {@code first..last}. */
+  public static String of(long first, long last) {
+    return String.format("%016x-%016x.seg", first, last);
+  }
+
+  /** A generation id as a folder name. */
+  public static String generation(long generation) {
+    return String.format("%016x", generation);
+  }
+
+  /** True if {@code name} is a segment name. */
+  public static boolean isSegment(String name) {
+    return SEGMENT.matcher(name).matches();
+  }
+
+  /** The first position in a segment name. */
+  public static long first(String name) {
+    return position(name, 1);
+  }
+
+  /** The last position in a segment name. */
+  public static long last(String name) {
+    return position(name, 2);
+  }
+
+  /**
+   * Checks a database id: lowercase letters, digits, '.', '_' and '-', at most 64, so that it is
+   * a safe folder name on every backend.
+   */
+  public static String requireDatabaseId(String id) {
+    if (id == null || !DATABASE_ID.matcher(id).matches() || id.contains("..")) {
+      throw new IllegalArgumentException("invalid database id: " + id);
+    }
+    return id;
+  }
+
+  private static long position(String name, int group) {
+    Matcher m = SEGMENT.matcher(name);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a segment name: " + name);
+    }
+    return Long.parseUnsignedLong(m.group(group), 16);
+  }
+}
