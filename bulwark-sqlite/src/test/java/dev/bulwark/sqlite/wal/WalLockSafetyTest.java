@@ -182,4 +182,28 @@ class WalLockSafetyTest {
       assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(db));
     }
   }
+
+  @Test
+  void anOpenReadTransactionKeepsUnreadFramesButStopsTheWalFromRestarting() throws Exception {
+    try (Connection c = service(); Connection replicator = DriverManager.getConnection(
+        "jdbc:sqlite:" + db)) {
+      Counting first = new Counting();
+      WalReader reader = new WalReader(wal);
+      WalPosition pos = reader.read(null, first);
+      replicator.setAutoCommit(false);
+      try (Statement s = replicator.createStatement()) {
+        s.executeQuery("SELECT count(*) FROM t").close();
+      }
+      exec(c, "INSERT INTO t(v) VALUES (randomblob(3000))");
+      assertThat(sqlite3("PRAGMA wal_checkpoint(TRUNCATE);"))
+          .as("busy=1: the reader's snapshot stops the log from being cut").startsWith("0:1|");
+      long before = Files.size(wal);
+      exec(c, "INSERT INTO t(v) VALUES (randomblob(3000))");
+      assertThat(Files.size(wal)).as("the WAL grows instead of restarting").isGreaterThan(before);
+      Counting next = new Counting();
+      assertThat(reader.read(pos, next).frameIndex()).isGreaterThan(pos.frameIndex());
+      assertThat(next.frames).as("unread frames are still there, same salts").isPositive();
+      replicator.rollback();
+    }
+  }
 }
