@@ -39,7 +39,8 @@ public final class WalReader {
   /**
    * Delivers to {@code sink} the transactions committed after {@code from} (or from the start
    * of the current WAL when {@code from} is null) and returns the position after the last one
-   * delivered ({@code from} itself when nothing new was committed).
+   * delivered ({@code from} itself when nothing new was committed; null when {@code from} is
+   * null and there is no valid WAL yet, as after a {@code TRUNCATE} checkpoint).
    *
    * @throws WalResetException if the WAL is not the life {@code from} was taken in any more
    */
