@@ -1,0 +1,134 @@
+package dev.bulwark.sqlite.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * Reads the committed transactions of a {@code -wal} file from a position, as SQLite's own
+ * recovery would accept them: a frame is valid while its salts equal the header's and its
+ * cumulative checksum matches; the log ends at the first frame that fails; only frames up to
+ * the last commit frame are delivered. Memory stays at one page whatever the WAL's size.
+ *
+ * <p>It reads in two passes: the first finds the last valid commit, the second delivers frames
+ * up to it and checks each again, so a WAL rewritten between the passes is a reset, never a
+ * mix of two lives. It takes no SQLite lock; see docs/design.md for what that means.
+ */
+public final class WalReader {
+  private static final int FRAME_HEADER = 24;
+  private final Path wal;
+
+  /** A reader of the WAL file at {@code wal} (the database path plus {@code -wal}). */
+  public WalReader(Path wal) {
+    this.wal = wal;
+  }
+
+  /** The WAL's header, or empty when the file is missing, short or its header is invalid. */
+  public Optional<WalHeader> header() throws IOException {
+    try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
+      return readHeader(ch);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Delivers to {@code sink} the transactions committed after {@code from} (or from the start
+   * of the current WAL when {@code from} is null) and returns the position after the last one
+   * delivered ({@code from} itself when nothing new was committed; null when {@code from} is
+   * null and there is no valid WAL yet, as after a {@code TRUNCATE} checkpoint).
+   *
+   * @throws WalResetException if the WAL is not the life {@code from} was taken in any more
+   */
+  public WalPosition read(WalPosition from, WalSink sink) throws IOException, WalResetException {
+    try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
+      Optional<WalHeader> read = readHeader(ch);
+      if (read.isEmpty()) {
+        if (from == null) {
+          return null;
+        }
+        throw new WalResetException(wal + " has no valid header any more: SQLite restarted or"
+            + " removed the log after frame " + from.frameIndex());
+      }
+      WalHeader header = read.get();
+      WalPosition start = from == null ? header.start() : from;
+      if (!start.sameLifeAs(header)) {
+        throw new WalResetException(wal + " was restarted by SQLite (salts changed, checkpoint"
+            + " sequence " + header.checkpointSequence() + "); frames after "
+            + start.frameIndex() + " of the previous log were not read");
+      }
+      WalPosition end = walk(ch, header, start, null);
+      if (end.frameIndex() > start.frameIndex()) {
+        WalPosition delivered = walk(ch, header, start, new Bounded(sink, end.frameIndex()));
+        if (!delivered.equals(end)) {
+          throw new WalResetException(wal + " changed while it was read (frame "
+              + delivered.frameIndex() + "): SQLite restarted the log");
+        }
+      }
+      return end;
+    } catch (NoSuchFileException e) {
+      if (from == null) {
+        return null;
+      }
+      throw new WalResetException(wal + " is gone: SQLite checkpointed and removed it");
+    }
+  }
+
+  /** Follows valid frames from {@code start}; returns the position after the last commit. */
+  private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink)
+      throws IOException {
+    int pageSize = header.pageSize();
+    byte[] frame = new byte[FRAME_HEADER + pageSize];
+    ByteBuffer buf = ByteBuffer.wrap(frame);
+    int[] sums = {start.checksum1(), start.checksum2()};
+    WalPosition lastCommit = start;
+    for (long i = start.frameIndex(); sink == null || i < sink.limit; i++) {
+      long offset = WalHeader.SIZE + i * frame.length;
+      buf.clear();
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          return lastCommit;
+        }
+      }
+      int pageNumber = buf.getInt(0);
+      if (pageNumber == 0 || buf.getInt(8) != header.salt1()
+          || buf.getInt(12) != header.salt2()) {
+        return lastCommit;
+      }
+      WalChecksum.update(sums, frame, 0, 8, header.bigEndian());
+      WalChecksum.update(sums, frame, FRAME_HEADER, pageSize, header.bigEndian());
+      if (sums[0] != buf.getInt(16) || sums[1] != buf.getInt(20)) {
+        return lastCommit;
+      }
+      int dbSize = buf.getInt(4);
+      if (sink != null) {
+        byte[] page = new byte[pageSize];
+        System.arraycopy(frame, FRAME_HEADER, page, 0, pageSize);
+        sink.sink.frame(new WalFrame(i, pageNumber, dbSize, page));
+      }
+      if (dbSize != 0) {
+        lastCommit = new WalPosition(header.salt1(), header.salt2(), i + 1, sums[0], sums[1]);
+        if (sink != null) {
+          sink.sink.commit(lastCommit, dbSize);
+        }
+      }
+    }
+    return lastCommit;
+  }
+
+  private static Optional<WalHeader> readHeader(FileChannel ch) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(WalHeader.SIZE);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, buf.position()) < 0) {
+        return Optional.empty();
+      }
+    }
+    return WalHeader.parse(buf.array());
+  }
+
+  private record Bounded(WalSink sink, long limit) {}
+}
