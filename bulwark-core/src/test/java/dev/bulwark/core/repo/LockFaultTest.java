@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The repository lock when the backend fails: refresh and release failures, competitors that
  * appear while it is taken, stale locks of others. The refresh interval is shortened to
- * 50 ms so that refreshes happen within the test. Most of the class's few seconds are the
- * 200 ms recheck each acquire waits ({@link Lock#RECHECK_AFTER}).
+ * 50 ms so that refreshes happen within the test; the build shortens the recheck each acquire
+ * waits ({@link Lock#RECHECK_AFTER}) from 200 ms to 10 ms.
  */
 class LockFaultTest {
   private static final Duration REFRESH = Duration.ofMillis(50);
