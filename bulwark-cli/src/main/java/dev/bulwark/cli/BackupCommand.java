@@ -2,12 +2,12 @@ package dev.bulwark.cli;
 
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.Source;
-import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import java.nio.file.Path;

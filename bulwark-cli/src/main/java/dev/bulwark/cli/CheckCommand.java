@@ -1,8 +1,8 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
-import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;

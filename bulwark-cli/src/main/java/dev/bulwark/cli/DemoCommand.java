@@ -1,7 +1,7 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.core.Id;
-import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
@@ -9,9 +9,9 @@ import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
-import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Manifest;
-import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.cli.testing.SampleTree;
+import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;

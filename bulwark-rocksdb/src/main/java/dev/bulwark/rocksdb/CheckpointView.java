@@ -2,8 +2,8 @@ package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
-import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.restore.DatabaseRestorer;

@@ -1,9 +1,9 @@
 package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.SourceException;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.repo.DatabaseTags;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

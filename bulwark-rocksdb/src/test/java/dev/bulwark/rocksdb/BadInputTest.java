@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.DatabaseInUseException;
 import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.DatabaseInUseException;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.BackupOptions;

@@ -3,14 +3,14 @@ package dev.bulwark.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.SourceEntry;
 import dev.bulwark.core.backup.SourceView;
-import dev.bulwark.core.Progress;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.testing.Backups;

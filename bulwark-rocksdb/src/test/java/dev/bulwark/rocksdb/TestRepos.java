@@ -1,13 +1,13 @@
 package dev.bulwark.rocksdb;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.crypto.Kdf;
-import dev.bulwark.core.Progress;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;

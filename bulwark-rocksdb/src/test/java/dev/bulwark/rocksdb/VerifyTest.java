@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.CorruptionException;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.repo.DatabaseTags;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

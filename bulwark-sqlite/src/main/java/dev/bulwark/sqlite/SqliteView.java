@@ -1,10 +1,10 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.backup.FileMeta;
 import dev.bulwark.core.backup.SourceEntry;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.repo.DatabaseTags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.bulwark.sqlite;
 
-import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
+import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import java.nio.file.Path;
