@@ -3,11 +3,11 @@ package dev.bulwark.cli;
 import dev.bulwark.cli.config.ConfigOptions;
 import dev.bulwark.cli.config.EffectiveConfig;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code bulwark config check}. */
 @Command(name = "config", mixinStandardHelpOptions = true,

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.Manifest;
-import dev.bulwark.cli.testing.Restic.SnapshotInfo;
 import dev.bulwark.cli.testing.Restic;
+import dev.bulwark.cli.testing.Restic.SnapshotInfo;
 import dev.bulwark.cli.testing.SampleTree;
 import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;

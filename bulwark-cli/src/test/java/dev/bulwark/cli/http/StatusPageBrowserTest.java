@@ -2,8 +2,8 @@ package dev.bulwark.cli.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bulwark.cli.testing.Browser.WebDriverError;
 import dev.bulwark.cli.testing.Browser;
+import dev.bulwark.cli.testing.Browser.WebDriverError;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.testing.Slow;
 import java.nio.file.Path;
