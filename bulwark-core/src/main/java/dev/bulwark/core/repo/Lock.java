@@ -239,10 +239,17 @@ public final class Lock implements AutoCloseable {
     } catch (IllegalStateException e) {
       // already shutting down: the hook deletes the lock
     }
-    refresher.shutdownNow();
+    // shutdown, not shutdownNow: an interrupt could stop a refresh after its new lock file is
+    // stored but before it is recorded, leaving a file nobody removes (it would keep the
+    // repository locked while this process lives). A refresh is short; one that hangs is
+    // interrupted after the wait.
+    refresher.shutdown();
     try {
-      refresher.awaitTermination(5, TimeUnit.SECONDS);
+      if (!refresher.awaitTermination(5, TimeUnit.SECONDS)) {
+        refresher.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      refresher.shutdownNow();
       Thread.currentThread().interrupt();
     }
     deleteSuperseded();

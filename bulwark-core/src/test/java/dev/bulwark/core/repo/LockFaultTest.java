@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,7 +109,7 @@ class LockFaultTest {
     assertThat(lockFiles()).isEmpty();
   }
 
-  @Test
+  @RepeatedTest(10) // the race it guards against (close during a refresh) is rare
   void aSupersededLockFileIsRemovedOnCloseAtTheLatest() throws Exception {
     Lock lock = Lock.acquire(repo, false, REFRESH);
     backend.on(Op.DELETE).type(FileType.LOCK).always().fail();
