@@ -84,14 +84,14 @@ class KillCampaignTest {
       killed("forget " + i, 300, 1800, "forget", "--repo", repo.toString(), "--keep-last",
           Integer.toString(2 + random.nextInt(3)));
     }
-    for (int i = 0; i < 14 * scale; i++) {
+    for (int i = 0; i < 16 * scale; i++) {
       changeSource();
       backupInProcess();
       ok(InProcess.run(LIMIT, "forget", "--repo", repo.toString(), "--password-file",
           pw.toString(), "--keep-last", "2"));
       killed("prune " + i, 300, 3000, "prune", "--repo", repo.toString(), "--max-unused", "0");
     }
-    for (int i = 0; i < 12 * scale; i++) {
+    for (int i = 0; i < 14 * scale; i++) {
       killedRestore(i);
     }
     for (int i = 0; i < 10 * scale; i++) {
@@ -100,6 +100,8 @@ class KillCampaignTest {
     System.out.println(kills + " of " + campaign.trials() + " trials killed the process; the "
         + "others had ended first");
     campaign.report();
+    // 66 trials: the first of each command and some of prune (whose work varies) end before
+    // their kill moment on a fast machine; 50 real kills leave room for that.
     assertThat(kills).as("real kill points").isGreaterThanOrEqualTo(50 * scale);
   }
 
