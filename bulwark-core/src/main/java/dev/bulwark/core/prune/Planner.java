@@ -53,8 +53,8 @@ final class Planner {
 
   PrunePlan plan() throws IOException, BulwarkException {
     IndexFiles files = repo.indexFiles();
-    for (BulwarkException e : files.unreadable().values()) {
-      throw e;
+    if (!files.unreadable().isEmpty()) {
+      throw files.unreadable().values().iterator().next();
     }
     if (!files.conflicting().isEmpty()) {
       throw new CorruptionException("pack " + files.conflicting().get(0) + " is described "

@@ -225,13 +225,18 @@ public final class Repository implements AutoCloseable {
     return sizes;
   }
 
-  /** Bytes of every file of the repository (config, keys, locks, snapshots, index, packs). */
+  /**
+   * Bytes of the repository's restic files (config, keys, locks, snapshots, index, packs);
+   * stream segments are not counted.
+   */
   public long storedBytes() throws IOException {
     long[] bytes = {0};
     for (FileType t : FileType.values()) {
       if (t == FileType.CONFIG) {
         bytes[0] += backend.stat(Handle.config()).orElse(0L);
-      } else {
+      } else if (!t.hasPathNames()) {
+        // A path-named kind has no ids to list: on S3 the listing would fetch every segment
+        // only to drop it, after every daemon job.
         backend.list(t, f -> bytes[0] += f.size());
       }
     }
@@ -485,8 +490,7 @@ public final class Repository implements AutoCloseable {
   /**
    * All snapshots that can be read, oldest first. A damaged snapshot file is left out with one
    * warning naming it (as restic lists the others): one bad file must not block listings,
-   * {@code latest} or backups. {@link #damagedSnapshots()} names those left out; check and
-   * prune do not use this listing.
+   * {@code latest} or backups. Check and prune do not use this listing.
    */
   public List<Snapshot> snapshots() throws IOException, BulwarkException {
     List<Snapshot> out = new ArrayList<>();
@@ -499,19 +503,6 @@ public final class Repository implements AutoCloseable {
       }
     }
     out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().toString()));
-    return out;
-  }
-
-  /** The ids of the snapshot files that cannot be read (damaged or not a snapshot). */
-  public List<Id> damagedSnapshots() throws IOException, BulwarkException {
-    List<Id> out = new ArrayList<>();
-    for (Id id : list(FileType.SNAPSHOT)) {
-      try {
-        loadSnapshot(id);
-      } catch (CorruptionException e) {
-        out.add(id);
-      }
-    }
     return out;
   }
 
