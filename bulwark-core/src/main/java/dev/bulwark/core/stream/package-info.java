@@ -1,6 +1,10 @@
 /**
  * Continuous capture of a database's committed transactions as stream segments: the segment
- * format, the database-state checksum that chains them, and where they live in a repository.
- * Not yet wired into commands or the daemon.
+ * format, the database-state checksum that chains them, where they live in a repository, how a
+ * snapshot records its place in a stream ({@link dev.bulwark.core.stream.StreamTags}), and the
+ * {@link dev.bulwark.core.stream.Replicator} a streamable source starts.
  */
+@NullMarked
 package dev.bulwark.core.stream;
+
+import org.jspecify.annotations.NullMarked;

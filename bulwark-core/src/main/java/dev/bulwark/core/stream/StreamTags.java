@@ -1,0 +1,73 @@
+package dev.bulwark.core.stream;
+
+import dev.bulwark.core.repo.DatabaseTags;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a snapshot stands in a database's stream, kept among its {@link DatabaseTags}
+ * properties: {@code bulwark:stream-id=<database id>}, {@code bulwark:stream-generation=<16
+ * hex>}, {@code bulwark:stream-txid=<decimal>} and {@code bulwark:stream-checksum=<16 hex>}.
+ *
+ * <p>A snapshot with these tags holds the database exactly as it was after transaction {@code
+ * txid} of {@code generation}: replaying that generation's segments from {@code txid + 1} onto
+ * it continues the history. A generation starts with a snapshot at position 0; snapshots folded
+ * from the stream later carry the position they were built up to. {@code checksum} is the
+ * {@link PageSetChecksum} of the database file the snapshot holds, so the first segment
+ * replayed onto it must start from that checksum.
+ *
+ * @param databaseId the stream's database id (see {@link SegmentName#requireDatabaseId})
+ * @param generation the generation the snapshot belongs to
+ * @param txid the last transaction position the snapshot includes (0 for a generation start)
+ * @param checksum the checksum of the database state the snapshot holds
+ */
+public record StreamTags(String databaseId, long generation, long txid, PageSetChecksum checksum) {
+  static final String ID = "stream-id";
+  static final String GENERATION = "stream-generation";
+  static final String TXID = "stream-txid";
+  static final String CHECKSUM = "stream-checksum";
+
+  public StreamTags {
+    SegmentName.requireDatabaseId(databaseId);
+    if (txid < 0) {
+      throw new IllegalArgumentException("negative stream position: " + txid);
+    }
+    if (checksum == null) {
+      throw new IllegalArgumentException("checksum is required");
+    }
+  }
+
+  /** {@code properties} with this snapshot's stream position added. */
+  public Map<String, String> addTo(Map<String, String> properties) {
+    Map<String, String> all = new LinkedHashMap<>(properties);
+    all.put(ID, databaseId);
+    all.put(GENERATION, SegmentName.generation(generation));
+    all.put(TXID, Long.toString(txid));
+    all.put(CHECKSUM, checksum.hex());
+    return all;
+  }
+
+  /**
+   * The stream position recorded in {@code tags}, if they record one; tags that name a stream
+   * but do not parse are treated as recording none.
+   */
+  public static Optional<StreamTags> of(DatabaseTags tags) {
+    Map<String, String> p = tags.properties();
+    String id = p.get(ID);
+    String gen = p.get(GENERATION);
+    String txid = p.get(TXID);
+    String sum = p.get(CHECKSUM);
+    if (id == null || gen == null || txid == null || sum == null
+        || !gen.matches("[0-9a-f]{16}") || !txid.matches("[0-9]{1,19}")
+        || !sum.matches("[0-9a-f]{16}")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new StreamTags(id, Long.parseUnsignedLong(gen, 16),
+          Long.parseLong(txid), new PageSetChecksum(Long.parseUnsignedLong(sum, 16))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}
