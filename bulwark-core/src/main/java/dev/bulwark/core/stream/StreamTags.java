@@ -1,7 +1,9 @@
 package dev.bulwark.core.stream;
 
 import dev.bulwark.core.repo.DatabaseTags;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,6 +48,16 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
     all.put(TXID, Long.toString(txid));
     all.put(CHECKSUM, checksum.hex());
     return all;
+  }
+
+  /**
+   * These properties as extra snapshot tags ({@code bulwark:stream-id=...} and so on), for a
+   * backup whose source does not add them itself.
+   */
+  public List<String> toTags() {
+    List<String> tags = new ArrayList<>();
+    addTo(Map.of()).forEach((k, v) -> tags.add(DatabaseTags.PREFIX + k + "=" + v));
+    return tags;
   }
 
   /**
