@@ -39,6 +39,11 @@ public abstract class AbstractDatabase implements Database {
     return source.open();
   }
 
+  /** The source that backs it up, e.g. to ask whether it can stream. */
+  final Source source() {
+    return source;
+  }
+
   @Override
   public String toString() {
     return source.toString();

@@ -1,6 +1,7 @@
 package dev.bulwark.core.api;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.NotReplicableException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotNotFoundException;
 import dev.bulwark.core.SnapshotRef;
@@ -24,6 +25,9 @@ import dev.bulwark.core.retention.Forgetter;
 import dev.bulwark.core.retention.GroupBy;
 import dev.bulwark.core.retention.Retention;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.core.stream.Replicable;
+import dev.bulwark.core.stream.ReplicationOptions;
+import dev.bulwark.core.stream.Replicator;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -135,6 +139,36 @@ public final class BulwarkRepository implements AutoCloseable {
         return restorer.restore(ref, db.path(), options);
       }
     });
+  }
+
+  /**
+   * Starts streaming every committed transaction of {@code source} into this repository, e.g.
+   * {@code repo.replicate(SqliteSource.of(db), ReplicationOptions.defaults())} beside the
+   * service's own connections. Resumes the stream the database was replicating to, or starts a
+   * new generation with a snapshot; returns once shipping runs in the background. The returned
+   * {@link Replicator} tells the live lag and the last shipped position, waits until what was
+   * committed is durable ({@link Replicator#awaitDurable}), and on {@link Replicator#close()}
+   * ships what is pending and stops. It stays usable after this repository is closed only
+   * until then: close the replicator first.
+   *
+   * <p>A {@link Database} streams if its source does ({@code SqliteDatabase.at(db)} as well as
+   * {@code SqliteSource.of(db)}). Other calls on this repository wait while the replication
+   * starts (its first snapshot), not while it runs.
+   *
+   * @throws NotReplicableException if {@code source} cannot stream (a RocksDB database, plain
+   *     files); back it up with {@link #backup} instead
+   * @throws BulwarkException if the database cannot be replicated (not in WAL mode, missing) or
+   *     the repository refuses the first snapshot
+   */
+  public synchronized Replicator replicate(Source source, ReplicationOptions options)
+      throws IOException, BulwarkException {
+    Source inner = source instanceof AbstractDatabase db && !(source instanceof Replicable)
+        ? db.source() : source;
+    if (!(inner instanceof Replicable replicable)) {
+      throw new NotReplicableException("cannot stream " + source + ": only a SQLite database "
+          + "streams its transactions; back this one up with scheduled snapshots instead");
+    }
+    return cancellable(() -> replicable.replicate(repo, options));
   }
 
   /** All snapshots, oldest first. */
