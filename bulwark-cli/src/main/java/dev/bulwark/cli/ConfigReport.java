@@ -99,6 +99,13 @@ final class ConfigReport {
       r.tags().forEach(ret.putArray("keep-tag")::add);
       putDuration(db.putObject("verify"), "every", d.verifyEvery());
       db.put("auto-restore", d.autoRestore());
+      if (d.stream() == null) {
+        db.putNull("stream");
+      } else {
+        ObjectNode stream = db.putObject("stream");
+        putDuration(stream, "sync-interval", d.stream().syncInterval());
+        putDuration(stream, "retention", d.stream().retention());
+      }
     }
     return n;
   }
@@ -163,6 +170,12 @@ final class ConfigReport {
     }
     if (path.endsWith(".verify.every")) {
       return "default: never";
+    }
+    if (path.endsWith(".stream")) {
+      return "default: not streamed";
+    }
+    if (path.endsWith(".stream.retention")) {
+      return "default: segments kept until pruned";
     }
     return "default";
   }

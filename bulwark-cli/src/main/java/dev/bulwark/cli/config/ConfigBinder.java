@@ -23,6 +23,7 @@ final class ConfigBinder {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
   private static final String DURATION_HINT = "(use 30s, 15m, 1h, 1d)";
+  private static final String FINE_DURATION_HINT = "(use 500ms, 1s, 10s, 1m)";
 
   private final Path file;
   private final Map<String, Origin> origins = new LinkedHashMap<>();
@@ -149,7 +150,40 @@ final class ConfigBinder {
     RetentionPolicy policy = retention == null ? RetentionPolicy.KEEP_ALL
         : retention(retention, p + ".retention");
     boolean autoRestore = bool(db, p, "auto-restore", false);
-    return new DatabaseConfig(name, kind, path, files, every, policy, verifyEvery, autoRestore);
+    StreamConfig stream = stream(db, p, kind);
+    return new DatabaseConfig(name, kind, path, files, every, policy, verifyEvery, autoRestore,
+        stream);
+  }
+
+  /** {@code stream: {sync-interval, retention}}, or null when the database is not streamed. */
+  private StreamConfig stream(YamlNode.Mapping db, String p, DatabaseType kind)
+      throws ConfigException {
+    String sp = p + ".stream";
+    YamlNode node = child(db, "stream");
+    if (node == null) {
+      return null;
+    }
+    if (kind != DatabaseType.SQLITE) {
+      throw fail(node, sp, "only a SQLite database streams its transactions; remove 'stream' "
+          + "from this " + kind.name().toLowerCase(Locale.ROOT) + " database (its schedule "
+          + "backs it up)");
+    }
+    YamlNode.Mapping m = mapping(db, p, "stream", ConfigSchema.STREAM);
+    Duration interval = null;
+    YamlNode.Scalar s = scalar(m, sp, "sync-interval");
+    if (s != null) {
+      try {
+        interval = DurationText.parseFine(s.text());
+      } catch (IllegalArgumentException e) {
+        throw fail(s, sp + ".sync-interval", e.getMessage() + " " + FINE_DURATION_HINT);
+      }
+      if (interval.compareTo(StreamConfig.MAX_SYNC_INTERVAL) > 0) {
+        throw fail(s, sp + ".sync-interval", "'" + s.text().strip() + "' is longer than "
+            + "the most a stream may wait, 1h; a longer wait is what the schedule is for");
+      }
+    }
+    Duration retention = duration(m, sp, "retention");
+    return new StreamConfig(interval, retention);
   }
 
   private RetentionPolicy retention(YamlNode.Mapping r, String p) throws ConfigException {

@@ -19,9 +19,10 @@ final class ConfigSchema {
       "databases");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
-      "retention", "verify", "auto-restore");
+      "retention", "verify", "auto-restore", "stream");
   static final List<String> SCHEDULE = List.of("every");
   static final List<String> VERIFY = List.of("every");
+  static final List<String> STREAM = List.of("sync-interval", "retention");
   static final List<String> RETENTION = List.of("keep-last", "keep-hourly", "keep-daily",
       "keep-weekly", "keep-monthly", "keep-yearly", "keep-within", "keep-tag");
 
@@ -36,7 +37,8 @@ final class ConfigSchema {
   static final List<String> DATABASE_VALUES = List.of("kind", "path", "files", "schedule.every",
       "retention.keep-last", "retention.keep-hourly", "retention.keep-daily",
       "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
-      "retention.keep-within", "retention.keep-tag", "verify.every", "auto-restore");
+      "retention.keep-within", "retention.keep-tag", "verify.every", "auto-restore",
+      "stream.sync-interval", "stream.retention");
 
   /** Values that are lists of paths: in a variable, separated by the path separator. */
   static final Set<String> PATH_LISTS = Set.of("key-files", "files");

@@ -18,12 +18,26 @@ import java.util.List;
  * @param verifyEvery how often to restore the newest snapshot to a temporary place and check
  *     it; null for never
  * @param autoRestore restore the newest snapshot on start when the database is missing
+ * @param stream how the daemon keeps it streaming (SQLite only), or null when it is not
+ *     streamed
  */
 public record DatabaseConfig(String name, DatabaseType kind, Path path, List<Path> files,
-    Duration every, RetentionPolicy retention, Duration verifyEvery, boolean autoRestore) {
+    Duration every, RetentionPolicy retention, Duration verifyEvery, boolean autoRestore,
+    StreamConfig stream) {
 
   public DatabaseConfig {
     files = files == null ? List.of() : List.copyOf(files);
     retention = retention == null ? RetentionPolicy.KEEP_ALL : retention;
+  }
+
+  /** A database that is backed up on its schedule only, not streamed. */
+  public DatabaseConfig(String name, DatabaseType kind, Path path, List<Path> files,
+      Duration every, RetentionPolicy retention, Duration verifyEvery, boolean autoRestore) {
+    this(name, kind, path, files, every, retention, verifyEvery, autoRestore, null);
+  }
+
+  /** True if the daemon keeps this database streaming. */
+  public boolean isStreamed() {
+    return stream != null;
   }
 }

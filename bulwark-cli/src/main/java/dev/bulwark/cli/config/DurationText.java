@@ -39,8 +39,37 @@ public final class DurationText {
     }
   }
 
-  /** The shortest text {@link #parse} reads back to {@code d}: {@code 1d}, {@code 90m}, {@code 45s}. */
+  /**
+   * Parses what {@link #parse} does and also milliseconds, {@code 500ms}: for intervals shorter
+   * than a second (a stream's sync interval).
+   *
+   * @throws IllegalArgumentException naming the text when it is not one, or is not positive
+   */
+  public static Duration parseFine(String text) {
+    String t = text.strip();
+    if (!t.endsWith("ms")) {
+      return parse(text);
+    }
+    long n;
+    try {
+      n = Long.parseLong(t.substring(0, t.length() - 2));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration", e);
+    }
+    if (n <= 0) {
+      throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+    }
+    return Duration.ofMillis(n);
+  }
+
+  /**
+   * The shortest text {@link #parse} (or, below a second, {@link #parseFine}) reads back to
+   * {@code d}: {@code 1d}, {@code 90m}, {@code 45s}, {@code 1500ms}.
+   */
   public static String format(Duration d) {
+    if (d.getNano() != 0) {
+      return d.toMillis() + "ms";
+    }
     long s = d.getSeconds();
     if (s % 86_400 == 0) {
       return s / 86_400 + "d";

@@ -73,6 +73,9 @@ class OverridesTest {
     DB.put("retention.keep-tag", Map.entry("a,b", d -> String.join(",", d.retention().tags())));
     DB.put("verify.every", Map.entry("2d", d -> DurationText.format(d.verifyEvery())));
     DB.put("auto-restore", Map.entry("true", d -> String.valueOf(d.autoRestore())));
+    DB.put("stream.sync-interval", Map.entry("250ms",
+        d -> DurationText.format(d.stream().syncInterval())));
+    DB.put("stream.retention", Map.entry("36h", d -> DurationText.format(d.stream().retention())));
   }
 
   @Test
@@ -92,17 +95,19 @@ class OverridesTest {
           .hasValueSatisfying(o -> assertThat(o.source()).isEqualTo(variable));
     }
     for (var e : DB.entrySet()) {
-      String variable = ConfigSchema.variable("chain-index", e.getKey());
+      // Only a SQLite database streams: stream values go to node, the others to chain-index.
+      int target = e.getKey().startsWith("stream.") ? 0 : 1;
+      String variable = ConfigSchema.variable(target == 0 ? "node" : "chain-index", e.getKey());
       EffectiveConfig ec = ConfigLoader.resolve(file,
           Map.of(variable, e.getValue().getKey().replace(":", java.io.File.pathSeparator)),
           List.of());
-      assertThat(e.getValue().getValue().apply(ec.config().databases().get(1))).as(variable)
-          .isEqualTo(e.getValue().getKey());
-      assertThat(ec.origin("databases[1]." + e.getKey())).as(variable)
+      assertThat(e.getValue().getValue().apply(ec.config().databases().get(target)))
+          .as(variable).isEqualTo(e.getValue().getKey());
+      assertThat(ec.origin("databases[" + target + "]." + e.getKey())).as(variable)
           .hasValueSatisfying(o -> assertThat(o.source()).isEqualTo(variable));
       // The other database keeps its own values.
-      assertThat(ec.config().databases().get(0)).isEqualTo(
-          ConfigLoader.load(file, Map.of()).databases().get(0));
+      assertThat(ec.config().databases().get(1 - target)).isEqualTo(
+          ConfigLoader.load(file, Map.of()).databases().get(1 - target));
     }
   }
 

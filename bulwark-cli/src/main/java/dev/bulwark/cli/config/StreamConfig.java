@@ -1,0 +1,30 @@
+package dev.bulwark.cli.config;
+
+import dev.bulwark.core.stream.ReplicationOptions;
+import java.time.Duration;
+
+/**
+ * How a streamed database is streamed ({@code stream:} of a database in {@code bulwark.yml}):
+ * every committed transaction is shipped within {@code syncInterval}, and every second stays
+ * restorable for {@code retention}.
+ *
+ * @param syncInterval how often committed transactions are shipped; the most a crash of the
+ *     machine can lose
+ * @param retention how long every second stays restorable; older points are kept at snapshot
+ *     granularity. Null: the segments are kept until something else removes them
+ */
+public record StreamConfig(Duration syncInterval, Duration retention) {
+  /** The longest sync interval a replicator accepts. */
+  public static final Duration MAX_SYNC_INTERVAL = Duration.ofHours(1);
+
+  public StreamConfig {
+    if (syncInterval == null) {
+      syncInterval = ReplicationOptions.DEFAULT_SYNC_INTERVAL;
+    }
+  }
+
+  /** The replication options these settings ask for (the database id and state are derived). */
+  public ReplicationOptions replicationOptions() {
+    return ReplicationOptions.defaults().withSyncInterval(syncInterval);
+  }
+}
