@@ -1,9 +1,11 @@
 package dev.bulwark.cli.source;
 
 import dev.bulwark.cli.config.DatabaseType;
+import dev.bulwark.core.NotReplicableException;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.restore.DatabaseKind;
+import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.rocksdb.RocksDbKind;
 import dev.bulwark.rocksdb.RocksDbSource;
 import dev.bulwark.sqlite.SqliteKind;
@@ -29,6 +31,22 @@ public final class DatabaseSources {
       case SQLITE -> SqliteSource.of(path);
       case ROCKSDB -> RocksDbSource.offline(path);
     };
+  }
+
+  /**
+   * The database at {@code path} as a source whose committed transactions can be streamed.
+   *
+   * @throws NotReplicableException for a kind of database that cannot stream (RocksDB)
+   */
+  public static Replicable replicable(DatabaseType type, Path path)
+      throws NotReplicableException {
+    Source s = database(type, path);
+    if (s instanceof Replicable r) {
+      return r;
+    }
+    throw new NotReplicableException("cannot stream " + path + ": only a SQLite database "
+        + "streams its transactions; a " + type.name().toLowerCase(java.util.Locale.ROOT)
+        + " database is backed up by its schedule");
   }
 
   /** Files that travel with a database (keys, configs): recorded owner-only, restored 0600. */

@@ -1,0 +1,129 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.cli.config.DatabaseType;
+import dev.bulwark.cli.config.DurationText;
+import dev.bulwark.cli.daemon.ProcessSignals;
+import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.Replicable;
+import dev.bulwark.core.stream.ReplicationOptions;
+import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StreamPosition;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bulwark replicate}: streams a SQLite database in the foreground until a signal. */
+@Command(name = "replicate", mixinStandardHelpOptions = true,
+    description = {"Stream a SQLite database (WAL mode) into the repository: every committed "
+        + "transaction is shipped within --sync-interval, the most a crash of this machine can "
+        + "lose. Runs in the foreground beside the service, which keeps writing.",
+        "It resumes the stream the database was replicating to, or starts a new generation "
+        + "with a snapshot (printed when it starts). On a terminal a status line shows the lag "
+        + "(committed but not yet shipped), the last shipped position and the pending bytes.",
+        "SIGTERM or SIGINT: ship what is pending, then exit 0; if that fails, exit 1 with one "
+        + "line. `bulwark run` keeps databases with `stream:` in bulwark.yml streaming the "
+        + "same way."},
+    footer = {"", "Examples:",
+        "  bulwark replicate --repo /backups/repo --sqlite /srv/app/app.db",
+        "  bulwark replicate --sqlite /srv/app/app.db --sync-interval 250ms "
+            + "--state-dir /var/lib/bulwark"})
+final class ReplicateCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--sqlite", paramLabel = "DB", required = true,
+      description = "The SQLite database to stream (in WAL mode).")
+  Path sqlite;
+
+  @Option(names = "--sync-interval", paramLabel = "DURATION", defaultValue = "1s",
+      description = "Ship committed transactions this often, e.g. 250ms, 1s, 10s (at most 1h; "
+          + "default: ${DEFAULT-VALUE}).")
+  String syncInterval;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the replicator keeps "
+      + "its position between runs (default: a hidden folder beside the database).")
+  Path stateDir;
+
+  @Option(names = "--stream-id", paramLabel = "ID", description = "The stream's name in the "
+      + "repository: lower-case letters, digits, '.', '_', '-' (default: derived from the "
+      + "database's path).")
+  String streamId;
+
+  @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
+      description = "Stop as on SIGTERM after this long (for scripts and tests).")
+  String stopAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    ReplicationOptions options = options();
+    Duration limit = stopAfter == null ? null : parse("--stop-after", stopAfter);
+    Replicable source = DatabaseSources.replicable(DatabaseType.SQLITE, sqlite);
+    CountDownLatch stop = new CountDownLatch(1);
+    // Before anything slow: a signal while the first snapshot is taken must stop cleanly too.
+    ProcessSignals.handle("TERM", stop::countDown);
+    ProcessSignals.handle("INT", stop::countDown);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Repository r = repo.open(true)) {
+      Replicator replicator = source.replicate(r, options);
+      try (ReplicationStatusLine status = new ReplicationStatusLine(replicator, true)) {
+        out.printf("replicating %s: %s, every %s; stop with SIGTERM or Ctrl-C%n", sqlite,
+            position(replicator), DurationText.format(options.syncInterval()));
+        out.flush();
+        if (limit == null) {
+          stop.await();
+        } else {
+          stop.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        // Ships what is pending; a failure here is the command's failure, exit 1.
+        replicator.close();
+      }
+      out.printf("stopped: everything committed is in the repository, up to %s%n",
+          position(replicator));
+    }
+    return ExitCodes.OK;
+  }
+
+  private ReplicationOptions options() throws UsageException {
+    ReplicationOptions o = ReplicationOptions.defaults();
+    try {
+      o = o.withSyncInterval(parse("--sync-interval", syncInterval));
+      if (stateDir != null) {
+        o = o.withStateDir(stateDir.toAbsolutePath().normalize());
+      }
+      if (streamId != null) {
+        o = o.withDatabaseId(streamId);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return o;
+  }
+
+  private static Duration parse(String flag, String text) throws UsageException {
+    try {
+      return DurationText.parseFine(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + ": " + e.getMessage() + " (use 250ms, 1s, 10s, 1m)");
+    }
+  }
+
+  /** {@code generation 0190a3c1d2e40001, position 42}, or that nothing is shipped yet. */
+  private static String position(Replicator r) {
+    return r.lastShippedPosition().map(ReplicateCommand::describe)
+        .orElse("nothing shipped yet");
+  }
+
+  private static String describe(StreamPosition p) {
+    String s = p.toString();
+    return "generation " + s.substring(0, s.indexOf('/')) + ", position " + p.txid();
+  }
+}

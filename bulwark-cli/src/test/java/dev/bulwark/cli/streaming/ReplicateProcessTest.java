@@ -1,0 +1,75 @@
+package dev.bulwark.cli.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.core.stream.Segment;
+import dev.bulwark.core.testing.Slow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bulwark replicate} as a real process stopped by a real SIGTERM: it ships what is
+ * pending and exits 0, and the stream then ends exactly at the database's state.
+ */
+@Slow
+class ReplicateProcessTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  private Process process;
+
+  @AfterEach
+  void killLeftover() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermShipsWhatIsPendingAndExitsZero() throws Exception {
+    Cli cli = Cli.withPassword();
+    Path repo = dir.resolve("repo");
+    cli.inProcess().run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    Path db = dir.resolve("app.db");
+    StreamedDatabase.create(db);
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    // A long interval: what the writer commits below is still pending when SIGTERM comes, so
+    // only the shipping on stop can put it in the repository.
+    process = cli.start(out, err, "replicate", "--repo", repo.toString(), "--sqlite",
+        db.toString(), "--sync-interval", "1h");
+    awaitOutput(out, "replicating " + db);
+    StreamedDatabase.insert(db, 200);
+
+    process.destroy(); // SIGTERM
+    assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(Files.readString(err)).isZero();
+    assertThat(Files.readString(out)).contains("stopped: everything committed is in the "
+        + "repository");
+    assertThat(Files.readString(err)).isEmpty();
+    Segment last = ShippedStream.lastSegment(repo, Cli.PASSWORD);
+    assertThat(last.after()).isEqualTo(ShippedStream.checkpointedChecksum(db));
+    assertThat(StreamedDatabase.rows(db)).isEqualTo(300);
+  }
+
+  private void awaitOutput(Path file, String text) throws Exception {
+    Instant end = Instant.now().plus(DEADLINE);
+    while (!Files.readString(file).contains(text)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("replicate exited " + process.exitValue() + ": "
+            + Files.readString(dir.resolve("err.txt")));
+      }
+      if (Instant.now().isAfter(end)) {
+        throw new AssertionError("no '" + text + "' within " + DEADLINE);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
