@@ -37,12 +37,15 @@ import org.slf4j.LoggerFactory;
  * The daemon behind {@code bulwark run}: backs up each configured database on its schedule,
  * verifies its newest snapshot on another, restores missing databases on start, and answers
  * {@link DaemonControl}. All work runs as jobs, one at a time, under one {@link Supervisor};
- * one {@link Scheduler} thread starts them when due. Times come from the injected clock.
+ * one {@link Scheduler} thread starts them when due. Databases configured with {@code stream:}
+ * are kept streaming beside the jobs ({@link DatabaseStreams}). Times come from the injected
+ * clock.
  *
  * <p>Life: {@link #open} unlocks the repository, {@link #start()} queues the auto-restores
- * (so they run before any backup) and starts the scheduler, {@link #close()} stops the
- * scheduler, then the supervisor (see {@link Supervisor#close()}), then closes the repository;
- * afterwards no thread of the daemon remains. Thread-safe.
+ * (so they run before any backup), starts the streams and the scheduler, {@link #close()} stops
+ * the scheduler, then the streams (each ships what is pending), then the supervisor (see
+ * {@link Supervisor#close()}), then closes the repository; afterwards no thread of the daemon
+ * remains. Thread-safe.
  */
 public final class Daemon implements DaemonControl, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -66,6 +69,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private final DatabaseBackup backup;
   private final SnapshotVerification verification;
   private final AutoRestore autoRestore;
+  private final DatabaseStreams streams;
   private final String host = Host.name();
   private final Set<Id> reportedFuture = new HashSet<>();
   private final Object lock = new Object();
@@ -98,6 +102,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
     });
     this.scheduler = new Scheduler(clock, this::runDue);
+    this.streams = new DatabaseStreams(repo, clock);
     for (DatabaseConfig d : config.databases()) {
       databases.put(d.name(), new DatabaseState(d));
     }
@@ -116,8 +121,13 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return new Daemon(config, RepositoryUnlock.open(config), source, clock, stopGrace);
   }
 
-  /** Queues the auto-restores, then starts scheduling. */
+  /**
+   * Queues the auto-restores, starts streaming the databases configured with {@code stream:}
+   * (one that is missing until its auto-restore ran starts on a later try), then starts
+   * scheduling.
+   */
   public void start() {
+    List<DatabaseConfig> configs;
     synchronized (lock) {
       if (running || closed) {
         throw new IllegalStateException("already started or closed");
@@ -130,7 +140,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
           supervisor.submit(JobKind.RESTORE, db.name(), () -> autoRestore.run(db));
         }
       }
+      configs = configs();
     }
+    streams.apply(configs);
     refreshRepositoryStats();
     scheduler.start();
   }
@@ -154,7 +166,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     synchronized (lock) {
       List<DatabaseStatus> out = new ArrayList<>();
       for (DatabaseState s : databases.values()) {
-        out.add(s.toStatus(current(s.config.name())));
+        String name = s.config.name();
+        out.add(s.toStatus(current(name)).withStream(streams.status(name)));
       }
       return new DaemonStatus(started, repositoryLocation, repositoryBytes, snapshotCount, out);
     }
@@ -176,6 +189,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   @Override
   public void reload() throws ConfigException, IOException {
     BulwarkConfig next = source.load();
+    List<DatabaseConfig> configs;
     synchronized (lock) {
       if (!next.repository().equals(repositoryLocation)) {
         LOG.warn("reload: the repository changed to {}; that takes a restart", next.repository());
@@ -196,7 +210,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
             gone);
       }
       LOG.info("reloaded {}: {} database(s)", configFile, databases.size());
+      configs = configs();
     }
+    streams.apply(configs);
     scheduler.wake();
   }
 
@@ -395,6 +411,11 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return null;
   }
 
+  /** Every configured database, in order. The caller holds the lock. */
+  private List<DatabaseConfig> configs() {
+    return databases.values().stream().map(s -> s.config).toList();
+  }
+
   private DatabaseState state(String name) throws UnknownDatabaseException {
     DatabaseState s = name == null ? null : databases.get(name);
     if (s == null) {
@@ -427,7 +448,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return s + "s";
   }
 
-  /** Stops scheduling and jobs (see the class comment) and closes the repository. */
+  /**
+   * Stops scheduling, then the streams (each ships what is pending), then jobs (see the class
+   * comment), and closes the repository.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -437,6 +461,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       closed = true;
     }
     scheduler.close();
+    // Before the job in progress is given its grace: what is committed is shipped first.
+    streams.close();
     supervisor.close();
     try {
       repo.close();

@@ -25,13 +25,44 @@ import java.util.List;
  *     snapshots dated in the future are not counted
  * @param futureSnapshots this host's snapshots of the database dated in the future (beyond the
  *     allowed clock skew), which scheduling ignores
+ * @param stream its replication, or null if it is not streamed
  */
 public record DatabaseStatus(String name, DatabaseType kind, Path path, Instant nextBackup,
     Instant nextVerify, JobStatus current, JobStatus lastBackup, JobStatus lastSuccessfulBackup,
     JobStatus lastVerify, long backupFailures, long verifyFailures, List<JobStatus> history,
-    Instant newestSnapshot, int futureSnapshots) {
+    Instant newestSnapshot, int futureSnapshots, StreamStatus stream) {
 
   public DatabaseStatus {
     history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  /** A database that is not streamed. */
+  public DatabaseStatus(String name, DatabaseType kind, Path path, Instant nextBackup,
+      Instant nextVerify, JobStatus current, JobStatus lastBackup,
+      JobStatus lastSuccessfulBackup, JobStatus lastVerify, long backupFailures,
+      long verifyFailures, List<JobStatus> history, Instant newestSnapshot,
+      int futureSnapshots) {
+    this(name, kind, path, nextBackup, nextVerify, current, lastBackup, lastSuccessfulBackup,
+        lastVerify, backupFailures, verifyFailures, history, newestSnapshot, futureSnapshots,
+        null);
+  }
+
+  /** This status with its replication's. */
+  public DatabaseStatus withStream(StreamStatus s) {
+    return new DatabaseStatus(name, kind, path, nextBackup, nextVerify, current, lastBackup,
+        lastSuccessfulBackup, lastVerify, backupFailures, verifyFailures, history,
+        newestSnapshot, futureSnapshots, s);
+  }
+
+  /**
+   * The estimated time to restore the newest shipped state of a streamed database (see {@link
+   * StreamStatus#estimatedRestore}), or null if it is not streamed or nothing is known.
+   */
+  public java.time.Duration estimatedRestore() {
+    if (stream == null) {
+      return null;
+    }
+    boolean verified = lastVerify != null && lastVerify.state() == JobState.SUCCEEDED;
+    return stream.estimatedRestore(verified ? lastVerify.duration() : null);
   }
 }

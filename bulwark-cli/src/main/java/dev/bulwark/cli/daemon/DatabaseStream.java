@@ -1,0 +1,227 @@
+package dev.bulwark.cli.daemon;
+
+import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.cli.source.DatabaseSources;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.Replicator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one database streaming for the daemon, on a thread of its own: starts its replicator,
+ * watches that it keeps shipping, and after a failure (to start, or while running) closes it
+ * and starts again after a backoff that doubles from {@link #FIRST_BACKOFF} to {@link
+ * #MAX_BACKOFF}. {@link #close()} stops it: the replicator ships what is pending, then the
+ * thread ends. Thread-safe.
+ */
+final class DatabaseStream implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseStream.class);
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+  /** How long a running replicator may take to make what was committed durable. */
+  static final Duration MIN_PROGRESS_WAIT = Duration.ofSeconds(30);
+  /** How long close waits for the pending transactions to be shipped. */
+  static final Duration STOP_WAIT = Duration.ofMinutes(2);
+
+  private final DatabaseConfig config;
+  private final Repository repo;
+  private final Clock clock;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final Thread thread;
+  private final Object lock = new Object();
+  private Replicator replicator;
+  private StreamState state = StreamState.STARTING;
+  private Instant since;
+  private long failures;
+  private String lastError;
+
+  private DatabaseStream(DatabaseConfig config, Repository repo, Clock clock) {
+    this.config = config;
+    this.repo = repo;
+    this.clock = clock;
+    this.thread = new Thread(this::run, "bulwark-stream-" + config.name());
+    thread.setDaemon(true);
+  }
+
+  /** Starts keeping {@code config}'s database streaming into {@code repo}. */
+  static DatabaseStream start(DatabaseConfig config, Repository repo, Clock clock) {
+    if (!config.isStreamed()) {
+      throw new IllegalArgumentException(config.name() + " is not configured to stream");
+    }
+    DatabaseStream s = new DatabaseStream(config, repo, clock);
+    s.thread.start();
+    return s;
+  }
+
+  DatabaseConfig config() {
+    return config;
+  }
+
+  /** The stream as it is now. */
+  StreamStatus status() {
+    long bytes = databaseBytes();
+    synchronized (lock) {
+      Replicator r = replicator;
+      boolean live = r != null && state == StreamState.STREAMING;
+      return new StreamStatus(state, live ? r.lag() : null, live ? r.pendingBytes() : 0,
+          r == null ? null : r.lastShippedPosition().orElse(null), since, failures, lastError,
+          bytes);
+    }
+  }
+
+  private void run() {
+    Duration backoff = FIRST_BACKOFF;
+    while (!isStopping()) {
+      setState(StreamState.STARTING, null);
+      Replicator r;
+      try {
+        r = DatabaseSources.replicable(config.kind(), config.path())
+            .replicate(repo, config.stream().replicationOptions());
+      } catch (IOException | BulwarkException | RuntimeException e) {
+        if (isStopping()) {
+          break;
+        }
+        backoff = failed("cannot start streaming", e, backoff);
+        continue;
+      }
+      synchronized (lock) {
+        replicator = r;
+      }
+      setState(StreamState.STREAMING, null);
+      LOG.info("{}: streaming {} every {}, {}", config.name(), config.path(),
+          Daemon.human(config.stream().syncInterval()), r.lastShippedPosition()
+              .map(p -> "at " + p).orElse("nothing shipped yet"));
+      try {
+        watch(r);
+        backoff = FIRST_BACKOFF;
+      } catch (IOException | BulwarkException | RuntimeException e) {
+        closeQuietly(r);
+        backoff = failed("streaming failed", e, backoff);
+        continue;
+      } catch (InterruptedException e) {
+        // Nothing interrupts this thread on purpose (close() counts the latch down, so that
+        // shipping on stop is never cut short); stop as asked.
+        LOG.debug("{}: stream watch interrupted", config.name());
+      }
+      break;
+    }
+    stopReplicator();
+  }
+
+  /**
+   * Returns when asked to stop; throws when the replicator fails for good. Each round waits
+   * until what was committed when it began is durable, which a healthy replicator does within
+   * its sync interval; a slow backend only makes a round time out, and the next one begins.
+   */
+  private void watch(Replicator r)
+      throws IOException, BulwarkException, InterruptedException {
+    Duration interval = config.stream().syncInterval();
+    Duration wait = interval.multipliedBy(10).compareTo(MIN_PROGRESS_WAIT) > 0
+        ? interval.multipliedBy(10) : MIN_PROGRESS_WAIT;
+    while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+      try {
+        r.awaitDurable(wait);
+      } catch (TimeoutException e) {
+        LOG.warn("{}: what was committed {} ago is not shipped yet (lag {})", config.name(),
+            Daemon.human(wait), Daemon.human(r.lag()));
+      }
+    }
+  }
+
+  private Duration failed(String what, Exception e, Duration backoff) {
+    String line = Supervisor.oneLine(e);
+    synchronized (lock) {
+      failures++;
+      replicator = null;
+    }
+    setState(StreamState.RETRYING, line);
+    LOG.warn("{}: {}: {}; trying again in {}", config.name(), what, line,
+        Daemon.human(backoff));
+    try {
+      stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    Duration next = backoff.multipliedBy(2);
+    return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+  }
+
+  /** Ships what is pending and stops the replicator, if one runs. */
+  private void stopReplicator() {
+    Replicator r;
+    synchronized (lock) {
+      r = replicator;
+    }
+    if (r != null) {
+      try {
+        r.close();
+        LOG.info("{}: stream stopped; shipped up to {}", config.name(), r.lastShippedPosition()
+            .map(Object::toString).orElse("nothing"));
+      } catch (IOException | BulwarkException | RuntimeException e) {
+        synchronized (lock) {
+          failures++;
+        }
+        LOG.warn("{}: stopping the stream, what was pending could not be shipped: {}",
+            config.name(), Supervisor.oneLine(e));
+      }
+    }
+    setState(StreamState.STOPPED, null);
+  }
+
+  private static void closeQuietly(Replicator r) {
+    try {
+      r.close();
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      // Already failing: the failure that brought us here is the one reported.
+      LOG.debug("closing a failed replicator: {}", e.toString());
+    }
+  }
+
+  private void setState(StreamState s, String error) {
+    synchronized (lock) {
+      state = s;
+      since = clock.instant();
+      if (error != null) {
+        lastError = error;
+      }
+    }
+  }
+
+  private boolean isStopping() {
+    return stop.getCount() == 0;
+  }
+
+  private long databaseBytes() {
+    try {
+      return Files.size(config.path());
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Stops streaming: the replicator ships what is pending (waiting up to {@link #STOP_WAIT}),
+   * then the thread ends. Idempotent.
+   */
+  @Override
+  public void close() {
+    stop.countDown();
+    try {
+      thread.join(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("{}: the stream did not stop within {}", config.name(), Daemon.human(STOP_WAIT));
+    }
+  }
+}
