@@ -6,6 +6,7 @@ import dev.bulwark.cli.daemon.DatabaseStatus;
 import dev.bulwark.cli.daemon.JobKind;
 import dev.bulwark.cli.daemon.JobState;
 import dev.bulwark.cli.daemon.JobStatus;
+import dev.bulwark.cli.daemon.StreamState;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -36,6 +37,13 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>bulwark_backup_running</td><td>gauge (1 while a backup is queued or running)</td></tr>
  *   <tr><td>bulwark_verify_last_success_timestamp_seconds</td><td>gauge</td></tr>
  *   <tr><td>bulwark_verify_failures_total</td><td>counter</td></tr>
+ *   <tr><td>bulwark_stream_up</td><td>gauge (1 while streaming, 0 while starting or
+ *       retrying; streamed databases only, as the stream families below)</td></tr>
+ *   <tr><td>bulwark_stream_lag_seconds</td><td>gauge (live RPO)</td></tr>
+ *   <tr><td>bulwark_stream_pending_bytes</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_stream_last_shipped_txid</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_stream_estimated_restore_seconds</td><td>gauge</td></tr>
+ *   <tr><td>bulwark_stream_failures_total</td><td>counter</td></tr>
  *   <tr><td>bulwark_repository_size_bytes</td><td>gauge, no label</td></tr>
  *   <tr><td>bulwark_repository_snapshots</td><td>gauge, no label</td></tr>
  * </table>
@@ -90,6 +98,28 @@ final class DaemonMetrics implements MultiCollector {
                 ? ended(d.lastVerify()) : Double.NaN),
         counter("bulwark_verify_failures", "Verifications of the database that failed since "
             + "the daemon started.", dbs, DatabaseStatus::verifyFailures),
+        gauge("bulwark_stream_up", null, "1 while the database streams, 0 while its "
+            + "replication starts or waits to retry after a failure.", dbs,
+            d -> d.stream() == null ? Double.NaN
+                : d.stream().state() == StreamState.STREAMING ? 1 : 0),
+        gauge("bulwark_stream_lag_seconds", Unit.SECONDS, "Live recovery point: how long the "
+            + "oldest committed but not yet shipped transaction has waited (0: all shipped).",
+            dbs, d -> d.stream() == null || d.stream().lag() == null ? Double.NaN
+                : d.stream().lag().toNanos() / 1e9),
+        gauge("bulwark_stream_pending_bytes", Unit.BYTES, "Committed bytes read but not yet "
+            + "durable in the repository.", dbs,
+            d -> d.stream() == null ? Double.NaN : d.stream().pendingBytes()),
+        gauge("bulwark_stream_last_shipped_txid", null, "The newest transaction position "
+            + "durable in the repository, within its generation.", dbs,
+            d -> d.stream() == null || d.stream().lastShipped() == null ? Double.NaN
+                : d.stream().lastShipped().txid()),
+        gauge("bulwark_stream_estimated_restore_seconds", Unit.SECONDS, "Estimated time to "
+            + "restore the newest shipped state: the last successful verification's duration, "
+            + "else the database's size at 100 MiB/s.", dbs,
+            d -> d.estimatedRestore() == null ? Double.NaN
+                : d.estimatedRestore().toNanos() / 1e9),
+        streamCounter("bulwark_stream_failures", "Replications of the database that failed (to "
+            + "start or while running) since the daemon started; each is retried.", dbs),
         GaugeSnapshot.builder().name("bulwark_repository_size_bytes").unit(Unit.BYTES)
             .help("Total size of the repository's files, as of the last job.")
             .dataPoint(GaugeDataPointSnapshot.builder().value(s.repositoryBytes()).build())
@@ -108,6 +138,9 @@ final class DaemonMetrics implements MultiCollector {
         "bulwark_backup_last_duration_seconds", "bulwark_backup_last_added_bytes",
         "bulwark_backup_failures", "bulwark_backup_running",
         "bulwark_verify_last_success_timestamp_seconds", "bulwark_verify_failures",
+        "bulwark_stream_up", "bulwark_stream_lag_seconds", "bulwark_stream_pending_bytes",
+        "bulwark_stream_last_shipped_txid", "bulwark_stream_estimated_restore_seconds",
+        "bulwark_stream_failures",
         "bulwark_repository_size_bytes", "bulwark_repository_snapshots");
   }
 
@@ -144,6 +177,13 @@ final class DaemonMetrics implements MultiCollector {
       }
     }
     return b.build();
+  }
+
+  /** A counter of streamed databases only. */
+  private static CounterSnapshot streamCounter(String name, String help,
+      List<DatabaseStatus> dbs) {
+    return counter(name, help, dbs.stream().filter(d -> d.stream() != null).toList(),
+        d -> d.stream().failures());
   }
 
   private static CounterSnapshot counter(String name, String help, List<DatabaseStatus> dbs,

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cli.daemon.DaemonStatus;
 import dev.bulwark.cli.daemon.DatabaseStatus;
 import dev.bulwark.cli.daemon.JobStatus;
+import dev.bulwark.cli.daemon.StreamStatus;
+import dev.bulwark.core.stream.StreamPosition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -50,6 +52,32 @@ final class StatusJson {
     for (JobStatus j : d.history()) {
       history.add(job(j));
     }
+    n.set("stream", stream(d));
+    return n;
+  }
+
+  /** A streamed database's replication, or a JSON null for a database that is not streamed. */
+  static com.fasterxml.jackson.databind.JsonNode stream(DatabaseStatus d) {
+    StreamStatus s = d.stream();
+    if (s == null) {
+      return F.nullNode();
+    }
+    ObjectNode n = F.objectNode();
+    n.put("state", lower(s.state()));
+    n.put("lag_seconds", seconds(s.lag()));
+    n.put("pending_bytes", s.pendingBytes());
+    StreamPosition p = s.lastShipped();
+    n.put("generation", p == null ? null : p.toString().substring(0, p.toString().indexOf('/')));
+    if (p == null) {
+      n.putNull("last_shipped_txid");
+    } else {
+      n.put("last_shipped_txid", p.txid());
+    }
+    n.put("since", time(s.since()));
+    n.put("failures", s.failures());
+    n.put("error", s.lastError());
+    n.put("database_bytes", s.databaseBytes() < 0 ? null : s.databaseBytes());
+    n.put("estimated_restore_seconds", seconds(d.estimatedRestore()));
     return n;
   }
 
