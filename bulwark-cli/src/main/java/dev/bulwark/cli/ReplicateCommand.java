@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.daemon.ProcessSignals;
+import dev.bulwark.cli.daemon.ReplicatorWatch;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.Replicable;
@@ -36,6 +37,8 @@ import picocli.CommandLine.Spec;
         "  bulwark replicate --sqlite /srv/app/app.db --sync-interval 250ms "
             + "--state-dir /var/lib/bulwark"})
 final class ReplicateCommand implements Callable<Integer> {
+  private static final long WATCH_MILLIS = 1000;
+
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -77,10 +80,13 @@ final class ReplicateCommand implements Callable<Integer> {
         out.printf("replicating %s: %s, every %s; stop with SIGTERM or Ctrl-C%n", sqlite,
             position(replicator), DurationText.format(options.syncInterval()));
         out.flush();
-        if (limit == null) {
-          stop.await();
-        } else {
-          stop.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        ReplicatorWatch watch = new ReplicatorWatch(replicator, options.syncInterval());
+        long end = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        // A replicator that stopped for good fails the command (exit 1, one line) here.
+        while (!stop.await(Math.min(WATCH_MILLIS, Math.max(1,
+            (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)
+            && System.nanoTime() < end) {
+          watch.check();
         }
       } finally {
         // Ships what is pending; a failure here is the command's failure, exit 1.

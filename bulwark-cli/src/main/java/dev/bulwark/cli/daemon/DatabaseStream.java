@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,8 @@ final class DatabaseStream implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseStream.class);
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-  /** How long a running replicator may take to make what was committed durable. */
-  static final Duration MIN_PROGRESS_WAIT = Duration.ofSeconds(30);
+  /** How often a running replicator is looked at. */
+  static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
   /** How long close waits for the pending transactions to be shipped. */
   static final Duration STOP_WAIT = Duration.ofMinutes(2);
 
@@ -117,23 +116,19 @@ final class DatabaseStream implements AutoCloseable {
     stopReplicator();
   }
 
-  /**
-   * Returns when asked to stop; throws when the replicator fails for good. Each round waits
-   * until what was committed when it began is durable, which a healthy replicator does within
-   * its sync interval; a slow backend only makes a round time out, and the next one begins.
-   */
+  /** Returns when asked to stop; throws when the replicator has failed for good. */
   private void watch(Replicator r)
       throws IOException, BulwarkException, InterruptedException {
-    Duration interval = config.stream().syncInterval();
-    Duration wait = interval.multipliedBy(10).compareTo(MIN_PROGRESS_WAIT) > 0
-        ? interval.multipliedBy(10) : MIN_PROGRESS_WAIT;
-    while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
-      try {
-        r.awaitDurable(wait);
-      } catch (TimeoutException e) {
-        LOG.warn("{}: what was committed {} ago is not shipped yet (lag {})", config.name(),
-            Daemon.human(wait), Daemon.human(r.lag()));
+    ReplicatorWatch watch = new ReplicatorWatch(r, config.stream().syncInterval());
+    boolean warned = false;
+    while (!stop.await(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+      watch.check();
+      boolean behind = r.lag().compareTo(watch.threshold()) > 0;
+      if (behind && !warned) {
+        LOG.warn("{}: the stream is behind: nothing shipped for {}", config.name(),
+            Daemon.human(r.lag()));
       }
+      warned = behind;
     }
   }
 

@@ -3,7 +3,6 @@ package dev.bulwark.cli.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
-import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +53,7 @@ class ReplicateProcessTest {
     assertThat(Files.readString(out)).contains("stopped: everything committed is in the "
         + "repository");
     assertThat(Files.readString(err)).isEmpty();
-    Segment last = ShippedStream.lastSegment(repo, Cli.PASSWORD);
-    assertThat(last.after()).isEqualTo(ShippedStream.checkpointedChecksum(db));
+    ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
     assertThat(StreamedDatabase.rows(db)).isEqualTo(300);
   }
 
