@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the whole cycle on a built-in example: make a sample database file and "
         + "key file, create a repository, back up, list, change 1%% of the pages, back up again, "
-        + "check every byte, restore to a new path and show the restored files are identical.",
+        + "check every byte, restore to a new path and show the restored files are identical. "
+        + "Then stream a SQLite database while a writer thread commits, restore it to a past "
+        + "second with --time, and check the result against what the writer had committed.",
     footer = {"", "Example:", "  bulwark demo --dir /tmp/bulwark-demo"})
 final class DemoCommand implements Callable<Integer> {
   private static final int PAGE = 4096;
@@ -101,9 +103,14 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("7. restored %s: %s%n", copy, eq ? "identical (SHA-256 " + digest(p)
           .substring(0, 16) + "...)" : "DIFFERENT");
     }
-    out.println(same ? "demo ok: try `restic -r " + repoDir + " --password-file " + pwFile
+    boolean streamed;
+    try (Repository r = Repository.open(LocalBackend.open(repoDir), pw)) {
+      streamed = new StreamDemo(base, r, repoDir, pwFile, out).run(8);
+    }
+    boolean ok = same && streamed;
+    out.println(ok ? "demo ok: try `restic -r " + repoDir + " --password-file " + pwFile
         + " snapshots` too: the repository is restic's format." : "demo FAILED");
-    return same ? 0 : ExitCodes.ERROR;
+    return ok ? 0 : ExitCodes.ERROR;
   }
 
   private static BackupResult backup(Repository r, Path repoDir) throws Exception {
