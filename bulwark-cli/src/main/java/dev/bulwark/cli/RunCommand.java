@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         "The next backup of a database is due `every` after its newest snapshot in the "
         + "repository, so a restart neither adds nor skips a backup; with no snapshot it runs "
         + "at once. A RocksDB database must be closed (a service keeps its RocksDB open? back "
-        + "it up through the library).",
+        + "it up through the library). A SQLite database with `stream:` is kept streaming "
+        + "(restarted after a failure); on SIGTERM its pending transactions ship first.",
         "SIGTERM or SIGINT: the job in progress may finish within --stop-grace, then it is "
         + "interrupted at a safe point (an interrupted backup saves no snapshot and leaves a "
         + "valid repository), and the process exits 0. SIGHUP: re-read the configuration file; "
@@ -44,6 +45,7 @@ import picocli.CommandLine.Option;
         "      schedule: {every: 1h}   # 30s, 15m, 1h, 1d",
         "      verify: {every: 1d}",
         "      auto-restore: true",
+        "      stream: {sync-interval: 1s}   # SQLite: ship every transaction as it commits",
         "", "Example:", "  bulwark run --config /etc/bulwark/bulwark.yml",
         "  curl -H \"Authorization: Bearer $(cat /etc/bulwark/api-token)\" \\",
         "    -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"backup_now\"}' http://127.0.0.1:8750/rpc",
