@@ -14,6 +14,7 @@ import dev.bulwark.cli.config.StreamConfig;
 import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.DatabaseStatus;
 import dev.bulwark.cli.daemon.StreamState;
+import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.cli.http.ApiServer;
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.PrometheusText;
@@ -105,6 +106,32 @@ class DaemonStreamTest {
     }
     // Closing the daemon shipped what the last rows committed.
     ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
+  }
+
+  @Test
+  void aDatabaseThatCannotStreamYetIsRetriedWithBackoffUntilItCan() throws Exception {
+    Path later = dir.resolve("later.db");
+    DatabaseConfig app = new DatabaseConfig("later", DatabaseType.SQLITE, later, List.of(),
+        null, null, null, false, new StreamConfig(Duration.ofMillis(200), null));
+    BulwarkConfig config = new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(),
+        passwordFile, List.of(), new ApiConfig("127.0.0.1", 0, null, false), List.of(app));
+    ConfigSource noReload = () -> {
+      throw new ConfigException("no reload here");
+    };
+    try (Daemon daemon = Daemon.open(config, noReload, Clock.systemUTC(), Duration.ZERO)) {
+      daemon.start();
+      await("a failed start, waiting to retry", () -> {
+        StreamStatus s = daemon.status().databases().get(0).stream();
+        return s.state() == StreamState.RETRYING && s.failures() >= 1;
+      });
+      assertThat(daemon.status().databases().get(0).stream().lastError())
+          .contains(later.toString()).contains("does not exist");
+      StreamedDatabase.create(later);
+      await("streaming once the database exists", () ->
+          daemon.status().databases().get(0).stream().state() == StreamState.STREAMING);
+      StreamedDatabase.insert(later, 10);
+    }
+    ShippedStream.assertHolds(repo, Cli.PASSWORD, later, dir.resolve("check"));
   }
 
   private static double sample(Map<String, PrometheusText.Family> m, String family) {
