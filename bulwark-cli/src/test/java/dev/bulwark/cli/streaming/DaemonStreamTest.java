@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +133,36 @@ class DaemonStreamTest {
       StreamedDatabase.insert(later, 10);
     }
     ShippedStream.assertHolds(repo, Cli.PASSWORD, later, dir.resolve("check"));
+  }
+
+  @Test
+  void aReloadStartsAndStopsAStream() throws Exception {
+    DatabaseConfig plain = new DatabaseConfig("app", DatabaseType.SQLITE, db, List.of(), null,
+        null, null, false);
+    DatabaseConfig streamed = new DatabaseConfig("app", DatabaseType.SQLITE, db, List.of(),
+        null, null, null, false, new StreamConfig(Duration.ofMillis(200), null));
+    AtomicReference<DatabaseConfig> next = new AtomicReference<>(streamed);
+    ConfigSource source = () -> config(next.get());
+    try (Daemon daemon = Daemon.open(config(plain), source, Clock.systemUTC(), Duration.ZERO)) {
+      daemon.start();
+      assertThat(daemon.status().databases().get(0).stream()).as("not streamed").isNull();
+      daemon.reload();
+      await("streaming after the reload", () -> {
+        StreamStatus s = daemon.status().databases().get(0).stream();
+        return s != null && s.state() == StreamState.STREAMING;
+      });
+      StreamedDatabase.insert(db, 10);
+      next.set(plain);
+      daemon.reload();
+      assertThat(daemon.status().databases().get(0).stream()).as("stopped").isNull();
+      // Stopping shipped what was committed before the reload.
+      ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
+    }
+  }
+
+  private BulwarkConfig config(DatabaseConfig db) {
+    return new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(), passwordFile,
+        List.of(), new ApiConfig("127.0.0.1", 0, null, false), List.of(db));
   }
 
   private static double sample(Map<String, PrometheusText.Family> m, String family) {
