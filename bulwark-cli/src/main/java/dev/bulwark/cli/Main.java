@@ -85,11 +85,15 @@ public final class Main implements Runnable {
     err.flush();
   }
 
-  /** True for {@code bulwark run}: the first word that is not an option is the command. */
+  /**
+   * True for {@code bulwark run} and {@code bulwark replicate}, which run until stopped and
+   * whose log (why a new generation started, retries) is their output: the first word that is
+   * not an option is the command.
+   */
   private static boolean isDaemon(String[] args) {
     for (String a : args) {
       if (!a.startsWith("-")) {
-        return a.equals("run");
+        return a.equals("run") || a.equals("replicate");
       }
     }
     return false;
