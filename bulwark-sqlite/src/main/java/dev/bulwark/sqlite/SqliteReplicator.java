@@ -53,14 +53,14 @@ import org.slf4j.LoggerFactory;
  * database file is replaced. Each start is logged with its reason.
  */
 final class SqliteReplicator implements Replicator {
+  /** Whether the replicator holds the WAL back with a read transaction. */
+  private enum Mode { PINNED, UNPINNED }
+
   private static final Logger LOG = LoggerFactory.getLogger(SqliteReplicator.class);
   /** SQLite's default wal_autocheckpoint, in pages. */
   static final int AUTOCHECKPOINT_PAGES = 1000;
-  /** Above this many autocheckpoints' worth of WAL, the read transaction lets go briefly. */
-  private static final int RELEASE_AT_CHECKPOINTS = 2;
-  /** How long the WAL may go unpinned while waiting for SQLite to restart it. */
-  private static final Duration RELEASE_WINDOW = Duration.ofMillis(500);
-  private static final long WINDOW_POLL_MILLIS = 2;
+  /** How often the WAL's size is looked at, and the log read while it is not held back. */
+  private static final Duration TICK = Duration.ofMillis(5);
   /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
@@ -87,6 +87,7 @@ final class SqliteReplicator implements Replicator {
   private @Nullable ReplicaState state;
   private @Nullable Object fileKey;
   private boolean pinnedSinceLastRead;
+  private Mode mode = Mode.PINNED;
   private @Nullable Instant failingSince;
 
   // Guarded by monitor.
@@ -247,10 +248,12 @@ final class SqliteReplicator implements Replicator {
 
   private void run() {
     try {
+      long nextShip = System.nanoTime() + interval.toNanos();
       while (true) {
+        boolean due;
         boolean last;
         synchronized (monitor) {
-          long until = System.nanoTime() + interval.toNanos();
+          long until = Math.min(nextShip, System.nanoTime() + TICK.toNanos());
           while (!closing && !wakeRequested) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -258,12 +261,21 @@ final class SqliteReplicator implements Replicator {
             }
             monitor.wait(Math.max(1, left / 1_000_000));
           }
+          due = closing || wakeRequested || System.nanoTime() >= nextShip;
           wakeRequested = false;
           last = closing;
         }
+        if (due) {
+          nextShip = System.nanoTime() + interval.toNanos();
+          synchronized (monitor) {
+            cyclesStarted++;
+          }
+        }
         try {
-          cycle();
-          failingSince = null;
+          tick(due);
+          if (due) {
+            failingSince = null;
+          }
         } catch (IOException e) {
           if (last) {
             throw e;
@@ -287,39 +299,72 @@ final class SqliteReplicator implements Replicator {
     }
   }
 
-  /** One cycle: pin, read, ship; starts a new generation where the history cannot go on. */
+  /** A first tick on the caller's thread, so that start() fails if replication cannot run. */
   private void cycle() throws IOException, BulwarkException {
-    Instant began = clock.instant();
     synchronized (monitor) {
       cyclesStarted++;
     }
-    if (databaseReplaced()) {
-      beginGeneration("the database file was replaced");
+    tick(true);
+  }
+
+  /**
+   * One step. While the WAL is small the read transaction is held and the log is read only
+   * when shipping is due. Once the WAL reaches one autocheckpoint's worth, the transaction is
+   * let go, so that SQLite's own checkpoint can restart the log, and the log is read every tick
+   * instead, so that the follower sees the restart while the new log is still much shorter than
+   * the old one (which proves nothing was missed). When it has restarted, the transaction is
+   * taken again.
+   */
+  private void tick(boolean due) throws IOException, BulwarkException {
+    if (!due && failingSince != null) {
+      return; // while shipping fails, try again only when shipping is due
     }
+    Instant began = clock.instant();
     try {
-      advancePin();
-      follow(pinnedSinceLastRead);
-      pinnedSinceLastRead = true;
-      if (follower.walBytes() > releaseThreshold()) {
-        letWalRestart();
+      if (databaseReplaced()) {
+        beginGeneration("the database file was replaced");
       }
-      assembler.flush();
-    } catch (WalGapException e) {
-      beginGeneration(e.getMessage());
-    } catch (SegmentAssembler.TransactionTooLargeException e) {
+      if (mode == Mode.PINNED) {
+        if (due) {
+          advancePin();
+          follower.poll(assembler, pinnedSinceLastRead);
+          pinnedSinceLastRead = true;
+        }
+        if (follower.walBytes() >= releaseThreshold()) {
+          follower.poll(assembler, pinnedSinceLastRead);
+          releasePin();
+          mode = Mode.UNPINNED;
+        }
+      }
+      if (mode == Mode.UNPINNED) {
+        Optional<WalHeader> before = follower.life();
+        follower.poll(assembler, false);
+        // Shipping takes a while; hold the WAL back for it rather than lose track of it.
+        if (due || !follower.life().equals(before)
+            || follower.walBytes() < releaseThreshold()) {
+          advancePin();
+          follower.poll(assembler, false);
+          pinnedSinceLastRead = true;
+          mode = Mode.PINNED;
+        }
+      }
+      if (due) {
+        assembler.flush();
+      }
+    } catch (WalGapException | SegmentAssembler.TransactionTooLargeException e) {
       beginGeneration(e.getMessage());
     }
     synchronized (monitor) {
-      cyclesDone = cyclesStarted;
-      durableAt = began;
+      if (due) {
+        cyclesDone = cyclesStarted;
+        durableAt = began;
+        pending = 0;
+      } else {
+        pending = assembler.pendingBytes();
+      }
       shipped = assembler.shipped();
-      pending = 0;
       monitor.notifyAll();
     }
-  }
-
-  private void follow(boolean pinned) throws IOException, WalGapException {
-    follower.poll(assembler, pinned);
   }
 
   private void advancePin() throws IOException {
@@ -331,38 +376,17 @@ final class SqliteReplicator implements Replicator {
     }
   }
 
-  private long releaseThreshold() {
-    return WalReader.bytesBefore((long) RELEASE_AT_CHECKPOINTS * AUTOCHECKPOINT_PAGES,
-        state.pageSize());
-  }
-
-  /**
-   * Lets go of the read transaction so that SQLite can checkpoint and restart the WAL, reading
-   * the log every few milliseconds meanwhile so that its last frames are still in the file
-   * when the restart comes (the follower proves it), then pins again.
-   */
-  private void letWalRestart() throws IOException, WalGapException {
-    WalHeader before = follower.life().orElse(null);
+  private void releasePin() throws IOException {
     try {
       pin.release();
     } catch (SQLException e) {
       throw new IOException("cannot end the read transaction on " + db, e);
     }
     pinnedSinceLastRead = false;
-    long until = System.nanoTime() + RELEASE_WINDOW.toNanos();
-    try {
-      while (System.nanoTime() < until) {
-        sleepMillis(WINDOW_POLL_MILLIS);
-        follow(false);
-        if (!follower.life().equals(Optional.ofNullable(before))) {
-          break;
-        }
-      }
-    } finally {
-      advancePin();
-    }
-    follow(false);
-    pinnedSinceLastRead = true;
+  }
+
+  private long releaseThreshold() {
+    return WalReader.bytesBefore(AUTOCHECKPOINT_PAGES, state.pageSize());
   }
 
   private void onShipFailure(IOException e) throws IOException, BulwarkException {
@@ -376,12 +400,8 @@ final class SqliteReplicator implements Replicator {
     if (Duration.between(failingSince, now).compareTo(STALL_LIMIT) > 0) {
       // Holding the WAL back any longer would let it grow without bound: let SQLite
       // checkpoint; the follower will report the gap this opens once shipping works again.
-      try {
-        pin.release();
-      } catch (SQLException ex) {
-        LOG.debug("releasing the read transaction failed", ex);
-      }
-      pinnedSinceLastRead = false;
+      releasePin();
+      mode = Mode.UNPINNED;
     }
   }
 
@@ -452,6 +472,7 @@ final class SqliteReplicator implements Replicator {
     state.write(stateFile);
     reloadFromState();
     pinnedSinceLastRead = true; // pinned at exactly the position the stream starts from
+    mode = Mode.PINNED;
     synchronized (monitor) {
       shipped = new StreamPosition(generation, 0);
     }
@@ -503,15 +524,6 @@ final class SqliteReplicator implements Replicator {
       }
     } catch (IOException e) {
       LOG.debug("closing the page hashes failed", e);
-    }
-  }
-
-  private static void sleepMillis(long ms) throws InterruptedIOException {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
     }
   }
 }
