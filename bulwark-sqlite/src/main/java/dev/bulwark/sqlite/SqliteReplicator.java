@@ -316,8 +316,12 @@ final class SqliteReplicator implements Replicator {
    * taken again.
    */
   private void tick(boolean due) throws IOException, BulwarkException {
-    if (!due && failingSince != null) {
-      return; // while shipping fails, try again only when shipping is due
+    if (failingSince != null) {
+      if (!due) {
+        return;
+      }
+      // Read nothing more until what was read is shipped: memory stays bounded.
+      assembler.flush();
     }
     Instant began = clock.instant();
     try {
@@ -327,43 +331,53 @@ final class SqliteReplicator implements Replicator {
       if (mode == Mode.PINNED) {
         if (due) {
           advancePin();
-          follower.poll(assembler, pinnedSinceLastRead);
+          poll(pinnedSinceLastRead);
           pinnedSinceLastRead = true;
         }
         if (follower.walBytes() >= releaseThreshold()) {
-          follower.poll(assembler, pinnedSinceLastRead);
+          poll(pinnedSinceLastRead);
           releasePin();
           mode = Mode.UNPINNED;
         }
       }
       if (mode == Mode.UNPINNED) {
         Optional<WalHeader> before = follower.life();
-        follower.poll(assembler, false);
+        poll(false);
         // Shipping takes a while; hold the WAL back for it rather than lose track of it.
         if (due || !follower.life().equals(before)
             || follower.walBytes() < releaseThreshold()) {
           advancePin();
-          follower.poll(assembler, false);
+          poll(false);
           pinnedSinceLastRead = true;
           mode = Mode.PINNED;
         }
       }
-      if (due) {
-        assembler.flush();
-      }
     } catch (WalGapException | SegmentAssembler.TransactionTooLargeException e) {
       beginGeneration(e.getMessage());
+    }
+    if (due) {
+      assembler.flush();
     }
     synchronized (monitor) {
       if (due) {
         cyclesDone = cyclesStarted;
         durableAt = began;
-        pending = 0;
-      } else {
-        pending = assembler.pendingBytes();
       }
+      pending = assembler.pendingBytes();
       shipped = assembler.shipped();
       monitor.notifyAll();
+    }
+  }
+
+  /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
+  private void poll(boolean pinned) throws WalGapException, BulwarkException, IOException {
+    try {
+      follower.poll(assembler, pinned);
+    } catch (SegmentAssembler.TransactionTooLargeException e) {
+      throw e;
+    } catch (IOException e) {
+      // Part of the log may have been delivered; the only safe continuation is a new start.
+      beginGeneration("reading the WAL failed: " + e.getMessage());
     }
   }
 
@@ -395,8 +409,6 @@ final class SqliteReplicator implements Replicator {
       failingSince = now;
     }
     LOG.warn("shipping {} failed, retrying: {}", db, e.toString());
-    // What was read but not shipped is read again from the durable position.
-    reloadFromState();
     if (Duration.between(failingSince, now).compareTo(STALL_LIMIT) > 0) {
       // Holding the WAL back any longer would let it grow without bound: let SQLite
       // checkpoint; the follower will report the gap this opens once shipping works again.
@@ -453,7 +465,8 @@ final class SqliteReplicator implements Replicator {
   private void reloadFromState() throws IOException {
     follower = new WalFollower(wal, state.life(), state.position());
     assembler = new SegmentAssembler(state.generation(), state.txid(), state.pageSize(),
-        state.pageCount(), state.checksum(), hashes, clock, new Shipping());
+        state.pageCount(), state.checksum(), hashes, clock, new Shipping(),
+        () -> follower.life().orElse(null));
   }
 
   private void beginGeneration(String reason) throws IOException, BulwarkException {
@@ -480,7 +493,7 @@ final class SqliteReplicator implements Replicator {
 
   private final class Shipping implements SegmentAssembler.Shipper {
     @Override
-    public void ship(Segment segment, WalPosition end) throws IOException {
+    public void ship(Segment segment) throws IOException {
       try {
         store.save(databaseId, segment);
       } catch (BulwarkException e) {
@@ -489,10 +502,10 @@ final class SqliteReplicator implements Replicator {
     }
 
     @Override
-    public void recorded(Segment segment, WalPosition end) throws IOException {
+    public void recorded(Segment segment, @Nullable WalHeader life, WalPosition end)
+        throws IOException {
       // What a restart after a crash resumes from. A crash before this line leaves the
       // repository ahead of the state, which resume refuses (a new generation follows).
-      WalHeader life = follower.life().filter(end::sameLifeAs).orElse(null);
       hashes.force();
       state = state.advance(segment.lastTxid(), segment.pageCount(), segment.after(), life,
           life == null ? null : end);
