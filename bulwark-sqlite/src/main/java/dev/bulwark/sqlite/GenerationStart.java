@@ -66,7 +66,7 @@ final class GenerationStart {
     End before = readToEnd(reader, null);
     End at;
     try (Connection w = SqliteConnections.openExisting(db, 0)) {
-      BusyHandler.setHandler(w, new PollingBusyHandler(SnapshotCopy.LOCK_PATIENCE));
+      BusyHandler.setHandler(w, PollingBusyHandler.spinning(SnapshotCopy.LOCK_PATIENCE));
       String mode = SqliteConnections.queryText(w, "PRAGMA journal_mode");
       if (!"wal".equalsIgnoreCase(mode)) {
         throw new SourceException(db + " is in " + String.valueOf(mode).toLowerCase(Locale.ROOT)

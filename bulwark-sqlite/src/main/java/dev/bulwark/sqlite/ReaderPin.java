@@ -16,6 +16,13 @@ import org.sqlite.BusyHandler;
 final class ReaderPin implements AutoCloseable {
   private final Path db;
   private @Nullable Connection current;
+  /**
+   * An idle connection kept open while the replicator runs. When the service closes its last
+   * connection SQLite checkpoints and deletes the WAL unless another connection is open; that
+   * would cut the log at a moment nothing proves was read up to, even while no read
+   * transaction is held.
+   */
+  private @Nullable Connection keeper;
 
   ReaderPin(Path db) {
     this.db = db;
@@ -23,6 +30,10 @@ final class ReaderPin implements AutoCloseable {
 
   /** Begins a new read transaction, then ends the previous one. */
   void advance() throws SQLException {
+    if (keeper == null) {
+      keeper = SqliteConnections.openExisting(db, 0);
+      SqliteConnections.queryLong(keeper, "SELECT count(*) FROM sqlite_schema");
+    }
     Connection next = SqliteConnections.openExisting(db, 0);
     try {
       BusyHandler.setHandler(next, new PollingBusyHandler(Duration.ofSeconds(30)));
@@ -65,6 +76,14 @@ final class ReaderPin implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    release();
+    try {
+      release();
+    } finally {
+      Connection k = keeper;
+      keeper = null;
+      if (k != null) {
+        k.close();
+      }
+    }
   }
 }

@@ -53,14 +53,14 @@ import org.slf4j.LoggerFactory;
  * database file is replaced. Each start is logged with its reason.
  */
 final class SqliteReplicator implements Replicator {
+  /** Whether the replicator holds the WAL back with a read transaction. */
+  private enum Mode { PINNED, UNPINNED }
+
   private static final Logger LOG = LoggerFactory.getLogger(SqliteReplicator.class);
   /** SQLite's default wal_autocheckpoint, in pages. */
   static final int AUTOCHECKPOINT_PAGES = 1000;
-  /** Above this many autocheckpoints' worth of WAL, the read transaction lets go briefly. */
-  private static final int RELEASE_AT_CHECKPOINTS = 2;
-  /** How long the WAL may go unpinned while waiting for SQLite to restart it. */
-  private static final Duration RELEASE_WINDOW = Duration.ofMillis(500);
-  private static final long WINDOW_POLL_MILLIS = 2;
+  /** How often the WAL's size is looked at, and the log read while it is not held back. */
+  private static final Duration TICK = Duration.ofMillis(5);
   /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
@@ -87,7 +87,12 @@ final class SqliteReplicator implements Replicator {
   private @Nullable ReplicaState state;
   private @Nullable Object fileKey;
   private boolean pinnedSinceLastRead;
+  private Mode mode = Mode.PINNED;
   private @Nullable Instant failingSince;
+  private long retryAt;
+  private long pinnedAt;
+  /** How long shipping took lately, smoothed: shipping starts this much before it is due. */
+  private long shipNanos;
 
   // Guarded by monitor.
   private long cyclesStarted;
@@ -96,7 +101,7 @@ final class SqliteReplicator implements Replicator {
   private boolean closing;
   private @Nullable Exception fatal;
   private @Nullable StreamPosition shipped;
-  private Instant durableAt;
+  private @Nullable Instant oldestPending;
   private long pending;
 
   private SqliteReplicator(Path db, Path scratchDir, Repository repo, ReplicationOptions options,
@@ -117,7 +122,6 @@ final class SqliteReplicator implements Replicator {
     this.clock = clock;
     this.backupOptions = BackupOptions.defaults();
     this.pin = new ReaderPin(db);
-    this.durableAt = clock.instant();
     this.thread = new Thread(this::run, "bulwark-replicate-" + databaseId);
     this.thread.setDaemon(true);
   }
@@ -178,7 +182,10 @@ final class SqliteReplicator implements Replicator {
   @Override
   public Duration lag() {
     synchronized (monitor) {
-      Duration d = Duration.between(durableAt, clock.instant());
+      if (oldestPending == null) {
+        return Duration.ZERO;
+      }
+      Duration d = Duration.between(oldestPending, clock.instant());
       return d.isNegative() ? Duration.ZERO : d;
     }
   }
@@ -248,9 +255,10 @@ final class SqliteReplicator implements Replicator {
   private void run() {
     try {
       while (true) {
+        boolean forced;
         boolean last;
         synchronized (monitor) {
-          long until = System.nanoTime() + interval.toNanos();
+          long until = System.nanoTime() + TICK.toNanos();
           while (!closing && !wakeRequested) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -258,12 +266,15 @@ final class SqliteReplicator implements Replicator {
             }
             monitor.wait(Math.max(1, left / 1_000_000));
           }
+          forced = closing || wakeRequested;
           wakeRequested = false;
           last = closing;
+          if (forced) {
+            cyclesStarted++;
+          }
         }
         try {
-          cycle();
-          failingSince = null;
+          tick(forced);
         } catch (IOException e) {
           if (last) {
             throw e;
@@ -287,82 +298,128 @@ final class SqliteReplicator implements Replicator {
     }
   }
 
-  /** One cycle: pin, read, ship; starts a new generation where the history cannot go on. */
+  /** A first tick on the caller's thread, so that start() fails if replication cannot run. */
   private void cycle() throws IOException, BulwarkException {
-    Instant began = clock.instant();
     synchronized (monitor) {
       cyclesStarted++;
     }
-    if (databaseReplaced()) {
-      beginGeneration("the database file was replaced");
-    }
-    try {
-      advancePin();
-      follow(pinnedSinceLastRead);
-      pinnedSinceLastRead = true;
-      if (follower.walBytes() > releaseThreshold()) {
-        letWalRestart();
+    tick(true);
+  }
+
+  /**
+   * One step, every 5 ms: read what was committed, and ship when the oldest transaction not
+   * yet durable would otherwise wait longer than the sync interval (allowing for how long
+   * shipping has been taking), or when {@code forced}.
+   *
+   * <p>While the WAL is small the read transaction is held. Once it reaches one
+   * autocheckpoint's worth, the transaction is let go so that SQLite's own checkpoint can
+   * restart the log; the reads every tick then let the follower see the restart while the new
+   * log is still much shorter than the old one, which proves nothing was missed. Once it has
+   * restarted, and for every shipment (which takes longer than a tick), the transaction is
+   * taken again.
+   */
+  private void tick(boolean forced) throws IOException, BulwarkException {
+    if (failingSince != null) {
+      if (!forced && System.nanoTime() < retryAt) {
+        return;
       }
+      // Read nothing more until what was read is shipped: memory stays bounded.
+      retryAt = System.nanoTime() + interval.toNanos();
       assembler.flush();
-    } catch (WalGapException e) {
+      failingSince = null;
+    }
+    boolean due = forced || shipDue();
+    try {
+      if (databaseReplaced()) {
+        beginGeneration("the database file was replaced");
+      }
+      if (mode == Mode.PINNED) {
+        if (due || System.nanoTime() - pinnedAt >= interval.toNanos()) {
+          // Lets a checkpoint copy up to here, and one waiting for readers (FULL, RESTART,
+          // TRUNCATE) go through within about two intervals; the log still cannot restart
+          // over unread frames.
+          advancePin();
+        }
+        poll(pinnedSinceLastRead);
+        pinnedSinceLastRead = true;
+        if (!due && follower.walBytes() >= releaseThreshold()) {
+          releasePin();
+          mode = Mode.UNPINNED;
+        }
+      } else {
+        Optional<WalHeader> before = follower.life();
+        poll(false);
+        if (due || !follower.life().equals(before)
+            || follower.walBytes() < releaseThreshold()) {
+          advancePin();
+          poll(false);
+          pinnedSinceLastRead = true;
+          mode = Mode.PINNED;
+        }
+      }
+    } catch (WalGapException | SegmentAssembler.TransactionTooLargeException e) {
       beginGeneration(e.getMessage());
-    } catch (SegmentAssembler.TransactionTooLargeException e) {
-      beginGeneration(e.getMessage());
+    }
+    if (due) {
+      retryAt = System.nanoTime() + interval.toNanos();
+      long t0 = System.nanoTime();
+      assembler.flush();
+      shipNanos = (shipNanos * 7 + (System.nanoTime() - t0) * 3) / 10;
     }
     synchronized (monitor) {
-      cyclesDone = cyclesStarted;
-      durableAt = began;
+      if (forced) {
+        cyclesDone = cyclesStarted;
+      }
+      pending = assembler.pendingBytes();
+      oldestPending = assembler.oldestPendingCommit().orElse(null);
       shipped = assembler.shipped();
-      pending = 0;
       monitor.notifyAll();
     }
   }
 
-  private void follow(boolean pinned) throws IOException, WalGapException {
-    follower.poll(assembler, pinned);
+  /** True when the oldest pending commit would wait past the sync interval if not shipped now. */
+  private boolean shipDue() {
+    Optional<Instant> oldest = assembler.oldestPendingCommit();
+    if (oldest.isEmpty()) {
+      return false;
+    }
+    long age = Duration.between(oldest.get(), clock.instant()).toNanos();
+    return age + shipNanos + TICK.toNanos() >= interval.toNanos();
+  }
+
+  /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
+  private void poll(boolean pinned) throws WalGapException, BulwarkException, IOException {
+    try {
+      follower.poll(assembler, pinned);
+    } catch (SegmentAssembler.TransactionTooLargeException e) {
+      throw e;
+    } catch (IOException e) {
+      // Part of the log may have been delivered; the only safe continuation is a new start.
+      beginGeneration("reading the WAL failed: " + e.getMessage());
+    }
   }
 
   private void advancePin() throws IOException {
     try {
       pin.advance();
+      pinnedAt = System.nanoTime();
     } catch (SQLException e) {
       throw new IOException("cannot hold a read transaction on " + db + ": "
           + SqliteFailure.of(e).explain(e), e);
     }
   }
 
-  private long releaseThreshold() {
-    return WalReader.bytesBefore((long) RELEASE_AT_CHECKPOINTS * AUTOCHECKPOINT_PAGES,
-        state.pageSize());
-  }
-
-  /**
-   * Lets go of the read transaction so that SQLite can checkpoint and restart the WAL, reading
-   * the log every few milliseconds meanwhile so that its last frames are still in the file
-   * when the restart comes (the follower proves it), then pins again.
-   */
-  private void letWalRestart() throws IOException, WalGapException {
-    WalHeader before = follower.life().orElse(null);
+  private void releasePin() throws IOException {
     try {
       pin.release();
     } catch (SQLException e) {
       throw new IOException("cannot end the read transaction on " + db, e);
     }
     pinnedSinceLastRead = false;
-    long until = System.nanoTime() + RELEASE_WINDOW.toNanos();
-    try {
-      while (System.nanoTime() < until) {
-        sleepMillis(WINDOW_POLL_MILLIS);
-        follow(false);
-        if (!follower.life().equals(Optional.ofNullable(before))) {
-          break;
-        }
-      }
-    } finally {
-      advancePin();
-    }
-    follow(false);
-    pinnedSinceLastRead = true;
+  }
+
+  private long releaseThreshold() {
+    return WalReader.bytesBefore(AUTOCHECKPOINT_PAGES, state.pageSize());
   }
 
   private void onShipFailure(IOException e) throws IOException, BulwarkException {
@@ -370,18 +427,14 @@ final class SqliteReplicator implements Replicator {
     if (failingSince == null) {
       failingSince = now;
     }
-    LOG.warn("shipping {} failed, retrying: {}", db, e.toString());
-    // What was read but not shipped is read again from the durable position.
-    reloadFromState();
+    LOG.warn("replicating {} failed, retrying in {} ms: {}", db, interval.toMillis(),
+        e.toString());
+    retryAt = System.nanoTime() + interval.toNanos();
     if (Duration.between(failingSince, now).compareTo(STALL_LIMIT) > 0) {
       // Holding the WAL back any longer would let it grow without bound: let SQLite
       // checkpoint; the follower will report the gap this opens once shipping works again.
-      try {
-        pin.release();
-      } catch (SQLException ex) {
-        LOG.debug("releasing the read transaction failed", ex);
-      }
-      pinnedSinceLastRead = false;
+      releasePin();
+      mode = Mode.UNPINNED;
     }
   }
 
@@ -433,7 +486,8 @@ final class SqliteReplicator implements Replicator {
   private void reloadFromState() throws IOException {
     follower = new WalFollower(wal, state.life(), state.position());
     assembler = new SegmentAssembler(state.generation(), state.txid(), state.pageSize(),
-        state.pageCount(), state.checksum(), hashes, clock, new Shipping());
+        state.pageCount(), state.checksum(), hashes, clock, new Shipping(),
+        () -> follower.life().orElse(null));
   }
 
   private void beginGeneration(String reason) throws IOException, BulwarkException {
@@ -452,6 +506,7 @@ final class SqliteReplicator implements Replicator {
     state.write(stateFile);
     reloadFromState();
     pinnedSinceLastRead = true; // pinned at exactly the position the stream starts from
+    mode = Mode.PINNED;
     synchronized (monitor) {
       shipped = new StreamPosition(generation, 0);
     }
@@ -459,7 +514,7 @@ final class SqliteReplicator implements Replicator {
 
   private final class Shipping implements SegmentAssembler.Shipper {
     @Override
-    public void ship(Segment segment, WalPosition end) throws IOException {
+    public void ship(Segment segment) throws IOException {
       try {
         store.save(databaseId, segment);
       } catch (BulwarkException e) {
@@ -468,10 +523,10 @@ final class SqliteReplicator implements Replicator {
     }
 
     @Override
-    public void recorded(Segment segment, WalPosition end) throws IOException {
+    public void recorded(Segment segment, @Nullable WalHeader life, WalPosition end)
+        throws IOException {
       // What a restart after a crash resumes from. A crash before this line leaves the
       // repository ahead of the state, which resume refuses (a new generation follows).
-      WalHeader life = follower.life().filter(end::sameLifeAs).orElse(null);
       hashes.force();
       state = state.advance(segment.lastTxid(), segment.pageCount(), segment.after(), life,
           life == null ? null : end);
@@ -503,15 +558,6 @@ final class SqliteReplicator implements Replicator {
       }
     } catch (IOException e) {
       LOG.debug("closing the page hashes failed", e);
-    }
-  }
-
-  private static void sleepMillis(long ms) throws InterruptedIOException {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
     }
   }
 }

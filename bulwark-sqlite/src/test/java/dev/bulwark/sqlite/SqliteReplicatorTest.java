@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.core.FileType;
 import dev.bulwark.core.SourceException;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.testing.FaultyBackend;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
@@ -191,6 +196,43 @@ class SqliteReplicatorTest {
       }
       Path replayed = tmp.resolve("replayed.db");
       StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
+      assertEquals(content(db), content(replayed));
+    }
+  }
+
+  @Test
+  void aStalledRepositoryNeverStallsTheWriterAndTheStreamCatchesUp() throws Exception {
+    Path db = walDatabase();
+    FaultyBackend backend = new FaultyBackend(LocalBackend.open(tmp.resolve("repo")));
+    try (Repository repo = Repository.init(backend, TestRepo.password(),
+        new Kdf.Params(1024, 8, 1)); Connection w = open(db)) {
+      Replicator r = SqliteSource.of(db).replicate(repo, options());
+      long gen = r.lastShippedPosition().orElseThrow().generation();
+      FaultyBackend.Fault stall = backend.on(FaultyBackend.Op.SAVE).type(FileType.STREAM)
+          .always().stall(Duration.ofMillis(700));
+      long slowest = 0;
+      long until = System.nanoTime() + 2_500_000_000L;
+      int seq = 0;
+      while (System.nanoTime() < until) {
+        long t0 = System.nanoTime();
+        insert(w, seq, seq + 1);
+        slowest = Math.max(slowest, System.nanoTime() - t0);
+        seq++;
+        Thread.sleep(1);
+      }
+      assertTrue(stall.fired() > 0, "shipping stalled");
+      assertTrue(slowest < 1_000_000_000L / 2, "a commit waited " + slowest / 1_000_000
+          + " ms while the repository stalled");
+      backend.clearFaults();
+      stall.release();
+      r.awaitDurable(Duration.ofSeconds(30));
+      assertEquals(gen, r.lastShippedPosition().orElseThrow().generation(),
+          "a short stall keeps the generation");
+      r.close();
+      Path replayed = tmp.resolve("replayed.db");
+      try (TestRepo view = TestRepo.open(tmp.resolve("repo"))) {
+        StreamReplay.replay(view, StreamReplay.newestBase(view, "app"), replayed);
+      }
       assertEquals(content(db), content(replayed));
     }
   }

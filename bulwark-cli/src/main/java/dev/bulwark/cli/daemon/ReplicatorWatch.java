@@ -7,22 +7,25 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Notices a replicator that has stopped for good, without disturbing one that works. A working
- * replicator's lag stays below its sync interval plus one shipping cycle, so the watch asks
- * nothing of it; only when the lag has grown past {@link #threshold} does it ask the replicator
- * to make what is committed durable (which wakes one extra cycle at most once per threshold),
- * and that call reports the failure of a replicator that has stopped. A replicator that is
- * merely slow (a backend retrying) is left to go on. Not thread-safe: one watcher per thread.
+ * Notices a replicator that has stopped for good, without disturbing one that works. Asking a
+ * replicator to make what is committed durable reports its failure if it has stopped, but also
+ * ships at once, so the watch asks only when the lag (the age of the oldest unshipped commit)
+ * has grown past {@link #threshold}, at most once per threshold, and otherwise once every
+ * {@link #IDLE_PROBE}: a replicator that died while idle shows no lag, since nothing reads the
+ * commits that follow. A replicator that is merely slow (a backend retrying) is left to go on.
+ * Not thread-safe: one watcher per thread.
  */
 public final class ReplicatorWatch {
   /** Slack above twice the sync interval before the watch asks: a slow cycle is no failure. */
   static final Duration SLACK = Duration.ofSeconds(30);
+  /** However calm the lag, the replicator is asked this often. */
+  static final Duration IDLE_PROBE = Duration.ofMinutes(5);
   private static final Duration PROBE_WAIT = Duration.ofSeconds(1);
 
   private final Replicator replicator;
   private final Duration threshold;
-  private long lastProbeNanos;
-  private boolean probed;
+  /** When the replicator was last asked, or the watch began. */
+  private long lastProbeNanos = System.nanoTime();
 
   /** Watches {@code replicator}, which ships every {@code syncInterval}. */
   public ReplicatorWatch(Replicator replicator, Duration syncInterval) {
@@ -41,14 +44,12 @@ public final class ReplicatorWatch {
    * @throws IOException or BulwarkException the replicator's own failure if it stopped for good
    */
   public void check() throws IOException, BulwarkException, InterruptedException {
-    if (replicator.lag().compareTo(threshold) <= 0) {
-      return;
-    }
     long now = System.nanoTime();
-    if (probed && now - lastProbeNanos < threshold.toNanos()) {
+    long since = now - lastProbeNanos;
+    boolean behind = replicator.lag().compareTo(threshold) > 0;
+    if (behind ? since < threshold.toNanos() : since < IDLE_PROBE.toNanos()) {
       return;
     }
-    probed = true;
     lastProbeNanos = now;
     try {
       replicator.awaitDurable(PROBE_WAIT);

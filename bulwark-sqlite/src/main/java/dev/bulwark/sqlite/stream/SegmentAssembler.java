@@ -5,40 +5,48 @@ import dev.bulwark.core.stream.PageSetChecksum;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.sqlite.wal.WalFrame;
+import dev.bulwark.sqlite.wal.WalHeader;
 import dev.bulwark.sqlite.wal.WalPosition;
 import dev.bulwark.sqlite.wal.WalSink;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Turns committed WAL frames into segments: transactions are numbered from where the stream
- * stands, a run of them becomes one segment (the last version of each page it wrote), and a
- * segment is handed to the {@link Shipper} when the next transaction would push it over {@link
- * Segment#MAX_PAGE_BYTES} or when {@link #flush()} is called. Its checksums come from the
- * {@link PageHashes} of the state shipped so far, which are updated once the shipper returns,
- * so they always describe what is durable.
+ * Turns committed WAL frames into segments. Transactions are numbered from where the stream
+ * stands; a run of them becomes one segment (the last version of each page it wrote), sealed
+ * when the next transaction would push it over {@link Segment#MAX_PAGE_BYTES} or when {@link
+ * #flush()} is called. Sealing never ships: reading the WAL must not wait on the repository.
+ * {@link #flush()} hands sealed segments to the {@link Shipper} in order; one that fails stays
+ * queued for the next flush.
  *
- * <p>Pages the database grows by but no frame wrote are shipped as zero pages, as they read in
- * the file, so a replay never depends on what a restored file held past its old end. Not
- * thread-safe.
+ * <p>A segment's checksums chain from the state before it: the hashes of pages in segments
+ * sealed but not yet shipped are kept in memory, those of shipped ones in the {@link
+ * PageHashes} file, which therefore always describes exactly what is durable. Pages the
+ * database grows by but no frame wrote are shipped as zero pages, as they read in the file, so
+ * a replay never depends on what a restored file held past its old end. Not thread-safe.
  */
 public final class SegmentAssembler implements WalSink {
   /** Receives each segment and must make it durable before returning. */
   public interface Shipper {
-    /** Stores {@code segment}; {@code end} is the WAL position after its last transaction. */
-    void ship(Segment segment, WalPosition end) throws IOException;
+    /** Stores {@code segment}. */
+    void ship(Segment segment) throws IOException;
 
     /**
      * Called once {@code segment}'s pages are in the page hashes too: the moment to record the
-     * new durable position.
+     * new durable position, which is {@code end} in WAL life {@code life}.
      */
-    void recorded(Segment segment, WalPosition end) throws IOException;
+    void recorded(Segment segment, @Nullable WalHeader life, WalPosition end) throws IOException;
   }
 
   /** A single transaction larger than one segment may carry. */
@@ -50,36 +58,52 @@ public final class SegmentAssembler implements WalSink {
     }
   }
 
+  private record Sealed(Segment segment, @Nullable WalHeader life, WalPosition end) {}
+
   private final long generation;
   private final int pageSize;
   private final PageHashes hashes;
   private final Clock clock;
   private final Shipper shipper;
+  private final Supplier<@Nullable WalHeader> currentLife;
   private final Map<Long, byte[]> transaction = new HashMap<>();
   private final TreeMap<Long, byte[]> run = new TreeMap<>();
+  private final Deque<Sealed> sealed = new ArrayDeque<>();
+  private final Map<Long, Long> unshippedHashes = new HashMap<>();
+  private long sealedBytes;
   private long shippedTxid;
   private long shippedPages;
   private PageSetChecksum shippedChecksum;
+  private long sealedTxid;
+  private long sealedPages;
+  private PageSetChecksum sealedChecksum;
   private long runLastTxid;
   private long runPageCount;
-  private Instant runFirstCommit;
-  private Instant runLastCommit;
-  private WalPosition runEnd;
+  private @Nullable Instant runFirstCommit;
+  private @Nullable Instant lastCommit;
+  private @Nullable WalHeader runLife;
+  private @Nullable WalPosition runEnd;
 
   /**
    * An assembler for {@code generation}, whose durable state is {@code txid} transactions with
-   * {@code pageCount} pages summing to {@code checksum}.
+   * {@code pageCount} pages summing to {@code checksum}; {@code currentLife} tells which WAL
+   * life the frames being delivered belong to.
    */
   public SegmentAssembler(long generation, long txid, int pageSize, long pageCount,
-      PageSetChecksum checksum, PageHashes hashes, Clock clock, Shipper shipper) {
+      PageSetChecksum checksum, PageHashes hashes, Clock clock, Shipper shipper,
+      Supplier<@Nullable WalHeader> currentLife) {
     this.generation = generation;
     this.pageSize = pageSize;
     this.hashes = hashes;
     this.clock = clock;
     this.shipper = shipper;
+    this.currentLife = currentLife;
     this.shippedTxid = txid;
     this.shippedPages = pageCount;
     this.shippedChecksum = checksum;
+    this.sealedTxid = txid;
+    this.sealedPages = pageCount;
+    this.sealedChecksum = checksum;
     this.runLastTxid = txid;
   }
 
@@ -88,24 +112,17 @@ public final class SegmentAssembler implements WalSink {
     return new StreamPosition(generation, shippedTxid);
   }
 
-  /** The checksum of the newest durable state. */
-  public PageSetChecksum shippedChecksum() {
-    return shippedChecksum;
-  }
-
-  /** The page count of the newest durable state. */
-  public long shippedPages() {
-    return shippedPages;
-  }
-
-  /** Bytes of committed pages waiting to be shipped. */
+  /** Bytes of committed pages read but not yet durable. */
   public long pendingBytes() {
-    return (long) run.size() * pageSize;
+    return sealedBytes + (long) run.size() * pageSize;
   }
 
-  /** True if committed transactions wait to be shipped. */
-  public boolean hasPending() {
-    return runLastTxid > shippedTxid;
+  /** When the oldest transaction read but not yet durable was read; empty if none. */
+  public Optional<Instant> oldestPendingCommit() {
+    if (!sealed.isEmpty()) {
+      return Optional.of(sealed.peekFirst().segment().firstCommit());
+    }
+    return runLastTxid > sealedTxid ? Optional.ofNullable(runFirstCommit) : Optional.empty();
   }
 
   @Override
@@ -132,22 +149,23 @@ public final class SegmentAssembler implements WalSink {
       }
     }
     if (union * pageSize > Segment.MAX_PAGE_BYTES) {
-      flush();
+      seal();
     }
     Instant now = clock.instant();
-    if (runLastTxid == shippedTxid) {
+    if (lastCommit != null && now.isBefore(lastCommit)) {
+      now = lastCommit; // a clock stepped back; commit times never go backwards
+    }
+    if (runLastTxid == sealedTxid) {
       runFirstCommit = now;
     }
-    runLastCommit = runLastCommit != null && now.isBefore(runLastCommit) ? runLastCommit : now;
-    if (runFirstCommit.isAfter(runLastCommit)) {
-      runLastCommit = runFirstCommit;
-    }
+    lastCommit = now;
     run.putAll(transaction);
     transaction.clear();
     run.tailMap(size, false).clear();
     runLastTxid++;
     runPageCount = size;
     runEnd = end;
+    runLife = currentLife.get();
   }
 
   @Override
@@ -156,40 +174,65 @@ public final class SegmentAssembler implements WalSink {
   }
 
   /**
-   * Ships the pending transactions as one segment, if any.
+   * Seals what is pending and ships every sealed segment, in order.
    *
-   * @throws IOException if the shipper failed; nothing is then marked as shipped
+   * @throws IOException if the shipper failed; that segment and the later ones stay queued
    */
   public void flush() throws IOException {
-    if (!hasPending()) {
+    seal();
+    while (!sealed.isEmpty()) {
+      Sealed next = sealed.peekFirst();
+      Segment s = next.segment();
+      shipper.ship(s);
+      for (Page p : s.pages()) {
+        hashes.set(p.number(), PageSetChecksum.pageHash(p.number(), p.bytes()));
+      }
+      sealed.removeFirst();
+      sealedBytes -= (long) s.pages().size() * pageSize;
+      shippedTxid = s.lastTxid();
+      shippedPages = s.pageCount();
+      shippedChecksum = s.after();
+      shipper.recorded(s, next.life(), next.end());
+    }
+    unshippedHashes.clear();
+  }
+
+  private void seal() throws IOException {
+    if (runLastTxid == sealedTxid) {
       return;
     }
-    for (long n = shippedPages + 1; n <= runPageCount; n++) {
+    for (long n = sealedPages + 1; n <= runPageCount; n++) {
       run.putIfAbsent(n, new byte[pageSize]);
     }
     List<Page> pages = new ArrayList<>(run.size());
-    long sum = shippedChecksum.value();
+    long sum = sealedChecksum.value();
     for (Map.Entry<Long, byte[]> e : run.entrySet()) {
       long n = e.getKey();
-      long old = n <= shippedPages ? hashes.get(n) : 0;
-      sum ^= old ^ PageSetChecksum.pageHash(n, e.getValue());
+      long h = PageSetChecksum.pageHash(n, e.getValue());
+      sum ^= previousHash(n) ^ h;
+      unshippedHashes.put(n, h);
       pages.add(new Page(n, e.getValue()));
     }
-    for (long n = runPageCount + 1; n <= shippedPages; n++) {
-      sum ^= hashes.get(n);
+    for (long n = runPageCount + 1; n <= sealedPages; n++) {
+      sum ^= previousHash(n);
     }
     PageSetChecksum after = new PageSetChecksum(sum);
-    Segment segment = new Segment(generation, shippedTxid + 1, runLastTxid, pageSize,
-        runPageCount, shippedChecksum, after, runFirstCommit, runLastCommit, pages);
-    shipper.ship(segment, runEnd);
-    for (Page p : pages) {
-      hashes.set(p.number(), PageSetChecksum.pageHash(p.number(), p.bytes()));
-    }
-    shipper.recorded(segment, runEnd);
-    shippedTxid = runLastTxid;
-    shippedPages = runPageCount;
-    shippedChecksum = after;
+    Segment segment = new Segment(generation, sealedTxid + 1, runLastTxid, pageSize,
+        runPageCount, sealedChecksum, after, runFirstCommit, lastCommit, pages);
+    sealed.addLast(new Sealed(segment, runLife, runEnd));
+    sealedBytes += (long) pages.size() * pageSize;
+    sealedTxid = runLastTxid;
+    sealedPages = runPageCount;
+    sealedChecksum = after;
     run.clear();
-    runFirstCommit = null;
+  }
+
+  /** The hash of page {@code n} in the newest sealed state; 0 past its end. */
+  private long previousHash(long n) throws IOException {
+    if (n > sealedPages) {
+      return 0;
+    }
+    Long h = unshippedHashes.get(n);
+    return h != null ? h : hashes.get(n);
   }
 }

@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 public final class WalFollower {
   /** Room left between the new life's frames and our position for a frame being written. */
   private static final int MARGIN_FRAMES = 2;
+  private static final int HEADER_RETRIES = 20;
   private final WalReader reader;
   private @Nullable WalHeader life;
   private @Nullable WalPosition position;
@@ -89,13 +90,13 @@ public final class WalFollower {
     } catch (WalResetException e) {
       sink.discardUncommitted();
     }
-    Optional<WalHeader> now = reader.header();
+    Optional<WalHeader> now = settledHeader();
     if (now.isEmpty()) {
       if (pinned) {
         return; // restarted and not yet written again; the next poll looks at the new life
       }
       throw new WalGapException("the WAL was truncated or removed while no read transaction"
-          + " held it back");
+          + " held it back (" + reader.fileSize() + " bytes)");
     }
     WalHeader next = now.get();
     if (next.pageSize() != life.pageSize()) {
@@ -116,6 +117,25 @@ public final class WalFollower {
     } catch (WalResetException e) {
       sink.discardUncommitted();
       throw new WalGapException("SQLite restarted the WAL twice in quick succession");
+    }
+  }
+
+  /**
+   * The WAL's header, read again for a few milliseconds while it is invalid: SQLite rewrites it
+   * in place when it restarts the log, so a read can catch it half written.
+   */
+  private Optional<WalHeader> settledHeader() throws IOException {
+    for (int i = 0; ; i++) {
+      Optional<WalHeader> h = reader.header();
+      if (h.isPresent() || i >= HEADER_RETRIES || reader.fileSize() == 0) {
+        return h;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading the WAL header");
+      }
     }
   }
 
