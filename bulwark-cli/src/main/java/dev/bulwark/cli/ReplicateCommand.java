@@ -70,11 +70,11 @@ final class ReplicateCommand implements Callable<Integer> {
     Duration limit = stopAfter == null ? null : parse("--stop-after", stopAfter);
     Replicable source = DatabaseSources.replicable(DatabaseType.SQLITE, sqlite);
     CountDownLatch stop = new CountDownLatch(1);
-    // Before anything slow: a signal while the first snapshot is taken must stop cleanly too.
-    ProcessSignals.handle("TERM", stop::countDown);
-    ProcessSignals.handle("INT", stop::countDown);
     PrintWriter out = spec.commandLine().getOut();
-    try (Repository r = repo.open(true)) {
+    // Before anything slow: a signal while the first snapshot is taken must stop cleanly too.
+    try (ProcessSignals.Restore term = ProcessSignals.handle("TERM", stop::countDown);
+        ProcessSignals.Restore intr = ProcessSignals.handle("INT", stop::countDown);
+        Repository r = repo.open(true)) {
       Replicator replicator = source.replicate(r, options);
       try (ReplicationStatusLine status = new ReplicationStatusLine(replicator, true)) {
         out.printf("replicating %s: %s, every %s; stop with SIGTERM or Ctrl-C%n", sqlite,

@@ -20,12 +20,24 @@ public final class ProcessSignals {
    * Runs {@code action} whenever the process receives signal {@code name} ({@code TERM},
    * {@code INT}, {@code HUP}); logs a warning if the platform does not let us handle it
    * (e.g. the JVM runs with {@code -Xrs}).
+   *
+   * @return closing it puts back the handler that was there before, for a command that runs
+   *     in a JVM that goes on after it (tests run commands in-process)
    */
-  public static void handle(String name, Runnable action) {
+  public static Restore handle(String name, Runnable action) {
     try {
-      Signal.handle(new Signal(name), s -> action.run());
+      Signal signal = new Signal(name);
+      var previous = Signal.handle(signal, s -> action.run());
+      return () -> Signal.handle(signal, previous);
     } catch (IllegalArgumentException e) {
       LOG.warn("cannot handle SIG{}: {}", name, e.getMessage());
+      return () -> { };
     }
+  }
+
+  /** Puts a signal's previous handler back. */
+  public interface Restore extends AutoCloseable {
+    @Override
+    void close();
   }
 }
