@@ -64,20 +64,26 @@ public final class ReplayPlanner {
     }
   }
 
-  /** The snapshots of the newest one's stream, oldest first (ties: lower position first). */
+  /**
+   * The snapshots of the newest one's stream, in stream order: by generation (generation ids
+   * sort by when they started), then position, then time.
+   */
   private static List<Tagged> streamed(List<Snapshot> snapshots) {
     List<Tagged> all = new ArrayList<>();
     for (Snapshot s : snapshots) {
       DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of)
           .ifPresent(t -> all.add(new Tagged(s, t)));
     }
-    all.sort(Comparator.comparing((Tagged t) -> t.snapshot().time())
-        .thenComparingLong(t -> t.tags().txid()));
     if (all.isEmpty()) {
       return all;
     }
-    String id = all.get(all.size() - 1).tags().databaseId();
-    return all.stream().filter(t -> t.tags().databaseId().equals(id)).toList();
+    String id = all.stream().max(Comparator.comparing((Tagged t) -> t.snapshot().time()))
+        .orElseThrow().tags().databaseId();
+    return all.stream().filter(t -> t.tags().databaseId().equals(id))
+        .sorted(Comparator.comparing((Tagged t) -> t.tags().generation(), Long::compareUnsigned)
+            .thenComparingLong(t -> t.tags().txid())
+            .thenComparing(t -> t.snapshot().time()))
+        .toList();
   }
 
   private static Tagged start(List<Tagged> tagged, ReplayTarget target)
@@ -91,9 +97,11 @@ public final class ReplayPlanner {
         }
       }
       if (best == null) {
+        Tagged earliest = tagged.stream().min(Comparator.comparing((Tagged t) ->
+            t.snapshot().time())).orElseThrow();
         throw new UnreachablePointException(at.time() + " is before the first streamed snapshot"
             + " of " + newest.tags().databaseId() + ": the earliest restorable point is "
-            + tagged.get(0).describe());
+            + earliest.describe());
       }
       return best;
     }
@@ -254,7 +262,8 @@ public final class ReplayPlanner {
           return;
         }
         String later = tagged.stream().filter(t -> t.snapshot().time().isAfter(at.time()))
-            .findFirst().map(t -> "; the next is " + t.describe()).orElse("");
+            .min(Comparator.comparing((Tagged t) -> t.snapshot().time()))
+            .map(t -> "; the next is " + t.describe()).orElse("");
         throw new UnreachablePointException(newest + " (before " + at.time()
             + "), and nothing shipped shows the database between then and " + at.time() + later);
       }

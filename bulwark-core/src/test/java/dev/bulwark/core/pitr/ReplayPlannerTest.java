@@ -111,6 +111,31 @@ class ReplayPlannerTest {
   }
 
   @Test
+  void aNewGenerationStartsFromItsOwnSnapshotAndTheOldOneStaysReachable() throws Exception {
+    change(4, 9);
+    HandMadeStream next = HandMadeStream.start(repo, db, dir.resolve("states8"), "app", 8,
+        PAGE, at(100));
+    change(7, 9);
+    next.ship(2, at(110), at(111));
+    ReplayPlan newest = plan(ReplayTarget.newest());
+    assertThat(newest.reached()).isEqualTo(new StreamPosition(8, 2));
+    assertThat(plan(ReplayTarget.txid(2)).reached()).isEqualTo(new StreamPosition(8, 2));
+    assertThat(plan(ReplayTarget.position(new StreamPosition(7, 4))).reached())
+        .isEqualTo(new StreamPosition(7, 4));
+    assertThat(plan(ReplayTarget.at(at(111))).reached()).isEqualTo(new StreamPosition(8, 2));
+    // Between the end of generation 7 and the start of 8 nothing says what the database held.
+    assertThatThrownBy(() -> plan(ReplayTarget.at(at(60))))
+        .isInstanceOf(UnreachablePointException.class)
+        .hasMessageContaining("txid 7 of generation 0000000000000007")
+        .hasMessageContaining("the next is snapshot")
+        .hasMessageContaining("generation 0000000000000008");
+    Path staged = dir.resolve("staged-8");
+    Files.copy(next.stateAt(0), staged);
+    new PageReplay(repo, new Progress()).apply(newest, staged);
+    assertThat(Files.mismatch(staged, next.stateAt(2))).isEqualTo(-1L);
+  }
+
+  @Test
   void aTimeBeforeTheFirstStreamedSnapshotIsRefusedNamingIt() throws Exception {
     assertThatThrownBy(() -> plan(ReplayTarget.at(T0.minusSeconds(1))))
         .isInstanceOf(UnreachablePointException.class)
