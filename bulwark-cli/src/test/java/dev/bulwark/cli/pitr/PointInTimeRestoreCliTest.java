@@ -123,6 +123,33 @@ class PointInTimeRestoreCliTest {
   }
 
   @Test
+  void aDatabaseWithNoStreamRestoresItsSnapshotsAsBefore() throws Exception {
+    Path plain = dir.resolve("srv/plain.db");
+    sql(plain, "create table t(x, pad)", insert(10));
+    String repo = dir.resolve("repo").toString();
+    cli.run("backup", "--repo", repo, "--sqlite", plain.toString()).assertOk();
+    sql(plain, insert(5));
+    Path out = dir.resolve("plain-out.db");
+    Cli.Result r = cli.run("restore", "latest", "--repo", repo, "--db", plain.toString(),
+        "--time", "2999-01-01T00:00:00Z", "--output", out.toString()).assertOk();
+    assertThat(r.stdout()).doesNotContain("segments");
+    assertThat(rows(out, "t")).isEqualTo(10);
+    assertThat(rows(plain, "t")).isEqualTo(15);
+    Cli.Result dry = cli.run("restore", "latest", "--repo", repo, "--db", plain.toString(),
+        "--dry-run").assertOk();
+    assertThat(dry.stdout()).contains("stream:     none");
+    Cli.Result early = cli.run("restore", "latest", "--repo", repo, "--db", plain.toString(),
+        "--time", "2020-01-01T00:00:00Z");
+    assertThat(early.exitCode()).isEqualTo(1);
+    assertThat(early.stderr()).contains("no snapshot of " + plain + " from host")
+        .contains("at or before 2020-01-01T00:00:00Z");
+    Cli.Result txid = cli.run("restore", "latest", "--repo", repo, "--db", plain.toString(),
+        "--txid", "3");
+    assertThat(txid.exitCode()).isEqualTo(1);
+    assertThat(txid.stderr()).contains("no stream of " + plain);
+  }
+
+  @Test
   void badPointsAreUsageErrorsInOneLine() {
     assertUsage(restore("--time", "yesterday"), "--time yesterday is not an ISO-8601 time");
     assertUsage(restore("--time", "2026-12-01T10:00:25Z", "--txid", "3"),

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
+import dev.bulwark.core.backup.Archiver;
+import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.pitr.HandMadeStream;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.stream.Page;
@@ -16,10 +18,15 @@ import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.StreamPosition;
+import dev.bulwark.core.testing.Backups;
+import dev.bulwark.core.testing.Sqlite;
 import dev.bulwark.sqlite.SqliteKind;
+import dev.bulwark.sqlite.SqliteSource;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -69,6 +76,22 @@ class PointInTimeRestoreTest {
     assertThat(r.replay().orElseThrow().segments()).hasSize(3); // 1-1, 2-8, 9-9
     assertSameDatabase(f.db, f.stream.stateAt(9));
     assertSameDatabase(r.previous().orElseThrow(), f.stream.stateAt(1));
+  }
+
+  @Test
+  void aPlainSnapshotNewerThanTheStreamIsTheNewestState() throws Exception {
+    Sqlite.sql(f.db, "insert into t(seq, v) values (1000, 'later')");
+    Backups.underLock(f.repo, new Archiver(f.repo, BackupOptions.defaults().withThreads(2)
+        .withClock(Clock.fixed(at(90), ZoneOffset.UTC)), new Progress()),
+        List.of(SqliteSource.of(f.db)));
+    Path out = dir.resolve("newest.db");
+    DatabaseRestorer.Result r = restorer().restore(SnapshotRef.latest(), f.db, out);
+    assertThat(r.replay()).isEmpty();
+    assertThat(content(out)).isEqualTo(content(f.db)).contains("t|1000|later");
+    // A point in the stream still replays it.
+    Path past = dir.resolve("past.db");
+    restorer().restore(ReplayTarget.at(at(41)), f.db, past);
+    assertSameDatabase(past, f.stream.stateAt(7));
   }
 
   @Test
