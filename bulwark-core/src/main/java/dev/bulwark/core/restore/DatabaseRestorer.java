@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Restores a database so that things never get worse: the snapshot is restored into a staging
  * path beside the target, verified, and only then swapped into place by its {@link
- * DatabaseKind}. Any failure leaves the target as it was and removes the staging copy.
+ * DatabaseKind}. Any failure leaves the target as it was and removes the staging copy. For a
+ * streamed database of a kind that {@link DatabaseKind#replaysPages() replays pages}, the
+ * stream's segments are planned and checked ({@link ReplayPlanner}) before the staging copy is
+ * made, and replayed onto it ({@link PageReplay}) before it is verified.
  */
 public final class DatabaseRestorer {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseRestorer.class);
