@@ -43,6 +43,8 @@ final class StreamDemo {
   private final PrintWriter out;
   /** Commit times, in sequence order: {@code commits.get(i)} returned for row {@code i + 1}. */
   private final List<Instant> commits = new CopyOnWriteArrayList<>();
+  /** What each row's {@code committed_at} holds, in sequence order. */
+  private final List<String> written = new CopyOnWriteArrayList<>();
 
   StreamDemo(Path base, Repository repo, Path repoDir, Path passwordFile, PrintWriter out) {
     this.base = base;
@@ -106,10 +108,12 @@ final class StreamDemo {
         PreparedStatement insert = c.prepareStatement(
             "insert into ledger(seq, committed_at) values (?, ?)")) {
       for (long seq = 1; Instant.now().isBefore(end) && !failed.get(); seq++) {
+        String stamp = Instant.now().toString();
         insert.setLong(1, seq);
-        insert.setString(2, Instant.now().toString());
+        insert.setString(2, stamp);
         insert.executeUpdate(); // autocommit: one transaction per row
         commits.add(Instant.now());
+        written.add(stamp);
         Thread.sleep(2);
       }
     }
@@ -121,14 +125,18 @@ final class StreamDemo {
    * a slow machine) before it: a restore stops at the end of a shipped segment.
    */
   private boolean check(Path restored, Instant point, int step) throws SQLException {
-    long rows;
-    long maxSeq;
+    long rows = 0;
+    boolean prefix = true;
     String integrity;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + restored);
         Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select count(*), coalesce(max(seq), 0) from ledger")) {
-        rows = rs.getLong(1);
-        maxSeq = rs.getLong(2);
+      try (ResultSet rs = s.executeQuery("select seq, committed_at from ledger order by seq")) {
+        // Row i must be the writer's i-th transaction, with the very value it wrote.
+        while (rs.next()) {
+          rows++;
+          prefix &= rs.getLong(1) == rows && rows <= written.size()
+              && written.get((int) rows - 1).equals(rs.getString(2));
+        }
       }
       try (ResultSet rs = s.executeQuery("pragma integrity_check")) {
         integrity = rs.getString(1);
@@ -137,7 +145,6 @@ final class StreamDemo {
     long committedByPoint = commits.stream().filter(t -> !t.isAfter(point)).count();
     Instant floor = point.minus(SYNC_INTERVAL).minusSeconds(1);
     long committedByFloor = commits.stream().filter(t -> !t.isAfter(floor)).count();
-    boolean prefix = rows == maxSeq;
     boolean inRange = rows <= committedByPoint && rows >= committedByFloor;
     boolean ok = prefix && inRange && "ok".equals(integrity);
     out.printf("%d. restored ledger: %d rows, %s; the writer had committed %d rows by %s: "
