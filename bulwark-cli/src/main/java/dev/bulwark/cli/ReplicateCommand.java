@@ -35,7 +35,12 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  bulwark replicate --repo /backups/repo --sqlite /srv/app/app.db",
         "  bulwark replicate --sqlite /srv/app/app.db --sync-interval 250ms "
-            + "--state-dir /var/lib/bulwark"})
+            + "--state-dir /var/lib/bulwark"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped by SIGTERM or SIGINT, everything committed shipped",
+        "1:error (not a SQLite database in WAL mode, or shipping failed for good)",
+        "2:usage (e.g. a --sync-interval that does not parse)", "10:no repository",
+        "12:wrong password"})
 final class ReplicateCommand implements Callable<Integer> {
   private static final long WATCH_MILLIS = 1000;
 
