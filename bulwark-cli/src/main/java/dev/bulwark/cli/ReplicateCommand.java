@@ -110,11 +110,16 @@ final class ReplicateCommand implements Callable<Integer> {
       if (stateDir != null) {
         o = o.withStateDir(stateDir.toAbsolutePath().normalize());
       }
-      if (streamId != null) {
-        o = o.withDatabaseId(streamId);
-      }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+    if (streamId != null) {
+      try {
+        o = o.withDatabaseId(streamId);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--stream-id: '" + streamId + "' is not a stream id (lower-case "
+            + "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64)");
+      }
     }
     return o;
   }

@@ -44,7 +44,7 @@ class ReplicateCommandTest {
   }
 
   @Test
-  void aBadSyncIntervalIsOneLineNamingTheFlag() throws Exception {
+  void aBadSyncIntervalOrStreamIdIsOneLineNamingTheFlag() throws Exception {
     Cli.Result r = cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
         "--sync-interval", "soon");
     assertThat(r.exitCode()).isEqualTo(2);
@@ -53,7 +53,30 @@ class ReplicateCommandTest {
         "--sync-interval", "2h");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("sync interval must be between 1 ms and 1 h");
+    r = cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+        "--stream-id", "App DB");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr()).startsWith("bulwark: --stream-id: 'App DB' is not a stream id");
     assertThat(ShippedStream.generations(repo).isEmpty()).isTrue();
+  }
+
+  @Test
+  void aDatabaseNotInWalModeOrMissingIsRefusedWithOneLine() throws Exception {
+    Path journal = dir.resolve("journal.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journal);
+        Statement s = c.createStatement()) {
+      s.execute("create table t(x)");
+    }
+    Cli.Result r = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        journal.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).contains("bulwark: " + journal + " is in delete journal mode; "
+        + "continuous capture needs WAL mode");
+    r = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        dir.resolve("missing.db").toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).contains("missing.db does not exist");
+    assertThat(ShippedStream.generations(repo)).isEmpty();
   }
 
   @Test
