@@ -105,6 +105,7 @@ final class ConfigReport {
         ObjectNode stream = db.putObject("stream");
         putDuration(stream, "sync-interval", d.stream().syncInterval());
         putDuration(stream, "retention", d.stream().retention());
+        stream.put("max-requests-per-hour", d.stream().maxRequestsPerHour());
       }
     }
     return n;
@@ -176,6 +177,9 @@ final class ConfigReport {
     }
     if (path.endsWith(".stream.retention")) {
       return "default: segments kept until pruned";
+    }
+    if (path.endsWith(".stream.max-requests-per-hour")) {
+      return "default: 0, no ceiling";
     }
     return "default";
   }

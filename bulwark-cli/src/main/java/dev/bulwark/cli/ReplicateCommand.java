@@ -65,6 +65,12 @@ final class ReplicateCommand implements Callable<Integer> {
       + "database's path).")
   String streamId;
 
+  @Option(names = "--max-requests-per-hour", paramLabel = "N", defaultValue = "0",
+      description = "At most N segment uploads an hour (0: no ceiling); above it segments are "
+          + "shipped less often and the lag grows, which bounds an S3 bill "
+          + "(default: ${DEFAULT-VALUE}).")
+  int maxRequestsPerHour;
+
   @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
       description = "Stop as on SIGTERM after this long (for scripts and tests).")
   String stopAfter;
@@ -85,7 +91,7 @@ final class ReplicateCommand implements Callable<Integer> {
         out.printf("replicating %s: %s, every %s; stop with SIGTERM or Ctrl-C%n", sqlite,
             position(replicator), DurationText.format(options.syncInterval()));
         out.flush();
-        ReplicatorWatch watch = new ReplicatorWatch(replicator, options.syncInterval());
+        ReplicatorWatch watch = new ReplicatorWatch(replicator, options);
         long end = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
         // A replicator that stopped for good fails the command (exit 1, one line) here.
         while (!stop.await(Math.min(WATCH_MILLIS, Math.max(1,
@@ -106,7 +112,8 @@ final class ReplicateCommand implements Callable<Integer> {
   private ReplicationOptions options() throws UsageException {
     ReplicationOptions o = ReplicationOptions.defaults();
     try {
-      o = o.withSyncInterval(parse("--sync-interval", syncInterval));
+      o = o.withSyncInterval(parse("--sync-interval", syncInterval))
+          .withMaxRequestsPerHour(maxRequestsPerHour);
       if (stateDir != null) {
         o = o.withStateDir(stateDir.toAbsolutePath().normalize());
       }

@@ -36,7 +36,8 @@ class ConfigShowsStreamTest {
 
     Cli.Result text = cli.run("config", "check", "--config", file.toString()).assertOk();
     assertThat(text.stdout()).containsPattern("(?m)^    stream:\\n      sync-interval: 2s\\s*\\n"
-        + "      retention: 36h\\s+# from BULWARK_DB_APP_STREAM_RETENTION$");
+        + "      retention: 36h\\s+# from BULWARK_DB_APP_STREAM_RETENTION\\n"
+        + "      max-requests-per-hour: 0\\s+# default: 0, no ceiling$");
     assertThat(text.stdout()).containsPattern("(?m)^    stream: null\\s+# default: not "
         + "streamed$");
 

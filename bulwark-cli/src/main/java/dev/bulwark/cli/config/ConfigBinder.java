@@ -183,7 +183,8 @@ final class ConfigBinder {
       }
     }
     Duration retention = duration(m, sp, "retention");
-    return new StreamConfig(interval, retention);
+    int ceiling = (int) integer(m, sp, "max-requests-per-hour", 0, 0, 3_600_000);
+    return new StreamConfig(interval, retention, ceiling);
   }
 
   private RetentionPolicy retention(YamlNode.Mapping r, String p) throws ConfigException {

@@ -12,8 +12,10 @@ import java.time.Duration;
  *     machine can lose
  * @param retention how long every second stays restorable; older points are kept at snapshot
  *     granularity. Null: the segments are kept until something else removes them
+ * @param maxRequestsPerHour the most segment uploads an hour (0: no ceiling); above it segments
+ *     are shipped less often, which bounds an S3 bill at the price of a longer lag
  */
-public record StreamConfig(Duration syncInterval, Duration retention) {
+public record StreamConfig(Duration syncInterval, Duration retention, int maxRequestsPerHour) {
   /** The longest sync interval a replicator accepts. */
   public static final Duration MAX_SYNC_INTERVAL = Duration.ofHours(1);
 
@@ -21,10 +23,19 @@ public record StreamConfig(Duration syncInterval, Duration retention) {
     if (syncInterval == null) {
       syncInterval = ReplicationOptions.DEFAULT_SYNC_INTERVAL;
     }
+    if (maxRequestsPerHour < 0) {
+      throw new IllegalArgumentException("negative request ceiling: " + maxRequestsPerHour);
+    }
+  }
+
+  /** Settings with no request ceiling. */
+  public StreamConfig(Duration syncInterval, Duration retention) {
+    this(syncInterval, retention, 0);
   }
 
   /** The replication options these settings ask for (the database id and state are derived). */
   public ReplicationOptions replicationOptions() {
-    return ReplicationOptions.defaults().withSyncInterval(syncInterval);
+    return ReplicationOptions.defaults().withSyncInterval(syncInterval)
+        .withMaxRequestsPerHour(maxRequestsPerHour);
   }
 }

@@ -119,7 +119,7 @@ final class DatabaseStream implements AutoCloseable {
   /** Returns when asked to stop; throws when the replicator has failed for good. */
   private void watch(Replicator r)
       throws IOException, BulwarkException, InterruptedException {
-    ReplicatorWatch watch = new ReplicatorWatch(r, config.stream().syncInterval());
+    ReplicatorWatch watch = new ReplicatorWatch(r, config.stream().replicationOptions());
     boolean warned = false;
     while (!stop.await(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
       watch.check();

@@ -1,6 +1,7 @@
 package dev.bulwark.cli.daemon;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,10 +28,18 @@ public final class ReplicatorWatch {
   /** When the replicator was last asked, or the watch began. */
   private long lastProbeNanos = System.nanoTime();
 
-  /** Watches {@code replicator}, which ships every {@code syncInterval}. */
-  public ReplicatorWatch(Replicator replicator, Duration syncInterval) {
+  /**
+   * Watches {@code replicator}, started with {@code options}: it ships every sync interval, or
+   * less often under a request ceiling.
+   */
+  public ReplicatorWatch(Replicator replicator, ReplicationOptions options) {
     this.replicator = replicator;
-    this.threshold = syncInterval.multipliedBy(2).plus(SLACK);
+    Duration interval = options.syncInterval();
+    if (options.maxRequestsPerHour() > 0) {
+      Duration floor = Duration.ofHours(1).dividedBy(options.maxRequestsPerHour());
+      interval = floor.compareTo(interval) > 0 ? floor : interval;
+    }
+    this.threshold = interval.multipliedBy(2).plus(SLACK);
   }
 
   /** The lag above which the replicator is asked whether it still works. */

@@ -76,6 +76,8 @@ class OverridesTest {
     DB.put("stream.sync-interval", Map.entry("250ms",
         d -> DurationText.format(d.stream().syncInterval())));
     DB.put("stream.retention", Map.entry("36h", d -> DurationText.format(d.stream().retention())));
+    DB.put("stream.max-requests-per-hour", Map.entry("600",
+        d -> String.valueOf(d.stream().maxRequestsPerHour())));
   }
 
   @Test

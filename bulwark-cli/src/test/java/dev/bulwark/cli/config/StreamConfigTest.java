@@ -26,12 +26,14 @@ class StreamConfigTest {
   @TempDir Path dir;
 
   @Test
-  void aStreamBindsItsSyncIntervalAndRetention() throws Exception {
-    DatabaseConfig db = load(SQLITE + "    stream: {sync-interval: 2s, retention: 24h}\n");
+  void aStreamBindsItsSyncIntervalRetentionAndRequestCeiling() throws Exception {
+    DatabaseConfig db = load(SQLITE + "    stream: {sync-interval: 2s, retention: 24h, "
+        + "max-requests-per-hour: 720}\n");
     assertThat(db.isStreamed()).isTrue();
     assertThat(db.stream()).isEqualTo(new StreamConfig(Duration.ofSeconds(2),
-        Duration.ofHours(24)));
+        Duration.ofHours(24), 720));
     assertThat(db.stream().replicationOptions().syncInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(db.stream().replicationOptions().maxRequestsPerHour()).isEqualTo(720);
   }
 
   @Test
@@ -39,6 +41,7 @@ class StreamConfigTest {
     DatabaseConfig streamed = load(SQLITE + "    stream: {}\n");
     assertThat(streamed.stream().syncInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(streamed.stream().retention()).isNull();
+    assertThat(streamed.stream().maxRequestsPerHour()).isZero();
     DatabaseConfig plain = load(SQLITE);
     assertThat(plain.isStreamed()).isFalse();
     assertThat(plain.stream()).isNull();
@@ -73,12 +76,17 @@ class StreamConfigTest {
     return Stream.of(
         Arguments.of("an unknown stream field", SQLITE + "    stream: {sync_interval: 1s}\n",
             ":9: databases[0].stream.sync_interval: unknown field (did you mean "
-                + "'sync-interval'?); known here: sync-interval, retention"),
+                + "'sync-interval'?); known here: sync-interval, retention, "
+                + "max-requests-per-hour"),
         Arguments.of("a field far from any", SQLITE + "    stream:\n      colour: red\n",
             ":10: databases[0].stream.colour: unknown field; known here: sync-interval, "
-                + "retention"),
+                + "retention, max-requests-per-hour"),
         Arguments.of("a stream that is not a mapping", SQLITE + "    stream: yes\n",
-            ":9: databases[0].stream: expected a mapping (sync-interval, retention), found"),
+            ":9: databases[0].stream: expected a mapping (sync-interval, retention, "
+                + "max-requests-per-hour), found"),
+        Arguments.of("a negative request ceiling", SQLITE
+            + "    stream: {max-requests-per-hour: -5}\n", ":9: databases[0].stream."
+            + "max-requests-per-hour: -5 cannot be negative"),
         Arguments.of("a bad sync interval", SQLITE + "    stream: {sync-interval: fast}\n",
             ":9: databases[0].stream.sync-interval: 'fast' is not a duration (use 500ms, 1s, "
                 + "10s, 1m)"),

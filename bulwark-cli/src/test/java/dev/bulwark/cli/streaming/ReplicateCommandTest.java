@@ -44,7 +44,7 @@ class ReplicateCommandTest {
   }
 
   @Test
-  void aBadSyncIntervalOrStreamIdIsOneLineNamingTheFlag() throws Exception {
+  void aBadSyncIntervalStreamIdOrCeilingIsOneLine() throws Exception {
     Cli.Result r = cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
         "--sync-interval", "soon");
     assertThat(r.exitCode()).isEqualTo(2);
@@ -57,6 +57,10 @@ class ReplicateCommandTest {
         "--stream-id", "App DB");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).startsWith("bulwark: --stream-id: 'App DB' is not a stream id");
+    r = cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+        "--max-requests-per-hour", "-1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr()).contains("negative request ceiling: -1");
     assertThat(ShippedStream.generations(repo).isEmpty()).isTrue();
   }
 
