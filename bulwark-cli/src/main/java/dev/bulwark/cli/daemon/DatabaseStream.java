@@ -1,6 +1,7 @@
 package dev.bulwark.cli.daemon;
 
 import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
@@ -97,7 +98,7 @@ final class DatabaseStream implements AutoCloseable {
       }
       setState(StreamState.STREAMING, null);
       LOG.info("{}: streaming {} every {}, {}", config.name(), config.path(),
-          Daemon.human(config.stream().syncInterval()), r.lastShippedPosition()
+          DurationText.format(config.stream().syncInterval()), r.lastShippedPosition()
               .map(p -> "at " + p).orElse("nothing shipped yet"));
       try {
         watch(r);

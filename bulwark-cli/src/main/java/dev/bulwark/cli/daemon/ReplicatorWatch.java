@@ -10,17 +10,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * Notices a replicator that has stopped for good, without disturbing one that works. Asking a
  * replicator to make what is committed durable reports its failure if it has stopped, but also
- * ships at once, so the watch asks only when the lag (the age of the oldest unshipped commit)
- * has grown past {@link #threshold}, at most once per threshold, and otherwise once every
- * {@link #IDLE_PROBE}: a replicator that died while idle shows no lag, since nothing reads the
- * commits that follow. A replicator that is merely slow (a backend retrying) is left to go on.
- * Not thread-safe: one watcher per thread.
+ * ships what is pending at once, an upload the sync interval would have saved. So the watch
+ * asks when the lag (the age of the oldest unshipped commit) has grown past {@link #threshold},
+ * at most once per threshold, and when nothing is pending (lag zero, so asking uploads
+ * nothing) once every {@link #IDLE_PROBE}: a replicator that died shows no lag, since nothing
+ * reads the commits that follow. A replicator that is merely slow (a backend retrying) is left
+ * to go on. Not thread-safe: one watcher per thread.
  */
 public final class ReplicatorWatch {
   /** Slack above twice the sync interval before the watch asks: a slow cycle is no failure. */
   static final Duration SLACK = Duration.ofSeconds(30);
-  /** However calm the lag, the replicator is asked this often. */
-  static final Duration IDLE_PROBE = Duration.ofMinutes(5);
+  /** With nothing pending, the replicator is asked this often. */
+  static final Duration IDLE_PROBE = Duration.ofSeconds(10);
   private static final Duration PROBE_WAIT = Duration.ofSeconds(1);
 
   private final Replicator replicator;
@@ -55,8 +56,10 @@ public final class ReplicatorWatch {
   public void check() throws IOException, BulwarkException, InterruptedException {
     long now = System.nanoTime();
     long since = now - lastProbeNanos;
-    boolean behind = replicator.lag().compareTo(threshold) > 0;
-    if (behind ? since < threshold.toNanos() : since < IDLE_PROBE.toNanos()) {
+    Duration lag = replicator.lag();
+    boolean due = lag.compareTo(threshold) > 0 ? since >= threshold.toNanos()
+        : lag.isZero() && since >= IDLE_PROBE.toNanos();
+    if (!due) {
       return;
     }
     lastProbeNanos = now;
