@@ -6,6 +6,7 @@ import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StreamPosition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -39,6 +40,8 @@ final class DatabaseStream implements AutoCloseable {
   private final Thread thread;
   private final Object lock = new Object();
   private Replicator replicator;
+  /** The last position a replicator of this stream reported, kept across restarts. */
+  private StreamPosition lastShipped;
   private StreamState state = StreamState.STARTING;
   private Instant since;
   private long failures;
@@ -72,9 +75,11 @@ final class DatabaseStream implements AutoCloseable {
     synchronized (lock) {
       Replicator r = replicator;
       boolean live = r != null && state == StreamState.STREAMING;
+      if (r != null) {
+        lastShipped = r.lastShippedPosition().orElse(lastShipped);
+      }
       return new StreamStatus(state, live ? r.lag() : null, live ? r.pendingBytes() : 0,
-          r == null ? null : r.lastShippedPosition().orElse(null), since, failures, lastError,
-          bytes);
+          lastShipped, since, failures, lastError, bytes);
     }
   }
 
@@ -137,6 +142,9 @@ final class DatabaseStream implements AutoCloseable {
     String line = Supervisor.oneLine(e);
     synchronized (lock) {
       failures++;
+      if (replicator != null) {
+        lastShipped = replicator.lastShippedPosition().orElse(lastShipped);
+      }
       replicator = null;
     }
     setState(StreamState.RETRYING, line);

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param lag how long the oldest committed but unshipped transaction has waited (the live
  *     recovery point); zero when everything committed is shipped, null while not streaming
  * @param pendingBytes committed bytes read but not yet durable in the repository
- * @param lastShipped the newest position durable in the repository, or null if none yet
+ * @param lastShipped the newest position durable in the repository (kept while a failed
+ *     replication waits to restart), or null if none yet
  * @param since when the current replication started (or the last attempt), or null
  * @param failures replications that failed (to start or while running) since the daemon
  *     started; each is restarted after a backoff
