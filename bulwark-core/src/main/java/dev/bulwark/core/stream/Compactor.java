@@ -84,10 +84,7 @@ public final class Compactor {
         continue;
       }
       try {
-        List<SegmentRef> merged = merge(databaseId, chain);
-        if (merged.size() != 1) {
-          split.add(range);
-        }
+        List<SegmentRef> merged = merge(databaseId, chain, refs, range);
         for (SegmentRef r : merged) {
           refs.add(r);
           written.add(r);
@@ -151,16 +148,20 @@ public final class Compactor {
     return chain;
   }
 
-  /** Merges {@code chain}, split at the size limit, and saves what is new. */
-  private List<SegmentRef> merge(String databaseId, List<SegmentRef> chain)
-      throws IOException, BulwarkException {
+  /**
+   * Merges {@code chain}, split at the size limit, and saves what is not {@code stored} yet; a
+   * split merge is remembered as done under {@code range}.
+   */
+  private List<SegmentRef> merge(String databaseId, List<SegmentRef> chain,
+      List<SegmentRef> stored, String range) throws IOException, BulwarkException {
     List<SegmentRef> saved = new ArrayList<>();
     SegmentMerger merger = null;
     for (SegmentRef r : chain) {
       Segment s = store.load(r);
       if (merger != null && !merger.fits(s)) {
-        save(databaseId, merger, saved);
+        save(databaseId, merger, stored, saved);
         merger = null;
+        split.add(range);
       }
       if (merger == null) {
         merger = new SegmentMerger(s);
@@ -168,15 +169,22 @@ public final class Compactor {
         merger.add(s);
       }
     }
-    save(databaseId, merger, saved);
+    save(databaseId, merger, stored, saved);
     return saved;
   }
 
-  private void save(String databaseId, SegmentMerger merger, List<SegmentRef> saved)
-      throws IOException, BulwarkException {
-    // A part that did not merge with anything is a segment that is stored already.
-    if (merger != null && merger.inputs() > 1) {
-      saved.add(store.save(databaseId, merger.result()));
+  private void save(String databaseId, SegmentMerger merger, List<SegmentRef> stored,
+      List<SegmentRef> saved) throws IOException, BulwarkException {
+    // A part that did not merge with anything is a segment that is stored already, and so is
+    // a part of a split merge that an earlier run wrote.
+    if (merger == null || merger.inputs() < 2) {
+      return;
+    }
+    Segment s = merger.result();
+    boolean exists = stored.stream().anyMatch(r -> r.firstTxid() == s.firstTxid()
+        && r.lastTxid() == s.lastTxid());
+    if (!exists) {
+      saved.add(store.save(databaseId, s));
     }
   }
 }
