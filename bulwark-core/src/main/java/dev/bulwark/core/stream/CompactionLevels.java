@@ -12,9 +12,9 @@ import java.util.List;
  *
  * <p><b>The default: 10 s, 1 min, 10 min, 1 h.</b> A restore replays from a snapshot, taking at
  * each step the longest segment that does not pass its target. From a snapshot at an hour
- * boundary it reads one level-4 segment per whole hour, then at most 5 level-3, 5 level-2 and 9
- * level-1 segments and 9 level-0 ones: at most 28 objects plus one an hour, and half that on
- * average. Litestream's 30 s / 5 min / 1 h reads up to 29 level-0 files on the last step
+ * boundary it reads one level-4 segment per whole hour, then at most 5 level-3 (10 min), 9
+ * level-2 (1 min), 5 level-1 (10 s) and 9 level-0 segments: at most 28 objects plus one an
+ * hour, about a dozen on average; from a snapshot off those boundaries, at most twice that. Litestream's 30 s / 5 min / 1 h reads up to 29 level-0 files on the last step
  * alone. The price of a level is one more copy of the pages that changed in its bucket, kept
  * for the retention window; pages that change often collapse into one version per bucket.
  *
