@@ -27,6 +27,7 @@ import dev.bulwark.core.retention.GroupKey;
 import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.KeptSnapshot;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.core.retention.StreamRetention;
 import java.io.IOException;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -69,7 +70,8 @@ class LibraryBoundaryTest {
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
       CheckResult.class, RetentionPolicy.class, RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
-      KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class);
+      KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class,
+      StreamRetention.class);
 
   @Test
   void theApiNamesOnlyExportedTypes() throws Exception {
