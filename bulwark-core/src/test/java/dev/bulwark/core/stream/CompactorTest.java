@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.testing.FaultyBackend;
 import dev.bulwark.core.testing.TestRepositories;
 import dev.bulwark.core.testing.compaction.SqliteStream;
 import java.nio.file.Files;
@@ -79,6 +80,33 @@ class CompactorTest {
       List<SegmentRef> again = fresh.compact("app", GEN, T0.plus(Duration.ofHours(2)));
       assertThat(again).extracting(SegmentRef::path).containsExactly(lost.path());
       assertThat(store.load(lost)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void commitTimesToldAtShippingAreNotReadBack() throws Exception {
+    FaultyBackend backend = new FaultyBackend(LocalBackend.open(dir.resolve("repo")));
+    try (Repository repo = TestRepositories.init(backend)) {
+      SegmentStore store = new SegmentStore(repo);
+      SqliteStream stream = SqliteStream.create(dir, "c.db", GEN, 1024,
+          "CREATE TABLE t(v TEXT);");
+      Compactor told = new Compactor(store, CompactionLevels.DEFAULT);
+      for (int i = 0; i < 10; i++) {
+        Segment s = stream.commit("INSERT INTO t VALUES (hex(randomblob(100)));", 1,
+            T0.plusSeconds(i));
+        store.save("c", s);
+        told.shipped("c", s);
+      }
+      int before = backend.calls(FaultyBackend.Op.LOAD);
+      // One bucket of ten: ten loads to merge them, none to learn their times.
+      assertThat(told.compact("c", GEN, T0.plusSeconds(30))).hasSize(1);
+      assertThat(backend.calls(FaultyBackend.Op.LOAD) - before).isEqualTo(10);
+      store.delete(store.list("c", GEN).stream().filter(r -> r.firstTxid() != r.lastTxid())
+          .findFirst().orElseThrow());
+      before = backend.calls(FaultyBackend.Op.LOAD);
+      assertThat(new Compactor(store, CompactionLevels.DEFAULT).compact("c", GEN,
+          T0.plusSeconds(30))).hasSize(1);
+      assertThat(backend.calls(FaultyBackend.Op.LOAD) - before).isEqualTo(20);
     }
   }
 
