@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * generation once to learn them (back to the start of the top-level bucket before the newest
  * one) and remembers them between calls; history older than that is left as it is. Damage is
  * not its business: a merge whose inputs are missing, damaged or do not chain is skipped with a
- * warning, and check reports the damage. Thread-safe (one compaction at a time); meant to be
+ * warning (once per compactor), and check reports the damage. Thread-safe (one compaction at a time); meant to be
  * called periodically by the replicator of the stream, e.g. every level-1 span.
  */
 public final class Compactor {
@@ -45,6 +45,8 @@ public final class Compactor {
   private final Map<String, TreeMap<Long, Instant>> endTimes = new HashMap<>();
   /** Merges that had to be split at the size limit: planned again every time, done already. */
   private final Set<String> split = new HashSet<>();
+  /** Merges that failed (a gap, damage): warned about once, tried again by a new compactor. */
+  private final Set<String> failed = new HashSet<>();
 
   /** A compactor of the segments in {@code store} with the given levels. */
   public Compactor(SegmentStore store, CompactionLevels levels) {
@@ -84,11 +86,12 @@ public final class Compactor {
     List<SegmentRef> written = new ArrayList<>();
     for (CompactionPlanner.Merge m : planner.plan(refs, times, now)) {
       String range = key + "/" + SegmentName.of(m.firstTxid(), m.lastTxid());
-      if (split.contains(range)) {
+      if (split.contains(range) || failed.contains(range)) {
         continue;
       }
       List<SegmentRef> chain = chain(refs, m.firstTxid(), m.lastTxid());
       if (chain.isEmpty()) {
+        failed.add(range);
         LOG.warn("stream {}: no chain of segments covers {}..{}; level {} merge skipped", key,
             m.firstTxid(), m.lastTxid(), m.level());
         continue;
@@ -100,6 +103,7 @@ public final class Compactor {
           written.add(r);
         }
       } catch (CorruptionException | NoSuchFileException e) {
+        failed.add(range);
         LOG.warn("stream {}: level {} merge of {}..{} skipped: {}", key, m.level(),
             m.firstTxid(), m.lastTxid(), e.getMessage());
       }

@@ -111,6 +111,35 @@ class CompactorTest {
   }
 
   @Test
+  void aMergeWithADamagedInputIsSkippedAndTheOthersAreMade() throws Exception {
+    LocalBackend backend = LocalBackend.open(dir.resolve("repo"));
+    try (Repository repo = TestRepositories.init(backend)) {
+      SegmentStore store = new SegmentStore(repo);
+      SqliteStream stream = SqliteStream.create(dir, "d.db", GEN, 1024,
+          "CREATE TABLE t(v TEXT);");
+      Compactor compactor = new Compactor(store, CompactionLevels.DEFAULT);
+      // Two level-1 buckets of three segments each: 0-9 s and 10-19 s.
+      for (int i = 0; i < 6; i++) {
+        Segment s = stream.commit("INSERT INTO t VALUES (hex(randomblob(100)));", 1,
+            T0.plusSeconds(3L * i + (i < 3 ? 0 : 3)));
+        store.save("d", s);
+        compactor.shipped("d", s);
+      }
+      Path damaged = backend.root().resolve("bulwark/streams/"
+          + store.list("d", GEN).get(1).path());
+      byte[] bytes = Files.readAllBytes(damaged);
+      bytes[bytes.length / 2] ^= 0x10;
+      Files.write(damaged, bytes);
+
+      List<SegmentRef> written = compactor.compact("d", GEN, T0.plusSeconds(35));
+      assertThat(written).extracting(SegmentRef::firstTxid, SegmentRef::lastTxid)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(4L, 6L));
+      // Not tried again by this compactor.
+      assertThat(compactor.compact("d", GEN, T0.plusSeconds(36))).isEmpty();
+    }
+  }
+
+  @Test
   void onlyCompleteBucketsAreMerged() throws Exception {
     try (Repository repo = TestRepositories.init(LocalBackend.open(dir.resolve("repo")))) {
       SegmentStore store = new SegmentStore(repo);
