@@ -41,7 +41,9 @@ import java.util.TreeSet;
  *       from a remaining snapshot can use them);</li>
  *   <li>segments committed before the window that no path to a point that must stay restorable
  *       takes: level-0 segments a merged segment covers, merged segments a coarser one covers,
- *       and whole old generations, whose points stay restorable at snapshot granularity.</li>
+ *       and whole old generations, whose points stay restorable at snapshot granularity;</li>
+ *   <li>segments that would no longer start where a snapshot or a kept segment ends (a merged
+ *       segment reaching into the window whose bucket's older parts go).</li>
  * </ul>
  *
  * <p><b>Kill-safe order.</b> Within a generation, segments go in descending order of their last
@@ -192,9 +194,16 @@ final class StreamPlanner {
         p = next;
       }
     }
+    // A kept segment must still start where a snapshot or another kept segment ends: one the
+    // deletions cut off (a merged segment reaching into the window, whose bucket's earlier
+    // parts go) could never be replayed and would look like a gap to check.
+    Set<Long> reached = new HashSet<>(snaps);
     List<SegmentRef> gone = new ArrayList<>();
     for (SegmentRef r : refs) {
-      if (!keep.contains(List.of(r.firstTxid(), r.lastTxid()))) {
+      if (keep.contains(List.of(r.firstTxid(), r.lastTxid()))
+          && reached.contains(r.firstTxid() - 1)) {
+        reached.add(r.lastTxid());
+      } else {
         gone.add(r);
       }
     }

@@ -16,6 +16,10 @@ import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.CompactionLevels;
 import dev.bulwark.core.stream.Compactor;
 import dev.bulwark.core.stream.GenerationIds;
+import dev.bulwark.core.stream.PageReplay;
+import dev.bulwark.core.stream.ReplayPlan;
+import dev.bulwark.core.stream.ReplayPlanner;
+import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.StreamTags;
@@ -33,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,6 +130,67 @@ class StreamPruneTest {
     }
   }
 
+  /**
+   * Restores {@code target} with the restore engine's own planner and replay ({@link
+   * ReplayPlanner}, {@link PageReplay}) onto the snapshot's state; returns the file's bytes.
+   */
+  private byte[] restoreWithPlanner(Repository repo, Generation g, long target)
+      throws Exception {
+    List<Snapshot> mine = new ArrayList<>();
+    for (Snapshot s : repo.snapshots()) {
+      var t = DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of);
+      if (t.isPresent() && t.get().databaseId().equals(g.id)) {
+        mine.add(s);
+      }
+    }
+    ReplayPlan plan = new ReplayPlanner(repo).plan(mine, ReplayTarget.txid(target))
+        .orElseThrow();
+    assertThat(plan.reached().txid()).isEqualTo(target);
+    Path file = Files.write(dir.resolve("planned-" + target + ".db"),
+        g.states.get(plan.start().txid()));
+    new PageReplay(repo, new Progress()).apply(plan, file);
+    return Files.readAllBytes(file);
+  }
+
+  /** Every stored segment starts where a snapshot or another stored segment ends. */
+  private static void assertEverySegmentChains(Repository repo) throws Exception {
+    Map<String, Set<Long>> ends = new HashMap<>();
+    for (Snapshot s : repo.snapshots()) {
+      DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of).ifPresent(t -> ends
+          .computeIfAbsent(t.databaseId() + "/" + t.generation(), k -> new HashSet<>())
+          .add(t.txid()));
+    }
+    List<SegmentRef> all = new SegmentStore(repo).listAll();
+    for (SegmentRef r : all) {
+      ends.computeIfAbsent(r.databaseId() + "/" + r.generation(), k -> new HashSet<>())
+          .add(r.lastTxid());
+    }
+    for (SegmentRef r : all) {
+      assertThat(ends.get(r.databaseId() + "/" + r.generation()))
+          .as("%s starts where something ends", r).contains(r.firstTxid() - 1);
+    }
+  }
+
+  @Test
+  void aWindowStartingAtABucketBoundaryLeavesNoSegmentThatCannotBeReached() throws Exception {
+    try (Repository repo = TestRepositories.init(LocalBackend.open(dir.resolve("repo")))) {
+      Generation g = new Generation(repo, "app", 0x60, 45, T0, 2);
+      g.snapshot(repo, 0);
+      new Compactor(new SegmentStore(repo), CompactionLevels.DEFAULT).compact("app", 0x60, NOW);
+      // Position 30 commits at 58 s, the last of the first minute: the window starts there, so
+      // the path to it is the minute's merged segment, and the merged 10 s bucket 50-59 s and
+      // the level-0 segment 30, which end in the window, would start where nothing ends.
+      PruneResult r = prune(repo, PruneOptions.defaults().withStreamRetention(
+          StreamRetention.within(Duration.between(T0.plusSeconds(58), NOW))));
+      assertThat(r.streamSegmentsRemoved()).isPositive();
+      assertEverySegmentChains(repo);
+      for (long t : ends(repo, g)) {
+        assertThat(restoreWithPlanner(repo, g, t)).as("point %d", t).isEqualTo(g.states.get(t));
+      }
+      assertThat(ends(repo, g)).contains(30L).doesNotContain(29L);
+    }
+  }
+
   private static PruneResult prune(Repository repo, PruneOptions options) throws Exception {
     try (Lock lock = repo.lock(true)) {
       return new Pruner(repo, lock, options.withClock(Clock.fixed(NOW, ZoneOffset.UTC)),
@@ -183,7 +249,9 @@ class StreamPruneTest {
       for (long t = 61; t <= 90; t++) {
         assertThat(g.restore(repo, t)).as("point %d in the window", t)
             .isEqualTo(g.states.get(t));
+        assertThat(restoreWithPlanner(repo, g, t)).isEqualTo(g.states.get(t));
       }
+      assertEverySegmentChains(repo);
       assertThat(g.restore(repo, 30)).isEqualTo(g.states.get(30L));
       assertThat(g.restore(repo, 0)).isEqualTo(g.states.get(0L));
       // Older points are restorable at snapshot granularity only.
@@ -325,6 +393,7 @@ class StreamPruneTest {
           assertThat(g.restore(repo, t)).as("point %d after %d deletions", t, k)
               .isEqualTo(g.states.get(t));
         }
+        assertEverySegmentChains(repo);
         prune(repo, retention());
         Set<String> finished = names(repo);
         if (complete == null) {
