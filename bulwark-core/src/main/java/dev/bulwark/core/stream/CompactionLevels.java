@@ -15,9 +15,10 @@ import java.util.List;
  * boundary it reads one level-4 segment per whole hour, then at most 5 level-3 (10 min), 9
  * level-2 (1 min), 5 level-1 (10 s) and 9 level-0 segments: at most 28 objects plus one an
  * hour, 15 on average over three hours of one-second segments; from a snapshot off those
- * boundaries, at most twice the level part. Litestream's 30 s / 5 min / 1 h reads up to 49 (29
- * level-0 files on the last step alone). The price of a level is one more copy of the pages that changed in its bucket, kept
- * for the retention window; pages that change often collapse into one version per bucket.
+ * boundaries, at most twice the level part. Litestream's 30 s / 5 min / 1 h reads up to 49
+ * plus one an hour (29 level-0 files on the last step alone). The price of a level is one more
+ * copy of the pages that changed in its bucket, kept for the retention window; pages that
+ * change often collapse into one version per bucket.
  *
  * @param spans the span of each level from level 1 up, ascending, each a whole multiple of
  *     the one below and of a whole second

@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * A merge whose pages would exceed {@link Segment#MAX_PAGE_BYTES} is split into several merged
  * segments at the boundaries of its inputs.
  *
- * <p>Commit times are not in segment names, so the compactor loads the newest segments of a
- * generation once to learn them (back to the start of the top-level bucket before the newest
- * one) and remembers them between calls; history older than that is left as it is. Damage is
- * not its business: a merge whose inputs are missing, damaged or do not chain is skipped with a
- * warning (once per compactor), and check reports the damage. Thread-safe (one compaction at a time); meant to be
- * called periodically by the replicator of the stream, e.g. every level-1 span.
+ * <p>Commit times are not in segment names: the replicator tells them as it ships ({@link
+ * #shipped}), and for what it did not tell the compactor loads the newest segments of a
+ * generation once (back to the start of the top-level bucket before the newest one) and
+ * remembers them between calls; history older than that is left as it is. Damage is not its
+ * business: a merge whose inputs are missing, damaged or do not chain is skipped with a warning
+ * (once per compactor), and check reports the damage. Thread-safe (one compaction at a time);
+ * meant to be called periodically by the replicator of the stream, e.g. every level-1 span.
  */
 public final class Compactor {
   private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
