@@ -16,6 +16,7 @@ import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.StreamTags;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.core.testing.compaction.SqliteStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * longest segment not past the target at each step, as a restore does) to the database the
  * service wrote, before and after a prune with a short stream retention.
  */
+@Slow
 class CompactedReplicaTest {
   @TempDir Path tmp;
 
@@ -64,6 +66,10 @@ class CompactedReplicaTest {
           if (i % 50 == 49) {
             s.execute("UPDATE t SET v = randomblob(50) WHERE seq % 5 = 0");
             s.execute("DELETE FROM t WHERE seq % 13 = 0");
+          }
+          if (i % 25 == 24) {
+            // Everything so far shipped: at least one segment per 25 rows.
+            r.awaitDurable(Duration.ofSeconds(20));
           }
         }
         r.awaitDurable(Duration.ofSeconds(20));
