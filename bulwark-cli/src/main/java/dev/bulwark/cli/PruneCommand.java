@@ -9,6 +9,7 @@ import dev.bulwark.core.prune.PruneResult;
 import dev.bulwark.core.prune.Pruner;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.retention.StreamRetention;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -21,11 +22,13 @@ import picocli.CommandLine.Spec;
 /** {@code bulwark prune}. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
     description = "Remove data no snapshot needs: delete unused packs, repack partly used ones, "
-        + "remove what killed backups left. Safe to interrupt or kill at any moment; run it "
-        + "again to finish.",
+        + "remove what killed backups left, and remove stream segments no remaining snapshot "
+        + "can replay (and, with --stream-retention, those older than it that no restorable "
+        + "point needs). Safe to interrupt or kill at any moment; run it again to finish.",
     footer = {"", "Examples:",
         "  bulwark prune --repo /backups/repo --dry-run",
-        "  bulwark prune --repo /backups/repo --max-unused 0"})
+        "  bulwark prune --repo /backups/repo --max-unused 0",
+        "  bulwark prune --repo /backups/repo --stream-retention 24h"})
 final class PruneCommand implements Callable<Integer> {
   /** How {@link #prune} prints its summary. */
   enum Report {
@@ -54,6 +57,12 @@ final class PruneCommand implements Callable<Integer> {
           + "keeps its work (default: $BULWARK_PRUNE_BATCH or 16).")
   int batch;
 
+  @Option(names = "--stream-retention", paramLabel = "DURATION",
+      description = "Keep every point of a stream restorable for DURATION back from now (e.g. "
+          + "24h, 90m, 7d, 1d12h); older points stay restorable where a snapshot holds them "
+          + "(default: keep every segment a remaining snapshot can replay).")
+  String streamRetention;
+
   @Option(names = "--json", description = "Print the summary as JSON.")
   boolean json;
 
@@ -66,6 +75,13 @@ final class PruneCommand implements Callable<Integer> {
           .withMode(dryRun ? PruneOptions.Mode.DRY_RUN : PruneOptions.Mode.PRUNE);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+    if (streamRetention != null) {
+      try {
+        opts = opts.withStreamRetention(StreamRetention.parse(streamRetention));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--stream-retention: " + e.getMessage());
+      }
     }
     try (Repository r = repo.open(true); Lock lock = r.lock(true)) {
       prune(r, lock, opts, json ? Report.JSON : Report.HUMAN, spec.commandLine().getOut());
@@ -114,7 +130,9 @@ final class PruneCommand implements Callable<Integer> {
     String will = r.dryRun() ? "would " : "";
     out.printf("repository before: %d packs, %s%n", r.packsBefore(),
         Messages.bytes(r.bytesBefore()));
-    if (r.nothingToDo()) {
+    boolean packsUntouched = r.packsDeleted() == 0 && r.packsRepacked() == 0
+        && r.packsUnindexed() == 0 && r.indexFilesReplaced() == 0;
+    if (packsUntouched) {
       out.printf("nothing to prune: every pack is in use (%s unused in kept packs)%n",
           Messages.bytes(r.unusedBytesLeft()));
     } else {
@@ -135,8 +153,34 @@ final class PruneCommand implements Callable<Integer> {
         r.dryRun() ? " (estimated)" : "", r.packsAfter(), Messages.bytes(r.bytesAfter()),
         r.bytesAfter() <= r.bytesBefore() ? "-" : "+",
         Messages.bytes(Math.abs(r.bytesBefore() - r.bytesAfter())), r.seconds());
+    printStreams(r, out);
     if (r.dryRun()) {
       out.println("dry run: nothing was changed");
+    }
+  }
+
+  /** The stream part of the summary; nothing for a repository without streams. */
+  private static void printStreams(PruneResult r, PrintWriter out) {
+    for (String w : r.streamWarnings()) {
+      out.println("warning: " + w);
+    }
+    if (!r.hasStreams()) {
+      return;
+    }
+    String will = r.dryRun() ? "would " : "";
+    if (r.streamSegmentsRemoved() == 0) {
+      out.printf("streams: nothing to remove, %d segments (%s) kept%n", r.streamSegmentsKept(),
+          Messages.bytes(r.streamBytesKept()));
+      return;
+    }
+    out.printf("streams: %sremove %d segments (%s), emptying %d generations; keep %d "
+        + "segments (%s)%n", will, r.streamSegmentsRemoved(),
+        Messages.bytes(r.streamBytesRemoved()), r.streamGenerationsRemoved(),
+        r.streamSegmentsKept(), Messages.bytes(r.streamBytesKept()));
+    if (r.dryRun()) {
+      for (String path : r.streamRemoved()) {
+        out.println("would remove " + path);
+      }
     }
   }
 
@@ -162,6 +206,15 @@ final class PruneCommand implements Callable<Integer> {
     n.put("index_files_replaced", r.indexFilesReplaced());
     n.put("temp_files_removed", r.tempFilesRemoved());
     n.put("seconds", r.seconds());
+    if (r.hasStreams() || !r.streamWarnings().isEmpty()) {
+      n.put("stream_segments_removed", r.streamSegmentsRemoved());
+      n.put("stream_bytes_removed", r.streamBytesRemoved());
+      n.put("stream_generations_removed", r.streamGenerationsRemoved());
+      n.put("stream_segments_kept", r.streamSegmentsKept());
+      n.put("stream_bytes_kept", r.streamBytesKept());
+      r.streamRemoved().forEach(n.putArray("stream_removed")::add);
+      r.streamWarnings().forEach(n.putArray("stream_warnings")::add);
+    }
     try {
       return m.writeValueAsString(n);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

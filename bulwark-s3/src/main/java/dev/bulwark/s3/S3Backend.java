@@ -270,6 +270,25 @@ public final class S3Backend implements Backend {
   }
 
   @Override
+  public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
+    if (!type.hasPathNames()) {
+      throw new IllegalArgumentException("cannot list " + type + " as a tree");
+    }
+    String prefix = where.key(type.folder()) + "/";
+    try {
+      for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(where.bucket())
+          .prefix(prefix)).contents()) {
+        String name = o.key().substring(prefix.length());
+        if (Handle.isValidName(type, name)) {
+          consumer.accept(new FileInfo(name, o.size()));
+        }
+      }
+    } catch (SdkException e) {
+      throw S3Failure.of("LIST", object(prefix), e);
+    }
+  }
+
+  @Override
   public void delete(Handle h) throws IOException {
     String key = key(h);
     try {

@@ -264,7 +264,11 @@ public final class BulwarkRepository implements AutoCloseable {
     });
   }
 
-  /** Removes data no snapshot needs, as {@code bulwark prune} does, under an exclusive lock. */
+  /**
+   * Removes data no snapshot needs, as {@code bulwark prune} does, under an exclusive lock:
+   * unused packs, and stream segments no remaining snapshot can replay or that {@link
+   * PruneOptions#streamRetention()} no longer keeps.
+   */
   public synchronized PruneResult prune(PruneOptions pruneOptions)
       throws IOException, BulwarkException {
     return cancellable(() -> {

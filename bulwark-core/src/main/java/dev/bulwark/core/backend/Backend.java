@@ -48,6 +48,14 @@ public interface Backend extends AutoCloseable {
    */
   void listFolder(FileType type, String folder, Consumer<FileInfo> consumer) throws IOException;
 
+  /**
+   * Calls {@code consumer} for every file at any depth in the folder of {@code type} (which must
+   * have {@link FileType#hasPathNames path names}), named by its path relative to that folder
+   * ({@code a/b/c}). Temporary files and names that are not valid path names are not listed.
+   * The order is unspecified. One listing finds every database and generation of the streams.
+   */
+  void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException;
+
   /** Removes a file; removing a missing file is not an error. */
   void delete(Handle handle) throws IOException;
 

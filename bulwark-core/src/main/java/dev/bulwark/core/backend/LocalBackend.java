@@ -158,6 +158,29 @@ public final class LocalBackend implements Backend {
     }
   }
 
+  @Override
+  public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
+    if (!type.hasPathNames()) {
+      throw new IllegalArgumentException("cannot list " + type + " as a tree");
+    }
+    Path dir = root.resolve(type.folder());
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir, depth(type))) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+        if (Handle.isValidName(type, name) && Files.isRegularFile(f)) {
+          try {
+            consumer.accept(new FileInfo(name, Files.size(f)));
+          } catch (NoSuchFileException e) {
+            // Removed between listing and stat: not there any more.
+          }
+        }
+      }
+    }
+  }
+
   private static void listFolder(Path dir, Consumer<FileInfo> consumer) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {

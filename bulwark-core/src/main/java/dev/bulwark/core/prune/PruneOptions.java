@@ -1,5 +1,8 @@
 package dev.bulwark.core.prune;
 
+import dev.bulwark.core.retention.StreamRetention;
+import java.time.Clock;
+
 /**
  * How a prune runs. Immutable; start from {@link #defaults()} and change with the withers.
  *
@@ -10,8 +13,12 @@ package dev.bulwark.core.prune;
  * @param batchPacks an index file for the new packs is written after every this many repacked
  *     packs, so a kill loses at most one batch of repacking
  * @param mode whether to change the repository or only plan
+ * @param streamRetention how long every point of a stream stays restorable; stream segments
+ *     beyond it, and segments and generations no remaining snapshot can replay, are removed
+ * @param clock where the retention window is counted back from
  */
-public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPacks, Mode mode) {
+public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPacks, Mode mode,
+    StreamRetention streamRetention, Clock clock) {
   /** restic's default for {@code --max-unused}. */
   public static final double DEFAULT_MAX_UNUSED_PERCENT = 5;
   /** restic's default target pack size. */
@@ -37,31 +44,44 @@ public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPack
     if (batchPacks < 1) {
       throw new IllegalArgumentException("batch size must be at least 1 pack");
     }
-    if (mode == null) {
-      throw new IllegalArgumentException("mode is required");
+    if (mode == null || streamRetention == null || clock == null) {
+      throw new IllegalArgumentException("mode, stream retention and clock are required");
     }
   }
 
-  /** 5% unused allowed, 16 MiB packs, an index every 16 repacked packs, changes made. */
+  /**
+   * 5% unused allowed, 16 MiB packs, an index every 16 repacked packs, every stream segment a
+   * remaining snapshot can replay kept, the system clock, changes made.
+   */
   public static PruneOptions defaults() {
     return new PruneOptions(DEFAULT_MAX_UNUSED_PERCENT, DEFAULT_PACK_BYTES, DEFAULT_BATCH_PACKS,
-        Mode.PRUNE);
+        Mode.PRUNE, StreamRetention.KEEP_ALL, Clock.systemUTC());
   }
 
   public PruneOptions withMaxUnusedPercent(double p) {
-    return new PruneOptions(p, packBytes, batchPacks, mode);
+    return new PruneOptions(p, packBytes, batchPacks, mode, streamRetention, clock);
   }
 
   public PruneOptions withPackBytes(int n) {
-    return new PruneOptions(maxUnusedPercent, n, batchPacks, mode);
+    return new PruneOptions(maxUnusedPercent, n, batchPacks, mode, streamRetention, clock);
   }
 
   public PruneOptions withBatchPacks(int n) {
-    return new PruneOptions(maxUnusedPercent, packBytes, n, mode);
+    return new PruneOptions(maxUnusedPercent, packBytes, n, mode, streamRetention, clock);
   }
 
   public PruneOptions withMode(Mode m) {
-    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, m);
+    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, m, streamRetention, clock);
+  }
+
+  /** These options with another stream retention. */
+  public PruneOptions withStreamRetention(StreamRetention r) {
+    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, mode, r, clock);
+  }
+
+  /** These options with the retention window counted back from {@code c}'s time. */
+  public PruneOptions withClock(Clock c) {
+    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, mode, streamRetention, c);
   }
 
   /** True if this prune only plans. */

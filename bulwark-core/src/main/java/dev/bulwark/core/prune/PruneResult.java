@@ -1,5 +1,7 @@
 package dev.bulwark.core.prune;
 
+import java.util.List;
+
 /**
  * What a prune did, or for a dry run what it would do. Sizes count pack files only (index,
  * snapshot and key files are small).
@@ -23,16 +25,37 @@ package dev.bulwark.core.prune;
  * @param indexFilesReplaced old index files replaced by new ones
  * @param tempFilesRemoved temp files of killed writers removed
  * @param seconds wall time
+ * @param streamSegmentsRemoved stream segments removed (see {@code StreamRetention})
+ * @param streamBytesRemoved their stored bytes
+ * @param streamGenerationsRemoved stream generations removed entirely
+ * @param streamSegmentsKept stream segments left
+ * @param streamBytesKept their stored bytes
+ * @param streamRemoved the removed segments' paths under the repository, in removal order
+ * @param streamWarnings streams left as they were because they could not be judged (a gap, a
+ *     snapshot whose stream tags do not parse), one line each
  */
 public record PruneResult(boolean dryRun, long packsBefore, long bytesBefore, long packsKept,
     long packsDeleted, long packsRepacked, long packsUnindexed, long packsWritten,
     long blobsRepacked, long bytesRepacked, long unusedBlobs, long duplicateBlobs,
     long unusedBytesRemoved, long unusedBytesLeft, long bytesAfter, long packsAfter,
-    long indexFilesReplaced, long tempFilesRemoved, double seconds) {
+    long indexFilesReplaced, long tempFilesRemoved, double seconds,
+    long streamSegmentsRemoved, long streamBytesRemoved, long streamGenerationsRemoved,
+    long streamSegmentsKept, long streamBytesKept, List<String> streamRemoved,
+    List<String> streamWarnings) {
+
+  public PruneResult {
+    streamRemoved = List.copyOf(streamRemoved);
+    streamWarnings = List.copyOf(streamWarnings);
+  }
 
   /** True if the prune had nothing to remove or rewrite. */
   public boolean nothingToDo() {
     return packsDeleted == 0 && packsRepacked == 0 && packsUnindexed == 0
-        && indexFilesReplaced == 0;
+        && indexFilesReplaced == 0 && streamSegmentsRemoved == 0;
+  }
+
+  /** True if the repository holds stream segments (before the prune). */
+  public boolean hasStreams() {
+    return streamSegmentsRemoved + streamSegmentsKept > 0;
   }
 }

@@ -8,7 +8,10 @@ import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  *       file names them, so a kill midway leaves only unindexed packs.</li>
  *   <li>Temp files ({@code *-tmp-*}) of writers killed mid-write are deleted: under the
  *       exclusive lock no writer that leaves them can be running.</li>
+ *   <li>Stream segments no remaining snapshot can replay, and those the {@link
+ *       PruneOptions#streamRetention() stream retention} no longer needs, are deleted, each
+ *       generation's in descending order of position, so that every point still ending a stored
+ *       segment restores at every instant (see {@link StreamPlanner}).</li>
  * </ol>
  * So at any instant every snapshot's blobs are named by an index file and present in a pack,
  * and a second prune finishes the job.
@@ -92,11 +99,14 @@ public final class Pruner {
     LOG.info("prune of {} started{}", repo.location(),
         options.isDryRun() ? " (dry run)" : "");
     PrunePlan plan = new Planner(repo, options).plan();
+    StreamPrunePlan streams = new StreamPlanner(repo, options.streamRetention(),
+        options.clock().instant()).plan();
+    streams.warnings().forEach(w -> LOG.warn("prune: {}", w));
     LOG.info("prune plan: {} packs, {} keep, {} unused, {} to repack, {} unindexed",
         plan.packSizes().size(), plan.keep().size(), plan.unused().size(), plan.repack().size(),
         plan.unindexed().size());
     if (options.isDryRun()) {
-      return result(plan, true, plan.packsToWrite(options.packBytes()),
+      return result(plan, streams, true, plan.packsToWrite(options.packBytes()),
           plan.bytesKept() + plan.bytesToWrite(options.packBytes()), 0, t0);
     }
     progress.setTotalBytes(plan.bytesToRepack());
@@ -121,13 +131,33 @@ public final class Pruner {
       }
     }
     int temps = repo.removeTempFiles(LOCK_FREE_TEMP_AGE);
-    PruneResult r = result(plan, false, repacker.written().size(),
+    removeSegments(streams);
+    PruneResult r = result(plan, streams, false, repacker.written().size(),
         plan.bytesKept() + repacker.bytesWritten(), temps, t0);
     LOG.info("prune of {} finished in {} s: {} packs deleted, {} repacked into {}, {} unindexed "
         + "removed; {} -> {} bytes", repo.location(), String.format("%.1f",
         r.seconds()), r.packsDeleted(), r.packsRepacked(), r.packsWritten(),
         r.packsUnindexed(), r.bytesBefore(), r.bytesAfter());
     return r;
+  }
+
+  /**
+   * Deletes the segments of the stream plan in its order, which keeps every point still ending
+   * a stored segment restorable at each instant (see {@link StreamPlanner}).
+   */
+  private void removeSegments(StreamPrunePlan streams) throws IOException {
+    if (streams.remove().isEmpty()) {
+      return;
+    }
+    SegmentStore store = new SegmentStore(repo);
+    for (SegmentRef ref : streams.remove()) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("prune interrupted while removing stream segments");
+      }
+      store.delete(ref);
+    }
+    LOG.info("prune of {}: {} stream segments removed ({} generations)", repo.location(),
+        streams.remove().size(), streams.generationsRemoved());
   }
 
   /** Writes index files for every kept and new pack; the first names the superseded files. */
@@ -158,14 +188,16 @@ public final class Pruner {
     }
   }
 
-  private PruneResult result(PrunePlan plan, boolean dryRun, long packsWritten, long bytesAfter,
-      int temps, long t0) {
+  private PruneResult result(PrunePlan plan, StreamPrunePlan streams, boolean dryRun,
+      long packsWritten, long bytesAfter, int temps, long t0) {
     boolean changes = !plan.isEmpty();
     return new PruneResult(dryRun, plan.packSizes().size(), plan.bytesBefore(),
         plan.keep().size(), plan.unused().size(), plan.repack().size(), plan.unindexed().size(),
         packsWritten, plan.blobsToRepack(), plan.bytesToRepack(), plan.unusedBlobs(),
         plan.duplicateBlobs(), plan.unusedBytesRemoved(), plan.unusedBytesLeft(), bytesAfter,
         plan.keep().size() + packsWritten, changes ? plan.oldIndexes().size() : 0, temps,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, streams.remove().size(), streams.bytesRemoved(),
+        streams.generationsRemoved(), streams.segmentsKept(), streams.bytesKept(),
+        streams.remove().stream().map(SegmentRef::toString).toList(), streams.warnings());
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Removing what no snapshot needs: {@link dev.bulwark.core.prune.Pruner} deletes unused packs,
- * repacks partly used ones and rewrites the index, in an order that a kill at any instant
- * cannot turn into data loss.
+ * repacks partly used ones and rewrites the index, and removes stream segments no remaining
+ * snapshot or stream retention needs, in an order that a kill at any instant cannot turn into
+ * data loss.
  *
  * <p>Internal to Bulwark (see {@code docs/library.md}): used by the sibling modules, not part
  * of the library API, and may change in any release. Exported from it: {@link

@@ -456,6 +456,22 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Every file under the stream folder, at any depth, named by its path relative to it and
+   * sorted by that path.
+   */
+  public List<FileInfo> listStreamFiles() throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    backend.listTree(FileType.STREAM, files::add);
+    files.sort(Comparator.comparing(FileInfo::name));
+    return files;
+  }
+
+  /** Removes the stream file {@code path}; removing a missing one is not an error. */
+  public void removeStreamFile(String path) throws IOException {
+    backend.delete(new Handle(FileType.STREAM, path));
+  }
+
+  /**
    * Loads a blob's plaintext, verified against its id.
    *
    * @throws CorruptionException if the blob is not indexed or fails verification

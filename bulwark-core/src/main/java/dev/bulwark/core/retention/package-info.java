@@ -10,7 +10,8 @@
  * and {@link dev.bulwark.core.retention.ForgetPlan} with {@link
  * dev.bulwark.core.retention.ForgetGroup}, {@link dev.bulwark.core.retention.GroupKey}, {@link
  * dev.bulwark.core.retention.GroupBy} and {@link dev.bulwark.core.retention.KeptSnapshot} (values
- * the API takes and returns).
+ * the API takes and returns), and {@link dev.bulwark.core.retention.StreamRetention}, how long a
+ * prune keeps every point of a stream restorable.
  */
 @NullMarked
 package dev.bulwark.core.retention;

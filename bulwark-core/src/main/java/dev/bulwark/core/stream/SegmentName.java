@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 public final class SegmentName {
   private static final Pattern SEGMENT = Pattern.compile("([0-9a-f]{16})-([0-9a-f]{16})\\.seg");
   private static final Pattern DATABASE_ID = Pattern.compile("[0-9a-z][0-9a-z._-]{0,63}");
+  private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}");
 
   private SegmentName() {}
 
@@ -29,6 +30,16 @@ public final class SegmentName {
     return SEGMENT.matcher(name).matches();
   }
 
+  /** True if {@code name} is a generation folder's name. */
+  public static boolean isGeneration(String name) {
+    return GENERATION.matcher(name).matches();
+  }
+
+  /** True if {@code id} is a valid database id (see {@link #requireDatabaseId}). */
+  public static boolean isDatabaseId(String id) {
+    return DATABASE_ID.matcher(id).matches() && !id.contains("..");
+  }
+
   /** The first position in a segment name. */
   public static long first(String name) {
     return position(name, 1);
@@ -44,7 +55,7 @@ public final class SegmentName {
    * a safe folder name on every backend.
    */
   public static String requireDatabaseId(String id) {
-    if (id == null || !DATABASE_ID.matcher(id).matches() || id.contains("..")) {
+    if (id == null || !isDatabaseId(id)) {
       throw new IllegalArgumentException("invalid database id: " + id);
     }
     return id;

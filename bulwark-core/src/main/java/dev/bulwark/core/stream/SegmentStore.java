@@ -71,6 +71,36 @@ public final class SegmentStore {
   }
 
   /**
+   * Every segment of every database and generation, ordered by database id, generation and
+   * position. Files that are not segments, or not at {@code <database-id>/<generation>/}, are
+   * left out.
+   */
+  public List<SegmentRef> listAll() throws IOException {
+    List<SegmentRef> refs = new ArrayList<>();
+    for (FileInfo f : repo.listStreamFiles()) {
+      String[] parts = f.name().split("/");
+      if (parts.length == 3 && SegmentName.isDatabaseId(parts[0])
+          && SegmentName.isGeneration(parts[1]) && SegmentName.isSegment(parts[2])) {
+        refs.add(new SegmentRef(parts[0], Long.parseUnsignedLong(parts[1], 16),
+            SegmentName.first(parts[2]), SegmentName.last(parts[2]), f.size()));
+      }
+    }
+    refs.sort(Comparator.comparing(SegmentRef::databaseId)
+        .thenComparing(SegmentRef::generation, Long::compareUnsigned)
+        .thenComparing(SegmentRef::firstTxid, Long::compareUnsigned)
+        .thenComparing(SegmentRef::lastTxid, Long::compareUnsigned));
+    return refs;
+  }
+
+  /**
+   * Removes one segment. Removing a missing one is not an error, so a deletion that was
+   * interrupted can simply run again.
+   */
+  public void delete(SegmentRef ref) throws IOException {
+    repo.removeStreamFile(ref.path());
+  }
+
+  /**
    * Loads, authenticates and decodes one segment, and checks that it is the one its name says.
    *
    * @throws java.nio.file.NoSuchFileException if it does not exist

@@ -28,6 +28,7 @@ import dev.bulwark.core.retention.GroupKey;
 import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.KeptSnapshot;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.PageSetChecksum;
 import dev.bulwark.core.stream.PlannedSegment;
 import dev.bulwark.core.stream.ReplayPlan;
@@ -80,7 +81,7 @@ class LibraryBoundaryTest {
       CheckResult.class, RetentionPolicy.class, RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
       KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class,
-      Replicator.class, ReplicationOptions.class,
+      StreamRetention.class, Replicator.class, ReplicationOptions.class,
       // point-in-time restore: the target, and the plan a restore reports
       ReplayTarget.class, ReplayTarget.Newest.class, ReplayTarget.At.class,
       ReplayTarget.Txid.class, ReplayTarget.Position.class, StreamPosition.class,

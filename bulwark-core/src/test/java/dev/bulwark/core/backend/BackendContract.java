@@ -170,6 +170,16 @@ public abstract class BackendContract {
     assertThat(listed).containsOnlyKeys("0000000000000001-0000000000000002.seg", "c");
     assertThatThrownBy(() -> backend.listFolder(FileType.SNAPSHOT, "app", f -> { }))
         .isInstanceOf(IllegalArgumentException.class);
+    Map<String, Long> tree = new HashMap<>();
+    backend.listTree(FileType.STREAM, f -> tree.put(f.name(), f.size()));
+    Map<String, Long> expectedTree = new HashMap<>();
+    listed.forEach((n, size) -> expectedTree.put("app/0001/" + n, size));
+    expectedTree.put("app/0002/x.seg", 5L);
+    expectedTree.put("app/0001/deeper/y.seg", 5L);
+    expectedTree.put("app/0001x/z.seg", 5L);
+    assertThat(tree).isEqualTo(expectedTree);
+    assertThatThrownBy(() -> backend.listTree(FileType.SNAPSHOT, f -> { }))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Handle(FileType.STREAM, "app/../../config"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Handle(FileType.STREAM, "/abs"))
