@@ -1,5 +1,6 @@
 package dev.bulwark.cli.config;
 
+import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.ReplicationOptions;
 import java.time.Duration;
 
@@ -31,6 +32,15 @@ public record StreamConfig(Duration syncInterval, Duration retention, int maxReq
   /** Settings with no request ceiling. */
   public StreamConfig(Duration syncInterval, Duration retention) {
     this(syncInterval, retention, 0);
+  }
+
+  /**
+   * The stream retention these settings ask for, in the form prune takes it ({@link
+   * StreamRetention#KEEP_ALL} when none is set). The daemon does not prune: until it does,
+   * {@code bulwark prune --stream-retention} applies a window.
+   */
+  public StreamRetention streamRetention() {
+    return retention == null ? StreamRetention.KEEP_ALL : StreamRetention.within(retention);
   }
 
   /** The replication options these settings ask for (the database id and state are derived). */

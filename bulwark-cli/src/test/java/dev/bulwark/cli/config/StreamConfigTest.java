@@ -34,6 +34,7 @@ class StreamConfigTest {
         Duration.ofHours(24), 720));
     assertThat(db.stream().replicationOptions().syncInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(db.stream().replicationOptions().maxRequestsPerHour()).isEqualTo(720);
+    assertThat(db.stream().streamRetention().window()).isEqualTo(Duration.ofHours(24));
   }
 
   @Test
@@ -42,6 +43,7 @@ class StreamConfigTest {
     assertThat(streamed.stream().syncInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(streamed.stream().retention()).isNull();
     assertThat(streamed.stream().maxRequestsPerHour()).isZero();
+    assertThat(streamed.stream().streamRetention().keepsAll()).isTrue();
     DatabaseConfig plain = load(SQLITE);
     assertThat(plain.isStreamed()).isFalse();
     assertThat(plain.stream()).isNull();
