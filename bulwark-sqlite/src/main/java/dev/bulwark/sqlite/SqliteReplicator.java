@@ -4,6 +4,8 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.CompactionLevels;
+import dev.bulwark.core.stream.Compactor;
 import dev.bulwark.core.stream.GenerationIds;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
@@ -35,6 +37,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -78,6 +83,9 @@ final class SqliteReplicator implements Replicator {
   private final BackupOptions backupOptions;
   private final ReaderPin pin;
   private final Thread thread;
+  private final Compactor compactor;
+  /** Merges segments in levels off the WAL-reading thread, so reading never waits on it. */
+  private final ScheduledExecutorService maintenance;
   private final Object monitor = new Object();
 
   // Owned by the replication thread.
@@ -124,6 +132,12 @@ final class SqliteReplicator implements Replicator {
     this.pin = new ReaderPin(db);
     this.thread = new Thread(this::run, "bulwark-replicate-" + databaseId);
     this.thread.setDaemon(true);
+    this.compactor = new Compactor(store, CompactionLevels.DEFAULT);
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bulwark-compact-" + databaseId);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -141,6 +155,8 @@ final class SqliteReplicator implements Replicator {
       throw e;
     }
     r.thread.start();
+    long every = CompactionLevels.DEFAULT.span(1).toMillis();
+    r.maintenance.scheduleWithFixedDelay(r::compact, every, every, TimeUnit.MILLISECONDS);
     return r;
   }
 
@@ -438,6 +454,22 @@ final class SqliteReplicator implements Replicator {
     }
   }
 
+  /** One round of compaction of the current generation; a failure waits for the next round. */
+  private void compact() {
+    StreamPosition at;
+    synchronized (monitor) {
+      at = shipped;
+    }
+    if (at == null) {
+      return;
+    }
+    try {
+      compactor.compact(databaseId, at.generation(), clock.instant());
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      LOG.warn("compacting the stream of {} failed, trying again later: {}", db, e.toString());
+    }
+  }
+
   // ---- generations and state ----
 
   private void resumeOrBegin() throws IOException, BulwarkException {
@@ -531,6 +563,7 @@ final class SqliteReplicator implements Replicator {
       state = state.advance(segment.lastTxid(), segment.pageCount(), segment.after(), life,
           life == null ? null : end);
       state.write(stateFile);
+      compactor.shipped(databaseId, segment);
       synchronized (monitor) {
         shipped = new StreamPosition(segment.generation(), segment.lastTxid());
       }
@@ -547,6 +580,7 @@ final class SqliteReplicator implements Replicator {
   }
 
   private void shutDown() {
+    maintenance.shutdownNow();
     try {
       pin.close();
     } catch (SQLException e) {
