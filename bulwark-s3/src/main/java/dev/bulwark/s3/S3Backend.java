@@ -270,6 +270,26 @@ public final class S3Backend implements Backend {
   }
 
   @Override
+  public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
+    if (!type.hasPathNames()) {
+      throw new IllegalArgumentException("cannot list the tree of " + type);
+    }
+    String prefix = where.key(type.folder()) + "/";
+    try {
+      for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(where.bucket())
+          .prefix(prefix)).contents()) {
+        String name = o.key().substring(prefix.length());
+        // Keys ending in '/' are folder markers some tools create, not files.
+        if (!name.isEmpty() && !name.endsWith("/") && !name.contains("-tmp-")) {
+          consumer.accept(new FileInfo(name, o.size()));
+        }
+      }
+    } catch (SdkException e) {
+      throw S3Failure.of("LIST", object(prefix), e);
+    }
+  }
+
+  @Override
   public void delete(Handle h) throws IOException {
     String key = key(h);
     try {

@@ -48,6 +48,15 @@ public interface Backend extends AutoCloseable {
    */
   void listFolder(FileType type, String folder, Consumer<FileInfo> consumer) throws IOException;
 
+  /**
+   * Calls {@code consumer} for every file anywhere below the folder of {@code type} (which
+   * must have {@link FileType#hasPathNames path names}), named by its path relative to that
+   * folder with '/' between segments. Unlike the other listings it also reports files whose
+   * names no handle could have (a check reports them as unexpected); temporary files of
+   * writers in flight are left out. The order is unspecified.
+   */
+  void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException;
+
   /** Removes a file; removing a missing file is not an error. */
   void delete(Handle handle) throws IOException;
 

@@ -456,6 +456,17 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Every file below the stream folder, named by its path relative to it and sorted by name,
+   * including files that are not segments (a check reports them).
+   */
+  public List<FileInfo> listStreamFiles() throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    backend.listTree(FileType.STREAM, files::add);
+    files.sort(Comparator.comparing(FileInfo::name));
+    return files;
+  }
+
+  /**
    * Loads a blob's plaintext, verified against its id.
    *
    * @throws CorruptionException if the blob is not indexed or fails verification

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import java.io.EOFException;
+import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,6 +139,32 @@ public abstract class BackendContract {
     }
     assertThatThrownBy(() -> backend.list(FileType.CONFIG, f -> {}))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void listsEveryPathNamedFileBelowItsFolderWithItsRelativePath() throws Exception {
+    assertThat(tree()).isEmpty();
+    Map<String, Long> expected = new HashMap<>();
+    for (String name : List.of("app/0001/0000000000000001-0000000000000001.seg",
+        "app/0002/x.seg", "app/stray", "top", "app/0001/deeper/y")) {
+      byte[] d = bytes(1 + random.nextInt(50));
+      backend.save(new Handle(FileType.STREAM, name), d, 0, d.length);
+      expected.put(name, (long) d.length);
+    }
+    byte[] pack = bytes(7);
+    backend.save(new Handle(FileType.SNAPSHOT, Id.hash(pack).toString()), pack, 0, 7);
+    assertThat(tree()).isEqualTo(expected);
+    backend.delete(new Handle(FileType.STREAM, "app/stray"));
+    expected.remove("app/stray");
+    assertThat(tree()).isEqualTo(expected);
+    assertThatThrownBy(() -> backend.listTree(FileType.SNAPSHOT, f -> { }))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private Map<String, Long> tree() throws IOException {
+    Map<String, Long> listed = new HashMap<>();
+    backend.listTree(FileType.STREAM, f -> assertThat(listed.put(f.name(), f.size())).isNull());
+    return listed;
   }
 
   @Test

@@ -366,6 +366,12 @@ public final class FaultyBackend implements Backend {
   }
 
   @Override
+  public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
+    before(Op.LIST, type, null, type.folder());
+    inner.listTree(type, consumer);
+  }
+
+  @Override
   public void delete(Handle handle) throws IOException {
     before(Op.DELETE, handle);
     inner.delete(handle);
