@@ -183,7 +183,8 @@ final class GenerationCheck {
   /**
    * Replays positions only: from every snapshot, which segments can be reached without a
    * hole. A segment that no replay reaches is a gap unless a snapshot at or after its end
-   * replaces it (what is left of older history until prune removes it).
+   * replaces it (what is left of older history until prune removes it). A gap is reported
+   * once, at the first segment after it.
    */
   private void checkReach() {
     TreeSet<Long> reach = new TreeSet<>();
@@ -191,21 +192,27 @@ final class GenerationCheck {
     if (anchors.isEmpty()) {
       reach.add(segments.get(0).first()); // orphaned: reported; still look for holes in it
     }
+    TreeSet<Long> known = new TreeSet<>(reach);
     long newestAnchor = anchors.stream().mapToLong(StreamAnchor::txid).max().orElse(-1);
     int superseded = 0;
+    long coveredTo = 0;
     for (StoredSegment s : segments) {
-      if (!reach.contains(s.first())) {
-        if (newestAnchor >= s.last()) {
-          superseded++;
-        } else {
-          Long from = reach.lower(s.first());
-          errors.add(s.ref() + ": cannot be replayed: no segment or snapshot of the generation"
-              + " ends at position " + (s.first() - 1) + (from == null ? ""
-                  : " (a gap: positions " + from + ".." + (s.first() - 1) + " are missing)"));
-        }
-        reach.add(s.first());
+      if (reach.contains(s.first())) {
+        reach.add(s.last() + 1);
+      } else if (newestAnchor >= s.last()) {
+        superseded++;
+      } else if (s.isReadable() && !known.contains(s.first())) {
+        // An unreadable segment is reported already, and one after a reported gap would
+        // only repeat it.
+        Long lower = known.lower(s.first());
+        long from = Math.max(lower == null ? 1 : lower, coveredTo + 1);
+        errors.add(s.ref() + ": cannot be replayed: no segment or snapshot of the generation"
+            + " ends at position " + (s.first() - 1) + (from > s.first() - 1 ? ""
+                : " (a gap: positions " + from + ".." + (s.first() - 1) + " are missing)"));
       }
-      reach.add(s.last() + 1);
+      known.add(s.first());
+      known.add(s.last() + 1);
+      coveredTo = Math.max(coveredTo, s.last());
     }
     if (superseded > 0) {
       hints.add(folder + ": " + superseded + " segment(s) lie before a snapshot that replaces"
