@@ -94,7 +94,8 @@ public final class Checker {
         errors.add(e.getMessage());
       }
     }
-    CheckResult.Streams streams = new StreamChecker(repo, errors, hints).check(streamTags);
+    CheckResult.Streams streams = new StreamChecker(repo, errors, hints)
+        .check(streamTags, readData);
     long read = 0;
     if (readData) {
       read = readPacks(packs, onDisk);

@@ -46,10 +46,14 @@ final class GenerationCheck {
     this.hints = hints;
   }
 
-  /** Adds every problem found to the error list and harmless findings to the hints. */
-  void run() {
+  /**
+   * Adds every problem found to the error list and harmless findings to the hints.
+   *
+   * @return the finest chain, in position order
+   */
+  List<StoredSegment> run() {
     if (segments.isEmpty()) {
-      return;
+      return List.of();
     }
     if (anchors.isEmpty()) {
       errors.add(folder + ": " + segments.size() + " segment(s) at positions "
@@ -64,6 +68,7 @@ final class GenerationCheck {
     chainFinest(finest);
     checkMerged(merged, finest);
     checkReach();
+    return finest;
   }
 
   private long maxLast() {

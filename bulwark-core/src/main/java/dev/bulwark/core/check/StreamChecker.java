@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * <p>Unlike a pack, a segment has no header that can be read apart from its data: the
  * positions and states it chains are inside the sealed file, and the seal authenticates the
  * whole file. A plain check therefore reads every segment whole; that is the price of
- * checking continuity, which is what a check of a stream is for.
+ * checking continuity, which is what a check of a stream is for. With read-data, each
+ * generation is also replayed from its snapshots ({@link StreamReplay}).
  */
 final class StreamChecker {
   private static final String ROOT = "bulwark/streams/";
@@ -61,9 +62,11 @@ final class StreamChecker {
    * it.
    *
    * @param streamTags the stream position of every readable snapshot that records one
+   * @param replay whether to also rebuild each snapshot's database and replay the segments
+   *     after it ({@link StreamReplay}), as {@code --read-data} does
    * @throws IOException if the stream folder cannot be listed
    */
-  CheckResult.Streams check(Map<Id, StreamTags> streamTags) throws IOException {
+  CheckResult.Streams check(Map<Id, StreamTags> streamTags, boolean replay) throws IOException {
     Map<GenerationKey, List<SegmentRef>> generations = new TreeMap<>();
     for (FileInfo f : repo.listStreamFiles()) {
       SegmentRef ref = segmentAt(f);
@@ -92,8 +95,12 @@ final class StreamChecker {
         segments++;
         bytes += ref.size();
       }
-      new GenerationCheck(e.getKey().toString(), read,
-          anchors.getOrDefault(e.getKey(), List.of()), errors, hints).run();
+      List<StreamAnchor> its = anchors.getOrDefault(e.getKey(), List.of());
+      List<StoredSegment> finest =
+          new GenerationCheck(e.getKey().toString(), read, its, errors, hints).run();
+      if (replay) {
+        new StreamReplay(repo, errors).replay(finest, its);
+      }
     }
     return new CheckResult.Streams(databases.size(), generations.size(), segments, bytes);
   }

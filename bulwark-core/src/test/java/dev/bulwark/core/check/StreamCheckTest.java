@@ -56,6 +56,10 @@ class StreamCheckTest {
     return new Checker(repo, 2, new Progress()).check(false);
   }
 
+  private CheckResult checkReadData() throws IOException {
+    return new Checker(repo, 2, new Progress()).check(true);
+  }
+
   /** A snapshot of state 0 at position 0, segments 1..4 one per change, and a merged 1-2. */
   private List<SegmentRef> goodStream() throws Exception {
     stream.snapshot(repo, dir, 0, 0);
@@ -226,5 +230,40 @@ class StreamCheckTest {
             + SegmentName.of(3, 4) + ": overlaps " + SegmentName.of(2, 3) + " at positions 3..3"));
     assertThat(r.errors()).allSatisfy(e -> assertThat(e).contains(SegmentName.of(3, 4))
         .doesNotContain("gap"));
+  }
+
+  @Test
+  void readDataReplaysEveryPageOfAGoodStreamFromEachSnapshot() throws Exception {
+    goodStream();
+    stream.snapshot(repo, dir, 2, 2); // a snapshot folded at position 2 takes over there
+    CheckResult r = checkReadData();
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.streams().segments()).isEqualTo(5);
+  }
+
+  @Test
+  void readDataFindsPagesThatDoNotGiveTheStateTheSegmentRecords() throws Exception {
+    stream.snapshot(repo, dir, 0, 0);
+    // Segment 2 records the states 1 -> 2 but carries the pages that take state 1 to 3.
+    stream.save(repo, stream.segment(1, 1, 0, 1),
+        stream.segment(2, 2, 1, 3, stream.checksum(1), stream.checksum(2)),
+        stream.segment(3, 3, 2, 3));
+    assertThat(check().errors()).isEmpty();
+    CheckResult r = checkReadData();
+    assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e)
+        .contains(SEG_2 + ": replayed from snapshot ")
+        .contains("not the " + stream.checksum(2) + " it records"));
+  }
+
+  @Test
+  void readDataFindsASnapshotWhoseFileIsNotTheStateItsTagsRecord() throws Exception {
+    // The snapshot holds state 1 but says it holds state 0.
+    stream.snapshot(repo, dir, 1, 0, stream.checksum(0));
+    stream.save(repo, stream.segment(1, 1, 0, 1), stream.segment(2, 2, 1, 2));
+    assertThat(check().errors()).isEmpty();
+    CheckResult r = checkReadData();
+    assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e)
+        .contains("(position 0): its database file has state " + stream.checksum(1)
+            + ", not the stream-checksum " + stream.checksum(0)));
   }
 }
