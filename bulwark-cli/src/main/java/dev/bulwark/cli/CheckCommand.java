@@ -21,14 +21,18 @@ import picocli.CommandLine.Spec;
             + "a segment has no header apart from its data, and its positions and checksums "
             + "are what continuity is checked with. Each one must authenticate and decode, "
             + "and each generation's segments must follow one of its snapshots without a gap, "
-            + "every checksum chaining to the next. Anything else in the folder is an error."},
+            + "every checksum chaining to the next. Anything else in the folder is an error. "
+            + "With --read-data, each stream snapshot's database is rebuilt from its blobs and "
+            + "the segments after it are replayed page by page: every checksum they record "
+            + "must be the one their pages give."},
     footer = {"", "Example:", "  bulwark check --repo /backups/repo --read-data"})
 final class CheckCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--read-data", description = "Also read, decrypt and hash all data.")
+  @Option(names = "--read-data", description = "Also read, decrypt and hash all data, and "
+      + "replay every stream from its snapshots.")
   boolean readData;
 
   @Override
