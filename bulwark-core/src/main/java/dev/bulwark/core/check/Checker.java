@@ -67,6 +67,7 @@ public final class Checker {
             + "backup; harmless, prune removes it)");
       }
     }
+    StreamChecker streamChecker = StreamChecker.listNow(repo, errors, hints);
     long snapshots = 0;
     Set<Id> trees = new HashSet<>();
     Map<Id, StreamTags> streamTags = new HashMap<>();
@@ -94,8 +95,7 @@ public final class Checker {
         errors.add(e.getMessage());
       }
     }
-    CheckResult.Streams streams = new StreamChecker(repo, errors, hints)
-        .check(streamTags, readData);
+    CheckResult.Streams streams = streamChecker.check(streamTags, readData);
     long read = 0;
     if (readData) {
       read = readPacks(packs, onDisk);

@@ -33,6 +33,7 @@ final class StreamChecker {
   private static final String ROOT = "bulwark/streams/";
 
   private final Repository repo;
+  private final List<FileInfo> files;
   private final List<String> errors;
   private final List<String> hints;
 
@@ -51,24 +52,39 @@ final class StreamChecker {
     }
   }
 
-  StreamChecker(Repository repo, List<String> errors, List<String> hints) {
+  private StreamChecker(Repository repo, List<FileInfo> files, List<String> errors,
+      List<String> hints) {
     this.repo = repo;
+    this.files = files;
     this.errors = errors;
     this.hints = hints;
   }
 
   /**
-   * Checks every generation found under the stream folder against the snapshots that name
-   * it.
+   * Lists the stream folder now, to be checked later against the snapshots. List it before
+   * the snapshots: replicators ship without a repository lock, and a generation's first
+   * snapshot is stored before its first segment, so every generation this listing sees has its
+   * snapshot in a snapshot listing taken after it. The other order would report a generation
+   * started during the check as orphaned.
+   *
+   * @throws IOException if the stream folder cannot be listed
+   */
+  static StreamChecker listNow(Repository repo, List<String> errors, List<String> hints)
+      throws IOException {
+    return new StreamChecker(repo, repo.listStreamFiles(), errors, hints);
+  }
+
+  /**
+   * Checks every generation the listing found against the snapshots that name it.
    *
    * @param streamTags the stream position of every readable snapshot that records one
    * @param replay whether to also rebuild each snapshot's database and replay the segments
    *     after it ({@link StreamReplay}), as {@code --read-data} does
-   * @throws IOException if the stream folder cannot be listed
+   * @throws java.io.InterruptedIOException if the check is interrupted
    */
   CheckResult.Streams check(Map<Id, StreamTags> streamTags, boolean replay) throws IOException {
     Map<GenerationKey, List<SegmentRef>> generations = new TreeMap<>();
-    for (FileInfo f : repo.listStreamFiles()) {
+    for (FileInfo f : files) {
       SegmentRef ref = segmentAt(f);
       if (ref == null) {
         errors.add(ROOT + f.name() + ": unexpected file: the stream folder holds only segments"
