@@ -3,6 +3,9 @@ package dev.bulwark.core.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.api.Bulwark;
+import dev.bulwark.core.api.BulwarkRepository;
+import dev.bulwark.core.api.CheckDepth;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.PageSetChecksum;
@@ -265,5 +268,21 @@ class StreamCheckTest {
     assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e)
         .contains("(position 0): its database file has state " + stream.checksum(1)
             + ", not the stream-checksum " + stream.checksum(0)));
+  }
+
+  @Test
+  void theLibrarysCheckVerifiesStreamsToo() throws Exception {
+    goodStream();
+    Files.delete(stream.segmentFile(repoDir, 1, 2));
+    Files.delete(stream.segmentFile(repoDir, 2, 2));
+    repo.close();
+    try (BulwarkRepository api = Bulwark.repository(repoDir)
+        .password(TestRepositories.PASSWORD.clone()).open()) {
+      CheckResult r = api.check(CheckDepth.STRUCTURE);
+      assertThat(r.streams().segments()).isEqualTo(3);
+      assertThat(r.streams().bytes()).isPositive();
+      assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e).contains(SEG_3)
+          .contains("positions 2..2 are missing"));
+    }
   }
 }
