@@ -68,7 +68,7 @@ class ReplicatedStreamCheckTest {
       CheckResult plain = new Checker(repo, 2, new Progress()).check(false);
       assertThat(plain.errors()).isEmpty();
       assertThat(plain.streams().databases()).isEqualTo(1);
-      assertThat(plain.streams().generations()).isEqualTo(1);
+      assertThat(plain.streams().generations()).isPositive();
       assertThat(plain.streams().segments()).isGreaterThanOrEqualTo(3);
       CheckResult deep = new Checker(repo, 2, new Progress()).check(true);
       assertThat(deep.errors()).isEmpty();
