@@ -87,4 +87,38 @@ class ReplicatedStreamCheckTest {
           .startsWith(repoDir.relativize(victim).toString() + ": "));
     }
   }
+
+  @Test
+  void aCheckWhileTheReplicatorShipsFindsNothingWrong() throws Exception {
+    Path db = tmp.resolve("live.db");
+    try (Repository repo = TestRepositories.init(LocalBackend.open(tmp.resolve("repo")));
+        Connection w = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      try (Statement s = w.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("CREATE TABLE t(seq INTEGER PRIMARY KEY, v BLOB)");
+      }
+      Replicator replicator = SqliteSource.of(db).replicate(repo, ReplicationOptions.defaults()
+          .withSyncInterval(Duration.ofMillis(20)).withStateDir(tmp.resolve("state"))
+          .withDatabaseId("live"));
+      try (PreparedStatement p = w.prepareStatement(
+          "INSERT INTO t(seq, v) VALUES (?, randomblob(500))")) {
+        int seq = 0;
+        for (int round = 0; round < 3; round++) {
+          // Commits go on while each check lists and reads the stream.
+          for (int i = 0; i < 100; i++) {
+            p.setInt(1, seq++);
+            p.executeUpdate();
+          }
+          CheckResult r = new Checker(repo, 2, new Progress()).check(false);
+          assertThat(r.errors()).as("round %d", round).isEmpty();
+        }
+        replicator.awaitDurable(Duration.ofSeconds(30));
+      } finally {
+        replicator.close();
+      }
+      CheckResult last = new Checker(repo, 2, new Progress()).check(true);
+      assertThat(last.errors()).isEmpty();
+      assertThat(last.streams().segments()).isGreaterThanOrEqualTo(2);
+    }
+  }
 }
