@@ -272,15 +272,14 @@ public final class S3Backend implements Backend {
   @Override
   public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
     if (!type.hasPathNames()) {
-      throw new IllegalArgumentException("cannot list the tree of " + type);
+      throw new IllegalArgumentException("cannot list " + type + " as a tree");
     }
     String prefix = where.key(type.folder()) + "/";
     try {
       for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(where.bucket())
           .prefix(prefix)).contents()) {
         String name = o.key().substring(prefix.length());
-        // Keys ending in '/' are folder markers some tools create, not files.
-        if (!name.isEmpty() && !name.endsWith("/") && !name.contains("-tmp-")) {
+        if (Handle.isValidName(type, name)) {
           consumer.accept(new FileInfo(name, o.size()));
         }
       }

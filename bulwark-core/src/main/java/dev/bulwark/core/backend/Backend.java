@@ -49,11 +49,10 @@ public interface Backend extends AutoCloseable {
   void listFolder(FileType type, String folder, Consumer<FileInfo> consumer) throws IOException;
 
   /**
-   * Calls {@code consumer} for every file anywhere below the folder of {@code type} (which
-   * must have {@link FileType#hasPathNames path names}), named by its path relative to that
-   * folder with '/' between segments. Unlike the other listings it also reports files whose
-   * names no handle could have (a check reports them as unexpected); temporary files of
-   * writers in flight are left out. The order is unspecified.
+   * Calls {@code consumer} for every file at any depth in the folder of {@code type} (which must
+   * have {@link FileType#hasPathNames path names}), named by its path relative to that folder
+   * ({@code a/b/c}). Temporary files and names that are not valid path names are not listed.
+   * The order is unspecified. One listing finds every database and generation of the streams.
    */
   void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException;
 

@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -164,31 +161,24 @@ public final class LocalBackend implements Backend {
   @Override
   public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
     if (!type.hasPathNames()) {
-      throw new IllegalArgumentException("cannot list the tree of " + type);
+      throw new IllegalArgumentException("cannot list " + type + " as a tree");
     }
     Path dir = root.resolve(type.folder());
     if (!Files.isDirectory(dir)) {
       return;
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-        String name = f.getFileName().toString();
-        if (attrs.isRegularFile() && !name.contains("-tmp-")) {
-          consumer.accept(new FileInfo(dir.relativize(f).toString().replace('\\', '/'),
-              attrs.size()));
+    try (Stream<Path> s = Files.walk(dir, depth(type))) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+        if (Handle.isValidName(type, name) && Files.isRegularFile(f)) {
+          try {
+            consumer.accept(new FileInfo(name, Files.size(f)));
+          } catch (NoSuchFileException e) {
+            // Removed between listing and stat: not there any more.
+          }
         }
-        return FileVisitResult.CONTINUE;
       }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE; // removed by a concurrent prune while listing
-        }
-        throw e;
-      }
-    });
+    }
   }
 
   private static void listFolder(Path dir, Consumer<FileInfo> consumer) throws IOException {

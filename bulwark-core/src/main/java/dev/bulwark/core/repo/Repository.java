@@ -456,14 +456,19 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
-   * Every file below the stream folder, named by its path relative to it and sorted by name,
-   * including files that are not segments (a check reports them).
+   * Every file under the stream folder, at any depth, named by its path relative to it and
+   * sorted by that path.
    */
   public List<FileInfo> listStreamFiles() throws IOException {
     List<FileInfo> files = new ArrayList<>();
     backend.listTree(FileType.STREAM, files::add);
     files.sort(Comparator.comparing(FileInfo::name));
     return files;
+  }
+
+  /** Removes the stream file {@code path}; removing a missing one is not an error. */
+  public void removeStreamFile(String path) throws IOException {
+    backend.delete(new Handle(FileType.STREAM, path));
   }
 
   /**

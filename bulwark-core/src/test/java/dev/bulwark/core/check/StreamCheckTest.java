@@ -178,13 +178,13 @@ class StreamCheckTest {
     goodStream();
     Path stray = stream.generationFolder(repoDir).resolve("notes.txt");
     Files.writeString(stray, "not a segment");
-    Files.writeString(repoDir.resolve("bulwark/streams/app/README"), "nor this");
+    Files.writeString(repoDir.resolve("bulwark/streams/app/readme"), "nor this");
     CheckResult r = check();
     assertThat(r.errors()).containsExactlyInAnyOrder(
         "bulwark/streams/app/" + SegmentName.generation(GENERATION) + "/notes.txt: unexpected"
             + " file: the stream folder holds only segments named"
             + " <database>/<generation>/<first>-<last>.seg (a renamed segment or a stray file)",
-        "bulwark/streams/app/README: unexpected file: the stream folder holds only segments"
+        "bulwark/streams/app/readme: unexpected file: the stream folder holds only segments"
             + " named <database>/<generation>/<first>-<last>.seg (a renamed segment or a stray"
             + " file)");
     assertThat(r.streams().segments()).isEqualTo(5);
