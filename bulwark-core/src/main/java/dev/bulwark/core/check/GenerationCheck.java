@@ -56,9 +56,12 @@ final class GenerationCheck {
       return List.of();
     }
     if (anchors.isEmpty()) {
-      errors.add(folder + ": " + segments.size() + " segment(s) at positions "
+      // Not damage: what forget leaves when it removes a generation's last snapshot, as it
+      // leaves packs no snapshot needs. Segments inside are still checked.
+      hints.add(folder + ": " + segments.size() + " segment(s) at positions "
           + segments.get(0).first() + ".." + maxLast() + ", but no snapshot of this generation:"
-          + " an orphaned stream, with nothing to replay it onto");
+          + " an orphaned stream that cannot be restored (left when its snapshots were"
+          + " forgotten; prune removes it)");
     }
     checkPageSizes();
     anchorStates();

@@ -191,12 +191,17 @@ class StreamCheckTest {
   }
 
   @Test
-  void aStreamWithoutASnapshotIsReportedAsOrphaned() throws Exception {
+  void aStreamWithoutASnapshotIsReportedAsOrphanedAndStillChecked() throws Exception {
     stream.save(repo, stream.segment(1, 1, 0, 1), stream.segment(2, 2, 1, 2));
     CheckResult r = check();
-    assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e)
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.hints()).singleElement().satisfies(h -> assertThat(h)
         .startsWith("bulwark/streams/app/" + SegmentName.generation(GENERATION) + ": 2")
         .contains("no snapshot of this generation").contains("orphaned"));
+    // What is in it is checked all the same.
+    stream.save(repo, stream.segment(4, 4, 3, 4));
+    assertThat(check().errors()).singleElement().satisfies(e -> assertThat(e)
+        .contains(SegmentName.of(4, 4)).contains("positions 3..3 are missing"));
   }
 
   @Test
