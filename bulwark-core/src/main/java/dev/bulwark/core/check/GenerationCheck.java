@@ -190,9 +190,11 @@ final class GenerationCheck {
 
   /**
    * Replays positions only: from every snapshot, which segments can be reached without a
-   * hole. A segment that no replay reaches is a gap unless a snapshot at or after its end
-   * replaces it (what is left of older history until prune removes it). A gap is reported
-   * once, at the first segment after it.
+   * hole. A segment that no replay reaches is a gap, unless it starts at or before the
+   * generation's oldest snapshot: then it is older history whose snapshot was forgotten, left
+   * until prune removes it (prune also deletes newest first, so a prune that was stopped never
+   * leaves any other segment unreachable). A gap is reported once, at the first segment after
+   * it.
    */
   private void checkReach() {
     TreeSet<Long> reach = new TreeSet<>();
@@ -201,21 +203,21 @@ final class GenerationCheck {
       reach.add(segments.get(0).first()); // orphaned: reported; still look for holes in it
     }
     TreeSet<Long> known = new TreeSet<>(reach);
-    long newestAnchor = anchors.stream().mapToLong(StreamAnchor::txid).max().orElse(-1);
+    long oldestAnchor = anchors.stream().mapToLong(StreamAnchor::txid).min().orElse(-1);
     int superseded = 0;
     long coveredTo = 0;
     for (StoredSegment s : segments) {
       if (reach.contains(s.first())) {
         reach.add(s.last() + 1);
-      } else if (newestAnchor >= s.last()) {
+      } else if (s.first() <= oldestAnchor) {
         superseded++;
       } else if (s.isReadable() && !known.contains(s.first())) {
         // An unreadable segment is reported already, and one after a reported gap would
         // only repeat it.
         Long lower = known.lower(s.first());
         long from = Math.max(lower == null ? 1 : lower, coveredTo + 1);
-        errors.add(s.ref() + ": cannot be replayed: no segment or snapshot of the generation"
-            + " ends at position " + (s.first() - 1) + (from > s.first() - 1 ? ""
+        errors.add(s.ref() + ": cannot be replayed: no replay from a snapshot of its"
+            + " generation reaches position " + (s.first() - 1) + (from > s.first() - 1 ? ""
                 : " (a gap: positions " + from + ".." + (s.first() - 1) + " are missing)"));
       }
       known.add(s.first());
@@ -223,8 +225,9 @@ final class GenerationCheck {
       coveredTo = Math.max(coveredTo, s.last());
     }
     if (superseded > 0) {
-      hints.add(folder + ": " + superseded + " segment(s) lie before a snapshot that replaces"
-          + " them and cannot be replayed (older history; harmless, prune removes it)");
+      hints.add(folder + ": " + superseded + " segment(s) start at or before the generation's"
+          + " oldest snapshot and cannot be replayed (older history whose snapshot was"
+          + " forgotten; harmless, prune removes it)");
     }
   }
 }

@@ -207,14 +207,15 @@ class StreamCheckTest {
   @Test
   void segmentsBeforeALaterSnapshotAreAHintNotAnError() throws Exception {
     // The generation's first snapshot was forgotten; a later one at position 2 remains, and
-    // prune has not yet removed segments 1 and 2 it replaces.
+    // prune has not yet removed segments 1 and 2 it replaces, nor a merged 1-4 that starts
+    // before it (4 still follows from the snapshot through segment 3).
     stream.snapshot(repo, dir, 2, 2);
     stream.save(repo, stream.segment(1, 1, 0, 1), stream.segment(2, 2, 1, 2),
-        stream.segment(3, 3, 2, 3));
+        stream.segment(3, 3, 2, 3), stream.segment(4, 4, 3, 4), stream.segment(1, 4, 0, 4));
     CheckResult r = check();
     assertThat(r.errors()).isEmpty();
     assertThat(r.hints()).singleElement().satisfies(h -> assertThat(h)
-        .contains("2 segment(s) lie before a snapshot"));
+        .contains("3 segment(s) start at or before the generation's oldest snapshot"));
   }
 
   @Test
@@ -289,5 +290,17 @@ class StreamCheckTest {
       assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e).contains(SEG_3)
           .contains("positions 2..2 are missing"));
     }
+  }
+
+  @Test
+  void aHoleBeforeALaterSnapshotIsStillAGap() throws Exception {
+    // Position 2 is missing between two snapshots: point 3 cannot be restored.
+    stream.snapshot(repo, dir, 0, 0);
+    stream.snapshot(repo, dir, 3, 3);
+    stream.save(repo, stream.segment(1, 1, 0, 1), stream.segment(3, 3, 2, 3),
+        stream.segment(4, 4, 3, 4));
+    CheckResult r = check();
+    assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e).contains(SEG_3)
+        .contains("positions 2..2 are missing"));
   }
 }
