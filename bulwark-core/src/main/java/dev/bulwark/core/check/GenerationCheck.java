@@ -179,9 +179,7 @@ final class GenerationCheck {
       String what) {
     Boundary known = states.get(position);
     if (known == null) {
-      String by = verb.equals("ends at") ? "segment " + s.name() + " ends at"
-          : "segment " + s.name() + " starts from";
-      states.put(position, new Boundary(state, by));
+      states.put(position, new Boundary(state, "segment " + s.name() + " " + verb));
     } else if (!known.state().equals(state)) {
       errors.add(s.ref() + ": " + what + verb + " state " + state + ", but " + known.by() + " "
           + known.state() + " (the state after position " + (position - 1) + ")");
