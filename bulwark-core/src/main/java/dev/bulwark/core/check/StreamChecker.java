@@ -118,6 +118,15 @@ final class StreamChecker {
         new StreamReplay(repo, errors).replay(finest, its);
       }
     }
+    if (replay) {
+      // A generation that has only begun: its snapshot's checksum is what its first segment
+      // will have to start from.
+      for (var e : anchors.entrySet()) {
+        if (!generations.containsKey(e.getKey())) {
+          new StreamReplay(repo, errors).replay(List.of(), e.getValue());
+        }
+      }
+    }
     return new CheckResult.Streams(databases.size(), generations.size(), segments, bytes);
   }
 

@@ -50,7 +50,7 @@ final class StreamReplay {
   void replay(List<StoredSegment> finest, List<StreamAnchor> anchors) throws IOException {
     int pageSize = finest.stream().filter(StoredSegment::isReadable)
         .mapToInt(StoredSegment::pageSize).findFirst().orElse(0);
-    if (pageSize == 0) {
+    if (pageSize == 0 && !finest.isEmpty()) {
       return; // nothing readable to replay; every segment is reported already
     }
     List<StreamAnchor> ordered = anchors.stream()
@@ -97,12 +97,18 @@ final class StreamReplay {
     }
   }
 
-  /** The page hashes of the database file that the snapshot of {@code a} holds. */
-  private PageHashes rebuild(StreamAnchor a, int pageSize)
+  /**
+   * The page hashes of the database file that the snapshot of {@code a} holds, cut into pages
+   * of {@code streamPageSize} bytes, or of the size its tags record if that is 0 (a generation
+   * with no segment yet).
+   */
+  private PageHashes rebuild(StreamAnchor a, int streamPageSize)
       throws IOException, BulwarkException {
     Snapshot snap = repo.loadSnapshot(a.snapshot());
-    String path = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
-        new CorruptionException("its tags name no database")).path();
+    DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
+        new CorruptionException("its tags name no database"));
+    String path = db.path();
+    int pageSize = streamPageSize != 0 ? streamPageSize : pageSizeOf(db);
     Node file = findFile(snap, path);
     PageHashes hashes = new PageHashes(pageSize);
     byte[] page = new byte[pageSize];
@@ -126,6 +132,16 @@ final class StreamReplay {
           + "-byte pages");
     }
     return hashes;
+  }
+
+  private static int pageSizeOf(DatabaseTags db) throws CorruptionException {
+    String tag = db.properties().getOrDefault("page-size", "");
+    int size = tag.matches("[0-9]{3,5}") ? Integer.parseInt(tag) : 0;
+    if (size < 512 || size > 65536 || Integer.bitCount(size) != 1) {
+      throw new CorruptionException("its tags record no valid page size (page-size=" + tag
+          + ")");
+    }
+    return size;
   }
 
   private Node findFile(Snapshot snap, String path) throws IOException, BulwarkException {

@@ -303,4 +303,16 @@ class StreamCheckTest {
     assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e).contains(SEG_3)
         .contains("positions 2..2 are missing"));
   }
+
+  @Test
+  void readDataChecksTheSnapshotOfAGenerationWithNoSegmentYet() throws Exception {
+    stream.snapshot(repo, dir, 0, 0);
+    assertThat(checkReadData().errors()).isEmpty();
+    stream.snapshot(repo, dir, 2, 0, stream.checksum(1));
+    CheckResult r = checkReadData();
+    assertThat(r.streams()).isEqualTo(CheckResult.Streams.NONE);
+    assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e)
+        .contains("(position 0): its database file has state " + stream.checksum(2)
+            + ", not the stream-checksum " + stream.checksum(1)));
+  }
 }
