@@ -89,6 +89,10 @@ final class SqliteReplicator implements Replicator {
   private boolean pinnedSinceLastRead;
   private Mode mode = Mode.PINNED;
   private @Nullable Instant failingSince;
+  private long retryAt;
+  private long pinnedAt;
+  /** How long shipping took lately, smoothed: shipping starts this much before it is due. */
+  private long shipNanos;
 
   // Guarded by monitor.
   private long cyclesStarted;
@@ -97,7 +101,7 @@ final class SqliteReplicator implements Replicator {
   private boolean closing;
   private @Nullable Exception fatal;
   private @Nullable StreamPosition shipped;
-  private Instant durableAt;
+  private @Nullable Instant oldestPending;
   private long pending;
 
   private SqliteReplicator(Path db, Path scratchDir, Repository repo, ReplicationOptions options,
@@ -118,7 +122,6 @@ final class SqliteReplicator implements Replicator {
     this.clock = clock;
     this.backupOptions = BackupOptions.defaults();
     this.pin = new ReaderPin(db);
-    this.durableAt = clock.instant();
     this.thread = new Thread(this::run, "bulwark-replicate-" + databaseId);
     this.thread.setDaemon(true);
   }
@@ -179,7 +182,10 @@ final class SqliteReplicator implements Replicator {
   @Override
   public Duration lag() {
     synchronized (monitor) {
-      Duration d = Duration.between(durableAt, clock.instant());
+      if (oldestPending == null) {
+        return Duration.ZERO;
+      }
+      Duration d = Duration.between(oldestPending, clock.instant());
       return d.isNegative() ? Duration.ZERO : d;
     }
   }
@@ -248,12 +254,11 @@ final class SqliteReplicator implements Replicator {
 
   private void run() {
     try {
-      long nextShip = System.nanoTime() + interval.toNanos();
       while (true) {
-        boolean due;
+        boolean forced;
         boolean last;
         synchronized (monitor) {
-          long until = Math.min(nextShip, System.nanoTime() + TICK.toNanos());
+          long until = System.nanoTime() + TICK.toNanos();
           while (!closing && !wakeRequested) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -261,21 +266,15 @@ final class SqliteReplicator implements Replicator {
             }
             monitor.wait(Math.max(1, left / 1_000_000));
           }
-          due = closing || wakeRequested || System.nanoTime() >= nextShip;
+          forced = closing || wakeRequested;
           wakeRequested = false;
           last = closing;
-        }
-        if (due) {
-          nextShip = System.nanoTime() + interval.toNanos();
-          synchronized (monitor) {
+          if (forced) {
             cyclesStarted++;
           }
         }
         try {
-          tick(due);
-          if (due) {
-            failingSince = null;
-          }
+          tick(forced);
         } catch (IOException e) {
           if (last) {
             throw e;
@@ -308,42 +307,48 @@ final class SqliteReplicator implements Replicator {
   }
 
   /**
-   * One step. While the WAL is small the read transaction is held and the log is read only
-   * when shipping is due. Once the WAL reaches one autocheckpoint's worth, the transaction is
-   * let go, so that SQLite's own checkpoint can restart the log, and the log is read every tick
-   * instead, so that the follower sees the restart while the new log is still much shorter than
-   * the old one (which proves nothing was missed). When it has restarted, the transaction is
+   * One step, every 5 ms: read what was committed, and ship when the oldest transaction not
+   * yet durable would otherwise wait longer than the sync interval (allowing for how long
+   * shipping has been taking), or when {@code forced}.
+   *
+   * <p>While the WAL is small the read transaction is held. Once it reaches one
+   * autocheckpoint's worth, the transaction is let go so that SQLite's own checkpoint can
+   * restart the log; the reads every tick then let the follower see the restart while the new
+   * log is still much shorter than the old one, which proves nothing was missed. Once it has
+   * restarted, and for every shipment (which takes longer than a tick), the transaction is
    * taken again.
    */
-  private void tick(boolean due) throws IOException, BulwarkException {
+  private void tick(boolean forced) throws IOException, BulwarkException {
     if (failingSince != null) {
-      if (!due) {
+      if (!forced && System.nanoTime() < retryAt) {
         return;
       }
       // Read nothing more until what was read is shipped: memory stays bounded.
+      retryAt = System.nanoTime() + interval.toNanos();
       assembler.flush();
+      failingSince = null;
     }
-    Instant began = clock.instant();
+    boolean due = forced || shipDue();
     try {
       if (databaseReplaced()) {
         beginGeneration("the database file was replaced");
       }
       if (mode == Mode.PINNED) {
-        if (due) {
+        if (due || System.nanoTime() - pinnedAt >= interval.toNanos()) {
+          // Lets a checkpoint copy up to here, and one waiting for readers (FULL, RESTART,
+          // TRUNCATE) go through within about two intervals; the log still cannot restart
+          // over unread frames.
           advancePin();
-          poll(pinnedSinceLastRead);
-          pinnedSinceLastRead = true;
         }
-        if (follower.walBytes() >= releaseThreshold()) {
-          poll(pinnedSinceLastRead);
+        poll(pinnedSinceLastRead);
+        pinnedSinceLastRead = true;
+        if (!due && follower.walBytes() >= releaseThreshold()) {
           releasePin();
           mode = Mode.UNPINNED;
         }
-      }
-      if (mode == Mode.UNPINNED) {
+      } else {
         Optional<WalHeader> before = follower.life();
         poll(false);
-        // Shipping takes a while; hold the WAL back for it rather than lose track of it.
         if (due || !follower.life().equals(before)
             || follower.walBytes() < releaseThreshold()) {
           advancePin();
@@ -356,17 +361,30 @@ final class SqliteReplicator implements Replicator {
       beginGeneration(e.getMessage());
     }
     if (due) {
+      retryAt = System.nanoTime() + interval.toNanos();
+      long t0 = System.nanoTime();
       assembler.flush();
+      shipNanos = (shipNanos * 7 + (System.nanoTime() - t0) * 3) / 10;
     }
     synchronized (monitor) {
-      if (due) {
+      if (forced) {
         cyclesDone = cyclesStarted;
-        durableAt = began;
       }
       pending = assembler.pendingBytes();
+      oldestPending = assembler.oldestPendingCommit().orElse(null);
       shipped = assembler.shipped();
       monitor.notifyAll();
     }
+  }
+
+  /** True when the oldest pending commit would wait past the sync interval if not shipped now. */
+  private boolean shipDue() {
+    Optional<Instant> oldest = assembler.oldestPendingCommit();
+    if (oldest.isEmpty()) {
+      return false;
+    }
+    long age = Duration.between(oldest.get(), clock.instant()).toNanos();
+    return age + shipNanos + TICK.toNanos() >= interval.toNanos();
   }
 
   /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
@@ -384,6 +402,7 @@ final class SqliteReplicator implements Replicator {
   private void advancePin() throws IOException {
     try {
       pin.advance();
+      pinnedAt = System.nanoTime();
     } catch (SQLException e) {
       throw new IOException("cannot hold a read transaction on " + db + ": "
           + SqliteFailure.of(e).explain(e), e);
@@ -408,7 +427,9 @@ final class SqliteReplicator implements Replicator {
     if (failingSince == null) {
       failingSince = now;
     }
-    LOG.warn("shipping {} failed, retrying: {}", db, e.toString());
+    LOG.warn("replicating {} failed, retrying in {} ms: {}", db, interval.toMillis(),
+        e.toString());
+    retryAt = System.nanoTime() + interval.toNanos();
     if (Duration.between(failingSince, now).compareTo(STALL_LIMIT) > 0) {
       // Holding the WAL back any longer would let it grow without bound: let SQLite
       // checkpoint; the follower will report the gap this opens once shipping works again.

@@ -238,6 +238,61 @@ class SqliteReplicatorTest {
   }
 
   @Test
+  void aVacuumIsFollowedOrBeginsAGenerationAndReplaysRight() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo")); Connection w = open(db)) {
+      insert(w, 0, 300);
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo, options())) {
+        try (Statement s = w.createStatement()) {
+          s.execute("DELETE FROM t WHERE seq % 2 = 0");
+          s.execute("VACUUM");
+        }
+        insert(w, 1000, 1010);
+        r.awaitDurable(Duration.ofSeconds(20));
+      }
+      Path replayed = tmp.resolve("replayed.db");
+      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
+      assertEquals("ok", integrity(replayed));
+      assertEquals(content(db), content(replayed));
+    }
+  }
+
+  @Test
+  void aPageSizeChangeBeginsANewGeneration() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
+      long gen;
+      try (Connection w = open(db); Replicator r = SqliteSource.of(db).replicate(repo.repo,
+          options())) {
+        insert(w, 0, 50);
+        r.awaitDurable(Duration.ofSeconds(20));
+        gen = r.lastShippedPosition().orElseThrow().generation();
+      }
+      // SQLite changes the page size only outside WAL mode, with no other connection open.
+      try (Connection w = open(db); Statement s = w.createStatement()) {
+        s.execute("PRAGMA journal_mode=DELETE");
+        s.execute("PRAGMA page_size=8192");
+        s.execute("VACUUM");
+        s.execute("PRAGMA journal_mode=WAL");
+      }
+      try (Connection w = open(db); Replicator r = SqliteSource.of(db).replicate(repo.repo,
+          options())) {
+        insert(w, 50, 80);
+        r.awaitDurable(Duration.ofSeconds(20));
+        assertNotEquals(gen, r.lastShippedPosition().orElseThrow().generation());
+      }
+      Path replayed = tmp.resolve("replayed.db");
+      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
+      assertEquals(content(db), content(replayed));
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + replayed);
+          Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+        rs.next();
+        assertEquals(8192, rs.getInt(1));
+      }
+    }
+  }
+
+  @Test
   void aDatabaseNotInWalModeIsRefusedWithTheFix() throws Exception {
     Path db = tmp.resolve("rollback.db");
     try (Connection c = open(db); Statement s = c.createStatement()) {

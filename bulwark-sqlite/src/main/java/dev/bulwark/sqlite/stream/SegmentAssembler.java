@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -114,6 +115,14 @@ public final class SegmentAssembler implements WalSink {
   /** Bytes of committed pages read but not yet durable. */
   public long pendingBytes() {
     return sealedBytes + (long) run.size() * pageSize;
+  }
+
+  /** When the oldest transaction read but not yet durable was read; empty if none. */
+  public Optional<Instant> oldestPendingCommit() {
+    if (!sealed.isEmpty()) {
+      return Optional.of(sealed.peekFirst().segment().firstCommit());
+    }
+    return runLastTxid > sealedTxid ? Optional.ofNullable(runFirstCommit) : Optional.empty();
   }
 
   @Override
