@@ -54,15 +54,22 @@ public final class SnapshotFolder {
   private final Repository repo;
   private final BackupOptions options;
   private final SegmentStore store;
+  private final long memoryBudget;
 
   /**
    * A folder writing to {@code repo}, chunking, packing and compressing as a backup with
    * {@code options} does (its host, tags and clock are not used: they come from the base).
    */
   public SnapshotFolder(Repository repo, BackupOptions options) {
+    this(repo, options, Segment.MAX_PAGE_BYTES);
+  }
+
+  /** A folder keeping at most {@code memoryBudget} bytes of patched chunks in memory. */
+  SnapshotFolder(Repository repo, BackupOptions options, long memoryBudget) {
     this.repo = repo;
     this.options = options;
     this.store = new SegmentStore(repo);
+    this.memoryBudget = memoryBudget;
   }
 
   /**
@@ -120,8 +127,7 @@ public final class SnapshotFolder {
           + file.size() + " bytes long, not a whole number of " + pageSize + "-byte pages");
     }
     ChunkedImage image = new ChunkedImage(repo, saver, workers.executor(), options.threads(),
-        chunkBytes, pageSize, file.content(), file.size(), from.checksum(),
-        Segment.MAX_PAGE_BYTES);
+        chunkBytes, pageSize, file.content(), file.size(), from.checksum(), memoryBudget);
     Segment last = null;
     List<Id> content;
     try {
