@@ -1,0 +1,204 @@
+package dev.bulwark.bench;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Progress;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backup.Archiver;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.backup.BackupResult;
+import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.DatabaseTags;
+import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.FoldResult;
+import dev.bulwark.core.stream.Page;
+import dev.bulwark.core.stream.PageSetChecksum;
+import dev.bulwark.core.stream.Segment;
+import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
+import dev.bulwark.core.stream.StreamTags;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses the SQLite chunk size by measurement (bench/fold.sh runs it): for each chunk size, a
+ * fresh repository gets a backup of database copy A, the pages in which copy B differs are
+ * stored as segments, and a snapshot is folded from them. Prints, per chunk size: what the
+ * fold stored and how long it took, what a fresh backup of B stored next to A (the pre-stream
+ * way), what a fresh backup of B stores after the fold (dedup between folded and fresh), and
+ * the content list of a 10 GiB database at that size (its tree JSON and its ids in memory).
+ *
+ * <p>Usage: {@code FoldChunkSizeBench A.db B.db WORKDIR KIB...}; A and B must have 4 KiB pages.
+ */
+public final class FoldChunkSizeBench {
+  private static final int PAGE = 4096;
+  private static final long TEN_GIB = 10L << 30;
+  private static final byte[] PASSWORD = "bench".getBytes(StandardCharsets.UTF_8);
+  private static final String ID = "bench.db";
+
+  private FoldChunkSizeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path a = Path.of(args[0]);
+    Path b = Path.of(args[1]);
+    Path work = Path.of(args[2]);
+    System.out.printf("A %d MiB, B %d MiB, %d of B's pages differ from A's%n",
+        Files.size(a) >> 20, Files.size(b) >> 20, countChanged(a, b));
+    System.out.println();
+    System.out.println("| chunk | chunks rebuilt | fold stored MiB | fold s"
+        + " | backup of B stored MiB | backup of B s | backup of B after fold stored MiB"
+        + " | 10 GiB: chunks | 10 GiB: content list JSON MiB | 10 GiB: ids in memory MiB |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    // A first round at 64 KiB warms the JIT; its numbers are not printed.
+    run(a, b, work.resolve("warm-up"), 64, false);
+    for (int i = 3; i < args.length; i++) {
+      run(a, b, work.resolve(args[i] + "k"), Integer.parseInt(args[i]), true);
+    }
+  }
+
+  private static void run(Path a, Path b, Path dir, int kib, boolean print) throws Exception {
+    BackupOptions options = BackupOptions.defaults().withChunkBytes(kib * 1024);
+    Path image = Files.createDirectories(dir.resolve("db")).resolve("app.db");
+    try (Repository repo = Repository.init(LocalBackend.open(dir.resolve("repo")), PASSWORD,
+        new Kdf.Params(1024, 8, 1))) {
+      Files.copy(a, image, StandardCopyOption.REPLACE_EXISTING);
+      PageSetChecksum start = checksum(image);
+      Snapshot base = backup(repo, options, image, new StreamTags(ID, 1, 0, start)).snapshot();
+      List<SegmentRef> refs = segments(repo, a, b, start);
+      FoldResult fold;
+      try (Lock lock = repo.lock(false)) {
+        fold = new dev.bulwark.core.stream.SnapshotFolder(repo, options).fold(lock, base, refs);
+      }
+      Files.copy(b, image, StandardCopyOption.REPLACE_EXISTING);
+      StreamTags atB = new StreamTags(ID, 1, fold.position().txid(), checksum(image));
+      BackupResult afterFold = backup(repo, options, image, atB);
+      // The pre-stream way: a fresh backup of B next to A only.
+      BackupResult plain;
+      try (Repository other = Repository.init(LocalBackend.open(dir.resolve("plain")),
+          PASSWORD, new Kdf.Params(1024, 8, 1))) {
+        Files.copy(a, image, StandardCopyOption.REPLACE_EXISTING);
+        backup(other, options, image, new StreamTags(ID, 1, 0, start));
+        Files.copy(b, image, StandardCopyOption.REPLACE_EXISTING);
+        plain = backup(other, options, image, atB);
+      }
+      long chunks = TEN_GIB / (kib * 1024L);
+      if (print) {
+        System.out.printf("| %d KiB | %d | %.1f | %.2f | %.1f | %.2f | %.2f | %d | %.1f | %.1f |%n",
+            kib, fold.chunksWritten(), mib(fold.storedBytes()), fold.seconds(),
+            mib(plain.bytesAdded()), plain.seconds(), mib(afterFold.bytesAdded()), chunks,
+            mib(chunks * 67), mib(chunks * 80));
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static double mib(long bytes) {
+    return bytes / 1048576.0;
+  }
+
+  private static BackupResult backup(Repository repo, BackupOptions options, Path image,
+      StreamTags stream) throws IOException, BulwarkException {
+    List<String> tags = new ArrayList<>(new DatabaseTags("sqlite", image.toString(),
+        Map.of("page-size", Integer.toString(PAGE))).toTags());
+    tags.addAll(stream.toTags());
+    try (Lock lock = repo.lock(false)) {
+      return new Archiver(repo, options.withTags(tags), new Progress())
+          .backup(lock, List.of(FileSource.of(image)));
+    }
+  }
+
+  /** B's differing pages as segments of at most 16 MiB each, checksums chained from A's. */
+  private static List<SegmentRef> segments(Repository repo, Path a, Path b,
+      PageSetChecksum start) throws IOException, BulwarkException {
+    SegmentStore store = new SegmentStore(repo);
+    List<SegmentRef> refs = new ArrayList<>();
+    long pages = Files.size(b) / PAGE;
+    long oldPages = Files.size(a) / PAGE;
+    PageSetChecksum before = start;
+    long txid = 0;
+    Instant time = Instant.parse("2026-12-04T08:00:00Z");
+    byte[] zero = new byte[PAGE];
+    long growth = 0;
+    for (long p = oldPages + 1; p <= pages; p++) {
+      growth ^= PageSetChecksum.pageHash(p, zero);
+    }
+    try (RandomAccessFile ra = new RandomAccessFile(a.toFile(), "r");
+        RandomAccessFile rb = new RandomAccessFile(b.toFile(), "r")) {
+      List<Page> batch = new ArrayList<>();
+      long delta = growth;
+      for (long p = 1; p <= pages; p++) {
+        byte[] old = p <= oldPages ? read(ra, p) : zero;
+        byte[] now = read(rb, p);
+        if (!Arrays.equals(old, now)) {
+          batch.add(new Page(p, now));
+          delta ^= PageSetChecksum.pageHash(p, old) ^ PageSetChecksum.pageHash(p, now);
+        }
+        if ((batch.size() + 1) * PAGE > Segment.MAX_PAGE_BYTES || (p == pages)) {
+          txid++;
+          PageSetChecksum after = new PageSetChecksum(before.value() ^ delta);
+          refs.add(store.save(ID, new Segment(1, txid, txid, PAGE, pages, before, after, time,
+              time, batch)));
+          before = after;
+          delta = 0;
+          batch = new ArrayList<>();
+          time = time.plusSeconds(1);
+        }
+      }
+    }
+    return refs;
+  }
+
+  private static byte[] read(RandomAccessFile f, long page) throws IOException {
+    byte[] b = new byte[PAGE];
+    f.seek((page - 1) * PAGE);
+    f.readFully(b);
+    return b;
+  }
+
+  private static long countChanged(Path a, Path b) throws IOException {
+    long n = 0;
+    long oldPages = Files.size(a) / PAGE;
+    try (RandomAccessFile ra = new RandomAccessFile(a.toFile(), "r");
+        RandomAccessFile rb = new RandomAccessFile(b.toFile(), "r")) {
+      for (long p = 1; p <= Files.size(b) / PAGE; p++) {
+        if (p > oldPages || !Arrays.equals(read(ra, p), read(rb, p))) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static PageSetChecksum checksum(Path file) throws IOException {
+    long c = 0;
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      for (long p = 1; p <= f.length() / PAGE; p++) {
+        c ^= PageSetChecksum.pageHash(p, read(f, p));
+      }
+    }
+    return new PageSetChecksum(c);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
