@@ -33,6 +33,6 @@ UPDATE accounts SET balance = balance + 1
  WHERE id IN (SELECT abs(random()) % $rows + 1 FROM c);
 SQL
 # shellcheck disable=SC2068
-java -XX:+UseParallelGC -Xmx1g -cp "$root/bench/jmh/target/benchmarks.jar" \
+java -XX:+UseParallelGC -Xmx512m -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.FoldChunkSizeBench "$work/a.db" "$work/b.db" "$work/run" ${chunks[@]}
 rm -rf "$work"

@@ -1,6 +1,7 @@
 package dev.bulwark.bench;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
@@ -19,6 +20,9 @@ import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.StreamTags;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Chooses the SQLite chunk size by measurement (bench/fold.sh runs it): for each chunk size, a
@@ -37,7 +42,8 @@ import java.util.Map;
  * stored as segments, and a snapshot is folded from them. Prints, per chunk size: what the
  * fold stored and how long it took, what a fresh backup of B stored next to A (the pre-stream
  * way), what a fresh backup of B stores after the fold (dedup between folded and fresh), and
- * the content list of a 10 GiB database at that size (its tree JSON and its ids in memory).
+ * the content list of a 10 GiB database at that size (its tree JSON, and its ids on the heap,
+ * measured under the launcher's 512 MiB heap).
  *
  * <p>Usage: {@code FoldChunkSizeBench A.db B.db WORKDIR KIB...}; A and B must have 4 KiB pages.
  */
@@ -58,7 +64,7 @@ public final class FoldChunkSizeBench {
     System.out.println();
     System.out.println("| chunk | chunks rebuilt | fold stored MiB | fold s"
         + " | backup of B stored MiB | backup of B s | backup of B after fold stored MiB"
-        + " | 10 GiB: chunks | 10 GiB: content list JSON MiB | 10 GiB: ids in memory MiB |");
+        + " | 10 GiB: chunks | 10 GiB: tree JSON MiB | 10 GiB: ids on the heap MiB |");
     System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     // A first round at 64 KiB warms the JIT; its numbers are not printed.
     run(a, b, work.resolve("warm-up"), 64, false);
@@ -92,16 +98,39 @@ public final class FoldChunkSizeBench {
         Files.copy(b, image, StandardCopyOption.REPLACE_EXISTING);
         plain = backup(other, options, image, atB);
       }
-      long chunks = TEN_GIB / (kib * 1024L);
       if (print) {
+        long chunks = TEN_GIB / (kib * 1024L);
+        long[] list = contentList(Math.toIntExact(chunks));
         System.out.printf("| %d KiB | %d | %.1f | %.2f | %.1f | %.2f | %.2f | %d | %.1f | %.1f |%n",
             kib, fold.chunksWritten(), mib(fold.storedBytes()), fold.seconds(),
             mib(plain.bytesAdded()), plain.seconds(), mib(afterFold.bytesAdded()), chunks,
-            mib(chunks * 67), mib(chunks * 80));
+            mib(list[1]), mib(list[0]));
       }
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /**
+   * Measures the content list of a file of {@code chunks} chunks: the heap its ids hold
+   * (measured after a collection, not estimated) and the size of its tree's JSON.
+   */
+  private static long[] contentList(int chunks) {
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    SplittableRandom random = new SplittableRandom(1);
+    List<Id> ids = new ArrayList<>(chunks);
+    byte[] b = new byte[32];
+    for (int i = 0; i < chunks; i++) {
+      random.nextBytes(b);
+      ids.add(Id.hash(b));
+    }
+    System.gc();
+    long held = rt.totalMemory() - rt.freeMemory() - before;
+    Node n = Node.builder("app.db", NodeType.FILE).size(TEN_GIB).content(ids).build();
+    long json = new Tree(List.of(n)).toJson().length;
+    return new long[] {held, json};
   }
 
   private static double mib(long bytes) {

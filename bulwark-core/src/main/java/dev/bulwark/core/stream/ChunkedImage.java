@@ -52,6 +52,9 @@ final class ChunkedImage {
   /** Patched chunks by index, least recently touched first. */
   private final LinkedHashMap<Integer, byte[]> inMemory = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<Integer, Future<Id>> saving = new HashMap<>();
+  /** Chunks being loaded ahead of the page that needs them. */
+  private final Map<Integer, Future<byte[]>> loading = new HashMap<>();
+  private final int window;
   private long memoryBytes;
   private long size;
   /** Bytes below this still hold the base file's content in unbuilt chunks; zeros above. */
@@ -80,6 +83,7 @@ final class ChunkedImage {
     this.saver = saver;
     this.workers = workers;
     this.inFlight = new Semaphore(threads * 3);
+    this.window = threads * 4;
     this.chunkBytes = chunkBytes;
     this.pageSize = pageSize;
     this.budget = budget;
@@ -119,9 +123,50 @@ final class ChunkedImage {
    */
   void apply(Segment s) throws IOException, BulwarkException {
     resize(s.pageCount() * pageSize);
-    for (Page p : s.pages()) {
-      writePage(p.number(), p.bytes());
+    List<Integer> touched = touchedChunks(s);
+    int next = 0;
+    try {
+      for (Page p : s.pages()) {
+        // Loading a chunk (read, decrypt, decompress, verify) costs far more than patching it,
+        // so the next few chunks the segment touches load on the workers meanwhile.
+        while (next < touched.size() && loading.size() < window) {
+          prefetch(touched.get(next++));
+        }
+        writePage(p.number(), p.bytes());
+      }
+    } finally {
+      loading.values().forEach(f -> f.cancel(false));
+      loading.clear();
     }
+  }
+
+  /** The chunks {@code s}'s pages fall in, in page order, each once. */
+  private List<Integer> touchedChunks(Segment s) {
+    List<Integer> out = new ArrayList<>();
+    int last = -1;
+    for (Page p : s.pages()) {
+      long pos = (p.number() - 1) * pageSize;
+      for (long at = pos; at < pos + pageSize; at += Math.min(pageSize, chunkBytes)) {
+        int k = (int) (at / chunkBytes);
+        if (k != last) {
+          out.add(k);
+          last = k;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Starts loading chunk {@code k} on the workers if it is a stored blob not in memory. */
+  private void prefetch(int k) {
+    if (inMemory.containsKey(k) || loading.containsKey(k) || saving.containsKey(k)) {
+      return;
+    }
+    Id id = ids.get(k);
+    if (id == null || !repo.index().has(BlobType.DATA, id)) {
+      return;
+    }
+    loading.put(k, workers.submit(() -> repo.loadBlob(BlobType.DATA, id)));
   }
 
   /**
@@ -285,6 +330,10 @@ final class ChunkedImage {
     }
     Id id = ids.get(k);
     int length = length(k);
+    Future<byte[]> loaded = loading.remove(k);
+    if (loaded != null) {
+      return checkLength(Futures.await(loaded), id, k, length);
+    }
     if (id == null) {
       byte[] out = new byte[length];
       long start = (long) k * chunkBytes;
@@ -296,12 +345,16 @@ final class ChunkedImage {
       awaitSaves();
       saver.flush();
     }
-    byte[] out = repo.loadBlob(BlobType.DATA, id);
-    if (out.length != length) {
-      throw new CorruptionException("data blob " + id.shortForm() + " holds " + out.length
+    return checkLength(repo.loadBlob(BlobType.DATA, id), id, k, length);
+  }
+
+  private static byte[] checkLength(byte[] blob, Id id, int k, int length)
+      throws CorruptionException {
+    if (blob.length != length) {
+      throw new CorruptionException("data blob " + id.shortForm() + " holds " + blob.length
           + " bytes where chunk " + k + " of the database file needs " + length);
     }
-    return out;
+    return blob;
   }
 
   private void evictOverBudget() throws IOException {
@@ -351,6 +404,7 @@ final class ChunkedImage {
 
   /** Cancels saves not started yet, after a failure. */
   void abandon() {
+    loading.values().forEach(f -> f.cancel(false));
     saving.values().forEach(f -> f.cancel(false));
   }
 

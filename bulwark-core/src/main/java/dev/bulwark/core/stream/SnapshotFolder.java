@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * the state the previous one (or the snapshot) ended in, and the image built must reach the
  * state checksum each segment ends in; otherwise the fold stops and no snapshot is saved.
  *
- * <p>Memory: one segment's pages, the content list, and patched chunks up to a budget of one
- * segment's size ({@link Segment#MAX_PAGE_BYTES}), beyond which the least recently patched are
- * stored early. Written in the usual order: packs, index, trees, the snapshot last.
+ * <p>Memory: the segment being applied and a few loaded ahead ({@link SegmentReader}), the
+ * content list, and patched chunks up to a budget of one segment's size ({@link
+ * Segment#MAX_PAGE_BYTES}), beyond which the least recently patched are stored early. Written
+ * in the usual order: packs, index, trees, the snapshot last.
  */
 public final class SnapshotFolder {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFolder.class);
@@ -106,20 +107,21 @@ public final class SnapshotFolder {
     repo.loadIndex();
     int connections = Math.max(1, repo.connections());
     try (Workers uploads = new Workers("fold", "upload", connections);
-        Workers workers = new Workers("fold", "chunk", options.threads())) {
+        Workers workers = new Workers("fold", "chunk", options.threads());
+        SegmentReader reader = new SegmentReader(store, segments, Math.max(2, connections))) {
       BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel(),
           uploads.executor(), PackUploader.packsInFlight(connections, options.packBytes(),
               Runtime.getRuntime().maxMemory()));
-      return foldWith(saver, workers, base, dbTags, from, segments, t0);
+      return foldWith(saver, workers, reader, base, dbTags, from, segments, t0);
     }
   }
 
-  private FoldResult foldWith(BlobSaver saver, Workers workers, Snapshot base,
-      DatabaseTags dbTags, StreamTags from, List<SegmentRef> refs, long t0)
+  private FoldResult foldWith(BlobSaver saver, Workers workers, SegmentReader reader,
+      Snapshot base, DatabaseTags dbTags, StreamTags from, List<SegmentRef> refs, long t0)
       throws IOException, BulwarkException {
     TreePath path = TreePath.load(repo, base.tree(), dbTags.path());
     Node file = path.file();
-    Segment first = store.load(refs.get(0));
+    Segment first = reader.next();
     int pageSize = pageSize(dbTags, first);
     int chunkBytes = options.chunkBytesFor(pageSize);
     if (file.size() % pageSize != 0) {
@@ -132,8 +134,7 @@ public final class SnapshotFolder {
     List<Id> content;
     try {
       for (SegmentRef ref : refs) {
-        // The first was loaded for its page size; the rest one at a time, to bound memory.
-        Segment s = last == null ? first : store.load(ref);
+        Segment s = last == null ? first : reader.next();
         PageSetChecksum expected = last == null ? from.checksum() : last.after();
         if (!s.before().equals(expected)) {
           throw new SegmentChainException(ref + " starts from database state " + s.before()

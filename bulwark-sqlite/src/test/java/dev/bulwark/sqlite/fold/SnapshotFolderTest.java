@@ -223,6 +223,28 @@ class SnapshotFolderTest {
     assertThat(repo.snapshots().stream().map(Snapshot::id).toList()).contains(base.id());
   }
 
+  @Test
+  void aDamagedSegmentIsNamedAndNoSnapshotIsSaved() throws Exception {
+    Snapshot base = stream.startSnapshot(OPTIONS);
+    List<SegmentRef> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      refs.add(stream.change(1, "UPDATE t SET v = randomblob(200) WHERE id = " + (i * 500 + 1)));
+    }
+    Path damaged = dir.resolve("repo").resolve(refs.get(9).toString());
+    byte[] bytes = Files.readAllBytes(damaged);
+    bytes[bytes.length / 2] ^= 0x10;
+    Files.write(damaged, bytes);
+    int snapshots = repo.list(FileType.SNAPSHOT).size();
+
+    assertThatThrownBy(() -> fold(base, refs))
+        .isInstanceOf(dev.bulwark.core.CorruptionException.class)
+        .hasMessageContaining(refs.get(9).toString());
+    assertThat(repo.list(FileType.SNAPSHOT)).hasSize(snapshots);
+    // The ones before it fold.
+    assertThat(restored(fold(base, refs.subList(0, 9)).snapshot()))
+        .isEqualTo(stream.copyAt(9));
+  }
+
   private FoldResult fold(Snapshot base, List<SegmentRef> refs) throws Exception {
     try (Lock lock = repo.lock(false)) {
       return new SnapshotFolder(repo, OPTIONS).fold(lock, base, refs);
