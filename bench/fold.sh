@@ -3,12 +3,14 @@
 # a page) is copied (A), 1% of its rows are updated at random, it is copied again (B), and for
 # each chunk size FoldChunkSizeBench backs up A, stores B's changed pages as stream segments
 # and folds a snapshot from them, printing what the fold stored and how long it took, and the
-# content list of a 10 GiB database at that size.
+# content list of a 10 GiB database at that size; restic's growth for B after A, if installed.
 #   bench/fold.sh [SIZE_MIB] [CHUNK_KIB...]     (default 300; 16 32 64 128)
+# Env: PER_MILLE, the rows updated per thousand (default 10, i.e. 1%).
 set -euo pipefail
 size_mib="${1:-300}"
 shift || true
 chunks=("${@:-16 32 64 128}")
+per_mille="${PER_MILLE:-10}"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 work="${BENCH_DIR:-$here/work-fold}"
@@ -28,10 +30,23 @@ INSERT INTO accounts SELECT x, 1000, randomblob(180) || zeroblob(170) FROM c;
 SQL
 cp "$work/a.db" "$work/b.db"
 sqlite3 "$work/b.db" <<SQL >/dev/null
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT $((rows / 100)))
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT $((rows * per_mille / 1000)))
 UPDATE accounts SET balance = balance + 1
  WHERE id IN (SELECT abs(random()) % $rows + 1 FROM c);
 SQL
+# restic as the reference for stored bytes: A, then B under the same name.
+if command -v restic >/dev/null; then
+  export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$work/restic-cache"
+  mkdir -p "$work/r"
+  restic init -r "$work/restic" -q >/dev/null
+  cp "$work/a.db" "$work/r/app.db"
+  (cd "$work/r" && restic -r "$work/restic" -q backup app.db >/dev/null)
+  first=$(du -sb "$work/restic" | cut -f1)
+  cp "$work/b.db" "$work/r/app.db"
+  (cd "$work/r" && restic -r "$work/restic" -q backup app.db >/dev/null)
+  echo "restic: B after A stored $(( ($(du -sb "$work/restic" | cut -f1) - first) >> 20 )) MiB"
+  rm -rf "$work/restic" "$work/r" "$work/restic-cache"
+fi
 # shellcheck disable=SC2068
 java -XX:+UseParallelGC -Xmx512m -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.FoldChunkSizeBench "$work/a.db" "$work/b.db" "$work/run" ${chunks[@]}
