@@ -1,6 +1,7 @@
 package dev.bulwark.core.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
@@ -72,6 +73,17 @@ class SnapshotFolderModelTest {
     BackupOptions options = TestRepositories.OPTIONS.withChunkBytes(16384);
     assertThat(options.chunkBytesFor(65536)).isEqualTo(4096);
     run(new SplittableRandom(3), options, 65536, 4096, 6);
+  }
+
+  @Test
+  void aFoldWithoutALockHeldOnTheRepositoryIsRefused() throws Exception {
+    BackupOptions options = TestRepositories.OPTIONS;
+    Snapshot base = backup(new byte[4096 * 4], options, 4096, 0);
+    Lock released = repo.lock(false);
+    released.close();
+    SegmentRef ref = new SegmentRef("model.db", GENERATION, 1, 1, 0);
+    assertThatThrownBy(() -> new SnapshotFolder(repo, options).fold(released, base,
+        List.of(ref))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lock");
   }
 
   private void run(SplittableRandom random, BackupOptions options, int pageSize, long budget,
