@@ -56,6 +56,7 @@ final class ChunkedImage {
   private final Map<Integer, Future<byte[]>> loading = new HashMap<>();
   private final int window;
   private long memoryBytes;
+  private long peakMemoryBytes;
   private long size;
   /** Bytes below this still hold the base file's content in unbuilt chunks; zeros above. */
   private long baseLimit;
@@ -110,6 +111,11 @@ final class ChunkedImage {
   /** The image's size in bytes. */
   long size() {
     return size;
+  }
+
+  /** The most bytes of patched chunks held in memory at once, measured after each page. */
+  long peakMemoryBytes() {
+    return peakMemoryBytes;
   }
 
   /** Chunks rebuilt so far (each save of a patched chunk counts once). */
@@ -276,6 +282,7 @@ final class ChunkedImage {
       done += n;
     }
     evictOverBudget();
+    peakMemoryBytes = Math.max(peakMemoryBytes, memoryBytes);
   }
 
   /** Page {@code number}'s bytes; {@code keep} keeps the chunks read in memory for patching. */
