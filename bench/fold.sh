@@ -5,7 +5,8 @@
 # and folds a snapshot from them, printing what the fold stored and how long it took, and the
 # content list of a 10 GiB database at that size; restic's growth for B after A, if installed.
 #   bench/fold.sh [SIZE_MIB] [CHUNK_KIB...]     (default 300; 16 32 64 128)
-# Env: PER_MILLE, the rows updated per thousand (default 10, i.e. 1%).
+# Env: PER_MILLE, the rows updated per thousand (default 10, i.e. 1%); ROUNDS, folds per size
+# (default 3; times are medians).
 set -euo pipefail
 size_mib="${1:-300}"
 shift || true
@@ -54,6 +55,7 @@ if command -v restic >/dev/null; then
   rm -rf "$work/restic" "$work/r" "$work/restic-cache"
 fi
 # shellcheck disable=SC2068
-java -XX:+UseParallelGC -Xmx512m -cp "$root/bench/jmh/target/benchmarks.jar" \
+java -XX:+UseParallelGC -Xmx512m -Drounds="${ROUNDS:-3}" \
+  -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.FoldChunkSizeBench "$work/a.db" "$work/b.db" "$work/run" ${chunks[@]}
 rm -rf "$work"

@@ -19,6 +19,7 @@ import dev.bulwark.core.stream.PageSetChecksum;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
+import dev.bulwark.core.stream.SnapshotFolder;
 import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
@@ -39,9 +40,10 @@ import java.util.SplittableRandom;
 /**
  * Chooses the SQLite chunk size by measurement (bench/fold.sh runs it): for each chunk size, a
  * fresh repository gets a backup of database copy A, the pages in which copy B differs are
- * stored as segments, and a snapshot is folded from them. Prints, per chunk size: what the
- * fold stored and how long it took, what a fresh backup of B stored next to A (the pre-stream
- * way), what a fresh backup of B stores after the fold (dedup between folded and fresh), and
+ * stored as segments, and a snapshot is folded from them (three times in fresh repositories;
+ * times are medians). Prints, per chunk size: what the fold stored and how long it took,
+ * what a fresh backup of B stored next to A (the pre-stream way), what a fresh backup of B
+ * stores after the fold (dedup between folded and fresh), and
  * the content list of a 10 GiB database at that size (its tree JSON, and its ids on the heap,
  * measured under the launcher's 512 MiB heap).
  *
@@ -52,6 +54,8 @@ public final class FoldChunkSizeBench {
   private static final long TEN_GIB = 10L << 30;
   private static final byte[] PASSWORD = "bench".getBytes(StandardCharsets.UTF_8);
   private static final String ID = "bench.db";
+  /** Folds per chunk size; times are their median (this machine is shared and noisy). */
+  private static final int ROUNDS = Integer.getInteger("rounds", 3);
 
   private FoldChunkSizeBench() {}
 
@@ -73,7 +77,33 @@ public final class FoldChunkSizeBench {
     }
   }
 
+  /** One fold and its comparisons, in fresh repositories. */
+  private record Round(FoldResult fold, BackupResult plain, BackupResult afterFold) {}
+
   private static void run(Path a, Path b, Path dir, int kib, boolean print) throws Exception {
+    List<Round> rounds = new ArrayList<>();
+    for (int i = 0; i < (print ? ROUNDS : 1); i++) {
+      rounds.add(measure(a, b, dir.resolve("round-" + i), kib));
+    }
+    if (print) {
+      Round r = rounds.get(0);
+      long chunks = TEN_GIB / (kib * 1024L);
+      long[] list = contentList(Math.toIntExact(chunks));
+      System.out.printf("| %d KiB | %d | %.1f | %.2f | %.1f | %.2f | %.2f | %d | %.1f | %.1f |%n",
+          kib, r.fold().chunksWritten(), mib(r.fold().storedBytes()),
+          median(rounds.stream().mapToDouble(x -> x.fold().seconds()).toArray()),
+          mib(r.plain().bytesAdded()),
+          median(rounds.stream().mapToDouble(x -> x.plain().seconds()).toArray()),
+          mib(r.afterFold().bytesAdded()), chunks, mib(list[1]), mib(list[0]));
+    }
+  }
+
+  private static double median(double[] values) {
+    Arrays.sort(values);
+    return values[values.length / 2];
+  }
+
+  private static Round measure(Path a, Path b, Path dir, int kib) throws Exception {
     BackupOptions options = BackupOptions.defaults().withChunkBytes(kib * 1024);
     Path image = Files.createDirectories(dir.resolve("db")).resolve("app.db");
     try (Repository repo = Repository.init(LocalBackend.open(dir.resolve("repo")), PASSWORD,
@@ -84,27 +114,18 @@ public final class FoldChunkSizeBench {
       List<SegmentRef> refs = segments(repo, a, b, start);
       FoldResult fold;
       try (Lock lock = repo.lock(false)) {
-        fold = new dev.bulwark.core.stream.SnapshotFolder(repo, options).fold(lock, base, refs);
+        fold = new SnapshotFolder(repo, options).fold(lock, base, refs);
       }
       Files.copy(b, image, StandardCopyOption.REPLACE_EXISTING);
       StreamTags atB = new StreamTags(ID, 1, fold.position().txid(), checksum(image));
       BackupResult afterFold = backup(repo, options, image, atB);
       // The pre-stream way: a fresh backup of B next to A only.
-      BackupResult plain;
       try (Repository other = Repository.init(LocalBackend.open(dir.resolve("plain")),
           PASSWORD, new Kdf.Params(1024, 8, 1))) {
         Files.copy(a, image, StandardCopyOption.REPLACE_EXISTING);
         backup(other, options, image, new StreamTags(ID, 1, 0, start));
         Files.copy(b, image, StandardCopyOption.REPLACE_EXISTING);
-        plain = backup(other, options, image, atB);
-      }
-      if (print) {
-        long chunks = TEN_GIB / (kib * 1024L);
-        long[] list = contentList(Math.toIntExact(chunks));
-        System.out.printf("| %d KiB | %d | %.1f | %.2f | %.1f | %.2f | %.2f | %d | %.1f | %.1f |%n",
-            kib, fold.chunksWritten(), mib(fold.storedBytes()), fold.seconds(),
-            mib(plain.bytesAdded()), plain.seconds(), mib(afterFold.bytesAdded()), chunks,
-            mib(list[1]), mib(list[0]));
+        return new Round(fold, backup(other, options, image, atB), afterFold);
       }
     } finally {
       deleteTree(dir);
