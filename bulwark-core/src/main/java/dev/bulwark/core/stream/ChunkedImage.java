@@ -5,7 +5,6 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.concurrent.Futures;
-import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
@@ -45,7 +44,7 @@ final class ChunkedImage {
   private final int chunkBytes;
   private final int pageSize;
   private final long budget;
-  private final BaseContent base;
+  private final ContentReader base;
   private final byte[] zeroPage;
   /** Blob ids by chunk; null for a chunk in another state. */
   private final List<Id> ids = new ArrayList<>();
@@ -89,7 +88,7 @@ final class ChunkedImage {
     this.pageSize = pageSize;
     this.budget = budget;
     this.zeroPage = new byte[pageSize];
-    this.base = new BaseContent(repo, content);
+    this.base = new ContentReader(repo, content);
     if (base.size() != fileSize) {
       throw new CorruptionException("the database file's content blobs hold " + base.size()
           + " bytes, but its node says " + fileSize);
@@ -413,63 +412,5 @@ final class ChunkedImage {
   void abandon() {
     loading.values().forEach(f -> f.cancel(false));
     saving.values().forEach(f -> f.cancel(false));
-  }
-
-  /** The base file's bytes, read through its content blobs (one blob cached). */
-  private static final class BaseContent {
-    private final Repository repo;
-    private final List<Id> content;
-    private final long[] offsets;
-    private int cachedIndex = -1;
-    private byte[] cached;
-
-    BaseContent(Repository repo, List<Id> content) throws CorruptionException {
-      this.repo = repo;
-      this.content = content;
-      this.offsets = new long[content.size() + 1];
-      for (int i = 0; i < content.size(); i++) {
-        Id id = content.get(i);
-        BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(
-            () -> new CorruptionException("data blob " + id.shortForm() + " of the database"
-                + " file is not in the index"));
-        offsets[i + 1] = offsets[i] + loc.blob().plaintextLength();
-      }
-    }
-
-    long size() {
-      return offsets[content.size()];
-    }
-
-    /** True if every blob but the last is {@code chunkBytes} long and the last no longer. */
-    boolean isChunkedBy(int chunkBytes) {
-      for (int i = 0; i < content.size(); i++) {
-        long len = offsets[i + 1] - offsets[i];
-        if (len == 0 || len > chunkBytes || (i < content.size() - 1 && len != chunkBytes)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** Reads {@code n} bytes from {@code pos} into the start of {@code out}. */
-    void read(long pos, byte[] out, int n) throws IOException, BulwarkException {
-      int done = 0;
-      while (done < n) {
-        long at = pos + done;
-        int i = Arrays.binarySearch(offsets, at);
-        i = i >= 0 ? i : -i - 2;
-        while (offsets[i + 1] <= at) {
-          i++;
-        }
-        if (i != cachedIndex) {
-          cached = repo.loadBlob(BlobType.DATA, content.get(i));
-          cachedIndex = i;
-        }
-        int off = (int) (at - offsets[i]);
-        int len = Math.min(n - done, cached.length - off);
-        System.arraycopy(cached, off, out, done, len);
-        done += len;
-      }
-    }
   }
 }
