@@ -6,16 +6,24 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.RestoreOption;
+import dev.bulwark.core.restore.RestorePlan;
 import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.Restorer;
+import dev.bulwark.core.stream.ReplayTarget;
+import dev.bulwark.core.stream.SegmentName;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,13 +42,25 @@ import picocli.CommandLine.Spec;
         + "checked (SQLite integrity and foreign keys; RocksDB checksums), then swapped in; the "
         + "previous database is kept under a clear name, and left untouched if anything fails. "
         + "SNAPSHOT latest means this host's newest snapshot of that database (--host for "
-        + "another host's); with --target, the newest snapshot (of --host, if given)."},
+        + "another host's); with --target, the newest snapshot (of --host, if given).",
+        "A database streamed with `bulwark replicate` is restored to a point in time: the "
+        + "newest snapshot at or before it, then the stream's segments replayed onto it, each "
+        + "checked against the database state it names; by default to the newest shipped "
+        + "transaction, or to --time / --txid. A gap or a damaged segment is found before "
+        + "anything is written."},
     footer = {"", "Examples:", "  bulwark restore latest --repo /backups/repo --target /tmp/out",
         "  bulwark restore 4f2a9c1e --repo /backups/repo --target / --include /srv/app/node.key",
         "  bulwark restore latest --repo /backups/repo --db /srv/app/app.db",
         "  bulwark restore latest --repo R --db /srv/app/app.db --host old-node   (move it here)",
         "  bulwark restore latest --repo R --db /srv/app/app.db --if-db-not-exists "
-            + "--if-replica-exists   (at service start)"})
+            + "--if-replica-exists   (at service start)",
+        "  bulwark restore latest --repo R --db /srv/app/app.db --time 2026-12-01T10:15:30Z "
+            + "--output /tmp/app-1015.db --dry-run"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done (or nothing to do with --if-* options)",
+        "1:error (no such point in the stream, a gap or a damaged segment: nothing written)",
+        "2:usage (e.g. a --time that does not parse, --time with --txid)",
+        "10:no repository", "11:repository locked", "12:wrong password", "130:interrupted"})
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin NoLockOption noLock;
@@ -80,6 +100,26 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads.")
   Integer threads;
 
+  @Option(names = "--time", paramLabel = "TIME", description = "With --db/--rocksdb and latest:"
+      + " the database as it was at TIME (ISO-8601: 2026-12-01T10:15:30Z, with an offset, or a "
+      + "local date-time in this machine's zone). A streamed database is replayed to its last "
+      + "segment committed by then; any other, the newest snapshot at or before TIME.")
+  String time;
+
+  @Option(names = "--txid", paramLabel = "N", description = "With --db and latest, for a "
+      + "streamed database: up to transaction position N of its newest generation (or "
+      + "GENERATION/N, as --dry-run prints it), stopping at the last segment end at or before it.")
+  String txid;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --db/--rocksdb:"
+      + " restore the database to FILE instead of its own path (the folder must exist); the same "
+      + "checks and swap, and a database already at FILE is kept under a clear name.")
+  Path output;
+
+  @Option(names = "--dry-run", description = "With --db/--rocksdb: print the plan (snapshot, "
+      + "segments, bytes, an estimated time, the point reached) and write nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() throws Exception {
     int given = (target != null ? 1 : 0) + (sqlite != null ? 1 : 0) + (rocksdb != null ? 1 : 0);
@@ -87,6 +127,13 @@ final class RestoreCommand implements Callable<Integer> {
       throw new UsageException("give exactly one of --target DIR, --db DB or --rocksdb DIR");
     }
     if (target == null) {
+      if (txid != null && rocksdb != null) {
+        throw new UsageException("--txid applies to streamed SQLite databases (--db)", false);
+      }
+      if ((time != null || txid != null) && !"latest".equals(snapshot)) {
+        throw new UsageException("--time and --txid choose a point from latest; a snapshot id "
+            + "names one snapshot", false);
+      }
       if (!includes.isEmpty()) {
         throw new UsageException("--include applies to --target restores only");
       }
@@ -96,6 +143,10 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (ifDbNotExists || ifReplicaExists) {
       throw new UsageException("--if-db-not-exists and --if-replica-exists apply to --db and "
+          + "--rocksdb restores");
+    }
+    if (time != null || txid != null || output != null || dryRun) {
+      throw new UsageException("--time, --txid, --output and --dry-run apply to --db and "
           + "--rocksdb restores");
     }
     Progress progress = new Progress();
@@ -112,28 +163,61 @@ final class RestoreCommand implements Callable<Integer> {
 
   private int restoreDatabase(DatabaseKind kind, Path db) throws Exception {
     var out = spec.commandLine().getOut();
-    if (ifDbNotExists && java.nio.file.Files.exists(db)) {
+    ReplayTarget point = RestorePoint.parse(time, txid, ZoneId.systemDefault());
+    Path destination = output != null ? output : db;
+    Path folder = destination.toAbsolutePath().normalize().getParent();
+    if (output != null && !Files.isDirectory(folder)) {
+      throw new UsageException("the folder of --output " + output + " does not exist", false);
+    }
+    if (ifDbNotExists && !dryRun && Files.exists(destination)) {
       // Before opening the repository: a service start-up must not fail on it needlessly.
-      out.println(db + " exists; nothing restored");
+      out.println(destination + " exists; nothing restored");
       return 0;
     }
     Progress progress = new Progress();
     try (Repository r = repo.open(true);
-        ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
+        ProgressPrinter pp = new ProgressPrinter(progress, "restore", !dryRun)) {
       int n = threads != null ? threads : threadsFor(r);
       DatabaseRestorer restorer = new DatabaseRestorer(r, kind, n, progress);
       if (host != null) {
         restorer = restorer.forHost(host);
       }
-      DatabaseRestorer.Result res = restore(r, restorer, db);
+      if (dryRun) {
+        return printPlan(r, restorer, point, db, destination, n);
+      }
+      DatabaseRestorer.Result res = restore(r, restorer, point, db, destination);
       switch (res.outcome()) {
         case RESTORED -> out.println("restored " + kind.name() + " database " + db
+            + (destination.equals(db) ? "" : " to " + destination)
             + " from snapshot " + res.snapshot().orElseThrow().id().shortForm()
+            + res.replay().map(p -> " + " + p.segments().size() + " segments, to txid "
+                + p.reached().txid() + " of generation "
+                + SegmentName.generation(p.reached().generation()) + " (committed "
+                + p.reachedTime() + ")").orElse("")
             + res.previous().map(p -> "; previous database kept at " + p).orElse(""));
-        case SKIPPED_DB_EXISTS -> out.println(db + " exists; nothing restored");
+        case SKIPPED_DB_EXISTS -> out.println(destination + " exists; nothing restored");
         case SKIPPED_NO_SNAPSHOT -> out.println("no snapshot of " + db + "; nothing restored");
         default -> throw new IllegalStateException(res.outcome().toString());
       }
+    }
+    return 0;
+  }
+
+  /** {@code --dry-run}: finds and checks the plan under a shared lock, and prints it. */
+  private int printPlan(Repository r, DatabaseRestorer restorer, ReplayTarget point, Path db,
+      Path destination, int threads) throws IOException, BulwarkException {
+    try (Lock lock = noLock.lock(r, false)) {
+      SnapshotRef ref = SnapshotRef.parse(snapshot);
+      RestorePlan plan = ref instanceof SnapshotRef.IdPrefix ? restorer.plan(ref, db)
+          : restorer.plan(point, db);
+      long size = -1;
+      Optional<DatabaseTags> tags = DatabaseTags.fromTags(plan.snapshot().tags());
+      if (tags.isPresent()) {
+        Node node = new Restorer(r, threads, new Progress()).findNode(plan.snapshot(),
+            tags.get().path());
+        size = node.type() == NodeType.FILE ? node.size() : -1;
+      }
+      RestorePlanPrinter.print(spec.commandLine().getOut(), plan, db, destination, size);
     }
     return 0;
   }
@@ -143,10 +227,10 @@ final class RestoreCommand implements Callable<Integer> {
    * {@code --if-db-not-exists} does not skip: a start-up with its database in place needs
    * neither a writable nor an unlocked repository.
    */
-  private DatabaseRestorer.Result restore(Repository r, DatabaseRestorer restorer, Path db)
-      throws IOException, BulwarkException {
+  private DatabaseRestorer.Result restore(Repository r, DatabaseRestorer restorer,
+      ReplayTarget point, Path db, Path destination) throws IOException, BulwarkException {
     if (ifDbNotExists) {
-      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(db);
+      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(destination);
       if (exists.isPresent()) {
         return exists.get();
       }
@@ -158,9 +242,11 @@ final class RestoreCommand implements Callable<Integer> {
     if (ifReplicaExists) {
       options.add(RestoreOption.IF_REPLICA_EXISTS);
     }
+    RestoreOption[] opts = options.toArray(RestoreOption[]::new);
     try (Lock lock = noLock.lock(r, false)) {
-      return restorer.restore(SnapshotRef.parse(snapshot), db,
-          options.toArray(RestoreOption[]::new));
+      SnapshotRef ref = SnapshotRef.parse(snapshot);
+      return ref instanceof SnapshotRef.IdPrefix ? restorer.restore(ref, db, destination, opts)
+          : restorer.restore(point, db, destination, opts);
     }
   }
 

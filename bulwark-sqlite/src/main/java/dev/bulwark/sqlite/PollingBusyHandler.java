@@ -16,10 +16,25 @@ import org.sqlite.BusyHandler;
 final class PollingBusyHandler extends BusyHandler {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private final long patienceNanos;
+  private final long pollNanos;
   private long firstBusy;
 
   PollingBusyHandler(Duration patience) {
+    this(patience, POLL_NANOS);
+  }
+
+  /**
+   * A handler that retries every {@code pollNanos}, or at once when that is 0. Taking the write
+   * lock away from a writer that commits back to back needs the latter: it takes the lock
+   * again within microseconds of releasing it, and a millisecond poll never finds it free.
+   */
+  static PollingBusyHandler spinning(Duration patience) {
+    return new PollingBusyHandler(patience, 0);
+  }
+
+  private PollingBusyHandler(Duration patience, long pollNanos) {
     this.patienceNanos = patience.toNanos();
+    this.pollNanos = pollNanos;
   }
 
   @Override
@@ -31,8 +46,12 @@ final class PollingBusyHandler extends BusyHandler {
     if (now - firstBusy >= patienceNanos) {
       return 0;
     }
+    if (pollNanos == 0) {
+      Thread.onSpinWait();
+      return 1;
+    }
     try {
-      TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
+      TimeUnit.NANOSECONDS.sleep(pollNanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;

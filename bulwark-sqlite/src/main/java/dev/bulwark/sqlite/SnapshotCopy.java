@@ -58,6 +58,21 @@ final class SnapshotCopy implements AutoCloseable {
    *     there is no room for the copy
    */
   static SnapshotCopy make(Path db, Path scratchDir) throws SourceException, IOException {
+    return make(db, scratchDir, null);
+  }
+
+  /**
+   * Copies the state that the read transaction open on {@code pinned} sees (a replicator's
+   * pinned reader, whose position in the WAL is known) into a new file in {@code scratchDir}.
+   * The transaction stays open.
+   */
+  static SnapshotCopy fromPinned(Path db, Connection pinned, Path scratchDir)
+      throws SourceException, IOException {
+    return make(db, scratchDir, pinned);
+  }
+
+  private static SnapshotCopy make(Path db, Path scratchDir, Connection pinned)
+      throws SourceException, IOException {
     ScratchFile.sweep(scratchDir, db, ScratchFile.Purpose.COPY);
     Path tmp;
     try {
@@ -69,7 +84,8 @@ final class SnapshotCopy implements AutoCloseable {
     FileChannel ch = null;
     try {
       long t0 = System.nanoTime();
-      DatabaseFacts facts = copy(db, tmp, scratchDir);
+      DatabaseFacts facts = pinned == null ? copy(db, tmp, scratchDir)
+          : copyPinned(db, pinned, tmp, scratchDir);
       ch = FileChannel.open(tmp, StandardOpenOption.READ);
       requireComplete(db, ch, facts);
       boolean unlinked = deleteNow(tmp);
@@ -104,6 +120,16 @@ final class SnapshotCopy implements AutoCloseable {
       BusyHandler.setHandler(c, new PollingBusyHandler(LOCK_PATIENCE));
       SqliteConnections.execute(c, "PRAGMA query_only=1");
       c.setAutoCommit(false);
+      return copyPinned(db, c, tmp, scratchDir);
+    } catch (SQLException e) {
+      throw failure(db, e);
+    }
+  }
+
+  /** Copies what the read transaction on {@code c} sees (it is begun if it is not yet). */
+  private static DatabaseFacts copyPinned(Path db, Connection c, Path tmp, Path scratchDir)
+      throws SourceException, IOException {
+    try {
       DatabaseFacts facts = DatabaseFacts.pinAndRead(c);
       requireSpace(db, scratchDir, facts);
       // The backup reuses the read transaction already open on its source connection, so it
@@ -116,13 +142,17 @@ final class SnapshotCopy implements AutoCloseable {
       }
       return facts;
     } catch (SQLException e) {
-      SqliteFailure f = SqliteFailure.of(e);
-      if (f == SqliteFailure.LOCKED) {
-        throw new SourceException(db + " stayed locked by another connection for "
-            + LOCK_PATIENCE.toSeconds() + " s; retry when its writer is done", e);
-      }
-      throw new SourceException(db + " " + f.explain(e), e);
+      throw failure(db, e);
     }
+  }
+
+  private static SourceException failure(Path db, SQLException e) {
+    SqliteFailure f = SqliteFailure.of(e);
+    if (f == SqliteFailure.LOCKED) {
+      return new SourceException(db + " stayed locked by another connection for "
+          + LOCK_PATIENCE.toSeconds() + " s; retry when its writer is done", e);
+    }
+    return new SourceException(db + " " + f.explain(e), e);
   }
 
   private static void requireSpace(Path db, Path scratchDir, DatabaseFacts facts)

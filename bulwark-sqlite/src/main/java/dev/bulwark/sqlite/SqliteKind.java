@@ -56,6 +56,12 @@ public final class SqliteKind implements DatabaseKind {
     return NAME;
   }
 
+  /** A SQLite database is one file of pages: stream segments replay onto a restored copy. */
+  @Override
+  public boolean replaysPages() {
+    return true;
+  }
+
   /**
    * Returns if nothing is at {@code target} or no connection holds a lock on it; changes
    * nothing.

@@ -1,12 +1,17 @@
 package dev.bulwark.sqlite;
 
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.backup.FileMeta;
-import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.backup.SourceView;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.Replicable;
+import dev.bulwark.core.stream.ReplicationOptions;
+import dev.bulwark.core.stream.Replicator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * A live SQLite database as a backup source. Other connections and other processes may keep
@@ -72,7 +77,7 @@ import java.nio.file.Path;
  *
  * <p>Instances are immutable and thread-safe; each {@code open()} makes its own copy.
  */
-public final class SqliteSource implements Source {
+public final class SqliteSource implements Replicable {
   private final Path db;
   private final Path scratchDir;
 
@@ -112,6 +117,23 @@ public final class SqliteSource implements Source {
     } catch (IOException e) {
       throw new SourceException("cannot back up " + db + ": " + e, e);
     }
+  }
+
+  /**
+   * Streams every committed transaction of this database (which must be in WAL mode) into
+   * {@code repo}, from a background thread, until the returned replicator is closed. It
+   * resumes the generation a previous run left, when the saved state, the repository and the
+   * WAL prove that nothing was missed, or starts a new one with a snapshot (logged with the
+   * reason). The service keeps its own connections and checkpoints; see docs/design.md for how
+   * the replicator keeps every frame without holding SQLite's checkpoints back for long.
+   *
+   * @throws SourceException if the database is missing, not SQLite, or not in WAL mode
+   */
+  @Override
+  public Replicator replicate(Repository repo, ReplicationOptions options)
+      throws IOException, BulwarkException {
+    requireDatabaseFile();
+    return SqliteReplicator.start(db, scratchDir, repo, options, Clock.systemUTC());
   }
 
   private void requireDatabaseFile() throws IOException, SourceException {

@@ -34,6 +34,10 @@ final class TestRepo implements AutoCloseable {
         new Kdf.Params(1024, 8, 1)));
   }
 
+  static TestRepo open(Path dir) throws IOException, BulwarkException {
+    return new TestRepo(dir, Repository.open(LocalBackend.open(dir), password()));
+  }
+
   static byte[] password() {
     return PASSWORD.getBytes(StandardCharsets.UTF_8);
   }

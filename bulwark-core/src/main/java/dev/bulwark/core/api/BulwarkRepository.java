@@ -24,6 +24,7 @@ import dev.bulwark.core.retention.Forgetter;
 import dev.bulwark.core.retention.GroupBy;
 import dev.bulwark.core.retention.Retention;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.core.stream.ReplayTarget;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -101,7 +102,9 @@ public final class BulwarkRepository implements AutoCloseable {
    * Restores a snapshot over the database, verified before it replaces anything; the database
    * that was there is kept beside it ({@link DatabaseRestorer.Result#previous()}). {@link
    * SnapshotRef#latest()} and {@link SnapshotRef#at} choose among this host's snapshots of
-   * {@code db}.
+   * {@code db}; for a streamed database they replay its stream onto the snapshot, to the newest
+   * shipped transaction or to that time ({@link #restore(Database, ReplayTarget,
+   * RestoreOption...)}). An id restores that snapshot as it is.
    *
    * @throws SnapshotNotFoundException if there is no such snapshot (unless {@link
    *     RestoreOption#IF_REPLICA_EXISTS} is given and {@code ref} is not an id)
@@ -117,12 +120,55 @@ public final class BulwarkRepository implements AutoCloseable {
    */
   public synchronized DatabaseRestorer.Result restoreFromHost(Database db, SnapshotRef ref,
       String host, RestoreOption... options) throws IOException, BulwarkException {
+    return restore(db, db.path(), host, options, r -> r.restore(ref, db.path(), options));
+  }
+
+  /**
+   * Restores {@code db} as it was at {@code point}, in place, verified before it replaces
+   * anything. For a streamed database (one whose snapshots carry stream tags, written while
+   * it was replicated) this is the newest snapshot at or before the point with the stream's
+   * segments replayed onto it, up to the last segment boundary at or before the point; every
+   * segment is loaded and checked before anything is written, and each one's pages must give
+   * the database state its checksum names. A database with no stream is restored from its
+   * newest snapshot (at or before the time of a {@link ReplayTarget#at} point). {@link
+   * SnapshotRef#latest()} and {@link SnapshotRef#at} in {@link #restore(Database, SnapshotRef,
+   * RestoreOption...)} mean {@link ReplayTarget#newest()} and {@link ReplayTarget#at} here.
+   *
+   * @throws dev.bulwark.core.stream.UnreachablePointException if the point is outside what
+   *     the stream holds (the message names the nearest restorable point)
+   * @throws dev.bulwark.core.CorruptionException if a segment needed is missing, damaged or
+   *     does not chain; the database is then untouched
+   */
+  public DatabaseRestorer.Result restore(Database db, ReplayTarget point,
+      RestoreOption... options) throws IOException, BulwarkException {
+    return restore(db, point, db.path(), options);
+  }
+
+  /**
+   * As {@link #restore(Database, ReplayTarget, RestoreOption...)}, into {@code output} instead
+   * of the database's own path (e.g. to look at a past state beside the live database), with the
+   * same verification and atomic swap; a file already at {@code output} is kept beside it, as a
+   * database at its own path would be.
+   */
+  public synchronized DatabaseRestorer.Result restore(Database db, ReplayTarget point,
+      Path output, RestoreOption... options) throws IOException, BulwarkException {
+    return restore(db, output, this.options.hostname(), options,
+        r -> r.restore(point, db.path(), output, options));
+  }
+
+  /** One restore by {@code restorer}. */
+  private interface RestoreCall {
+    DatabaseRestorer.Result run(DatabaseRestorer restorer) throws IOException, BulwarkException;
+  }
+
+  private DatabaseRestorer.Result restore(Database db, Path destination, String host,
+      RestoreOption[] options, RestoreCall call) throws IOException, BulwarkException {
     DatabaseRestorer restorer =
         new DatabaseRestorer(repo, db.kind(), Workers.defaultThreads(), progress).forHost(host);
     if (List.of(options).contains(RestoreOption.IF_DB_NOT_EXISTS)) {
       // Asked before any lock, so a start-up with its database in place needs neither a
       // writable nor an unlocked repository.
-      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(db.path());
+      Optional<DatabaseRestorer.Result> exists = restorer.skipIfDatabaseExists(destination);
       if (exists.isPresent()) {
         return exists.get();
       }
@@ -132,7 +178,7 @@ public final class BulwarkRepository implements AutoCloseable {
         // Under the lock: a pack another process wrote since this instance loaded the index
         // would be unknown, and one a prune removed before the lock would still be named.
         repo.loadIndex();
-        return restorer.restore(ref, db.path(), options);
+        return call.run(restorer);
       }
     });
   }

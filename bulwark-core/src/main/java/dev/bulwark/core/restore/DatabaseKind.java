@@ -21,6 +21,15 @@ public interface DatabaseKind {
   default void recover(Path target) throws IOException, BulwarkException {}
 
   /**
+   * True if a database of this kind is one file of fixed-size pages, so that stream segments
+   * (pages and sizes) can be replayed onto a restored copy for a point-in-time restore. Default:
+   * false, and snapshots are restored as they are.
+   */
+  default boolean replaysPages() {
+    return false;
+  }
+
+  /**
    * Fails if the database at {@code target} is open elsewhere (its lock is held), so a restore
    * never swaps a database out from under a running process. Nothing at {@code target} is fine.
    */

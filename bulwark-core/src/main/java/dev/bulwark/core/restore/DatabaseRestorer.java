@@ -11,6 +11,12 @@ import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.PageReplay;
+import dev.bulwark.core.stream.ReplayPlan;
+import dev.bulwark.core.stream.ReplayPlanner;
+import dev.bulwark.core.stream.ReplayTarget;
+import dev.bulwark.core.stream.StreamTags;
+import dev.bulwark.core.stream.UnreachablePointException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,7 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Restores a database so that things never get worse: the snapshot is restored into a staging
  * path beside the target, verified, and only then swapped into place by its {@link
- * DatabaseKind}. Any failure leaves the target as it was and removes the staging copy.
+ * DatabaseKind}. Any failure leaves the target as it was and removes the staging copy. For a
+ * streamed database of a kind that {@link DatabaseKind#replaysPages() replays pages}, the
+ * stream's segments are planned and checked ({@link ReplayPlanner}) before the staging copy is
+ * made, and replayed onto it ({@link PageReplay}) before it is verified.
  */
 public final class DatabaseRestorer {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseRestorer.class);
@@ -41,19 +50,23 @@ public final class DatabaseRestorer {
     private final Outcome outcome;
     private final @Nullable Snapshot snapshot;
     private final @Nullable Path previous;
+    private final @Nullable ReplayPlan replay;
 
-    private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous) {
+    private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous,
+        @Nullable ReplayPlan replay) {
       this.outcome = outcome;
       this.snapshot = snapshot;
       this.previous = previous;
+      this.replay = replay;
     }
 
-    static Result restored(Snapshot snapshot, @Nullable Path previous) {
-      return new Result(Outcome.RESTORED, snapshot, previous);
+    static Result restored(Snapshot snapshot, @Nullable Path previous,
+        @Nullable ReplayPlan replay) {
+      return new Result(Outcome.RESTORED, snapshot, previous, replay);
     }
 
     static Result skipped(Outcome why) {
-      return new Result(why, null, null);
+      return new Result(why, null, null, null);
     }
 
     public Outcome outcome() {
@@ -70,9 +83,19 @@ public final class DatabaseRestorer {
       return Optional.ofNullable(previous);
     }
 
+    /**
+     * The stream segments replayed onto the snapshot and the point they reached; empty if the
+     * database was restored from a snapshot alone (or the restore was skipped).
+     */
+    public Optional<ReplayPlan> replay() {
+      return Optional.ofNullable(replay);
+    }
+
     @Override
     public String toString() {
       return outcome + (snapshot == null ? "" : " " + snapshot.id())
+          + (replay == null ? "" : " + " + replay.segments().size() + " segments to "
+              + replay.reached())
           + (previous == null ? "" : ", previous kept at " + previous);
     }
   }
@@ -136,23 +159,97 @@ public final class DatabaseRestorer {
   }
 
   /**
-   * Restores {@code ref} to {@code target}: an id names one snapshot; {@code latest} and {@code
-   * at} mean the newest (at or before that time) snapshot of the database at {@code target}
-   * written by this restorer's {@link #host()}. The caller holds a lock on the repository
-   * ({@link Repository#lock(boolean)}), or reads it without one on purpose ({@code --no-lock}:
-   * for a repository on read-only media or behind read-only credentials, in a disaster
-   * recovery; a prune running at the same time could then remove data under it, and the
-   * restore would fail, never restore wrong data, since every blob is checked against its id
-   * and the result verified).
+   * Restores {@code ref} to {@code target}: an id names one snapshot, restored as it is; {@code
+   * latest} and {@code at} mean the newest (at or before that time) state of the database at
+   * {@code target} recorded by this restorer's {@link #host()}: for a streamed database the
+   * newest snapshot at or before it with the stream replayed onto it ({@link
+   * #restore(ReplayTarget, Path, Path, RestoreOption...)}), else the newest snapshot. The
+   * caller holds a lock on the repository ({@link Repository#lock(boolean)}), or reads it
+   * without one on purpose ({@code --no-lock}: for a repository on read-only media or behind
+   * read-only credentials, in a disaster recovery; a prune running at the same time could then
+   * remove data under it, and the restore would fail, never restore wrong data, since every
+   * blob is checked against its id and the result verified).
    *
    * @throws SnapshotNotFoundException if there is no such snapshot (and {@link
    *     RestoreOption#IF_REPLICA_EXISTS} was not given, or an id names none)
    */
   public Result restore(SnapshotRef ref, Path target, RestoreOption... options)
       throws IOException, BulwarkException {
+    return restore(ref, target, target, options);
+  }
+
+  /**
+   * As {@link #restore(SnapshotRef, Path, RestoreOption...)}, for the database that was at
+   * {@code database}, put at {@code destination} (another path, e.g. to inspect an old state
+   * beside the live database); the options look at {@code destination}.
+   */
+  public Result restore(SnapshotRef ref, Path database, Path destination,
+      RestoreOption... options) throws IOException, BulwarkException {
+    if (ref instanceof SnapshotRef.IdPrefix id) {
+      return restore(database, destination, options, opts -> Optional.of(new RestorePlan(
+          repo.loadSnapshot(repo.findSnapshotId(id.prefix())), null)));
+    }
+    ReplayTarget point = ref instanceof SnapshotRef.At at ? ReplayTarget.at(at.time())
+        : ReplayTarget.newest();
+    return restore(point, database, destination, options);
+  }
+
+  /**
+   * Restores the database that was at {@code database}, as it was at {@code point}, to {@code
+   * destination} (which may be {@code database} itself). For a streamed database (its snapshots
+   * carry stream tags) this is the newest snapshot at or before the point with the segments
+   * after it replayed onto the staging copy, each checked against its state checksum, then
+   * verified and swapped in as any restore; every segment is loaded and checked before anything
+   * is written. A database with no stream is restored from its newest snapshot (at or before
+   * the time of an {@link ReplayTarget#at} point).
+   *
+   * @throws dev.bulwark.core.stream.UnreachablePointException if the point is outside what the
+   *     stream holds, or a transaction position is asked of a database with no stream
+   * @throws dev.bulwark.core.CorruptionException if a segment is missing, damaged or does not
+   *     chain (the destination is then untouched)
+   * @throws SnapshotNotFoundException if the database has no snapshot (and {@link
+   *     RestoreOption#IF_REPLICA_EXISTS} was not given)
+   */
+  public Result restore(ReplayTarget point, Path database, Path destination,
+      RestoreOption... options) throws IOException, BulwarkException {
+    Path db = database.toAbsolutePath().normalize();
+    return restore(db, destination, options, opts -> plan(point, db, opts));
+  }
+
+  /**
+   * What {@link #restore(ReplayTarget, Path, Path, RestoreOption...)} would restore, found and
+   * checked (every segment loaded, authenticated and chained) without writing anything.
+   *
+   * @throws SnapshotNotFoundException if the database has no snapshot
+   */
+  public RestorePlan plan(ReplayTarget point, Path database)
+      throws IOException, BulwarkException {
+    return plan(point, database.toAbsolutePath().normalize(),
+        EnumSet.noneOf(RestoreOption.class)).orElseThrow();
+  }
+
+  /**
+   * What {@link #restore(SnapshotRef, Path, Path, RestoreOption...)} would restore: an id's
+   * snapshot as it is, else as {@link #plan(ReplayTarget, Path)}.
+   */
+  public RestorePlan plan(SnapshotRef ref, Path database) throws IOException, BulwarkException {
+    if (ref instanceof SnapshotRef.IdPrefix id) {
+      return new RestorePlan(repo.loadSnapshot(repo.findSnapshotId(id.prefix())), null);
+    }
+    return plan(ref instanceof SnapshotRef.At at ? ReplayTarget.at(at.time())
+        : ReplayTarget.newest(), database);
+  }
+
+  /** How the snapshot (and stream) to restore are found; empty: skip, nothing to restore. */
+  private interface Planning {
+    Optional<RestorePlan> plan(Set<RestoreOption> options) throws IOException, BulwarkException;
+  }
+
+  private Result restore(Path database, Path destination, RestoreOption[] options,
+      Planning planning) throws IOException, BulwarkException {
     Set<RestoreOption> opts = options.length == 0 ? EnumSet.noneOf(RestoreOption.class)
         : EnumSet.copyOf(Arrays.asList(options));
-    Path abs = target.toAbsolutePath().normalize();
+    Path abs = destination.toAbsolutePath().normalize();
     if (opts.contains(RestoreOption.IF_DB_NOT_EXISTS)) {
       Optional<Result> skipped = skipIfDatabaseExists(abs);
       if (skipped.isPresent()) {
@@ -162,31 +259,58 @@ public final class DatabaseRestorer {
       // Settle an interrupted earlier swap before restoring over its target.
       kind.recover(abs);
     }
-    Snapshot snap;
-    if (ref instanceof SnapshotRef.IdPrefix id) {
-      snap = repo.loadSnapshot(repo.findSnapshotId(id.prefix()));
-    } else {
-      Instant notAfter = ref instanceof SnapshotRef.At at ? at.time() : Instant.MAX;
-      DatabaseSnapshots mine = new DatabaseSnapshots(abs, host);
-      List<Snapshot> all = repo.snapshots();
-      Optional<Snapshot> newest = mine.newestAtOrBefore(all, notAfter);
-      if (newest.isEmpty()) {
-        String none = mine.noneMessage(all, notAfter);
-        if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
-          // Another host's copy of the same path is not this database: never restore it
-          // unasked.
-          LOG.info("{}; nothing to restore", none);
-          return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
-        }
-        throw new SnapshotNotFoundException(none);
-      }
-      snap = newest.get();
+    Optional<RestorePlan> plan = planning.plan(opts);
+    if (plan.isEmpty()) {
+      return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
     }
-    return restoreSnapshot(snap, abs);
+    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs);
   }
 
-  private Result restoreSnapshot(Snapshot snap, Path target) throws IOException,
-      BulwarkException {
+  private Optional<RestorePlan> plan(ReplayTarget point, Path database,
+      Set<RestoreOption> opts) throws IOException, BulwarkException {
+    DatabaseSnapshots mine = new DatabaseSnapshots(database, host);
+    List<Snapshot> all = repo.snapshots();
+    Optional<Snapshot> newest = mine.newest(all);
+    if (kind.replaysPages()) {
+      Optional<ReplayPlan> replay = new ReplayPlanner(repo).plan(mine.of(all), point);
+      if (replay.isPresent()) {
+        ReplayPlan r = replay.get();
+        Snapshot last = newest.orElseThrow();
+        if (point instanceof ReplayTarget.Newest && !isStreamed(last)
+            && last.time().isAfter(r.reachedTime())) {
+          // A snapshot taken outside the stream after its last shipped commit is newer.
+          LOG.info("snapshot {} is newer than the stream's last point {}; restoring it",
+              last.id().shortForm(), r.reached());
+          return Optional.of(new RestorePlan(last, null));
+        }
+        return Optional.of(new RestorePlan(r.snapshot(), r));
+      }
+    }
+    if (point instanceof ReplayTarget.Txid || point instanceof ReplayTarget.Position) {
+      throw new UnreachablePointException("the repository has no stream of " + database
+          + " from host " + host + ", so there is no " + point + " to restore to");
+    }
+    Instant notAfter = point instanceof ReplayTarget.At at ? at.time() : Instant.MAX;
+    Optional<Snapshot> chosen = mine.newestAtOrBefore(all, notAfter);
+    if (chosen.isEmpty()) {
+      String none = mine.noneMessage(all, notAfter);
+      if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
+        // Another host's copy of the same path is not this database: never restore it
+        // unasked.
+        LOG.info("{}; nothing to restore", none);
+        return Optional.empty();
+      }
+      throw new SnapshotNotFoundException(none);
+    }
+    return Optional.of(new RestorePlan(chosen.get(), null));
+  }
+
+  private static boolean isStreamed(Snapshot s) {
+    return DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of).isPresent();
+  }
+
+  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target)
+      throws IOException, BulwarkException {
     DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
         new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
             + " (use `bulwark restore --target DIR` for files)"));
@@ -203,12 +327,17 @@ public final class DatabaseRestorer {
     try {
       new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
       refuseAnythingButFilesAndFolders(snap, staging);
+      if (replay != null) {
+        new PageReplay(repo, progress).apply(replay, staging);
+      }
       kind.verify(staging);
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);
-      LOG.info("restored {} from snapshot {}{}", target, snap.id().shortForm(),
+      LOG.info("restored {} from snapshot {}{}{}", target, snap.id().shortForm(),
+          replay == null ? "" : " + " + replay.segments().size() + " segments to "
+              + replay.reached(),
           previous == null ? "" : "; previous database kept at " + previous);
-      return Result.restored(snap, previous);
+      return Result.restored(snap, previous, replay);
     } finally {
       FileTrees.deleteRecursively(staging);
     }

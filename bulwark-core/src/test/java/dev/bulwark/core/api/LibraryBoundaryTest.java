@@ -16,6 +16,7 @@ import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.prune.PruneOptions;
 import dev.bulwark.core.prune.PruneResult;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
@@ -27,6 +28,13 @@ import dev.bulwark.core.retention.GroupKey;
 import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.KeptSnapshot;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.core.stream.PageSetChecksum;
+import dev.bulwark.core.stream.PlannedSegment;
+import dev.bulwark.core.stream.ReplayPlan;
+import dev.bulwark.core.stream.ReplayTarget;
+import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.StreamPosition;
+import dev.bulwark.core.stream.StreamTags;
 import java.io.IOException;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -69,7 +77,12 @@ class LibraryBoundaryTest {
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
       CheckResult.class, RetentionPolicy.class, RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
-      KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class);
+      KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class,
+      // point-in-time restore: the target, and the plan a restore reports
+      ReplayTarget.class, ReplayTarget.Newest.class, ReplayTarget.At.class,
+      ReplayTarget.Txid.class, ReplayTarget.Position.class, StreamPosition.class,
+      ReplayPlan.class, PlannedSegment.class, SegmentRef.class, StreamTags.class,
+      PageSetChecksum.class, DatabaseTags.class);
 
   @Test
   void theApiNamesOnlyExportedTypes() throws Exception {

@@ -3,6 +3,7 @@ package dev.bulwark.sqlite.wal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -78,9 +79,69 @@ public final class WalReader {
     }
   }
 
+  /**
+   * Delivers the commits of an earlier life of the WAL that follow {@code from}, reading the
+   * frames that are still in the file at and after {@code from}'s frame index with that life's
+   * salts and running checksum. Used after SQLite restarted the log: the new life overwrites
+   * frames from the start, so an old life's last frames survive until the new life reaches
+   * them. Returns the position after the last old commit found ({@code from} if none).
+   *
+   * @throws WalResetException if the old frames changed while they were read
+   */
+  public WalPosition readEarlierLife(WalHeader life, WalPosition from, WalSink sink)
+      throws IOException, WalResetException {
+    try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
+      WalPosition end = walk(ch, life, from, null);
+      if (end.frameIndex() > from.frameIndex()) {
+        WalPosition delivered = walk(ch, life, from, new Bounded(sink, end.frameIndex()));
+        if (!delivered.equals(end)) {
+          throw new WalResetException(wal + " was overwritten while its previous log was read");
+        }
+      }
+      return end;
+    } catch (NoSuchFileException e) {
+      return from;
+    }
+  }
+
+  /**
+   * How many frames of the life {@code header} starts are in the file, committed or not: the
+   * index after the last frame whose salts and running checksum are valid. A writer in the
+   * middle of a transaction has written that far.
+   */
+  public long validFrames(WalHeader header) throws IOException {
+    try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
+      long[] last = {0};
+      walk(ch, header, header.start(), null, last);
+      return last[0];
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  /** The WAL file's size in bytes, 0 when it does not exist. */
+  public long fileSize() throws IOException {
+    try {
+      return Files.size(wal);
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  /** Bytes from the start of the file to the end of frame {@code frames - 1}. */
+  public static long bytesBefore(long frames, int pageSize) {
+    return WalHeader.SIZE + frames * (FRAME_HEADER + (long) pageSize);
+  }
+
   /** Follows valid frames from {@code start}; returns the position after the last commit. */
   private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink)
       throws IOException {
+    return walk(ch, header, start, sink, null);
+  }
+
+  /** As above; {@code validEnd[0]}, when given, receives the index after the last valid frame. */
+  private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink,
+      long[] validEnd) throws IOException {
     int pageSize = header.pageSize();
     byte[] frame = new byte[FRAME_HEADER + pageSize];
     ByteBuffer buf = ByteBuffer.wrap(frame);
@@ -105,6 +166,9 @@ public final class WalReader {
         return lastCommit;
       }
       int dbSize = buf.getInt(4);
+      if (validEnd != null) {
+        validEnd[0] = i + 1;
+      }
       if (sink != null) {
         byte[] page = new byte[pageSize];
         System.arraycopy(frame, FRAME_HEADER, page, 0, pageSize);

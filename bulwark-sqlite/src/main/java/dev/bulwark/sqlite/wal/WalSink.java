@@ -9,4 +9,10 @@ public interface WalSink {
 
   /** The transaction whose frames came since the last commit ended; {@code end} follows it. */
   void commit(WalPosition end, int dbSizePages) throws IOException;
+
+  /**
+   * Frames delivered since the last commit belong to no transaction after all (the log was
+   * restarted while they were read): forget them.
+   */
+  default void discardUncommitted() {}
 }

@@ -1,0 +1,563 @@
+package dev.bulwark.sqlite;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.GenerationIds;
+import dev.bulwark.core.stream.ReplicationOptions;
+import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.Segment;
+import dev.bulwark.core.stream.SegmentName;
+import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
+import dev.bulwark.core.stream.StreamPosition;
+import dev.bulwark.sqlite.stream.PageHashes;
+import dev.bulwark.sqlite.stream.ReplicaState;
+import dev.bulwark.sqlite.stream.SegmentAssembler;
+import dev.bulwark.sqlite.wal.WalFollower;
+import dev.bulwark.sqlite.wal.WalGapException;
+import dev.bulwark.sqlite.wal.WalHeader;
+import dev.bulwark.sqlite.wal.WalPosition;
+import dev.bulwark.sqlite.wal.WalReader;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships every committed transaction of a SQLite database in WAL mode to a repository, from one
+ * background thread: each cycle (every sync interval, or at once when someone waits for
+ * durability) advances the pinned read transaction, reads the WAL from where the last cycle
+ * stopped and ships what was committed as segments. How this keeps every frame without
+ * holding the WAL back for good is in docs/design.md ("Continuous capture").
+ *
+ * <p>A new generation starts, with a snapshot, when there is no state to resume, when the
+ * state does not match the repository or the database, when the WAL cannot be followed
+ * ({@link WalGapException}), when one transaction is larger than a segment, and when the
+ * database file is replaced. Each start is logged with its reason.
+ */
+final class SqliteReplicator implements Replicator {
+  /** Whether the replicator holds the WAL back with a read transaction. */
+  private enum Mode { PINNED, UNPINNED }
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteReplicator.class);
+  /** SQLite's default wal_autocheckpoint, in pages. */
+  static final int AUTOCHECKPOINT_PAGES = 1000;
+  /** How often the WAL's size is looked at, and the log read while it is not held back. */
+  private static final Duration TICK = Duration.ofMillis(5);
+  /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
+  private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
+
+  private final Path db;
+  private final Path wal;
+  private final Path scratchDir;
+  private final Repository repo;
+  private final SegmentStore store;
+  private final ReplicationOptions options;
+  private final Duration interval;
+  private final String databaseId;
+  private final Path stateFile;
+  private final Path hashFile;
+  private final Clock clock;
+  private final BackupOptions backupOptions;
+  private final ReaderPin pin;
+  private final Thread thread;
+  private final Object monitor = new Object();
+
+  // Owned by the replication thread.
+  private @Nullable PageHashes hashes;
+  private @Nullable WalFollower follower;
+  private @Nullable SegmentAssembler assembler;
+  private @Nullable ReplicaState state;
+  private @Nullable Object fileKey;
+  private boolean pinnedSinceLastRead;
+  private Mode mode = Mode.PINNED;
+  private @Nullable Instant failingSince;
+  private long retryAt;
+  private long pinnedAt;
+  /** How long shipping took lately, smoothed: shipping starts this much before it is due. */
+  private long shipNanos;
+
+  // Guarded by monitor.
+  private long cyclesStarted;
+  private long cyclesDone;
+  private boolean wakeRequested;
+  private boolean closing;
+  private @Nullable Exception fatal;
+  private @Nullable StreamPosition shipped;
+  private @Nullable Instant oldestPending;
+  private long pending;
+
+  private SqliteReplicator(Path db, Path scratchDir, Repository repo, ReplicationOptions options,
+      Clock clock) throws IOException {
+    this.db = db;
+    this.wal = db.resolveSibling(db.getFileName() + "-wal");
+    this.scratchDir = scratchDir;
+    this.repo = repo;
+    this.store = new SegmentStore(repo);
+    this.options = options;
+    this.interval = effectiveInterval(options);
+    this.databaseId = options.databaseId().orElseGet(() -> derivedId(db));
+    Path dir = options.stateDir().orElseGet(() ->
+        db.resolveSibling("." + db.getFileName() + ".bulwark"));
+    AtomicFiles.createDirectories(dir);
+    this.stateFile = dir.resolve(databaseId + ".state");
+    this.hashFile = dir.resolve(databaseId + ".pages");
+    this.clock = clock;
+    this.backupOptions = BackupOptions.defaults();
+    this.pin = new ReaderPin(db);
+    this.thread = new Thread(this::run, "bulwark-replicate-" + databaseId);
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Resumes or starts replication of {@code db} and returns once the first cycle is done, so a
+   * database that cannot be replicated fails here rather than in the background.
+   */
+  static SqliteReplicator start(Path db, Path scratchDir, Repository repo,
+      ReplicationOptions options, Clock clock) throws IOException, BulwarkException {
+    SqliteReplicator r = new SqliteReplicator(db, scratchDir, repo, options, clock);
+    try {
+      r.resumeOrBegin();
+      r.cycle();
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      r.shutDown();
+      throw e;
+    }
+    r.thread.start();
+    return r;
+  }
+
+  /** A stream id for a database: its file name and a hash of host and path. */
+  static String derivedId(Path db) {
+    String name = db.getFileName().toString().toLowerCase(Locale.ROOT)
+        .replaceAll("[^0-9a-z._-]", "-").replaceAll("\\.\\.+", ".");
+    name = name.replaceAll("^[^0-9a-z]+", "");
+    if (name.length() > 40) {
+      name = name.substring(0, 40);
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] d = sha.digest((dev.bulwark.core.repo.Host.name() + ":" + db)
+          .getBytes(StandardCharsets.UTF_8));
+      return (name.isEmpty() ? "db" : name) + "-" + HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Duration effectiveInterval(ReplicationOptions o) {
+    if (o.maxRequestsPerHour() == 0) {
+      return o.syncInterval();
+    }
+    Duration floor = Duration.ofHours(1).dividedBy(o.maxRequestsPerHour());
+    return floor.compareTo(o.syncInterval()) > 0 ? floor : o.syncInterval();
+  }
+
+  // ---- the public face ----
+
+  @Override
+  public Optional<StreamPosition> lastShippedPosition() {
+    synchronized (monitor) {
+      return Optional.ofNullable(shipped);
+    }
+  }
+
+  @Override
+  public Duration lag() {
+    synchronized (monitor) {
+      if (oldestPending == null) {
+        return Duration.ZERO;
+      }
+      Duration d = Duration.between(oldestPending, clock.instant());
+      return d.isNegative() ? Duration.ZERO : d;
+    }
+  }
+
+  @Override
+  public long pendingBytes() {
+    synchronized (monitor) {
+      return pending;
+    }
+  }
+
+  @Override
+  public void awaitDurable(Duration timeout)
+      throws InterruptedException, TimeoutException, IOException, BulwarkException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (monitor) {
+      long target = cyclesStarted + 1;
+      wakeRequested = true;
+      monitor.notifyAll();
+      while (cyclesDone < target) {
+        rethrowFatal();
+        if (closing && !thread.isAlive()) {
+          throw new IllegalStateException("the replicator is closed");
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException("committed transactions of " + db + " were not durable"
+              + " within " + timeout.toMillis() + " ms (lag " + lag().toMillis() + " ms)");
+        }
+        monitor.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException, BulwarkException {
+    synchronized (monitor) {
+      closing = true;
+      monitor.notifyAll();
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while the last transactions were shipped");
+    }
+    synchronized (monitor) {
+      rethrowFatal();
+    }
+  }
+
+  private void rethrowFatal() throws IOException, BulwarkException {
+    Exception e = fatal;
+    if (e instanceof IOException io) {
+      throw io;
+    }
+    if (e instanceof BulwarkException b) {
+      throw b;
+    }
+    if (e != null) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- the replication thread ----
+
+  private void run() {
+    try {
+      while (true) {
+        boolean forced;
+        boolean last;
+        synchronized (monitor) {
+          long until = System.nanoTime() + TICK.toNanos();
+          while (!closing && !wakeRequested) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+              break;
+            }
+            monitor.wait(Math.max(1, left / 1_000_000));
+          }
+          forced = closing || wakeRequested;
+          wakeRequested = false;
+          last = closing;
+          if (forced) {
+            cyclesStarted++;
+          }
+        }
+        try {
+          tick(forced);
+        } catch (IOException e) {
+          if (last) {
+            throw e;
+          }
+          onShipFailure(e);
+        }
+        if (last) {
+          return;
+        }
+      }
+    } catch (Exception e) {
+      LOG.error("replication of {} stopped: {}", db, e.toString());
+      synchronized (monitor) {
+        fatal = e;
+      }
+    } finally {
+      shutDown();
+      synchronized (monitor) {
+        monitor.notifyAll();
+      }
+    }
+  }
+
+  /** A first tick on the caller's thread, so that start() fails if replication cannot run. */
+  private void cycle() throws IOException, BulwarkException {
+    synchronized (monitor) {
+      cyclesStarted++;
+    }
+    tick(true);
+  }
+
+  /**
+   * One step, every 5 ms: read what was committed, and ship when the oldest transaction not
+   * yet durable would otherwise wait longer than the sync interval (allowing for how long
+   * shipping has been taking), or when {@code forced}.
+   *
+   * <p>While the WAL is small the read transaction is held. Once it reaches one
+   * autocheckpoint's worth, the transaction is let go so that SQLite's own checkpoint can
+   * restart the log; the reads every tick then let the follower see the restart while the new
+   * log is still much shorter than the old one, which proves nothing was missed. Once it has
+   * restarted, and for every shipment (which takes longer than a tick), the transaction is
+   * taken again.
+   */
+  private void tick(boolean forced) throws IOException, BulwarkException {
+    if (failingSince != null) {
+      if (!forced && System.nanoTime() < retryAt) {
+        return;
+      }
+      // Read nothing more until what was read is shipped: memory stays bounded.
+      retryAt = System.nanoTime() + interval.toNanos();
+      assembler.flush();
+      failingSince = null;
+    }
+    boolean due = forced || shipDue();
+    try {
+      if (databaseReplaced()) {
+        beginGeneration("the database file was replaced");
+      }
+      if (mode == Mode.PINNED) {
+        if (due || System.nanoTime() - pinnedAt >= interval.toNanos()) {
+          // Lets a checkpoint copy up to here, and one waiting for readers (FULL, RESTART,
+          // TRUNCATE) go through within about two intervals; the log still cannot restart
+          // over unread frames.
+          advancePin();
+        }
+        poll(pinnedSinceLastRead);
+        pinnedSinceLastRead = true;
+        if (!due && follower.walBytes() >= releaseThreshold()) {
+          releasePin();
+          mode = Mode.UNPINNED;
+        }
+      } else {
+        Optional<WalHeader> before = follower.life();
+        poll(false);
+        if (due || !follower.life().equals(before)
+            || follower.walBytes() < releaseThreshold()) {
+          advancePin();
+          poll(false);
+          pinnedSinceLastRead = true;
+          mode = Mode.PINNED;
+        }
+      }
+    } catch (WalGapException | SegmentAssembler.TransactionTooLargeException e) {
+      beginGeneration(e.getMessage());
+    }
+    if (due) {
+      retryAt = System.nanoTime() + interval.toNanos();
+      long t0 = System.nanoTime();
+      assembler.flush();
+      shipNanos = (shipNanos * 7 + (System.nanoTime() - t0) * 3) / 10;
+    }
+    synchronized (monitor) {
+      if (forced) {
+        cyclesDone = cyclesStarted;
+      }
+      pending = assembler.pendingBytes();
+      oldestPending = assembler.oldestPendingCommit().orElse(null);
+      shipped = assembler.shipped();
+      monitor.notifyAll();
+    }
+  }
+
+  /** True when the oldest pending commit would wait past the sync interval if not shipped now. */
+  private boolean shipDue() {
+    Optional<Instant> oldest = assembler.oldestPendingCommit();
+    if (oldest.isEmpty()) {
+      return false;
+    }
+    long age = Duration.between(oldest.get(), clock.instant()).toNanos();
+    return age + shipNanos + TICK.toNanos() >= interval.toNanos();
+  }
+
+  /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
+  private void poll(boolean pinned) throws WalGapException, BulwarkException, IOException {
+    try {
+      follower.poll(assembler, pinned);
+    } catch (SegmentAssembler.TransactionTooLargeException e) {
+      throw e;
+    } catch (IOException e) {
+      // Part of the log may have been delivered; the only safe continuation is a new start.
+      beginGeneration("reading the WAL failed: " + e.getMessage());
+    }
+  }
+
+  private void advancePin() throws IOException {
+    try {
+      pin.advance();
+      pinnedAt = System.nanoTime();
+    } catch (SQLException e) {
+      throw new IOException("cannot hold a read transaction on " + db + ": "
+          + SqliteFailure.of(e).explain(e), e);
+    }
+  }
+
+  private void releasePin() throws IOException {
+    try {
+      pin.release();
+    } catch (SQLException e) {
+      throw new IOException("cannot end the read transaction on " + db, e);
+    }
+    pinnedSinceLastRead = false;
+  }
+
+  private long releaseThreshold() {
+    return WalReader.bytesBefore(AUTOCHECKPOINT_PAGES, state.pageSize());
+  }
+
+  private void onShipFailure(IOException e) throws IOException, BulwarkException {
+    Instant now = clock.instant();
+    if (failingSince == null) {
+      failingSince = now;
+    }
+    LOG.warn("replicating {} failed, retrying in {} ms: {}", db, interval.toMillis(),
+        e.toString());
+    retryAt = System.nanoTime() + interval.toNanos();
+    if (Duration.between(failingSince, now).compareTo(STALL_LIMIT) > 0) {
+      // Holding the WAL back any longer would let it grow without bound: let SQLite
+      // checkpoint; the follower will report the gap this opens once shipping works again.
+      releasePin();
+      mode = Mode.UNPINNED;
+    }
+  }
+
+  // ---- generations and state ----
+
+  private void resumeOrBegin() throws IOException, BulwarkException {
+    Optional<ReplicaState> saved = ReplicaState.read(stateFile);
+    String why = saved.isEmpty() ? "no replication state to resume" : resumable(saved.get());
+    if (why != null) {
+      beginGeneration(why);
+      return;
+    }
+    state = saved.get();
+    hashes = PageHashes.open(hashFile);
+    if (hashes.xor(state.pageCount()) != state.checksum().value()) {
+      beginGeneration("the page hashes kept beside the state do not add up to its checksum");
+      return;
+    }
+    fileKey = currentFileKey();
+    reloadFromState();
+    pinnedSinceLastRead = false; // nothing held the WAL back while we were not running
+    LOG.info("{}: resuming generation {} at transaction {}", db,
+        SegmentName.generation(state.generation()), state.txid());
+  }
+
+  /** Why {@code s} cannot be continued, or null if it can. */
+  private @Nullable String resumable(ReplicaState s) throws IOException, BulwarkException {
+    if (!s.repositoryId().equals(repo.config().id())) {
+      return "the saved state belongs to another repository";
+    }
+    if (!s.databaseId().equals(databaseId)) {
+      return "the saved state belongs to stream " + s.databaseId();
+    }
+    if (!s.databaseFile().equals(String.valueOf(currentFileKey()))) {
+      return "the database file was replaced since the last run";
+    }
+    if (!Files.exists(hashFile)) {
+      return "the page hashes kept beside the state are missing";
+    }
+    List<SegmentRef> refs = store.list(databaseId, s.generation());
+    long last = refs.isEmpty() ? 0 : refs.get(refs.size() - 1).lastTxid();
+    if (last != s.txid()) {
+      return "the repository holds generation " + SegmentName.generation(s.generation())
+          + " up to transaction " + last + ", the saved state says " + s.txid();
+    }
+    return null;
+  }
+
+  private void reloadFromState() throws IOException {
+    follower = new WalFollower(wal, state.life(), state.position());
+    assembler = new SegmentAssembler(state.generation(), state.txid(), state.pageSize(),
+        state.pageCount(), state.checksum(), hashes, clock, new Shipping(),
+        () -> follower.life().orElse(null));
+  }
+
+  private void beginGeneration(String reason) throws IOException, BulwarkException {
+    long generation = GenerationIds.next(clock);
+    LOG.info("{}: starting generation {}: {}", db, SegmentName.generation(generation), reason);
+    if (hashes != null) {
+      hashes.close();
+    }
+    hashes = PageHashes.create(hashFile);
+    fileKey = currentFileKey();
+    GenerationStart.Base base = GenerationStart.take(db, scratchDir, wal, pin, repo, databaseId,
+        generation, hashes, backupOptions);
+    state = new ReplicaState(repo.config().id(), databaseId, String.valueOf(fileKey),
+        generation, 0, base.pageSize(), base.pageCount(), base.checksum(), base.life(),
+        base.position());
+    state.write(stateFile);
+    reloadFromState();
+    pinnedSinceLastRead = true; // pinned at exactly the position the stream starts from
+    mode = Mode.PINNED;
+    synchronized (monitor) {
+      shipped = new StreamPosition(generation, 0);
+    }
+  }
+
+  private final class Shipping implements SegmentAssembler.Shipper {
+    @Override
+    public void ship(Segment segment) throws IOException {
+      try {
+        store.save(databaseId, segment);
+      } catch (BulwarkException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void recorded(Segment segment, @Nullable WalHeader life, WalPosition end)
+        throws IOException {
+      // What a restart after a crash resumes from. A crash before this line leaves the
+      // repository ahead of the state, which resume refuses (a new generation follows).
+      hashes.force();
+      state = state.advance(segment.lastTxid(), segment.pageCount(), segment.after(), life,
+          life == null ? null : end);
+      state.write(stateFile);
+      synchronized (monitor) {
+        shipped = new StreamPosition(segment.generation(), segment.lastTxid());
+      }
+    }
+  }
+
+  private boolean databaseReplaced() throws IOException {
+    return fileKey != null && !fileKey.equals(currentFileKey());
+  }
+
+  private @Nullable Object currentFileKey() throws IOException {
+    return Files.readAttributes(db, java.nio.file.attribute.BasicFileAttributes.class)
+        .fileKey();
+  }
+
+  private void shutDown() {
+    try {
+      pin.close();
+    } catch (SQLException e) {
+      LOG.debug("closing the read transaction failed", e);
+    }
+    try {
+      if (hashes != null) {
+        hashes.close();
+      }
+    } catch (IOException e) {
+      LOG.debug("closing the page hashes failed", e);
+    }
+  }
+}
