@@ -13,13 +13,16 @@ import java.util.concurrent.Future;
 /**
  * Hands out a list of segments in order, loading a few ahead on their own threads: a fold of
  * an hour of one-second segments reads thousands of small files, and on a remote backend each
- * read is a round trip, so they overlap with each other and with the patching. At most {@link
- * #MAX_AHEAD} segments, or {@link #MAX_AHEAD_BYTES} of stored segments, are loaded ahead of the
- * one in use. Not thread-safe; close it to stop loading.
+ * read is a round trip, so they overlap with each other and with the patching. Loaded ahead of
+ * the one in use are at most {@link #MAX_AHEAD} segments and about one segment's worth of pages
+ * ({@link Segment#MAX_PAGE_BYTES}), estimated from their stored sizes: a segment of unknown size
+ * counts as a full one, a known one as {@link #COMPRESSION} times its stored size at most. At
+ * least the next one is always loaded ahead. Not thread-safe; close it to stop loading.
  */
 final class SegmentReader implements AutoCloseable {
   static final int MAX_AHEAD = 8;
-  static final long MAX_AHEAD_BYTES = 4L << 20;
+  /** The compression ratio assumed when estimating a segment's pages from its stored size. */
+  static final int COMPRESSION = 16;
 
   private final SegmentStore store;
   private final List<SegmentRef> refs;
@@ -44,15 +47,20 @@ final class SegmentReader implements AutoCloseable {
     if (handedOut == refs.size()) {
       throw new NoSuchElementException("no more segments");
     }
-    // A ref's size is the stored size when it came from a listing, 0 when unknown.
-    while (requested < refs.size() && (ahead.isEmpty()
-        || ahead.size() < MAX_AHEAD && aheadBytes < MAX_AHEAD_BYTES)) {
+    while (requested < refs.size() && (ahead.isEmpty() || ahead.size() < MAX_AHEAD
+        && aheadBytes + estimate(refs.get(requested)) <= Segment.MAX_PAGE_BYTES)) {
       SegmentRef ref = refs.get(requested++);
-      aheadBytes += ref.size();
+      aheadBytes += estimate(ref);
       ahead.add(loaders.executor().submit(() -> store.load(ref)));
     }
-    aheadBytes -= refs.get(handedOut++).size();
+    aheadBytes -= estimate(refs.get(handedOut++));
     return Futures.await(ahead.poll());
+  }
+
+  /** The most page bytes a segment is taken to hold: its size is 0 when unknown. */
+  private static long estimate(SegmentRef ref) {
+    return ref.size() <= 0 ? Segment.MAX_PAGE_BYTES
+        : Math.min(Segment.MAX_PAGE_BYTES, ref.size() * COMPRESSION);
   }
 
   @Override

@@ -42,10 +42,16 @@ import org.slf4j.LoggerFactory;
  * the state the previous one (or the snapshot) ended in, and the image built must reach the
  * state checksum each segment ends in; otherwise the fold stops and no snapshot is saved.
  *
- * <p>Memory: the segment being applied and a few loaded ahead ({@link SegmentReader}), the
- * content list, and patched chunks up to a budget of one segment's size ({@link
- * Segment#MAX_PAGE_BYTES}), beyond which the least recently patched are stored early. Written
- * in the usual order: packs, index, trees, the snapshot last.
+ * <p>To fold up to the newest shipped point, take the snapshot and segment refs of {@link
+ * ReplayPlanner#plan} for {@link ReplayTarget#newest()}: it picks the fewest segments (merged
+ * ones where they exist) and has checked their chain. Use the {@link BackupOptions} the
+ * database's backups use: with another chunk size the fold re-chunks the whole file (reading
+ * it back from the repository) and shares no blob with those backups.
+ *
+ * <p>Memory: the segment being applied and about one more loaded ahead ({@link
+ * SegmentReader}), the content list, and patched chunks up to a budget of one segment's size
+ * ({@link Segment#MAX_PAGE_BYTES}), beyond which the least recently patched are stored early.
+ * Written in the usual order: packs, index, trees, the snapshot last.
  */
 public final class SnapshotFolder {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFolder.class);
