@@ -14,15 +14,25 @@ import picocli.CommandLine.Spec;
 
 /** {@code bulwark check}. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Verify the repository: every index entry, tree and snapshot reference "
+    description = {"Verify the repository: every index entry, tree and snapshot reference "
         + "resolves; with --read-data, every blob decrypts and matches its id.",
+        "",
+        "Stream segments (bulwark/streams/) are read whole in either mode, one at a time: "
+            + "a segment has no header apart from its data, and its positions and checksums "
+            + "are what continuity is checked with. Each one must authenticate and decode, "
+            + "and each generation's segments must follow one of its snapshots without a gap, "
+            + "every checksum chaining to the next. Anything else in the folder is an error. "
+            + "With --read-data, each stream snapshot's database is rebuilt from its blobs and "
+            + "the segments after it are replayed page by page: every checksum they record "
+            + "must be the one their pages give."},
     footer = {"", "Example:", "  bulwark check --repo /backups/repo --read-data"})
 final class CheckCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--read-data", description = "Also read, decrypt and hash all data.")
+  @Option(names = "--read-data", description = "Also read, decrypt and hash all data, and "
+      + "replay every stream from its snapshots.")
   boolean readData;
 
   @Override
@@ -43,6 +53,12 @@ final class CheckCommand implements Callable<Integer> {
     }
     out.printf("%d snapshots, %d trees, %d packs checked%s%n", res.snapshots(), res.trees(),
         res.packs(), readData ? ", " + res.packsRead() + " packs read" : "");
+    CheckResult.Streams streams = res.streams();
+    if (!streams.isEmpty()) {
+      out.printf("%d stream database(s), %d generation(s), %d segments (%s) checked%n",
+          streams.databases(), streams.generations(), streams.segments(),
+          Messages.bytes(streams.bytes()));
+    }
     if (!res.ok()) {
       err.println("bulwark: check found " + res.errors().size() + " error(s)");
       err.flush();

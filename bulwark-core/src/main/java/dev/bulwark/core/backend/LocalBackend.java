@@ -8,13 +8,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -167,18 +171,26 @@ public final class LocalBackend implements Backend {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(dir, depth(type))) {
-      for (Path f : (Iterable<Path>) s::iterator) {
+    // Not Files.walk: it throws when a file goes between reading a folder and reading the
+    // file's attributes, which a replicator renaming its temporary file does at any moment.
+    Files.walkFileTree(dir, Set.of(), depth(type), new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
         String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-        if (Handle.isValidName(type, name) && Files.isRegularFile(f)) {
-          try {
-            consumer.accept(new FileInfo(name, Files.size(f)));
-          } catch (NoSuchFileException e) {
-            // Removed between listing and stat: not there any more.
-          }
+        if (Handle.isValidName(type, name) && attrs.isRegularFile()) {
+          consumer.accept(new FileInfo(name, attrs.size()));
         }
+        return FileVisitResult.CONTINUE;
       }
-    }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // renamed or removed while listed: not there now
+        }
+        throw e;
+      }
+    });
   }
 
   private static void listFolder(Path dir, Consumer<FileInfo> consumer) throws IOException {

@@ -252,8 +252,7 @@ public final class Archiver {
 
   private FileContent storeContent(SourceEntry e, BlobSaver saver, Workers workers)
       throws IOException, BulwarkException {
-    int chunk = Math.max(FixedChunker.MIN_CHUNK_BYTES,
-        options.chunkBytes() / e.alignment() * e.alignment());
+    int chunk = options.chunkBytesFor(e.alignment());
     Semaphore inFlight = new Semaphore(options.threads() * 3);
     List<Future<Id>> futures = new ArrayList<>();
     long size = 0;

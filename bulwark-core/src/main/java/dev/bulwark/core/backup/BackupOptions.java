@@ -45,6 +45,19 @@ public record BackupOptions(int chunkBytes, int packBytes, int zstdLevel, int th
     tags = List.copyOf(tags);
   }
 
+  /**
+   * The chunk size for content aligned to {@code alignment} bytes (a database's page size; 1
+   * for other files): {@link #chunkBytes} rounded down to a multiple of it, but never below
+   * {@link FixedChunker#MIN_CHUNK_BYTES}. Every writer of database content chunks with this
+   * size, so that the same bytes always make the same chunks and deduplicate.
+   */
+  public int chunkBytesFor(int alignment) {
+    if (alignment < 1) {
+      throw new IllegalArgumentException("alignment must be positive");
+    }
+    return Math.max(FixedChunker.MIN_CHUNK_BYTES, chunkBytes / alignment * alignment);
+  }
+
   /** Defaults: 64 KiB chunks, 16 MiB packs, zstd level 1, one thread per core. */
   public static BackupOptions defaults() {
     return new BackupOptions(DEFAULT_CHUNK_BYTES, BlobSaver.DEFAULT_PACK_BYTES,

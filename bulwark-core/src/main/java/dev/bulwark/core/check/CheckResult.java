@@ -7,9 +7,10 @@ import java.util.List;
  *
  * @param errors problems that make data unrestorable or the repository invalid
  * @param hints harmless findings (e.g. packs no index names, left by an interrupted backup)
+ * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
  */
 public record CheckResult(List<String> errors, List<String> hints, long snapshots, long trees,
-    long packs, long packsRead) {
+    long packs, long packsRead, Streams streams) {
   public CheckResult {
     errors = List.copyOf(errors);
     hints = List.copyOf(hints);
@@ -18,5 +19,19 @@ public record CheckResult(List<String> errors, List<String> hints, long snapshot
   /** True if no error was found. */
   public boolean ok() {
     return errors.isEmpty();
+  }
+
+  /**
+   * How much of the stream folder was checked: databases and generations that hold at least
+   * one segment, their segment files, and those files' stored bytes.
+   */
+  public record Streams(long databases, long generations, long segments, long bytes) {
+    /** A repository without streams. */
+    public static final Streams NONE = new Streams(0, 0, 0, 0);
+
+    /** True if no segment was found. */
+    public boolean isEmpty() {
+      return segments == 0;
+    }
   }
 }

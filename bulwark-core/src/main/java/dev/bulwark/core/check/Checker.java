@@ -8,16 +8,19 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.IndexFiles;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.repo.TreeWalker;
+import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +30,8 @@ import java.util.concurrent.Future;
 
 /**
  * Checks a repository the way {@code restic check} does: index files, pack sizes, snapshots
- * and every tree reachable from them; optionally reads every pack and verifies each blob.
+ * and every tree reachable from them, then the stream segments beside them ({@link
+ * StreamChecker}); optionally reads every pack and verifies each blob.
  * Reports all problems it finds rather than stopping at the first.
  */
 public final class Checker {
@@ -63,8 +67,10 @@ public final class Checker {
             + "backup; harmless, prune removes it)");
       }
     }
+    StreamChecker streamChecker = StreamChecker.listNow(repo, errors, hints);
     long snapshots = 0;
     Set<Id> trees = new HashSet<>();
+    Map<Id, StreamTags> streamTags = new HashMap<>();
     for (Id sid : repo.list(FileType.SNAPSHOT)) {
       snapshots++;
       Snapshot s;
@@ -81,17 +87,20 @@ public final class Checker {
         errors.add(e.getMessage());
         continue;
       }
+      DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of)
+          .ifPresent(t -> streamTags.put(sid, t));
       try {
         checkTrees(s, trees);
       } catch (BulwarkException e) {
         errors.add(e.getMessage());
       }
     }
+    CheckResult.Streams streams = streamChecker.check(streamTags, readData);
     long read = 0;
     if (readData) {
       read = readPacks(packs, onDisk);
     }
-    return new CheckResult(errors, hints, snapshots, trees.size(), packs.size(), read);
+    return new CheckResult(errors, hints, snapshots, trees.size(), packs.size(), read, streams);
   }
 
   private Map<Id, List<PackedBlob>> loadIndexes() throws IOException {

@@ -78,7 +78,8 @@ class LibraryBoundaryTest {
       // values the API takes and returns
       FileSource.class, BackupOptions.class, Kdf.Params.class, Snapshot.class,
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
-      CheckResult.class, RetentionPolicy.class, RetentionPolicy.Builder.class, KeepWithin.class,
+      CheckResult.class, CheckResult.Streams.class, RetentionPolicy.class,
+      RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
       KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class,
       StreamRetention.class, Replicator.class, ReplicationOptions.class,

@@ -1,0 +1,312 @@
+package dev.bulwark.core.stream;
+
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.Id;
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.repo.BlobSaver;
+import dev.bulwark.core.repo.DatabaseTags;
+import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.PackUploader;
+import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import dev.bulwark.core.tree.Tree;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a new snapshot of a streamed database from an earlier snapshot of it plus the segments
+ * that follow, without the database: the earlier snapshot's trees are reused, and only the
+ * database file's node changes. Of the file's content list, only the chunks a segment's page
+ * falls in are loaded, patched and stored again (deduplicated through the index, like any
+ * backup's blobs); every other chunk id is kept. A database that grew gets chunks added, one
+ * that shrank has its list cut. The file is chunked as a fresh backup with the same {@link
+ * BackupOptions} would chunk it, so folded and fresh snapshots share their blobs.
+ *
+ * <p>The new snapshot has the earlier one's paths, host, user and tags, with its stream position
+ * ({@link StreamTags}) and {@code page-count} tag moved on; its time is the last folded
+ * transaction's commit time and its parent the earlier snapshot. The file node's size follows
+ * the content, its modification time is that commit time.
+ *
+ * <p>Before anything is written the segments' positions must continue the snapshot's with no
+ * gap or overlap, in its database and generation. While they are applied, each must start from
+ * the state the previous one (or the snapshot) ended in, and the image built must reach the
+ * state checksum each segment ends in; otherwise the fold stops and no snapshot is saved.
+ *
+ * <p>To fold up to the newest shipped point, take the snapshot and segment refs of {@link
+ * ReplayPlanner#plan} for {@link ReplayTarget#newest()}: it picks the fewest segments (merged
+ * ones where they exist) and has checked their chain. Use the {@link BackupOptions} the
+ * database's backups use: with another chunk size the fold re-chunks the whole file (reading
+ * it back from the repository) and shares no blob with those backups.
+ *
+ * <p>Memory: the segment being applied and about one more loaded ahead ({@link
+ * SegmentReader}), the content list, and patched chunks up to a budget of one segment's size
+ * ({@link Segment#MAX_PAGE_BYTES}), beyond which the least recently patched are stored early.
+ * Written in the usual order: packs, index, trees, the snapshot last.
+ */
+public final class SnapshotFolder {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotFolder.class);
+  private static final String PAGE_SIZE = "page-size";
+  private static final String PAGE_COUNT = "page-count";
+
+  private final Repository repo;
+  private final BackupOptions options;
+  private final SegmentStore store;
+  private final long memoryBudget;
+
+  /**
+   * A folder writing to {@code repo}, chunking, packing and compressing as a backup with
+   * {@code options} does (its host, tags and clock are not used: they come from the base).
+   */
+  public SnapshotFolder(Repository repo, BackupOptions options) {
+    this(repo, options, Segment.MAX_PAGE_BYTES);
+  }
+
+  /** A folder keeping at most {@code memoryBudget} bytes of patched chunks in memory. */
+  SnapshotFolder(Repository repo, BackupOptions options, long memoryBudget) {
+    this.repo = repo;
+    this.options = options;
+    this.store = new SegmentStore(repo);
+    this.memoryBudget = memoryBudget;
+  }
+
+  /**
+   * Folds {@code segments}, in position order, onto {@code base} and saves the result, under
+   * {@code lock}, which the caller took on the repository (shared or exclusive) and holds for
+   * the whole call.
+   *
+   * @param base a snapshot of one database carrying {@link StreamTags}
+   * @param segments the segments right after the base's position, consecutive
+   * @throws IllegalArgumentException if {@code lock} is not held on this repository, or there
+   *     are no segments
+   * @throws SegmentChainException if the base is not a snapshot of a stream, or the segments
+   *     do not continue it (a gap, an overlap, another database or generation, another state)
+   * @throws CorruptionException if a segment, the base's trees or blobs are damaged, or the
+   *     image built does not reach the state a segment ends in
+   */
+  public FoldResult fold(Lock lock, Snapshot base, List<SegmentRef> segments)
+      throws IOException, BulwarkException {
+    if (!lock.isHeldOn(repo)) {
+      throw new IllegalArgumentException("a fold needs a lock held on its repository");
+    }
+    if (segments.isEmpty()) {
+      throw new IllegalArgumentException("there are no segments to fold");
+    }
+    long t0 = System.nanoTime();
+    DatabaseTags dbTags = DatabaseTags.fromTags(base.tags()).orElseThrow(
+        () -> new SegmentChainException("snapshot " + shortId(base)
+            + " does not say which database it holds (no bulwark:db tag)"));
+    StreamTags from = StreamTags.of(dbTags).orElseThrow(
+        () -> new SegmentChainException("snapshot " + shortId(base) + " of " + dbTags.path()
+            + " has no stream position (no bulwark:stream-* tags): it cannot be folded onto"));
+    requireContinuous(from, segments, base);
+    // Under the lock no prune can run, so the index read now stays true for the whole fold.
+    repo.loadIndex();
+    int connections = Math.max(1, repo.connections());
+    try (Workers uploads = new Workers("fold", "upload", connections);
+        Workers workers = new Workers("fold", "chunk", options.threads());
+        SegmentReader reader = new SegmentReader(store, segments, Math.max(2, connections))) {
+      BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel(),
+          uploads.executor(), PackUploader.packsInFlight(connections, options.packBytes(),
+              Runtime.getRuntime().maxMemory()));
+      return foldWith(saver, workers, reader, base, dbTags, from, segments, t0);
+    }
+  }
+
+  private FoldResult foldWith(BlobSaver saver, Workers workers, SegmentReader reader,
+      Snapshot base, DatabaseTags dbTags, StreamTags from, List<SegmentRef> refs, long t0)
+      throws IOException, BulwarkException {
+    TreePath path = TreePath.load(repo, base.tree(), dbTags.path());
+    Node file = path.file();
+    Segment first = reader.next();
+    int pageSize = pageSize(dbTags, first);
+    int chunkBytes = options.chunkBytesFor(pageSize);
+    if (file.size() % pageSize != 0) {
+      throw new CorruptionException(dbTags.path() + " in snapshot " + shortId(base) + " is "
+          + file.size() + " bytes long, not a whole number of " + pageSize + "-byte pages");
+    }
+    ChunkedImage image = new ChunkedImage(repo, saver, workers.executor(), options.threads(),
+        chunkBytes, pageSize, file.content(), file.size(), from.checksum(), memoryBudget);
+    Segment last = null;
+    List<Id> content;
+    try {
+      for (SegmentRef ref : refs) {
+        Segment s = last == null ? first : reader.next();
+        PageSetChecksum expected = last == null ? from.checksum() : last.after();
+        if (!s.before().equals(expected)) {
+          throw new SegmentChainException(ref + " starts from database state " + s.before()
+              + ", but " + (last == null ? "snapshot " + shortId(base) : "the segment before it")
+              + " ends in state " + expected + ": they are not one history");
+        }
+        if (s.pageSize() != pageSize) {
+          throw new SegmentChainException(ref + " has " + s.pageSize() + "-byte pages, the"
+              + " database it continues " + pageSize + "-byte pages");
+        }
+        image.apply(s);
+        if (!image.checksum().equals(s.after())) {
+          throw new CorruptionException("after " + ref + " the database folded from snapshot "
+              + shortId(base) + " is in state " + image.checksum() + ", but the segment says "
+              + s.after() + ": the snapshot or a segment does not hold what it should");
+        }
+        last = s;
+      }
+      content = image.finish();
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      image.abandon();
+      throw e;
+    }
+    Instant time = last.lastCommit();
+    Node folded = withContent(file, image.size(), time, content);
+    Id tree = path.save(folded, saver);
+    saver.flush();
+    StreamPosition position = new StreamPosition(from.generation(), last.lastTxid());
+    StreamTags to = new StreamTags(from.databaseId(), from.generation(), last.lastTxid(),
+        last.after());
+    Snapshot snap = repo.saveSnapshot(new Snapshot(null, time, base.id(), tree, base.paths(),
+        base.hostname(), base.username(), base.uid(), base.gid(), base.excludes(),
+        movedTags(base.tags(), to, last.pageCount()), null));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info("snapshot {} folded from {} and {} segments up to {}: {} chunks rebuilt, {} new"
+        + " blobs, {} bytes added in {} s", snap.id().shortForm(), shortId(base), refs.size(),
+        position, image.chunksWritten(), saver.newBlobs(), saver.storedBytes(),
+        String.format("%.2f", seconds));
+    return new FoldResult(snap, position, refs.size(), image.chunksWritten(), saver.newBlobs(),
+        saver.storedBytes(), seconds);
+  }
+
+  /** Positions only: refuses a gap or overlap before anything is read or written. */
+  private static void requireContinuous(StreamTags from, List<SegmentRef> refs, Snapshot base)
+      throws SegmentChainException {
+    long next = from.txid() + 1;
+    String previous = "snapshot " + shortId(base);
+    for (SegmentRef ref : refs) {
+      if (!ref.databaseId().equals(from.databaseId()) || ref.generation() != from.generation()) {
+        throw new SegmentChainException(ref + " is not a segment of generation "
+            + SegmentName.generation(from.generation()) + " of " + from.databaseId()
+            + ", which " + previous + " belongs to");
+      }
+      if (ref.firstTxid() > next) {
+        throw new SegmentChainException("gap in the stream of " + from.databaseId() + ": "
+            + previous + " ends at position " + (next - 1) + " but " + ref + " starts at "
+            + ref.firstTxid() + "; positions " + next + ".." + (ref.firstTxid() - 1)
+            + " are missing");
+      }
+      if (ref.firstTxid() < next) {
+        throw new SegmentChainException(ref + " starts at position " + ref.firstTxid()
+            + ", which " + previous + " already covers (up to " + (next - 1) + ")");
+      }
+      next = ref.lastTxid() + 1;
+      previous = ref.toString();
+    }
+  }
+
+  /** The page size the snapshot records, or else the first segment's. */
+  private static int pageSize(DatabaseTags tags, Segment first) throws CorruptionException {
+    String recorded = tags.properties().get(PAGE_SIZE);
+    if (recorded == null) {
+      return first.pageSize();
+    }
+    try {
+      return Integer.parseInt(recorded);
+    } catch (NumberFormatException e) {
+      throw new CorruptionException("the snapshot of " + tags.path() + " records a page size"
+          + " that is not a number: " + recorded);
+    }
+  }
+
+  /** {@code tags} with the stream position and page count moved on, in their places. */
+  private static List<String> movedTags(List<String> tags, StreamTags to, long pageCount) {
+    Map<String, String> moved = to.addTo(Map.of(PAGE_COUNT, Long.toString(pageCount)));
+    List<String> out = new ArrayList<>(tags.size());
+    for (String t : tags) {
+      String kept = t;
+      for (Map.Entry<String, String> e : moved.entrySet()) {
+        if (t.startsWith(DatabaseTags.PREFIX + e.getKey() + "=")) {
+          kept = DatabaseTags.PREFIX + e.getKey() + "=" + e.getValue();
+        }
+      }
+      out.add(kept);
+    }
+    return out;
+  }
+
+  private static Node withContent(Node n, long size, Instant mtime, List<Id> content) {
+    return new Node(n.name(), n.type(), n.mode(), mtime, n.atime(), n.ctime(), n.uid(), n.gid(),
+        n.user(), n.group(), n.inode(), n.deviceId(), size, n.links(), n.linkTarget(),
+        n.device(), content, n.subtree());
+  }
+
+  private static String shortId(Snapshot s) {
+    return s.id() == null ? "(unsaved)" : s.id().shortForm();
+  }
+
+  /** The trees from a snapshot's root down to one file, to replace that file's node. */
+  private record TreePath(List<Tree> trees, List<Node> dirs, Node file) {
+    static TreePath load(Repository repo, Id root, String path)
+        throws IOException, BulwarkException {
+      String[] names = path.substring(1).split("/");
+      List<Tree> trees = new ArrayList<>();
+      List<Node> dirs = new ArrayList<>();
+      Tree tree = Tree.parse(repo.loadBlob(BlobType.TREE, root));
+      for (int i = 0; i < names.length; i++) {
+        trees.add(tree);
+        Node n = find(tree, names[i], path);
+        boolean isLast = i == names.length - 1;
+        if (isLast) {
+          if (n.type() != NodeType.FILE) {
+            throw new CorruptionException(path + " in the snapshot is a " + n.type().jsonName()
+                + ", not the database file");
+          }
+          return new TreePath(trees, dirs, n);
+        }
+        if (n.type() != NodeType.DIR) {
+          throw new CorruptionException("/" + String.join("/", List.of(names).subList(0, i + 1))
+              + " in the snapshot is a " + n.type().jsonName() + ", not a folder");
+        }
+        dirs.add(n);
+        tree = Tree.parse(repo.loadBlob(BlobType.TREE, n.subtree()));
+      }
+      throw new CorruptionException("the database path " + path + " names no file");
+    }
+
+    private static Node find(Tree tree, String name, String path) throws CorruptionException {
+      for (Node n : tree.nodes()) {
+        if (n.name().is(name)) {
+          return n;
+        }
+      }
+      throw new CorruptionException("the snapshot does not hold " + path + " (no " + name + ")");
+    }
+
+    /** Saves the trees with {@code file} in place of the old node; returns the new root. */
+    Id save(Node file, BlobSaver saver) throws IOException {
+      Node child = file;
+      Id id = null;
+      for (int i = trees.size() - 1; i >= 0; i--) {
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : trees.get(i).nodes()) {
+          nodes.add(n.name().equals(child.name()) ? child : n);
+        }
+        byte[] json = new Tree(nodes).toJson();
+        id = Id.hash(json);
+        saver.save(BlobType.TREE, id, json, 0, json.length);
+        if (i > 0) {
+          Node d = dirs.get(i - 1);
+          child = new Node(d.name(), d.type(), d.mode(), d.mtime(), d.atime(), d.ctime(),
+              d.uid(), d.gid(), d.user(), d.group(), d.inode(), d.deviceId(), d.size(),
+              d.links(), d.linkTarget(), d.device(), d.content(), id);
+        }
+      }
+      return id;
+    }
+  }
+}
