@@ -67,11 +67,7 @@ final class GenerationStart {
     End at;
     try (Connection w = SqliteConnections.openExisting(db, 0)) {
       BusyHandler.setHandler(w, PollingBusyHandler.spinning(SnapshotCopy.LOCK_PATIENCE));
-      String mode = SqliteConnections.queryText(w, "PRAGMA journal_mode");
-      if (!"wal".equalsIgnoreCase(mode)) {
-        throw new SourceException(db + " is in " + String.valueOf(mode).toLowerCase(Locale.ROOT)
-            + " journal mode; continuous capture needs WAL mode (PRAGMA journal_mode=WAL)");
-      }
+      requireWalMode(db, w);
       SqliteConnections.execute(w, "BEGIN IMMEDIATE");
       try {
         at = readToEnd(reader, before);
@@ -96,6 +92,29 @@ final class GenerationStart {
         lock.releaseAfterSuccess();
       }
       return new Base(snapshot, at.life, at.position, facts.pageSize(), facts.pageCount(), sum);
+    }
+  }
+
+  /**
+   * Refuses a database that is not in WAL mode, naming the fix.
+   *
+   * @throws SourceException if it is not, or cannot be opened
+   */
+  static void requireWalMode(Path db) throws SourceException {
+    try (Connection c = SqliteConnections.openExisting(db, 0)) {
+      requireWalMode(db, c);
+    } catch (SQLException e) {
+      throw new SourceException("cannot stream " + db + ": " + SqliteFailure.of(e).explain(e),
+          e);
+    }
+  }
+
+  private static void requireWalMode(Path db, Connection c) throws SQLException,
+      SourceException {
+    String mode = SqliteConnections.queryText(c, "PRAGMA journal_mode");
+    if (!"wal".equalsIgnoreCase(mode)) {
+      throw new SourceException(db + " is in " + String.valueOf(mode).toLowerCase(Locale.ROOT)
+          + " journal mode; continuous capture needs WAL mode (PRAGMA journal_mode=WAL)");
     }
   }
 

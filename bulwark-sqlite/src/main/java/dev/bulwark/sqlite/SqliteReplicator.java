@@ -110,6 +110,8 @@ final class SqliteReplicator implements Replicator {
   private @Nullable Exception fatal;
   private @Nullable StreamPosition shipped;
   private @Nullable Instant oldestPending;
+  /** Since when commits may be unshipped, once the replication thread has died. */
+  private @Nullable Instant stoppedAt;
   private long pending;
 
   private SqliteReplicator(Path db, Path scratchDir, Repository repo, ReplicationOptions options,
@@ -146,6 +148,7 @@ final class SqliteReplicator implements Replicator {
    */
   static SqliteReplicator start(Path db, Path scratchDir, Repository repo,
       ReplicationOptions options, Clock clock) throws IOException, BulwarkException {
+    GenerationStart.requireWalMode(db); // before any state is written beside the database
     SqliteReplicator r = new SqliteReplicator(db, scratchDir, repo, options, clock);
     try {
       r.resumeOrBegin();
@@ -198,10 +201,11 @@ final class SqliteReplicator implements Replicator {
   @Override
   public Duration lag() {
     synchronized (monitor) {
-      if (oldestPending == null) {
+      Instant since = fatal != null ? stoppedAt : oldestPending;
+      if (since == null) {
         return Duration.ZERO;
       }
-      Duration d = Duration.between(oldestPending, clock.instant());
+      Duration d = Duration.between(since, clock.instant());
       return d.isNegative() ? Duration.ZERO : d;
     }
   }
@@ -305,6 +309,7 @@ final class SqliteReplicator implements Replicator {
       LOG.error("replication of {} stopped: {}", db, e.toString());
       synchronized (monitor) {
         fatal = e;
+        stoppedAt = oldestPending != null ? oldestPending : clock.instant();
       }
     } finally {
       shutDown();
@@ -505,6 +510,13 @@ final class SqliteReplicator implements Replicator {
     }
     if (!Files.exists(hashFile)) {
       return "the page hashes kept beside the state are missing";
+    }
+    if (s.life() == null) {
+      // No WAL existed at the saved position, so no log can show what was committed since:
+      // SQLite may have written transactions into a log, copied them into the database and
+      // deleted that log while nothing replicated.
+      return "no WAL position was saved, so commits made while the replicator was stopped"
+          + " cannot be ruled out";
     }
     List<SegmentRef> refs = store.list(databaseId, s.generation());
     long last = refs.isEmpty() ? 0 : refs.get(refs.size() - 1).lastTxid();

@@ -302,6 +302,8 @@ class SqliteReplicatorTest {
       SourceException e = assertThrows(SourceException.class,
           () -> SqliteSource.of(db).replicate(repo.repo, options()));
       assertTrue(e.getMessage().contains("PRAGMA journal_mode=WAL"), e.getMessage());
+      assertTrue(Files.notExists(tmp.resolve("state")), "nothing is written for a refused one");
+      assertEquals(List.of(), repo.repo.snapshots());
     }
   }
 }

@@ -156,9 +156,6 @@ class ReplicateCommandTest {
    * must end at the database's state.
    */
   @Test
-  @org.junit.jupiter.api.Disabled("replicator bug (lead), as of main 6661362: a resume after "
-      + "the WAL was checkpointed and deleted between runs resumes the old generation and never "
-      + "ships the transactions checkpointed meanwhile (the stream rebuilds 100 of 110 rows)")
   void transactionsCheckpointedWhileNothingReplicatesAreNotLost() throws Exception {
     cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
         "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
