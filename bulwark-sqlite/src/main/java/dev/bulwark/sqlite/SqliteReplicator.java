@@ -3,17 +3,27 @@ package dev.bulwark.sqlite;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.repo.DatabaseTags;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.CompactionLevels;
 import dev.bulwark.core.stream.Compactor;
+import dev.bulwark.core.stream.FoldResult;
 import dev.bulwark.core.stream.GenerationIds;
+import dev.bulwark.core.stream.PlannedSegment;
+import dev.bulwark.core.stream.ReplayPlan;
+import dev.bulwark.core.stream.ReplayPlanner;
+import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentName;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
+import dev.bulwark.core.stream.SnapshotFolder;
 import dev.bulwark.core.stream.StreamPosition;
+import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.sqlite.stream.PageHashes;
 import dev.bulwark.sqlite.stream.ReplicaState;
 import dev.bulwark.sqlite.stream.SegmentAssembler;
@@ -33,6 +43,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +98,7 @@ final class SqliteReplicator implements Replicator {
   /** Merges segments in levels off the WAL-reading thread, so reading never waits on it. */
   private final ScheduledExecutorService maintenance;
   private final Object monitor = new Object();
+  private final Object folding = new Object();
 
   // Owned by the replication thread.
   private @Nullable PageHashes hashes;
@@ -160,6 +172,11 @@ final class SqliteReplicator implements Replicator {
     r.thread.start();
     long every = CompactionLevels.DEFAULT.span(1).toMillis();
     r.maintenance.scheduleWithFixedDelay(r::compact, every, every, TimeUnit.MILLISECONDS);
+    long snapshots = options.snapshotInterval().toMillis();
+    if (snapshots > 0) {
+      r.maintenance.scheduleWithFixedDelay(r::foldQuietly, snapshots, snapshots,
+          TimeUnit.MILLISECONDS);
+    }
     return r;
   }
 
@@ -456,6 +473,65 @@ final class SqliteReplicator implements Replicator {
       // checkpoint; the follower will report the gap this opens once shipping works again.
       releasePin();
       mode = Mode.UNPINNED;
+    }
+  }
+
+  @Override
+  public Snapshot snapshot() throws IOException, BulwarkException, InterruptedException {
+    try {
+      awaitDurable(Duration.ofMinutes(10));
+    } catch (TimeoutException e) {
+      throw new IOException("cannot snapshot " + db + ": " + e.getMessage(), e);
+    }
+    return fold();
+  }
+
+  /**
+   * Builds a snapshot of the current generation's newest shipped point from its newest
+   * snapshot and the segments after it. One at a time: a periodic one and a requested one
+   * would otherwise fold the same pages twice.
+   */
+  private Snapshot fold() throws IOException, BulwarkException {
+    synchronized (folding) {
+      StreamPosition at;
+      synchronized (monitor) {
+        at = shipped;
+      }
+      if (at == null) {
+        throw new IllegalStateException("nothing has been shipped yet");
+      }
+      List<Snapshot> ours = new ArrayList<>();
+      for (Snapshot s : repo.snapshots()) {
+        Optional<StreamTags> t = DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of);
+        if (t.isPresent() && t.get().databaseId().equals(databaseId)
+            && t.get().generation() == at.generation()) {
+          ours.add(s);
+        }
+      }
+      ReplayPlan plan = new ReplayPlanner(repo).plan(ours, ReplayTarget.position(at))
+          .orElseThrow(() -> new IllegalStateException("generation "
+              + SegmentName.generation(at.generation()) + " has no snapshot"));
+      if (plan.segments().isEmpty()) {
+        return plan.snapshot();
+      }
+      List<SegmentRef> refs = plan.segments().stream().map(PlannedSegment::ref).toList();
+      try (Lock lock = repo.lock(false)) {
+        FoldResult r = new SnapshotFolder(repo, backupOptions).fold(lock, plan.snapshot(), refs);
+        lock.releaseAfterSuccess();
+        LOG.info("{}: snapshot {} built from the stream up to transaction {} ({} segments, {}"
+            + " chunks rewritten)", db, r.snapshot().id().shortForm(), r.position().txid(),
+            r.segments(), r.chunksWritten());
+        return r.snapshot();
+      }
+    }
+  }
+
+  private void foldQuietly() {
+    try {
+      fold();
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      LOG.warn("building a snapshot of {} from its stream failed, trying again later: {}", db,
+          e.toString());
     }
   }
 

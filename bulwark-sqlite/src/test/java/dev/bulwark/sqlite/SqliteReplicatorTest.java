@@ -15,6 +15,7 @@ import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.stream.StreamPosition;
+import dev.bulwark.core.stream.StreamTags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -288,6 +289,35 @@ class SqliteReplicatorTest {
           Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_size")) {
         rs.next();
         assertEquals(8192, rs.getInt(1));
+      }
+    }
+  }
+
+  @Test
+  void snapshotsBuiltFromTheStreamHoldTheDatabaseWithoutReadingIt() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo")); Connection w = open(db)) {
+      insert(w, 0, 100);
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo,
+          options().withSnapshotInterval(Duration.ofMillis(300)))) {
+        insert(w, 100, 200);
+        Snapshot folded = r.snapshot();
+        StreamTags tags = StreamReplay.tags(folded);
+        assertEquals(r.lastShippedPosition().orElseThrow().txid(), tags.txid(),
+            "the snapshot is at the newest shipped point");
+        assertTrue(tags.txid() > 0, "built from the stream, not the base");
+        Path restored = tmp.resolve("restored.db");
+        repo.restore(folded, restored);
+        assertEquals(content(db), content(restored));
+        insert(w, 200, 220);
+        r.awaitDurable(Duration.ofSeconds(20));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (repo.repo.snapshots().stream().noneMatch(s -> StreamReplay.tags(s).txid()
+            >= r.lastShippedPosition().orElseThrow().txid()) && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertTrue(repo.repo.snapshots().size() >= 3, "the periodic snapshot came: "
+            + repo.repo.snapshots().size());
       }
     }
   }

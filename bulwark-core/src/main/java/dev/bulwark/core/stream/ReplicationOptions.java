@@ -15,11 +15,15 @@ import java.util.Optional;
  *     folder beside the database
  * @param maxRequestsPerHour the most segment uploads per hour (0: no limit); above it, segments
  *     are shipped less often and lag grows, which bounds an S3 bill
+ * @param snapshotInterval how often a snapshot is built from the stream (zero: never), so that
+ *     a restore replays at most this much of it
  */
 public record ReplicationOptions(Duration syncInterval, Optional<String> databaseId,
-    Optional<Path> stateDir, int maxRequestsPerHour) {
+    Optional<Path> stateDir, int maxRequestsPerHour, Duration snapshotInterval) {
   /** The default sync interval, one second. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+  /** The default snapshot interval, one hour. */
+  public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofHours(1);
 
   public ReplicationOptions {
     if (syncInterval.isNegative() || syncInterval.isZero()
@@ -31,31 +35,45 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
     if (maxRequestsPerHour < 0) {
       throw new IllegalArgumentException("negative request ceiling: " + maxRequestsPerHour);
     }
+    if (snapshotInterval.isNegative()) {
+      throw new IllegalArgumentException("negative snapshot interval: " + snapshotInterval);
+    }
   }
 
-  /** The defaults: 1 s, a derived id, state beside the database, no request ceiling. */
+  /**
+   * The defaults: 1 s, a derived id, state beside the database, no request ceiling, a snapshot
+   * from the stream every hour.
+   */
   public static ReplicationOptions defaults() {
-    return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0);
+    return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0,
+        DEFAULT_SNAPSHOT_INTERVAL);
   }
 
   /** These options with another sync interval. */
   public ReplicationOptions withSyncInterval(Duration d) {
-    return new ReplicationOptions(d, databaseId, stateDir, maxRequestsPerHour);
+    return new ReplicationOptions(d, databaseId, stateDir, maxRequestsPerHour,
+        snapshotInterval);
   }
 
   /** These options with a fixed database id. */
   public ReplicationOptions withDatabaseId(String id) {
-    return new ReplicationOptions(syncInterval, Optional.of(id), stateDir, maxRequestsPerHour);
+    return new ReplicationOptions(syncInterval, Optional.of(id), stateDir, maxRequestsPerHour,
+        snapshotInterval);
   }
 
   /** These options with the replicator's state kept in {@code dir}. */
   public ReplicationOptions withStateDir(Path dir) {
-    return new ReplicationOptions(syncInterval, databaseId, Optional.of(dir),
-        maxRequestsPerHour);
+    return new ReplicationOptions(syncInterval, databaseId, Optional.of(dir), maxRequestsPerHour,
+        snapshotInterval);
   }
 
   /** These options with a ceiling on segment uploads per hour. */
   public ReplicationOptions withMaxRequestsPerHour(int n) {
-    return new ReplicationOptions(syncInterval, databaseId, stateDir, n);
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, n, snapshotInterval);
+  }
+
+  /** These options with another snapshot interval (zero: no snapshots from the stream). */
+  public ReplicationOptions withSnapshotInterval(Duration d) {
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour, d);
   }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.core.stream;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,6 +34,16 @@ public interface Replicator extends AutoCloseable {
    */
   void awaitDurable(Duration timeout)
       throws InterruptedException, TimeoutException, IOException, BulwarkException;
+
+  /**
+   * Ships everything committed so far, then stores a snapshot of the database built from the
+   * stream: the newest snapshot of the current generation plus the pages captured since,
+   * without reading the database. Its cost grows with the pages changed, not the database's
+   * size; restic restores it like any other snapshot.
+   *
+   * @return the new snapshot, or the newest one if nothing changed since it
+   */
+  Snapshot snapshot() throws IOException, BulwarkException, InterruptedException;
 
   /**
    * Ships what is pending, then stops. After close the database is no longer replicated.
