@@ -106,6 +106,7 @@ final class ConfigReport {
         putDuration(stream, "sync-interval", d.stream().syncInterval());
         putDuration(stream, "retention", d.stream().retention());
         stream.put("max-requests-per-hour", d.stream().maxRequestsPerHour());
+        putDuration(stream, "snapshot-interval", d.stream().snapshotInterval());
       }
     }
     return n;
@@ -180,6 +181,9 @@ final class ConfigReport {
     }
     if (path.endsWith(".stream.max-requests-per-hour")) {
       return "default: 0, no ceiling";
+    }
+    if (path.endsWith(".stream.snapshot-interval")) {
+      return "default: 1h";
     }
     return "default";
   }

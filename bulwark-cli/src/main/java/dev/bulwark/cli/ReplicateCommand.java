@@ -71,6 +71,11 @@ final class ReplicateCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int maxRequestsPerHour;
 
+  @Option(names = "--snapshot-interval", paramLabel = "DURATION", defaultValue = "1h",
+      description = "Build a snapshot from the stream this often, without reading the database, "
+          + "so a restore replays at most this much; 0s: never (default: ${DEFAULT-VALUE}).")
+  String snapshotInterval;
+
   @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
       description = "Stop as on SIGTERM after this long (for scripts and tests).")
   String stopAfter;
@@ -113,7 +118,8 @@ final class ReplicateCommand implements Callable<Integer> {
     ReplicationOptions o = ReplicationOptions.defaults();
     try {
       o = o.withSyncInterval(parse("--sync-interval", syncInterval))
-          .withMaxRequestsPerHour(maxRequestsPerHour);
+          .withMaxRequestsPerHour(maxRequestsPerHour)
+          .withSnapshotInterval(parse("--snapshot-interval", snapshotInterval));
       if (stateDir != null) {
         o = o.withStateDir(stateDir.toAbsolutePath().normalize());
       }

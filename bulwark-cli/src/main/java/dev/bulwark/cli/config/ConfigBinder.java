@@ -184,7 +184,8 @@ final class ConfigBinder {
     }
     Duration retention = duration(m, sp, "retention");
     int ceiling = (int) integer(m, sp, "max-requests-per-hour", 0, 0, 3_600_000);
-    return new StreamConfig(interval, retention, ceiling);
+    Duration snapshots = duration(m, sp, "snapshot-interval");
+    return new StreamConfig(interval, retention, ceiling, snapshots);
   }
 
   private RetentionPolicy retention(YamlNode.Mapping r, String p) throws ConfigException {

@@ -23,7 +23,7 @@ final class ConfigSchema {
   static final List<String> SCHEDULE = List.of("every");
   static final List<String> VERIFY = List.of("every");
   static final List<String> STREAM = List.of("sync-interval", "retention",
-      "max-requests-per-hour");
+      "max-requests-per-hour", "snapshot-interval");
   static final List<String> RETENTION = List.of("keep-last", "keep-hourly", "keep-daily",
       "keep-weekly", "keep-monthly", "keep-yearly", "keep-within", "keep-tag");
 
@@ -39,7 +39,8 @@ final class ConfigSchema {
       "retention.keep-last", "retention.keep-hourly", "retention.keep-daily",
       "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
       "retention.keep-within", "retention.keep-tag", "verify.every", "auto-restore",
-      "stream.sync-interval", "stream.retention", "stream.max-requests-per-hour");
+      "stream.sync-interval", "stream.retention", "stream.max-requests-per-hour",
+      "stream.snapshot-interval");
 
   /** Values that are lists of paths: in a variable, separated by the path separator. */
   static final Set<String> PATH_LISTS = Set.of("key-files", "files");

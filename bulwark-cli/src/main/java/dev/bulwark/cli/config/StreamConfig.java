@@ -15,8 +15,11 @@ import java.time.Duration;
  *     granularity. Null: the segments are kept until something else removes them
  * @param maxRequestsPerHour the most segment uploads an hour (0: no ceiling); above it segments
  *     are shipped less often, which bounds an S3 bill at the price of a longer lag
+ * @param snapshotInterval how often a snapshot is built from the stream (no read of the
+ *     database), so a restore replays at most that much; default 1 h
  */
-public record StreamConfig(Duration syncInterval, Duration retention, int maxRequestsPerHour) {
+public record StreamConfig(Duration syncInterval, Duration retention, int maxRequestsPerHour,
+    Duration snapshotInterval) {
   /** The longest sync interval a replicator accepts. */
   public static final Duration MAX_SYNC_INTERVAL = Duration.ofHours(1);
 
@@ -27,6 +30,14 @@ public record StreamConfig(Duration syncInterval, Duration retention, int maxReq
     if (maxRequestsPerHour < 0) {
       throw new IllegalArgumentException("negative request ceiling: " + maxRequestsPerHour);
     }
+    if (snapshotInterval == null) {
+      snapshotInterval = ReplicationOptions.DEFAULT_SNAPSHOT_INTERVAL;
+    }
+  }
+
+  /** Settings with the default snapshot interval. */
+  public StreamConfig(Duration syncInterval, Duration retention, int maxRequestsPerHour) {
+    this(syncInterval, retention, maxRequestsPerHour, null);
   }
 
   /** Settings with no request ceiling. */
@@ -46,6 +57,6 @@ public record StreamConfig(Duration syncInterval, Duration retention, int maxReq
   /** The replication options these settings ask for (the database id and state are derived). */
   public ReplicationOptions replicationOptions() {
     return ReplicationOptions.defaults().withSyncInterval(syncInterval)
-        .withMaxRequestsPerHour(maxRequestsPerHour);
+        .withMaxRequestsPerHour(maxRequestsPerHour).withSnapshotInterval(snapshotInterval);
   }
 }

@@ -78,6 +78,8 @@ class OverridesTest {
     DB.put("stream.retention", Map.entry("36h", d -> DurationText.format(d.stream().retention())));
     DB.put("stream.max-requests-per-hour", Map.entry("600",
         d -> String.valueOf(d.stream().maxRequestsPerHour())));
+    DB.put("stream.snapshot-interval", Map.entry("6h",
+        d -> DurationText.format(d.stream().snapshotInterval())));
   }
 
   @Test

@@ -85,7 +85,7 @@ class StreamConfigTest {
                 + "retention, max-requests-per-hour"),
         Arguments.of("a stream that is not a mapping", SQLITE + "    stream: yes\n",
             ":9: databases[0].stream: expected a mapping (sync-interval, retention, "
-                + "max-requests-per-hour), found"),
+                + "max-requests-per-hour, snapshot-interval), found"),
         Arguments.of("a negative request ceiling", SQLITE
             + "    stream: {max-requests-per-hour: -5}\n", ":9: databases[0].stream."
             + "max-requests-per-hour: -5 cannot be negative"),
