@@ -92,6 +92,15 @@ class SqliteReplicatorTest {
     }
   }
 
+  /** The newest generation, replayed by the test's own rule, is the database row for row. */
+  private Path assertStreamHolds(TestRepo repo, Path db) throws Exception {
+    Path replayed = tmp.resolve("replayed-" + System.nanoTime() + ".db");
+    StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
+    assertEquals("ok", integrity(replayed));
+    assertEquals(content(db), content(replayed));
+    return replayed;
+  }
+
   @Test
   void everyCommitIsShippedAndTheStreamReplaysToTheDatabase() throws Exception {
     Path db = walDatabase();
@@ -110,10 +119,7 @@ class SqliteReplicatorTest {
       } finally {
         r.close();
       }
-      Path replayed = tmp.resolve("replayed.db");
-      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
-      assertEquals("ok", integrity(replayed));
-      assertEquals(content(db), content(replayed));
+      assertStreamHolds(repo, db);
     }
   }
 
@@ -141,10 +147,7 @@ class SqliteReplicatorTest {
       } finally {
         r.close();
       }
-      Path replayed = tmp.resolve("replayed.db");
-      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
-      assertEquals("ok", integrity(replayed));
-      assertEquals(content(db), content(replayed));
+      assertStreamHolds(repo, db);
     }
   }
 
@@ -195,9 +198,7 @@ class SqliteReplicatorTest {
         r.awaitDurable(Duration.ofSeconds(20));
         assertNotEquals(gen, r.lastShippedPosition().orElseThrow().generation());
       }
-      Path replayed = tmp.resolve("replayed.db");
-      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
-      assertEquals(content(db), content(replayed));
+      assertStreamHolds(repo, db);
     }
   }
 
@@ -251,10 +252,7 @@ class SqliteReplicatorTest {
         insert(w, 1000, 1010);
         r.awaitDurable(Duration.ofSeconds(20));
       }
-      Path replayed = tmp.resolve("replayed.db");
-      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
-      assertEquals("ok", integrity(replayed));
-      assertEquals(content(db), content(replayed));
+      assertStreamHolds(repo, db);
     }
   }
 
@@ -282,9 +280,7 @@ class SqliteReplicatorTest {
         r.awaitDurable(Duration.ofSeconds(20));
         assertNotEquals(gen, r.lastShippedPosition().orElseThrow().generation());
       }
-      Path replayed = tmp.resolve("replayed.db");
-      StreamReplay.replay(repo, StreamReplay.newestBase(repo, "app"), replayed);
-      assertEquals(content(db), content(replayed));
+      Path replayed = assertStreamHolds(repo, db);
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + replayed);
           Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_size")) {
         rs.next();
