@@ -54,8 +54,9 @@ final class BackupCommand implements Callable<Integer> {
       + "snapshot (default: this machine's).")
   String host;
 
-  @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "64K",
-      description = "Content chunk size, e.g. 64K, 1M (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--chunk-size", paramLabel = "SIZE",
+      description = "Content chunk size for everything, e.g. 64K, 1M (default: 64K, and 32K for "
+          + "SQLite database pages).")
   String chunkSize;
 
   @Option(names = "--pack-size", paramLabel = "SIZE", defaultValue = "16M",
@@ -77,8 +78,11 @@ final class BackupCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BackupOptions opts;
     try {
-      opts = BackupOptions.defaults().withChunkBytes(Messages.parseSize(chunkSize))
-          .withPackBytes(Messages.parseSize(packSize)).withZstdLevel(compression).withTags(tags);
+      opts = BackupOptions.defaults().withPackBytes(Messages.parseSize(packSize))
+          .withZstdLevel(compression).withTags(tags);
+      if (chunkSize != null) {
+        opts = opts.withChunkBytes(Messages.parseSize(chunkSize));
+      }
       if (threads != null) {
         opts = opts.withThreads(threads);
       }

@@ -79,6 +79,12 @@ class DaemonStreamTest {
         ApiServer api = new ApiServer(config.api(), daemon)) {
       api.start();
       daemon.start();
+      // Rows written before the stream has started are in its first snapshot, not segments.
+      await("the stream started", () -> {
+        DatabaseStatus s = daemon.status().databases().get(0);
+        return s.stream() != null && s.stream().state() == StreamState.STREAMING
+            && s.stream().lastShipped() != null;
+      });
       StreamedDatabase.insert(db, 50);
       await("segments in the repository",
           () -> !ShippedStream.newestSegments(repo, Cli.PASSWORD).isEmpty());

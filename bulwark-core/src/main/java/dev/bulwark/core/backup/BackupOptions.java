@@ -10,7 +10,10 @@ import java.util.List;
 /**
  * How a backup runs. Immutable; start from {@link #defaults()} and change with the withers.
  *
- * @param chunkBytes size of content chunks (rounded down to a source's page alignment)
+ * @param chunkBytes size of content chunks of plain files (and RocksDB's, which never change in
+ *     place)
+ * @param pageChunkBytes size of content chunks of page-aligned database files (SQLite), rounded
+ *     down to the page size
  * @param packBytes target size of pack files
  * @param zstdLevel zstd level for content; 0 stores content uncompressed
  * @param threads worker threads for hashing, compressing and sealing
@@ -18,20 +21,29 @@ import java.util.List;
  * @param tags added to the snapshot
  * @param clock source of the snapshot time
  */
-public record BackupOptions(int chunkBytes, int packBytes, int zstdLevel, int threads,
-    String hostname, List<String> tags, Clock clock) {
+public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, int zstdLevel,
+    int threads, String hostname, List<String> tags, Clock clock) {
   /**
    * Default chunk size. Databases rewrite pages in place; small page-aligned chunks keep what a
    * changed page costs small, at the price of longer content lists (see bench/).
    */
   public static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
+  /**
+   * Default chunk size of database pages, chosen by measurement (bench/RESULTS.md, fold.sh):
+   * after 1% of a SQLite database's rows change, 32 KiB chunks store 0.71x of what 64 KiB
+   * chunks store (16 KiB: 0.45x), while a 10 GiB database's content list stays at 24 MiB of ids
+   * and a 21 MiB tree (16 KiB: twice that, too close to a 256 MiB heap).
+   */
+  public static final int DEFAULT_PAGE_CHUNK_BYTES = 32 * 1024;
   /** Default zstd level: restic's "auto" is about level 3; level 1 is much faster. */
   public static final int DEFAULT_ZSTD_LEVEL = 1;
 
   public BackupOptions {
-    if (chunkBytes < FixedChunker.MIN_CHUNK_BYTES || chunkBytes > FixedChunker.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException("chunk size must be between "
-          + FixedChunker.MIN_CHUNK_BYTES + " and " + FixedChunker.MAX_CHUNK_BYTES + " bytes");
+    for (int n : new int[] {chunkBytes, pageChunkBytes}) {
+      if (n < FixedChunker.MIN_CHUNK_BYTES || n > FixedChunker.MAX_CHUNK_BYTES) {
+        throw new IllegalArgumentException("chunk size must be between "
+            + FixedChunker.MIN_CHUNK_BYTES + " and " + FixedChunker.MAX_CHUNK_BYTES + " bytes");
+      }
     }
     if (packBytes < 1024 * 1024 || packBytes > 128 * 1024 * 1024) {
       throw new IllegalArgumentException("pack size must be between 1 and 128 MiB");
@@ -47,48 +59,63 @@ public record BackupOptions(int chunkBytes, int packBytes, int zstdLevel, int th
 
   /**
    * The chunk size for content aligned to {@code alignment} bytes (a database's page size; 1
-   * for other files): {@link #chunkBytes} rounded down to a multiple of it, but never below
-   * {@link FixedChunker#MIN_CHUNK_BYTES}. Every writer of database content chunks with this
-   * size, so that the same bytes always make the same chunks and deduplicate.
+   * for other files): {@link #chunkBytes} for other files, {@link #pageChunkBytes} rounded down
+   * to a multiple of the page size for databases, but never below {@link
+   * FixedChunker#MIN_CHUNK_BYTES}. Every writer of database content chunks with this size, so
+   * that the same bytes always make the same chunks and deduplicate.
    */
   public int chunkBytesFor(int alignment) {
     if (alignment < 1) {
       throw new IllegalArgumentException("alignment must be positive");
     }
-    return Math.max(FixedChunker.MIN_CHUNK_BYTES, chunkBytes / alignment * alignment);
+    if (alignment == 1) {
+      return chunkBytes;
+    }
+    return Math.max(FixedChunker.MIN_CHUNK_BYTES, pageChunkBytes / alignment * alignment);
   }
 
-  /** Defaults: 64 KiB chunks, 16 MiB packs, zstd level 1, one thread per core. */
+  /**
+   * Defaults: 64 KiB chunks (32 KiB for database pages), 16 MiB packs, zstd level 1, one thread
+   * per core.
+   */
   public static BackupOptions defaults() {
-    return new BackupOptions(DEFAULT_CHUNK_BYTES, BlobSaver.DEFAULT_PACK_BYTES,
-        DEFAULT_ZSTD_LEVEL, Workers.defaultThreads(), Host.name(), List.of(), Clock.systemUTC());
+    return new BackupOptions(DEFAULT_CHUNK_BYTES, DEFAULT_PAGE_CHUNK_BYTES,
+        BlobSaver.DEFAULT_PACK_BYTES, DEFAULT_ZSTD_LEVEL, Workers.defaultThreads(), Host.name(),
+        List.of(), Clock.systemUTC());
   }
 
+  /** These options with {@code n}-byte chunks for all content, database pages included. */
   public BackupOptions withChunkBytes(int n) {
-    return new BackupOptions(n, packBytes, zstdLevel, threads, hostname, tags, clock);
+    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock);
+  }
+
+  /** These options with {@code n}-byte chunks for database pages only. */
+  public BackupOptions withPageChunkBytes(int n) {
+    return new BackupOptions(chunkBytes, n, packBytes, zstdLevel, threads, hostname, tags,
+        clock);
   }
 
   public BackupOptions withPackBytes(int n) {
-    return new BackupOptions(chunkBytes, n, zstdLevel, threads, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags, clock);
   }
 
   public BackupOptions withZstdLevel(int n) {
-    return new BackupOptions(chunkBytes, packBytes, n, threads, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags, clock);
   }
 
   public BackupOptions withThreads(int n) {
-    return new BackupOptions(chunkBytes, packBytes, zstdLevel, n, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags, clock);
   }
 
   public BackupOptions withHostname(String h) {
-    return new BackupOptions(chunkBytes, packBytes, zstdLevel, threads, h, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags, clock);
   }
 
   public BackupOptions withTags(List<String> t) {
-    return new BackupOptions(chunkBytes, packBytes, zstdLevel, threads, hostname, t, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, t, clock);
   }
 
   public BackupOptions withClock(Clock c) {
-    return new BackupOptions(chunkBytes, packBytes, zstdLevel, threads, hostname, tags, c);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, tags, c);
   }
 }
