@@ -134,7 +134,7 @@ final class SqliteReplicator implements Replicator {
     this.repo = repo;
     this.store = new SegmentStore(repo);
     this.options = options;
-    this.interval = effectiveInterval(options);
+    this.interval = options.shippingInterval();
     this.databaseId = options.databaseId().orElseGet(() -> derivedId(db));
     Path dir = options.stateDir().orElseGet(() ->
         db.resolveSibling("." + db.getFileName() + ".bulwark"));
@@ -196,14 +196,6 @@ final class SqliteReplicator implements Replicator {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static Duration effectiveInterval(ReplicationOptions o) {
-    if (o.maxRequestsPerHour() == 0) {
-      return o.syncInterval();
-    }
-    Duration floor = Duration.ofHours(1).dividedBy(o.maxRequestsPerHour());
-    return floor.compareTo(o.syncInterval()) > 0 ? floor : o.syncInterval();
   }
 
   // ---- the public face ----

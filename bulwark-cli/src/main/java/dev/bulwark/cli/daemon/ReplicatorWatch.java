@@ -35,12 +35,7 @@ public final class ReplicatorWatch {
    */
   public ReplicatorWatch(Replicator replicator, ReplicationOptions options) {
     this.replicator = replicator;
-    Duration interval = options.syncInterval();
-    if (options.maxRequestsPerHour() > 0) {
-      Duration floor = Duration.ofHours(1).dividedBy(options.maxRequestsPerHour());
-      interval = floor.compareTo(interval) > 0 ? floor : interval;
-    }
-    this.threshold = interval.multipliedBy(2).plus(SLACK);
+    this.threshold = options.shippingInterval().multipliedBy(2).plus(SLACK);
   }
 
   /** The lag above which the replicator is asked whether it still works. */

@@ -13,8 +13,9 @@ import java.util.Optional;
  *     database's file name and path
  * @param stateDir where the replicator keeps its position between runs, or empty for a hidden
  *     folder beside the database
- * @param maxRequestsPerHour the most segment uploads per hour (0: no limit); above it, segments
- *     are shipped less often and lag grows, which bounds an S3 bill
+ * @param maxRequestsPerHour the most uploads per hour, segments and the merged segments
+ *     compaction writes for them (0: no limit); under it, segments are shipped less often and
+ *     lag grows, which bounds an S3 bill
  * @param snapshotInterval how often a snapshot is built from the stream (zero: never), so that
  *     a restore replays at most this much of it
  */
@@ -47,6 +48,20 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
   public static ReplicationOptions defaults() {
     return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0,
         DEFAULT_SNAPSHOT_INTERVAL);
+  }
+
+  /**
+   * How often segments are shipped at most: the sync interval, or longer under a request
+   * ceiling. Shipping takes half of the ceiling: compaction writes fewer merged segments than
+   * it is given (a merge covers at least two segments of the level below, and a bucket one
+   * segment covers is not merged), so the two together stay under it.
+   */
+  public Duration shippingInterval() {
+    if (maxRequestsPerHour == 0) {
+      return syncInterval;
+    }
+    Duration floor = Duration.ofHours(1).dividedBy(Math.max(1, maxRequestsPerHour / 2));
+    return floor.compareTo(syncInterval) > 0 ? floor : syncInterval;
   }
 
   /** These options with another sync interval. */
