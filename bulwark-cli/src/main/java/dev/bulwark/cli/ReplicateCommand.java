@@ -6,6 +6,7 @@ import dev.bulwark.cli.daemon.ProcessSignals;
 import dev.bulwark.cli.daemon.ReplicatorWatch;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
@@ -76,6 +77,12 @@ final class ReplicateCommand implements Callable<Integer> {
           + "so a restore replays at most this much; 0s: never (default: ${DEFAULT-VALUE}).")
   String snapshotInterval;
 
+  @Option(names = "--stream-retention", paramLabel = "DURATION",
+      description = "Keep every point of the stream restorable this long, e.g. 24h, 7d; older "
+          + "points at snapshot granularity (segments no longer needed are removed every hour; "
+          + "default: keep all).")
+  String retention;
+
   @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
       description = "Stop as on SIGTERM after this long (for scripts and tests).")
   String stopAfter;
@@ -120,6 +127,9 @@ final class ReplicateCommand implements Callable<Integer> {
       o = o.withSyncInterval(parse("--sync-interval", syncInterval))
           .withMaxRequestsPerHour(maxRequestsPerHour)
           .withSnapshotInterval(parse("--snapshot-interval", snapshotInterval));
+      if (retention != null) {
+        o = o.withRetention(StreamRetention.parse(retention));
+      }
       if (stateDir != null) {
         o = o.withStateDir(stateDir.toAbsolutePath().normalize());
       }

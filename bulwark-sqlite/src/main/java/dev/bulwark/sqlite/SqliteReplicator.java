@@ -1,8 +1,10 @@
 package dev.bulwark.sqlite;
 
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.RepositoryLockedException;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.prune.StreamPruner;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -172,6 +174,10 @@ final class SqliteReplicator implements Replicator {
     r.thread.start();
     long every = CompactionLevels.DEFAULT.span(1).toMillis();
     r.maintenance.scheduleWithFixedDelay(r::compact, every, every, TimeUnit.MILLISECONDS);
+    if (!options.retention().keepsAll()) {
+      long hour = Duration.ofHours(1).toMillis();
+      r.maintenance.scheduleWithFixedDelay(r::applyRetention, hour, hour, TimeUnit.MILLISECONDS);
+    }
     long snapshots = options.snapshotInterval().toMillis();
     if (snapshots > 0) {
       r.maintenance.scheduleWithFixedDelay(r::foldQuietly, snapshots, snapshots,
@@ -523,6 +529,23 @@ final class SqliteReplicator implements Replicator {
       fold();
     } catch (IOException | BulwarkException | RuntimeException e) {
       LOG.warn("building a snapshot of {} from its stream failed, trying again later: {}", db,
+          e.toString());
+    }
+  }
+
+  /**
+   * Removes the segments of this stream its retention no longer needs (the stream part of a
+   * prune, for this database only). It needs an exclusive lock: while another process backs up
+   * or prunes, it waits for the next round.
+   */
+  private void applyRetention() {
+    try (Lock lock = repo.lock(true)) {
+      new StreamPruner(repo, databaseId, options.retention()).run(lock, clock.instant());
+      lock.releaseAfterSuccess();
+    } catch (RepositoryLockedException e) {
+      LOG.debug("stream retention of {} waits for the next round: {}", db, e.getMessage());
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      LOG.warn("applying the stream retention of {} failed, trying again later: {}", db,
           e.toString());
     }
   }

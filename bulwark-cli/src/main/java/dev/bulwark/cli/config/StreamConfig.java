@@ -46,9 +46,9 @@ public record StreamConfig(Duration syncInterval, Duration retention, int maxReq
   }
 
   /**
-   * The stream retention these settings ask for, in the form prune takes it ({@link
-   * StreamRetention#KEEP_ALL} when none is set). The daemon does not prune: until it does,
-   * {@code bulwark prune --stream-retention} applies a window.
+   * The stream retention these settings ask for ({@link StreamRetention#KEEP_ALL} when none is
+   * set): the replicator applies it to its own stream every hour, as {@code bulwark prune
+   * --stream-retention} would.
    */
   public StreamRetention streamRetention() {
     return retention == null ? StreamRetention.KEEP_ALL : StreamRetention.within(retention);
@@ -57,6 +57,7 @@ public record StreamConfig(Duration syncInterval, Duration retention, int maxReq
   /** The replication options these settings ask for (the database id and state are derived). */
   public ReplicationOptions replicationOptions() {
     return ReplicationOptions.defaults().withSyncInterval(syncInterval)
-        .withMaxRequestsPerHour(maxRequestsPerHour).withSnapshotInterval(snapshotInterval);
+        .withMaxRequestsPerHour(maxRequestsPerHour).withSnapshotInterval(snapshotInterval)
+        .withRetention(streamRetention());
   }
 }

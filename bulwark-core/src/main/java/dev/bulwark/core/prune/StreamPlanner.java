@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which stream segments a prune removes, given the snapshots that remain and a {@link
@@ -64,12 +65,20 @@ final class StreamPlanner {
   private final SegmentStore store;
   private final StreamRetention retention;
   private final Instant now;
+  private final @Nullable String onlyDatabase;
 
   StreamPlanner(Repository repo, StreamRetention retention, Instant now) {
+    this(repo, retention, now, null);
+  }
+
+  /** A planner that judges only the stream of {@code onlyDatabase} (all when null). */
+  StreamPlanner(Repository repo, StreamRetention retention, Instant now,
+      @Nullable String onlyDatabase) {
     this.repo = repo;
     this.store = new SegmentStore(repo);
     this.retention = retention;
     this.now = now;
+    this.onlyDatabase = onlyDatabase;
   }
 
   /**
@@ -79,7 +88,10 @@ final class StreamPlanner {
    * @throws BulwarkException if a segment read for its commit time is damaged
    */
   StreamPrunePlan plan() throws IOException, BulwarkException {
-    List<SegmentRef> all = store.listAll();
+    List<SegmentRef> all = new ArrayList<>(store.listAll());
+    if (onlyDatabase != null) {
+      all.removeIf(r -> !r.databaseId().equals(onlyDatabase));
+    }
     List<String> warnings = new ArrayList<>();
     if (all.isEmpty()) {
       return new StreamPrunePlan(List.of(), 0, 0, 0, warnings);

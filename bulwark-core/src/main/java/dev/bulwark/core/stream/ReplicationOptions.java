@@ -1,5 +1,6 @@
 package dev.bulwark.core.stream;
 
+import dev.bulwark.core.retention.StreamRetention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,9 +19,12 @@ import java.util.Optional;
  *     lag grows, which bounds an S3 bill
  * @param snapshotInterval how often a snapshot is built from the stream (zero: never), so that
  *     a restore replays at most this much of it
+ * @param retention how long every point of the stream stays restorable; older points only at
+ *     snapshot granularity (the replicator removes segments no longer needed every hour)
  */
 public record ReplicationOptions(Duration syncInterval, Optional<String> databaseId,
-    Optional<Path> stateDir, int maxRequestsPerHour, Duration snapshotInterval) {
+    Optional<Path> stateDir, int maxRequestsPerHour, Duration snapshotInterval,
+    StreamRetention retention) {
   /** The default sync interval, one second. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
   /** The default snapshot interval, one hour. */
@@ -47,7 +51,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public static ReplicationOptions defaults() {
     return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0,
-        DEFAULT_SNAPSHOT_INTERVAL);
+        DEFAULT_SNAPSHOT_INTERVAL, StreamRetention.KEEP_ALL);
   }
 
   /**
@@ -67,28 +71,36 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
   /** These options with another sync interval. */
   public ReplicationOptions withSyncInterval(Duration d) {
     return new ReplicationOptions(d, databaseId, stateDir, maxRequestsPerHour,
-        snapshotInterval);
+        snapshotInterval, retention);
   }
 
   /** These options with a fixed database id. */
   public ReplicationOptions withDatabaseId(String id) {
     return new ReplicationOptions(syncInterval, Optional.of(id), stateDir, maxRequestsPerHour,
-        snapshotInterval);
+        snapshotInterval, retention);
   }
 
   /** These options with the replicator's state kept in {@code dir}. */
   public ReplicationOptions withStateDir(Path dir) {
     return new ReplicationOptions(syncInterval, databaseId, Optional.of(dir), maxRequestsPerHour,
-        snapshotInterval);
+        snapshotInterval, retention);
   }
 
   /** These options with a ceiling on segment uploads per hour. */
   public ReplicationOptions withMaxRequestsPerHour(int n) {
-    return new ReplicationOptions(syncInterval, databaseId, stateDir, n, snapshotInterval);
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, n, snapshotInterval,
+        retention);
   }
 
   /** These options with another snapshot interval (zero: no snapshots from the stream). */
   public ReplicationOptions withSnapshotInterval(Duration d) {
-    return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour, d);
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour, d,
+        retention);
+  }
+
+  /** These options with a stream retention window the replicator applies itself. */
+  public ReplicationOptions withRetention(StreamRetention r) {
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
+        snapshotInterval, r);
   }
 }
