@@ -77,6 +77,8 @@ final class SqliteReplicator implements Replicator {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteReplicator.class);
   /** SQLite's default wal_autocheckpoint, in pages. */
   static final int AUTOCHECKPOINT_PAGES = 1000;
+  /** The most committed pages read but not yet durable before reading waits for shipping. */
+  static final long MAX_PENDING_BYTES = 64L << 20;
   /** How often the WAL's size is looked at, and the log read while it is not held back. */
   private static final Duration TICK = Duration.ofMillis(5);
   /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
@@ -121,7 +123,7 @@ final class SqliteReplicator implements Replicator {
   private long cyclesDone;
   private boolean wakeRequested;
   private boolean closing;
-  private @Nullable Exception fatal;
+  private @Nullable Throwable fatal;
   private @Nullable StreamPosition shipped;
   private @Nullable Instant oldestPending;
   /** Since when commits may be unshipped, once the replication thread has died. */
@@ -273,7 +275,7 @@ final class SqliteReplicator implements Replicator {
   }
 
   private void rethrowFatal() throws IOException, BulwarkException {
-    Exception e = fatal;
+    Throwable e = fatal;
     if (e instanceof IOException io) {
       throw io;
     }
@@ -281,7 +283,7 @@ final class SqliteReplicator implements Replicator {
       throw b;
     }
     if (e != null) {
-      throw new IllegalStateException(e);
+      throw new IOException("replication of " + db + " stopped: " + e, e);
     }
   }
 
@@ -320,7 +322,9 @@ final class SqliteReplicator implements Replicator {
           return;
         }
       }
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // An Error (out of memory) must stop the replicator visibly too, not leave waiters
+      // waiting for a thread that is gone.
       LOG.error("replication of {} stopped: {}", db, e.toString());
       synchronized (monitor) {
         fatal = e;
@@ -363,6 +367,16 @@ final class SqliteReplicator implements Replicator {
       retryAt = System.nanoTime() + interval.toNanos();
       assembler.flush();
       failingSince = null;
+    }
+    if (assembler.pendingBytes() >= MAX_PENDING_BYTES) {
+      // Shipping is slower than the service writes: stop reading until it catches up, holding
+      // the WAL back meanwhile, so that memory stays bounded (the WAL grows instead).
+      if (mode == Mode.UNPINNED) {
+        advancePin();
+        pinnedSinceLastRead = false; // pinned after the last read: the next read proves again
+        mode = Mode.PINNED;
+      }
+      assembler.flush();
     }
     boolean due = forced || shipDue();
     try {
