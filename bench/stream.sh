@@ -5,7 +5,9 @@
 # + restic backup (time and stored bytes), and a point-in-time restore vs restic restore +
 # sqlite3 integrity_check of a copy taken at that point. Prints a Markdown section.
 #   bench/stream.sh [SIZE_MIB] [SECONDS]     (default 1024 MiB, 20 s per writing phase)
-# A quick run: bench/stream.sh 64 5 (under a minute after the build).
+# A quick run: bench/stream.sh 64 5 (about a minute after the build).
+# Env: BENCH_HEAP (benchmark JVM heap, default 512m), HOLD_READ=1 (the service connection holds
+# a read transaction all along), KEEP=1 (keep bench/work-stream).
 set -euo pipefail
 size_mib="${1:-1024}"
 seconds="${2:-20}"
@@ -21,7 +23,8 @@ mvn -o -q -f "$root/pom.xml" -P bench -pl bench/jmh -am package -DskipTests >&2
 "$root/bulwark" --version >/dev/null   # builds the CLI if needed, outside the timings
 # The launcher's heap and collector (BENCH_HEAP overrides the heap), so the in-process side
 # runs as the CLI and the daemon do.
-java -XX:+UseParallelGC -Xmx"${BENCH_HEAP:-512m}" -Dbulwark.cli="$root/bulwark" \
+hold=false; [ "${HOLD_READ:-0}" = 1 ] && hold=true
+java -XX:+UseParallelGC -Xmx"${BENCH_HEAP:-512m}" -Dhold.read="$hold" -Dbulwark.cli="$root/bulwark" \
   -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.StreamBench "$work" "$size_mib" "$seconds"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"

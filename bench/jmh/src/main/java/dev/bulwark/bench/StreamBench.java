@@ -3,6 +3,7 @@ package dev.bulwark.bench;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.FoldResult;
@@ -12,7 +13,10 @@ import dev.bulwark.core.stream.ReplayPlanner;
 import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.SegmentName;
 import dev.bulwark.core.stream.SnapshotFolder;
+import dev.bulwark.core.stream.StreamPosition;
+import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.sqlite.SqliteSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +69,11 @@ public final class StreamBench {
   /** Rows per transaction of the 1% update: a service's small transactions, not one huge one. */
   private static final int ROWS_PER_UPDATE = 100;
   private static final Duration DURABLE = Duration.ofMinutes(2);
+  /**
+   * Whether the service's connection holds a read transaction for the whole run: the WAL then
+   * never restarts (nor can a checkpoint finish), a condition the replicator copes with better.
+   */
+  private static final boolean HOLD_READ = Boolean.getBoolean("hold.read");
 
   private final Path work;
   private final int sizeMib;
@@ -109,11 +118,21 @@ public final class StreamBench {
     // A service keeps its database open: without this connection, whichever connection closed
     // last (a writer between phases, the replicator, a peer's sqlite3) would checkpoint and
     // delete the WAL, and the next replicator could not resume its generation.
+    // Its query is read to the end and closed: a statement left open would hold a read
+    // transaction, and with it every checkpoint, for the whole run.
     try (Connection service = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = service.createStatement();
-        ResultSet opened = s.executeQuery("SELECT count(*) FROM accounts WHERE id = 1");
         Repository r = Repository.init(LocalBackend.open(repoDir),
             PASSWORD.getBytes(StandardCharsets.UTF_8), Kdf.Params.DEFAULT)) {
+      if (HOLD_READ) {
+        // Leaves a read transaction open from here to the end (bench/stream.sh HOLD_READ=1).
+        service.setAutoCommit(false);
+      }
+      try (Statement s = service.createStatement();
+          ResultSet opened = s.executeQuery("SELECT count(*) FROM accounts WHERE id = 1")) {
+        while (opened.next()) {
+          opened.getLong(1);
+        }
+      }
       repo = r;
       options = ReplicationOptions.defaults().withStateDir(work.resolve("state"));
       log("a warm-up, then the replicator's first snapshot...");
@@ -329,7 +348,7 @@ public final class StreamBench {
       tool.sync();
       long t0 = System.nanoTime();
       FoldResult f = fold();
-      double foldS = (System.nanoTime() - t0) / 1e9;
+      double foldS = f == null ? Double.NaN : (System.nanoTime() - t0) / 1e9;
       long foldStored = bytes(repoDir) - before;
       if (foldFirst) {
         long rb = bytes(resticRepo);
@@ -337,15 +356,24 @@ public final class StreamBench {
         peerStored = bytes(resticRepo) - rb;
       }
       out.add(new FoldRound(foldFirst ? "fold, then peer" : "peer, then fold", foldS,
-          foldStored, f.chunksWritten(), f.segments(), peerS, peerStored));
+          foldStored, f == null ? 0 : f.chunksWritten(), f == null ? 0 : f.segments(), peerS,
+          peerStored));
     }
     return out;
   }
 
-  /** Plans the newest point (loading and chaining every segment) and folds it; timed by caller. */
+  /**
+   * Plans the newest point (loading and chaining every segment) and folds it; timed by the
+   * caller. Null when the newest snapshot already holds it (nothing to fold).
+   */
   private FoldResult fold() throws Exception {
     ReplayPlan plan = new ReplayPlanner(repo).plan(repo.snapshots(), ReplayTarget.newest())
         .orElseThrow(() -> new IllegalStateException("the database has no stream"));
+    if (plan.segments().isEmpty()) {
+      log("nothing to fold: the replicator started a new generation (a snapshot) after the"
+          + " change");
+      return null;
+    }
     try (Lock lock = repo.lock(false)) {
       FoldResult f = new SnapshotFolder(repo, BackupOptions.defaults()).fold(lock,
           plan.snapshot(), plan.segments().stream().map(PlannedSegment::ref).toList());
@@ -364,17 +392,19 @@ public final class StreamBench {
 
   // ---- 4: point-in-time restore against restic restore + integrity_check ----
 
-  private record RestoreRun(Instant point, String digest, long replayed, double[] bulwark,
+  private record RestoreRun(String point, String digest, long replayed, double[] bulwark,
       double[] peer) {}
 
   private RestoreRun restores() throws Exception {
     log("writing at 1,000 tx/s, a copy at a point in the middle, then more...");
     Instant point;
+    StreamPosition position;
     String snapshot;
     try (Replicator r = replicate()) {
       write(seconds, 1_000);
       r.awaitDurable(DURABLE);
       point = Instant.now();
+      position = r.lastShippedPosition().orElseThrow();
       Files.deleteIfExists(peerDir.resolve("app.db"));
       tool.run(peerDir, "sqlite3", db.toString(), ".backup '" + peerDir.resolve("app.db") + "'");
       Matcher m = SNAPSHOT_ID.matcher(tool.run(peerDir, "restic", "-r", resticRepo.toString(),
@@ -389,25 +419,40 @@ public final class StreamBench {
       r.awaitDurable(DURABLE);
     }
     String expected = digest(peerDir.resolve("app.db"));
-    ReplayPlan plan = new ReplayPlanner(repo).plan(repo.snapshots(), ReplayTarget.at(point))
+    // By time, as a user would; but when the replicator started a new generation right after
+    // the point, the planner cannot prove nothing happened between the two and refuses the
+    // time, while the transaction position it shipped still restores.
+    String[] target = {"--time", point.toString()};
+    ReplayTarget replayTarget = ReplayTarget.at(point);
+    try {
+      tool.run(work, cli, "restore", "latest", "--repo", repoDir.toString(), "--db",
+          db.toString(), "--time", point.toString(), "--dry-run");
+    } catch (IOException e) {
+      log("--time refused, restoring by --txid: " + e.getMessage().lines().reduce((a, b) -> b)
+          .orElse(""));
+      target = new String[] {"--txid",
+          SegmentName.generation(position.generation()) + "/" + position.txid()};
+      replayTarget = ReplayTarget.position(position);
+    }
+    ReplayPlan plan = new ReplayPlanner(repo).plan(repo.snapshots(), replayTarget)
         .orElseThrow();
     long replayed = plan.segments().stream().mapToLong(PlannedSegment::pages).sum();
     // Bulwark, restic, restic, Bulwark: a drift in the machine's load favours neither.
     double[] bulwark = new double[2];
     double[] peer = new double[2];
-    bulwark[0] = bulwarkRestore(point, expected);
+    bulwark[0] = bulwarkRestore(target, expected);
     peer[0] = resticRestore(snapshot, expected);
     peer[1] = resticRestore(snapshot, expected);
-    bulwark[1] = bulwarkRestore(point, expected);
-    return new RestoreRun(point, expected, replayed, bulwark, peer);
+    bulwark[1] = bulwarkRestore(target, expected);
+    return new RestoreRun(String.join(" ", target), expected, replayed, bulwark, peer);
   }
 
-  private double bulwarkRestore(Instant point, String expected) throws Exception {
-    log("bulwark restore --time " + point + "...");
+  private double bulwarkRestore(String[] target, String expected) throws Exception {
+    log("bulwark restore " + String.join(" ", target) + "...");
     Path dir = fresh(work.resolve("bulwark-out"));
     Path out = dir.resolve("app.db");
     double s = tool.timed(work, new String[] {cli, "restore", "latest", "--repo",
-        repoDir.toString(), "--db", db.toString(), "--time", point.toString(), "--output",
+        repoDir.toString(), "--db", db.toString(), target[0], target[1], "--output",
         out.toString()});
     requireSame("bulwark restore", digest(out), expected);
     return s;
@@ -445,6 +490,9 @@ public final class StreamBench {
     double restoreB = (restore.bulwark()[0] + restore.bulwark()[1]) / 2;
     double restoreP = (restore.peer()[0] + restore.peer()[1]) / 2;
     long dbBytes = Files.size(db);
+    long generations = repo.snapshots().stream()
+        .flatMap(x -> DatabaseTags.fromTags(x.tags()).flatMap(StreamTags::of).stream())
+        .mapToLong(StreamTags::generation).distinct().count();
     System.out.printf("### %s UTC — `bench/stream.sh %d %d`, load average %s before, %s after"
             + " (%d cores)%n%n",
         started.toString().substring(0, 16).replace('T', ' '),
@@ -487,11 +535,14 @@ public final class StreamBench {
           f.peerSeconds(), f.peerStored() / 1048576.0);
     }
     System.out.println();
-    System.out.printf("Restore to %s: %,d pages replayed onto the newest snapshot before it;"
+    System.out.printf("Restore with %s: %,d pages replayed onto the newest snapshot before it;"
         + " Bulwark %.2f and %.2f s, restic + integrity_check %.2f and %.2f s; both results hold"
         + " %s, as the copy taken at that point does.%n", restore.point(), restore.replayed(),
         restore.bulwark()[0], restore.bulwark()[1], restore.peer()[0], restore.peer()[1],
         restore.digest());
+    System.out.printf("%nGenerations in the repository at the end: %d (each began with a"
+        + " snapshot of the whole database; a new one starts when the replicator cannot prove"
+        + " it saw every frame).%n", generations);
   }
 
   private static String met(boolean yes) {
