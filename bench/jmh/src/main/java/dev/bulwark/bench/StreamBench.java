@@ -58,6 +58,9 @@ import java.util.stream.Stream;
  *       included) against {@code restic restore} + {@code sqlite3 PRAGMA integrity_check} of a
  *       copy taken at T (target: at most 0.75x).
  * </ol>
+ * They run in the order 3, 4, 1, 2, so that the fold and the restore meet the short stream a
+ * scheduled fold leaves, not the flat-out phases' gigabytes. A service connection stays open
+ * all run, idle (or holding a read transaction, with {@code -Dhold.read=true}).
  * Phases where a busier or quieter machine would favour one side alternate or repeat. Run by
  * bench/stream.sh; usage: {@code StreamBench WORKDIR [SIZE_MIB] [SECONDS]} with the bulwark
  * launcher in the system property {@code bulwark.cli}, restic and sqlite3 on the PATH. Prints a
