@@ -24,8 +24,11 @@ mvn -o -q -f "$root/pom.xml" -P bench -pl bench/jmh -am package -DskipTests >&2
 # The launcher's heap and collector (BENCH_HEAP overrides the heap), so the in-process side
 # runs as the CLI and the daemon do.
 hold=false; [ "${HOLD_READ:-0}" = 1 ] && hold=true
+command="BENCH_HEAP=${BENCH_HEAP:-512m} HOLD_READ=${HOLD_READ:-0}"
+command="$command bench/stream.sh $size_mib $seconds"
 java -XX:+UseParallelGC -Xmx"${BENCH_HEAP:-512m}" -Dhold.read="$hold" \
   -Dbulwark.cli="$root/bulwark" \
+  -Dbench.command="$command" \
   -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.StreamBench "$work" "$size_mib" "$seconds"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"

@@ -496,10 +496,10 @@ public final class StreamBench {
     long generations = repo.snapshots().stream()
         .flatMap(x -> DatabaseTags.fromTags(x.tags()).flatMap(StreamTags::of).stream())
         .mapToLong(StreamTags::generation).distinct().count();
-    System.out.printf("### %s UTC — `bench/stream.sh %d %d`, load average %s before, %s after"
-            + " (%d cores)%n%n",
+    System.out.printf("### %s UTC — `%s`, load average %s before, %s after (%d cores)%n%n",
         started.toString().substring(0, 16).replace('T', ' '),
-        sizeMib, seconds, loadBefore, ExternalTool.loadAverage(),
+        System.getProperty("bench.command", "bench/stream.sh " + sizeMib + " " + seconds),
+        loadBefore, ExternalTool.loadAverage(),
         Runtime.getRuntime().availableProcessors());
     System.out.printf("Database: %,d rows of about 360 bytes (180 random), 4 KiB pages, %.0f MiB"
             + " at the end; %d s per timed writing phase; %s, %s, sqlite3 %s; the run took"
