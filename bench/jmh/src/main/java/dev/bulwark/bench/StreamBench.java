@@ -334,9 +334,17 @@ public final class StreamBench {
     List<FoldRound> out = new ArrayList<>();
     for (int round = 0; round < 2; round++) {
       log("fold round " + (round + 1) + ": updating 1% of the rows...");
+      boolean broken;
       try (Replicator r = replicate()) {
+        long generation = r.lastShippedPosition().orElseThrow().generation();
         updateOnePercent();
         r.awaitDurable(DURABLE);
+        // A new generation in the middle of the change begins with a snapshot holding part of
+        // it: the fold after it covers only the rest and compares with nothing.
+        broken = r.lastShippedPosition().orElseThrow().generation() != generation;
+      }
+      if (broken) {
+        log("the replicator started a new generation during the change: round not measured");
       }
       // The replicator is closed while timing: its compactor would write beside either side.
       boolean foldFirst = round % 2 == 0;
@@ -351,7 +359,7 @@ public final class StreamBench {
       tool.sync();
       long t0 = System.nanoTime();
       FoldResult f = fold();
-      double foldS = f == null ? Double.NaN : (System.nanoTime() - t0) / 1e9;
+      double foldS = f == null || broken ? Double.NaN : (System.nanoTime() - t0) / 1e9;
       long foldStored = bytes(repoDir) - before;
       if (foldFirst) {
         long rb = bytes(resticRepo);
@@ -486,10 +494,14 @@ public final class StreamBench {
       List<FoldRound> folds, RestoreRun restore) throws Exception {
     double ratio = t.on() / (double) t.off();
     long p99 = pct(lags, 99);
-    double foldS = folds.stream().mapToDouble(FoldRound::foldSeconds).sum();
-    double peerS = folds.stream().mapToDouble(FoldRound::peerSeconds).sum();
-    long foldB = folds.stream().mapToLong(FoldRound::foldStored).sum();
-    long peerB = folds.stream().mapToLong(FoldRound::peerStored).sum();
+    // Only rounds whose change the stream holds whole compare (see foldRounds).
+    List<FoldRound> folded = folds.stream().filter(f -> !Double.isNaN(f.foldSeconds())).toList();
+    String rounds = folded.size() == folds.size() ? "sum of " + folds.size() + " rounds"
+        : folded.size() + " of " + folds.size() + " rounds kept one generation";
+    double foldS = folded.stream().mapToDouble(FoldRound::foldSeconds).sum();
+    double peerS = folded.stream().mapToDouble(FoldRound::peerSeconds).sum();
+    long foldB = folded.stream().mapToLong(FoldRound::foldStored).sum();
+    long peerB = folded.stream().mapToLong(FoldRound::peerStored).sum();
     double restoreB = (restore.bulwark()[0] + restore.bulwark()[1]) / 2;
     double restoreP = (restore.peer()[0] + restore.peer()[1]) / 2;
     long dbBytes = Files.size(db);
@@ -519,11 +531,11 @@ public final class StreamBench {
         + " %d / %d / %d | | | p99 <= 1000 | %s |%n", lags.size(), pct(lags, 50), p99,
         lags.get(lags.size() - 1), met(p99 <= 1000));
     System.out.printf("| 3a. after 1%% of rows updated: fold s vs `.backup` + `restic backup` s"
-        + " (sum of 2 rounds) | %.2f | %.2f | **%.2f** | <= 0.10 | %s |%n", foldS, peerS,
-        foldS / peerS, met(foldS / peerS <= 0.10));
-    System.out.printf("| 3b. stored by it, MiB (sum of 2 rounds) | %.1f | %.1f | **%.2f** |"
-        + " <= 0.25 | %s |%n", foldB / 1048576.0, peerB / 1048576.0, foldB / (double) peerB,
-        met(foldB / (double) peerB <= 0.25));
+        + " (%s) | %.2f | %.2f | **%.2f** | <= 0.10 | %s |%n", rounds, foldS, peerS,
+        foldS / peerS, folded.isEmpty() ? "not measured" : met(foldS / peerS <= 0.10));
+    System.out.printf("| 3b. stored by it, MiB (%s) | %.1f | %.1f | **%.2f** | <= 0.25 | %s |%n",
+        rounds, foldB / 1048576.0, peerB / 1048576.0, foldB / (double) peerB,
+        folded.isEmpty() ? "not measured" : met(foldB / (double) peerB <= 0.25));
     System.out.printf("| 4. restore to a point in time vs `restic restore` + `integrity_check`"
         + " s (mean of 2, B R R B) | %.2f | %.2f | **%.2f** | <= 0.75 | %s |%n", restoreB,
         restoreP, restoreB / restoreP, met(restoreB / restoreP <= 0.75));
