@@ -391,7 +391,7 @@ final class SqliteReplicator implements Replicator {
           advancePin();
         }
         poll(pinnedSinceLastRead);
-        pinnedSinceLastRead = true;
+        pinnedSinceLastRead = follower.lastPollComplete();
         if (!due && follower.walBytes() >= releaseThreshold()) {
           releasePin();
           mode = Mode.UNPINNED;
@@ -403,7 +403,7 @@ final class SqliteReplicator implements Replicator {
             || follower.walBytes() < releaseThreshold()) {
           advancePin();
           poll(false);
-          pinnedSinceLastRead = true;
+          pinnedSinceLastRead = follower.lastPollComplete();
           mode = Mode.PINNED;
         }
       }
@@ -637,7 +637,8 @@ final class SqliteReplicator implements Replicator {
   }
 
   private void reloadFromState() throws IOException {
-    follower = new WalFollower(wal, state.life(), state.position());
+    follower = new WalFollower(wal, state.life(), state.position(),
+        MAX_PENDING_BYTES / (state.pageSize() + 24));
     assembler = new SegmentAssembler(state.generation(), state.txid(), state.pageSize(),
         state.pageCount(), state.checksum(), hashes, clock, new Shipping(),
         () -> follower.life().orElse(null));

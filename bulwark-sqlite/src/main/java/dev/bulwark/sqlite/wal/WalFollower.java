@@ -36,12 +36,24 @@ public final class WalFollower {
   private final WalReader reader;
   private @Nullable WalHeader life;
   private @Nullable WalPosition position;
+  private final long maxFrames;
+  private boolean complete = true;
 
   /**
    * A follower of the WAL at {@code wal} that has read {@code life} up to {@code position}; both
    * null when no log existed at the starting point (every life that appears is then new).
    */
   public WalFollower(Path wal, @Nullable WalHeader life, @Nullable WalPosition position) {
+    this(wal, life, position, 0);
+  }
+
+  /**
+   * As above, reading at most about {@code maxFrames} frames a poll (0: no limit): the rest
+   * waits for the next poll, so memory stays bounded however far the log ran ahead.
+   */
+  public WalFollower(Path wal, @Nullable WalHeader life, @Nullable WalPosition position,
+      long maxFrames) {
+    this.maxFrames = maxFrames;
     if ((life == null) != (position == null)) {
       throw new IllegalArgumentException("a life and a position come together");
     }
@@ -58,6 +70,14 @@ public final class WalFollower {
   /** Where the follower stands in {@link #life()}, or empty before any. */
   public Optional<WalPosition> position() {
     return Optional.ofNullable(position);
+  }
+
+  /**
+   * True if the last poll read the log to its end. A read transaction taken before a poll that
+   * stopped at its frame limit proves nothing about the frames after where it stopped.
+   */
+  public boolean lastPollComplete() {
+    return complete;
   }
 
   /** The WAL file's size in bytes now. */
@@ -85,7 +105,8 @@ public final class WalFollower {
       position = life.start();
     }
     try {
-      position = reader.read(position, sink);
+      position = reader.read(position, sink, maxFrames);
+      complete = reader.lastReadComplete();
       return;
     } catch (WalResetException e) {
       sink.discardUncommitted();
@@ -113,7 +134,8 @@ public final class WalFollower {
     life = next;
     position = next.start();
     try {
-      position = reader.read(position, sink);
+      position = reader.read(position, sink, maxFrames);
+      complete = reader.lastReadComplete();
     } catch (WalResetException e) {
       sink.discardUncommitted();
       throw new WalGapException("SQLite restarted the WAL twice in quick succession");

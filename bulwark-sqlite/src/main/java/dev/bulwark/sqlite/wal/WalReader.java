@@ -22,10 +22,19 @@ import java.util.Optional;
 public final class WalReader {
   private static final int FRAME_HEADER = 24;
   private final Path wal;
+  private boolean lastReadComplete = true;
 
   /** A reader of the WAL file at {@code wal} (the database path plus {@code -wal}). */
   public WalReader(Path wal) {
     this.wal = wal;
+  }
+
+  /**
+   * False if the last {@link #read(WalPosition, WalSink, long)} stopped at its frame limit
+   * before the end of the log.
+   */
+  public boolean lastReadComplete() {
+    return lastReadComplete;
   }
 
   /** The WAL's header, or empty when the file is missing, short or its header is invalid. */
@@ -46,6 +55,17 @@ public final class WalReader {
    * @throws WalResetException if the WAL is not the life {@code from} was taken in any more
    */
   public WalPosition read(WalPosition from, WalSink sink) throws IOException, WalResetException {
+    return read(from, sink, 0);
+  }
+
+  /**
+   * As {@link #read(WalPosition, WalSink)}, but stops at the first commit at or after {@code
+   * maxFrames} frames (0: no limit), so that memory stays bounded however far the log has run
+   * ahead; {@link #lastReadComplete()} then says whether the end was reached.
+   */
+  public WalPosition read(WalPosition from, WalSink sink, long maxFrames)
+      throws IOException, WalResetException {
+    lastReadComplete = true;
     try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
       Optional<WalHeader> read = readHeader(ch);
       if (read.isEmpty()) {
@@ -62,7 +82,9 @@ public final class WalReader {
             + " sequence " + header.checkpointSequence() + "); frames after "
             + start.frameIndex() + " of the previous log were not read");
       }
-      WalPosition end = walk(ch, header, start, null);
+      boolean[] limited = {false};
+      WalPosition end = walk(ch, header, start, null, null, maxFrames, limited);
+      lastReadComplete = !limited[0];
       if (end.frameIndex() > start.frameIndex()) {
         WalPosition delivered = walk(ch, header, start, new Bounded(sink, end.frameIndex()));
         if (!delivered.equals(end)) {
@@ -139,15 +161,29 @@ public final class WalReader {
     return walk(ch, header, start, sink, null);
   }
 
-  /** As above; {@code validEnd[0]}, when given, receives the index after the last valid frame. */
   private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink,
       long[] validEnd) throws IOException {
+    return walk(ch, header, start, sink, validEnd, 0, null);
+  }
+
+  /**
+   * As above; {@code validEnd[0]}, when given, receives the index after the last valid frame;
+   * with {@code maxFrames} above 0 the walk stops at the first commit at or past that many
+   * frames and sets {@code limited[0]}.
+   */
+  private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink,
+      long[] validEnd, long maxFrames, boolean[] limited) throws IOException {
     int pageSize = header.pageSize();
     byte[] frame = new byte[FRAME_HEADER + pageSize];
     ByteBuffer buf = ByteBuffer.wrap(frame);
     int[] sums = {start.checksum1(), start.checksum2()};
     WalPosition lastCommit = start;
     for (long i = start.frameIndex(); sink == null || i < sink.limit; i++) {
+      if (maxFrames > 0 && i - start.frameIndex() >= maxFrames
+          && lastCommit.frameIndex() > start.frameIndex()) {
+        limited[0] = true;
+        return lastCommit;
+      }
       long offset = WalHeader.SIZE + i * frame.length;
       buf.clear();
       while (buf.hasRemaining()) {

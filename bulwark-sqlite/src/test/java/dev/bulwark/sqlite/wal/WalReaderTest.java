@@ -80,6 +80,36 @@ class WalReaderTest {
   }
 
   @Test
+  void aFrameLimitReadsWholeTransactionsInStepsToTheSameEnd() throws Exception {
+    try (Connection c = open()) {
+      Path copy = copyOfMain("copy.db");
+      for (int tx = 0; tx < 12; tx++) {
+        exec(c, "INSERT INTO t(v) SELECT randomblob(3000) FROM (SELECT 1 UNION SELECT 2)");
+      }
+      WalReader reader = new WalReader(wal);
+      WalPosition all;
+      try (PageApplier whole = new PageApplier(copyOfMain("whole.db"))) {
+        all = reader.read(null, whole);
+      }
+      int steps = 0;
+      int commits = 0;
+      WalPosition at = null;
+      try (PageApplier stepped = new PageApplier(copy)) {
+        do {
+          at = reader.read(at, stepped, 5);
+          steps++;
+        } while (!reader.lastReadComplete());
+        commits = stepped.commits().size();
+      }
+      assertThat(steps).as("a limit of 5 frames needs several reads").isGreaterThan(3);
+      assertThat(at).isEqualTo(all);
+      assertThat(commits).isEqualTo(12);
+      exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+      assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(db));
+    }
+  }
+
+  @Test
   void resumesFromAPositionAndReadsOnlyNewTransactions() throws Exception {
     try (Connection c = open()) {
       Path copy = copyOfMain("copy.db");
