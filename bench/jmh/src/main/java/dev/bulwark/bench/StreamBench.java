@@ -140,13 +140,24 @@ public final class StreamBench {
       options = ReplicationOptions.defaults().withStateDir(work.resolve("state"));
       log("a warm-up, then the replicator's first snapshot...");
       writeFlatOut(3);
-      SqliteSource.of(db).replicate(repo, options).close();
+      // One replicator runs through the folds, the restores and the RPO phase, as it would
+      // beside a service: closing it between phases while the writer goes on would make each
+      // new one begin a generation (it cannot prove it missed nothing), with a full snapshot.
       // Folds and restores first, while the stream since the snapshot is short, as a scheduled
       // fold keeps it: the flat-out phases write more than a fold or a restore would meet.
-      List<FoldRound> folds = foldRounds();
-      RestoreRun restore = restores();
+      List<FoldRound> folds;
+      RestoreRun restore;
+      List<Long> lags;
+      running = replicate();
+      try {
+        folds = foldRounds();
+        restore = restores();
+        lags = lagAtSteadyRate();
+      } finally {
+        running.close();
+      }
+      // Last, as it must stop and start capture: alternating rounds with and without it.
       Throughput throughput = throughput();
-      List<Long> lags = lagAtSteadyRate();
       print(started, loadBefore, throughput, lags, folds, restore);
     }
   }
@@ -240,6 +251,9 @@ public final class StreamBench {
     }
   }
 
+  /** The replicator that runs through the folds, the restores and the RPO phase. */
+  private Replicator running;
+
   private Replicator replicate() throws Exception {
     return SqliteSource.of(db).replicate(repo, options);
   }
@@ -299,7 +313,8 @@ public final class StreamBench {
   private List<Long> lagAtSteadyRate() throws Exception {
     log("live RPO at 1,000 tx/s...");
     List<Long> lags = Collections.synchronizedList(new ArrayList<>());
-    try (Replicator r = replicate()) {
+    {
+      Replicator r = running;
       AtomicBoolean stop = new AtomicBoolean();
       Thread sampler = new Thread(() -> {
         while (!stop.get()) {
@@ -335,7 +350,8 @@ public final class StreamBench {
     for (int round = 0; round < 2; round++) {
       log("fold round " + (round + 1) + ": updating 1% of the rows...");
       boolean broken;
-      try (Replicator r = replicate()) {
+      {
+        Replicator r = running;
         long generation = r.lastShippedPosition().orElseThrow().generation();
         updateOnePercent();
         r.awaitDurable(DURABLE);
@@ -411,7 +427,8 @@ public final class StreamBench {
     Instant point;
     StreamPosition position;
     String snapshot;
-    try (Replicator r = replicate()) {
+    {
+      Replicator r = running;
       write(seconds, 1_000);
       r.awaitDurable(DURABLE);
       point = Instant.now();
