@@ -9,9 +9,7 @@ import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.SegmentRef;
-import dev.bulwark.core.stream.SegmentStore;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -141,21 +139,12 @@ public final class Pruner {
     return r;
   }
 
-  /**
-   * Deletes the segments of the stream plan in its order, which keeps every point still ending
-   * a stored segment restorable at each instant (see {@link StreamPlanner}).
-   */
+  /** Deletes the stream plan's segments in its kill-safe order. */
   private void removeSegments(StreamPrunePlan streams) throws IOException {
     if (streams.remove().isEmpty()) {
       return;
     }
-    SegmentStore store = new SegmentStore(repo);
-    for (SegmentRef ref : streams.remove()) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedIOException("prune interrupted while removing stream segments");
-      }
-      store.delete(ref);
-    }
+    streams.remove(repo);
     LOG.info("prune of {}: {} stream segments removed ({} generations)", repo.location(),
         streams.remove().size(), streams.generationsRemoved());
   }

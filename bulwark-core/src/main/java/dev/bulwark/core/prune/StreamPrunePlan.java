@@ -1,6 +1,10 @@
 package dev.bulwark.core.prune;
 
+import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 
 /**
@@ -18,6 +22,20 @@ record StreamPrunePlan(List<SegmentRef> remove, long generationsRemoved, long se
   StreamPrunePlan {
     remove = List.copyOf(remove);
     warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Deletes the segments to remove from {@code repo}, in their order, which keeps every point
+   * still ending a stored segment restorable at each instant (see {@link StreamPlanner}).
+   */
+  void remove(Repository repo) throws IOException {
+    SegmentStore store = new SegmentStore(repo);
+    for (SegmentRef ref : remove) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted while removing stream segments");
+      }
+      store.delete(ref);
+    }
   }
 
   /** Stored bytes of the segments to delete. */

@@ -4,10 +4,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.retention.StreamRetention;
-import dev.bulwark.core.stream.SegmentRef;
-import dev.bulwark.core.stream.SegmentStore;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +42,7 @@ public final class StreamPruner {
     }
     StreamPrunePlan plan = new StreamPlanner(repo, retention, now, databaseId).plan();
     plan.warnings().forEach(w -> LOG.warn("stream retention: {}", w));
-    SegmentStore store = new SegmentStore(repo);
-    for (SegmentRef ref : plan.remove()) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedIOException("interrupted while removing stream segments");
-      }
-      store.delete(ref);
-    }
+    plan.remove(repo);
     if (!plan.remove().isEmpty()) {
       LOG.info("stream retention of {} ({}): {} segments removed ({} generations)", databaseId,
           retention, plan.remove().size(), plan.generationsRemoved());
