@@ -3,9 +3,7 @@ package dev.bulwark.sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.BusyHandler;
 
 /**
  * The read transaction a replicator holds on the database so that SQLite cannot restart the
@@ -34,11 +32,8 @@ final class ReaderPin implements AutoCloseable {
       keeper = SqliteConnections.openExisting(db, 0);
       SqliteConnections.queryLong(keeper, "SELECT count(*) FROM sqlite_schema");
     }
-    Connection next = SqliteConnections.openExisting(db, 0);
+    Connection next = SqliteConnections.openReader(db, SnapshotCopy.LOCK_PATIENCE);
     try {
-      BusyHandler.setHandler(next, new PollingBusyHandler(Duration.ofSeconds(30)));
-      SqliteConnections.execute(next, "PRAGMA query_only=1");
-      next.setAutoCommit(false);
       // The first read takes the snapshot: a WAL read mark SQLite honours until rollback.
       SqliteConnections.queryLong(next, "SELECT count(*) FROM sqlite_schema");
     } catch (SQLException | RuntimeException e) {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -116,10 +115,7 @@ final class SnapshotCopy implements AutoCloseable {
 
   private static DatabaseFacts copy(Path db, Path tmp, Path scratchDir)
       throws SourceException, IOException {
-    try (Connection c = SqliteConnections.openExisting(db, 0)) {
-      BusyHandler.setHandler(c, new PollingBusyHandler(LOCK_PATIENCE));
-      SqliteConnections.execute(c, "PRAGMA query_only=1");
-      c.setAutoCommit(false);
+    try (Connection c = SqliteConnections.openReader(db, LOCK_PATIENCE)) {
       return copyPinned(db, c, tmp, scratchDir);
     } catch (SQLException e) {
       throw failure(db, e);

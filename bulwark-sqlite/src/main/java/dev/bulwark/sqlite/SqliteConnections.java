@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -29,6 +31,24 @@ final class SqliteConnections {
     config.setOpenMode(SQLiteOpenMode.OPEN_URI);
     config.setBusyTimeout(busyTimeoutMillis);
     return config.createConnection("jdbc:sqlite:" + uri(db, "mode=rw"));
+  }
+
+  /**
+   * A connection that will read one consistent state of a live database: queries only, not in
+   * auto-commit mode (its first read begins the read transaction, which lasts until it is
+   * closed), retrying a busy lock every millisecond for {@code patience}.
+   */
+  static Connection openReader(Path db, Duration patience) throws SQLException {
+    Connection c = openExisting(db, 0);
+    try {
+      BusyHandler.setHandler(c, new PollingBusyHandler(patience));
+      execute(c, "PRAGMA query_only=1");
+      c.setAutoCommit(false);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
   }
 
   /**
