@@ -83,15 +83,8 @@ public final class WalReader {
             + start.frameIndex() + " of the previous log were not read");
       }
       boolean[] limited = {false};
-      WalPosition end = walk(ch, header, start, null, null, maxFrames, limited);
+      WalPosition end = deliver(ch, header, start, sink, maxFrames, limited);
       lastReadComplete = !limited[0];
-      if (end.frameIndex() > start.frameIndex()) {
-        WalPosition delivered = walk(ch, header, start, new Bounded(sink, end.frameIndex()));
-        if (!delivered.equals(end)) {
-          throw new WalResetException(wal + " changed while it was read (frame "
-              + delivered.frameIndex() + "): SQLite restarted the log");
-        }
-      }
       return end;
     } catch (NoSuchFileException e) {
       if (from == null) {
@@ -113,17 +106,31 @@ public final class WalReader {
   public WalPosition readEarlierLife(WalHeader life, WalPosition from, WalSink sink)
       throws IOException, WalResetException {
     try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
-      WalPosition end = walk(ch, life, from, null);
-      if (end.frameIndex() > from.frameIndex()) {
-        WalPosition delivered = walk(ch, life, from, new Bounded(sink, end.frameIndex()));
-        if (!delivered.equals(end)) {
-          throw new WalResetException(wal + " was overwritten while its previous log was read");
-        }
-      }
-      return end;
+      return deliver(ch, life, from, sink, 0, new boolean[1]);
     } catch (NoSuchFileException e) {
       return from;
     }
+  }
+
+  /**
+   * The two passes: finds the last valid commit after {@code start} (at most about {@code
+   * maxFrames} on, 0: no limit, {@code limited[0]} set if that stopped it), then delivers the
+   * frames up to it, checking each again.
+   *
+   * @throws WalResetException if the second pass does not reach the same commit: the log was
+   *     rewritten in between
+   */
+  private WalPosition deliver(FileChannel ch, WalHeader header, WalPosition start, WalSink sink,
+      long maxFrames, boolean[] limited) throws IOException, WalResetException {
+    WalPosition end = walk(ch, header, start, null, null, maxFrames, limited);
+    if (end.frameIndex() > start.frameIndex()) {
+      WalPosition delivered = walk(ch, header, start, new Bounded(sink, end.frameIndex()));
+      if (!delivered.equals(end)) {
+        throw new WalResetException(wal + " changed while it was read (frame "
+            + delivered.frameIndex() + "): SQLite restarted the log");
+      }
+    }
+    return end;
   }
 
   /**
