@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -297,7 +298,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private Job submitBackup(DatabaseState s) {
     DatabaseConfig db = s.config;
     Job job = supervisor.submit(JobKind.BACKUP, db.name(), () -> {
-      Job.Outcome o = backup.run(db);
+      Job.Outcome o = backupOf(db);
       if (o.problem() == null) {
         applyRetention(db);
       }
@@ -310,6 +311,31 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       s.backupSubmitted();
     }
     return job;
+  }
+
+  /**
+   * One scheduled or requested backup of {@code db}. A streamed database without travelling
+   * files gets a snapshot built from its stream, which neither copies nor reads the database;
+   * when that cannot be done now (not streaming at the moment, or the fold failed), the
+   * database is copied as any other is, so the schedule never goes without its snapshot.
+   */
+  private Job.Outcome backupOf(DatabaseConfig db)
+      throws IOException, BulwarkException, InterruptedException {
+    if (db.isStreamed() && db.files().isEmpty()) {
+      try {
+        Optional<Snapshot> folded = streams.snapshot(db.name());
+        if (folded.isPresent()) {
+          Snapshot s = folded.get();
+          LOG.info("{}: snapshot {} built from the stream", db.name(), s.id().shortForm());
+          return new Job.Outcome(s.id().toString(), s.time(), 0, null);
+        }
+        LOG.info("{}: not streaming at the moment; copying the database instead", db.name());
+      } catch (IOException | BulwarkException | RuntimeException e) {
+        LOG.warn("{}: cannot build the snapshot from the stream ({}); copying the database"
+            + " instead", db.name(), Supervisor.oneLine(e));
+      }
+    }
+    return backup.run(db);
   }
 
   private Job submitVerify(DatabaseState s) {

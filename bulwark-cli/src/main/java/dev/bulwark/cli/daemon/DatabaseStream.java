@@ -5,6 +5,7 @@ import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.stream.StreamPosition;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -81,6 +83,18 @@ final class DatabaseStream implements AutoCloseable {
       return new StreamStatus(state, live ? r.lag() : null, live ? r.pendingBytes() : 0,
           lastShipped, since, failures, lastError, bytes);
     }
+  }
+
+  /**
+   * A snapshot built from the stream up to everything committed now (the replicator ships what
+   * is pending, then folds), or empty when no replicator is streaming at the moment.
+   */
+  Optional<Snapshot> snapshot() throws IOException, BulwarkException, InterruptedException {
+    Replicator r;
+    synchronized (lock) {
+      r = state == StreamState.STREAMING ? replicator : null;
+    }
+    return r == null ? Optional.empty() : Optional.of(r.snapshot());
   }
 
   private void run() {

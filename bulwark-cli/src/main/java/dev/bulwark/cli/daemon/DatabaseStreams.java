@@ -1,13 +1,17 @@
 package dev.bulwark.cli.daemon;
 
 import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +70,20 @@ final class DatabaseStreams implements AutoCloseable {
   synchronized StreamStatus status(String name) {
     DatabaseStream s = running.get(name);
     return s == null ? null : s.status();
+  }
+
+  /**
+   * A snapshot of database {@code name} built from its stream ({@link DatabaseStream#snapshot}),
+   * or empty when it is not streaming now.
+   */
+  Optional<Snapshot> snapshot(String name)
+      throws IOException, BulwarkException, InterruptedException {
+    DatabaseStream s;
+    synchronized (this) {
+      s = running.get(name);
+    }
+    // Outside the lock: the fold takes a while, and status and reloads must answer meanwhile.
+    return s == null ? Optional.empty() : s.snapshot();
   }
 
   private static boolean sameStream(DatabaseConfig a, DatabaseConfig b) {

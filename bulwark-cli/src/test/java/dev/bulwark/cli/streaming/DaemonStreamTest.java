@@ -13,6 +13,8 @@ import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.config.StreamConfig;
 import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.DatabaseStatus;
+import dev.bulwark.cli.daemon.JobState;
+import dev.bulwark.cli.daemon.JobStatus;
 import dev.bulwark.cli.daemon.StreamState;
 import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.cli.http.ApiServer;
@@ -20,7 +22,10 @@ import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.cli.testing.PrometheusText;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.StreamTags;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,6 +118,46 @@ class DaemonStreamTest {
     }
     // Closing the daemon shipped what the last rows committed.
     ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
+  }
+
+  @Test
+  void aBackupOfAStreamedDatabaseIsBuiltFromItsStreamWithoutCopyingIt() throws Exception {
+    DatabaseConfig app = new DatabaseConfig("app", DatabaseType.SQLITE, db, List.of(), null,
+        null, null, false, new StreamConfig(Duration.ofMillis(200), null));
+    ConfigSource noReload = () -> {
+      throw new ConfigException("no reload here");
+    };
+    try (Daemon daemon = Daemon.open(config(app), noReload, Clock.systemUTC(), Duration.ZERO)) {
+      daemon.start();
+      await("the stream started", () -> {
+        StreamStatus s = daemon.status().databases().get(0).stream();
+        return s != null && s.state() == StreamState.STREAMING && s.lastShipped() != null;
+      });
+      StreamedDatabase.insert(db, 40);
+      Snapshot base = only(daemon.snapshots("app"));
+      JobStatus job = daemon.backupNow("app").await(WAIT);
+      assertThat(job.state()).as(String.valueOf(job.error())).isEqualTo(JobState.SUCCEEDED);
+
+      List<Snapshot> after = daemon.snapshots("app");
+      assertThat(after).hasSize(2);
+      Snapshot folded = after.stream().filter(s -> s.id().toString().equals(job.snapshotId()))
+          .findFirst().orElseThrow();
+      // Built from the stream: the generation's first snapshot is its parent, and its stream
+      // position holds the 40 rows (a copy would carry no stream position).
+      assertThat(folded.parent()).isEqualTo(base.id());
+      StreamTags at = DatabaseTags.fromTags(folded.tags()).flatMap(StreamTags::of)
+          .orElseThrow(() -> new AssertionError("no stream position: " + folded.tags()));
+      assertThat(at.txid()).isPositive();
+      Path restored = dir.resolve("restored.db");
+      Cli.withPassword().inProcess().run("restore", folded.id().toString(), "--repo",
+          repo.toString(), "--db", db.toString(), "--output", restored.toString()).assertOk();
+      assertThat(StreamedDatabase.rows(restored)).isEqualTo(StreamedDatabase.rows(db));
+    }
+  }
+
+  private static Snapshot only(List<Snapshot> snapshots) {
+    assertThat(snapshots).hasSize(1);
+    return snapshots.get(0);
   }
 
   @Test
