@@ -17,10 +17,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A repository in a local folder, laid out as restic lays it out: packs under {@code
@@ -171,14 +173,27 @@ public final class LocalBackend implements Backend {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    // Not Files.walk: it throws when a file goes between reading a folder and reading the
-    // file's attributes, which a replicator renaming its temporary file does at any moment.
-    Files.walkFileTree(dir, Set.of(), depth(type), new SimpleFileVisitor<>() {
+    regularFiles(dir, depth(type), (f, attrs) -> {
+      String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+      if (Handle.isValidName(type, name)) {
+        consumer.accept(new FileInfo(name, attrs.size()));
+      }
+    });
+  }
+
+  /**
+   * Hands every regular file under {@code dir}, down to {@code depth}, to {@code visitor}. Not
+   * {@link Files#walk}: it throws when a file goes between reading a folder and reading the
+   * file's attributes, which a replicator renaming its temporary file, or a compaction removing
+   * segments, does at any moment; such a file is skipped, as it is not there now.
+   */
+  private static void regularFiles(Path dir, int depth,
+      BiConsumer<Path, BasicFileAttributes> visitor) throws IOException {
+    Files.walkFileTree(dir, Set.of(), depth, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-        String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-        if (Handle.isValidName(type, name) && attrs.isRegularFile()) {
-          consumer.accept(new FileInfo(name, attrs.size()));
+        if (attrs.isRegularFile()) {
+          visitor.accept(f, attrs);
         }
         return FileVisitResult.CONTINUE;
       }
@@ -186,7 +201,7 @@ public final class LocalBackend implements Backend {
       @Override
       public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
         if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE; // renamed or removed while listed: not there now
+          return FileVisitResult.CONTINUE;
         }
         throw e;
       }
@@ -230,15 +245,17 @@ public final class LocalBackend implements Backend {
       if (!Files.isDirectory(dir)) {
         continue;
       }
-      try (Stream<Path> s = Files.walk(dir, depth(t))) {
-        for (Path f : s.filter(p -> p.getFileName().toString().contains("-tmp-")).toList()) {
-          if (lockFree && !isOlderThan(f, cutoff)) {
-            continue;
-          }
-          if (Files.isRegularFile(f) && Files.deleteIfExists(f)) {
-            AtomicFiles.fsyncDirectory(f.getParent());
-            removed++;
-          }
+      List<Path> stale = new ArrayList<>();
+      regularFiles(dir, depth(t), (f, attrs) -> {
+        boolean old = attrs.lastModifiedTime().toInstant().isBefore(cutoff);
+        if (f.getFileName().toString().contains("-tmp-") && (old || !lockFree)) {
+          stale.add(f);
+        }
+      });
+      for (Path f : stale) {
+        if (Files.deleteIfExists(f)) {
+          AtomicFiles.fsyncDirectory(f.getParent());
+          removed++;
         }
       }
     }
@@ -247,14 +264,6 @@ public final class LocalBackend implements Backend {
 
   private static int depth(FileType t) {
     return t == FileType.PACK ? 2 : t.hasPathNames() ? 4 : 1;
-  }
-
-  private static boolean isOlderThan(Path f, Instant cutoff) throws IOException {
-    try {
-      return Files.getLastModifiedTime(f).toInstant().isBefore(cutoff);
-    } catch (NoSuchFileException e) {
-      return false;
-    }
   }
 
   @Override

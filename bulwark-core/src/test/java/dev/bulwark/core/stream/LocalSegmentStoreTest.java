@@ -7,6 +7,7 @@ import dev.bulwark.core.backend.LocalBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,5 +36,43 @@ class LocalSegmentStoreTest extends SegmentStoreContract {
     assertThat(b.deleteTempFiles(Duration.ofHours(1))).isZero();
     assertThat(b.deleteTempFiles(Duration.ZERO)).isEqualTo(1);
     assertThat(tmp).doesNotExist();
+  }
+
+  @Test
+  void cleaningTempFilesWhileAWriterRenamesItsOwnNeverFails() throws Exception {
+    LocalBackend b = LocalBackend.open(dir.resolve("busy"));
+    b.create();
+    Path folder = dir.resolve("busy/bulwark/streams/app/0000000000000001");
+    Files.createDirectories(folder);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger renamed = new AtomicInteger();
+    // A replicator shipping: write a temp file, rename it into place, again and again.
+    Thread writer = new Thread(() -> {
+      try {
+        for (int i = 0; !stop.get(); i++) {
+          Path tmp = folder.resolve(i + ".seg-tmp-" + i);
+          Files.write(tmp, new byte[8]);
+          Files.move(tmp, folder.resolve(i + ".seg"));
+          Files.delete(folder.resolve(i + ".seg"));
+          renamed.incrementAndGet();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    writer.start();
+    try {
+      long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+      int rounds = 0;
+      while (System.nanoTime() < until || renamed.get() < 1000) {
+        // Fresh temp files of a lock-free writer are never taken from under it.
+        assertThat(b.deleteTempFiles(Duration.ofHours(1))).isZero();
+        rounds++;
+      }
+      assertThat(rounds).isPositive();
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
   }
 }
