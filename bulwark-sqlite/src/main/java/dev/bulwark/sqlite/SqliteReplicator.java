@@ -444,13 +444,22 @@ final class SqliteReplicator implements Replicator {
   /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
   private void poll(boolean pinned) throws WalGapException, BulwarkException, IOException {
     try {
-      follower.poll(assembler, pinned);
+      follower.poll(assembler, pinned, this::pinOnRestart);
     } catch (SegmentAssembler.TransactionTooLargeException e) {
       throw e;
     } catch (IOException e) {
       // Part of the log may have been delivered; the only safe continuation is a new start.
       beginGeneration("reading the WAL failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * The log restarted while the read transaction was let go: take it again before reading
+   * across the restart, so that SQLite cannot restart the log a second time meanwhile.
+   */
+  private void pinOnRestart() throws IOException {
+    advancePin();
+    mode = Mode.PINNED;
   }
 
   private void advancePin() throws IOException {

@@ -93,6 +93,15 @@ public final class WalFollower {
    * @throws WalGapException if transactions may have been missed; the follower is then unusable
    */
   public void poll(WalSink sink, boolean pinned) throws IOException, WalGapException {
+    poll(sink, pinned, () -> { });
+  }
+
+  /**
+   * As {@link #poll(WalSink, boolean)}, calling {@code onRestart} when a poll that is not
+   * pinned finds that SQLite restarted the log, before it reads across the restart.
+   */
+  public void poll(WalSink sink, boolean pinned, RestartHook onRestart)
+      throws IOException, WalGapException {
     if (life == null) {
       Optional<WalHeader> first = reader.header();
       if (first.isEmpty()) {
@@ -131,6 +140,16 @@ public final class WalFollower {
       throw new WalGapException("SQLite restarted the WAL more than once since the last read"
           + " (first salt " + Integer.toUnsignedString(life.salt1()) + " to "
           + Integer.toUnsignedString(next.salt1()) + ")");
+    }
+    if (!pinned) {
+      onRestart.restarted();
+      // The hook has forbidden further restarts; one between finding the first and the hook
+      // would still have overwritten the new life's first frames: the header shows it.
+      Optional<WalHeader> after = settledHeader();
+      if (after.isEmpty() || after.get().salt1() != next.salt1()
+          || after.get().salt2() != next.salt2()) {
+        throw new WalGapException("SQLite restarted the WAL twice in quick succession");
+      }
     }
     readRestOfEarlierLife(next, sink, pinned);
     life = next;
@@ -186,5 +205,18 @@ public final class WalFollower {
       throw new WalGapException("the new WAL reached the old one's last frames while they were"
           + " read");
     }
+  }
+
+  /** What a caller does when a poll that is not pinned finds that the log was restarted. */
+  @FunctionalInterface
+  public interface RestartHook {
+    /**
+     * Called right after the restart was found, before the old life's last frames and the new
+     * life are read. Reading them takes a while (a busy service restarts the log every few tens
+     * of milliseconds), and a second restart meanwhile would overwrite the new life's first
+     * frames, a gap. A read transaction taken here forbids any further restart while they are
+     * read (see the class comment): that is what the replicator does.
+     */
+    void restarted() throws IOException;
   }
 }
