@@ -13,11 +13,14 @@ import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.testing.FaultyBackend;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.ReplicationOptions;
+import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.StreamTags;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -199,6 +202,46 @@ class SqliteReplicatorTest {
         assertNotEquals(gen, r.lastShippedPosition().orElseThrow().generation());
       }
       assertStreamHolds(repo, db);
+    }
+  }
+
+  @Test
+  void whatWasReadBeforeABreakIsShippedToTheOldGeneration() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
+      // An hour's interval: nothing read ships on its own before the break.
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo,
+          options().withSyncInterval(Duration.ofHours(1)))) {
+        long gen = r.lastShippedPosition().orElseThrow().generation();
+        try (Connection w = open(db)) {
+          insert(w, 0, 30);
+        }
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (r.pendingBytes() == 0 && System.nanoTime() < until) {
+          Thread.sleep(5);
+        }
+        assertTrue(r.pendingBytes() > 0, "the replicator read the 30 transactions");
+        assertEquals(0, r.lastShippedPosition().orElseThrow().txid(), "and shipped none yet");
+        Path copy = tmp.resolve("copy.db");
+        try (Connection c = open(db); Statement s = c.createStatement()) {
+          s.execute("VACUUM INTO '" + copy + "'");
+        }
+        try (Connection c = open(copy); Statement s = c.createStatement()) {
+          s.execute("PRAGMA journal_mode=WAL");
+        }
+        Files.deleteIfExists(tmp.resolve("app.db-wal"));
+        Files.deleteIfExists(tmp.resolve("app.db-shm"));
+        Files.move(copy, db, StandardCopyOption.REPLACE_EXISTING);
+        until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (r.lastShippedPosition().orElseThrow().generation() == gen
+            && System.nanoTime() < until) {
+          Thread.sleep(5);
+        }
+        assertNotEquals(gen, r.lastShippedPosition().orElseThrow().generation());
+        List<SegmentRef> old = new SegmentStore(repo.repo).list("app", gen);
+        assertEquals(30, old.isEmpty() ? 0 : old.get(old.size() - 1).lastTxid(),
+            "the 30 transactions read before the database was replaced: " + old);
+      }
     }
   }
 
