@@ -33,7 +33,6 @@ import dev.bulwark.sqlite.wal.WalFollower;
 import dev.bulwark.sqlite.wal.WalGapException;
 import dev.bulwark.sqlite.wal.WalHeader;
 import dev.bulwark.sqlite.wal.WalPosition;
-import dev.bulwark.sqlite.wal.WalReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +80,7 @@ final class SqliteReplicator implements Replicator {
   static final long MAX_PENDING_BYTES = 64L << 20;
   /** How often the WAL's size is looked at, and the log read while it is not held back. */
   private static final Duration TICK = Duration.ofMillis(5);
+  private static final Duration UNPINNED_TICK = Duration.ofMillis(1);
   /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
@@ -295,7 +295,10 @@ final class SqliteReplicator implements Replicator {
         boolean forced;
         boolean last;
         synchronized (monitor) {
-          long until = System.nanoTime() + TICK.toNanos();
+          // While let go, the log may restart at any moment, and a second restart before the
+          // follower sees the first is a gap: look every millisecond until it has restarted.
+          long until = System.nanoTime() + (mode == Mode.UNPINNED ? UNPINNED_TICK : TICK)
+              .toNanos();
           while (!closing && !wakeRequested) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -347,16 +350,17 @@ final class SqliteReplicator implements Replicator {
   }
 
   /**
-   * One step, every 5 ms: read what was committed, and ship when the oldest transaction not
-   * yet durable would otherwise wait longer than the sync interval (allowing for how long
-   * shipping has been taking), or when {@code forced}.
+   * One step, every 5 ms (every millisecond while the read transaction is let go): read what
+   * was committed, and ship when the oldest transaction not yet durable would otherwise wait
+   * longer than the sync interval (allowing for how long shipping has been taking), or when
+   * {@code forced}.
    *
-   * <p>While the WAL is small the read transaction is held. Once it reaches one
-   * autocheckpoint's worth, the transaction is let go so that SQLite's own checkpoint can
-   * restart the log; the reads every tick then let the follower see the restart while the new
-   * log is still much shorter than the old one, which proves nothing was missed. Once it has
-   * restarted, and for every shipment (which takes longer than a tick), the transaction is
-   * taken again.
+   * <p>While the WAL's current life is short the read transaction is held. Once the follower
+   * has read one autocheckpoint's worth of it, the transaction is let go so that SQLite's own
+   * checkpoint can restart the log; the reads every tick then let the follower see the restart
+   * while the new log is still much shorter than the old one, which proves nothing was missed.
+   * The moment it has restarted, and for every shipment (which takes longer than a tick), the
+   * transaction is taken again.
    */
   private void tick(boolean forced) throws IOException, BulwarkException {
     if (failingSince != null) {
@@ -392,7 +396,7 @@ final class SqliteReplicator implements Replicator {
         }
         poll(pinnedSinceLastRead);
         pinnedSinceLastRead = follower.lastPollComplete();
-        if (!due && follower.walBytes() >= releaseThreshold()) {
+        if (!due && lifeFrames() >= AUTOCHECKPOINT_PAGES) {
           releasePin();
           mode = Mode.UNPINNED;
         }
@@ -400,7 +404,7 @@ final class SqliteReplicator implements Replicator {
         Optional<WalHeader> before = follower.life();
         poll(false);
         if (due || !follower.life().equals(before)
-            || follower.walBytes() < releaseThreshold()) {
+            || lifeFrames() < AUTOCHECKPOINT_PAGES) {
           advancePin();
           poll(false);
           pinnedSinceLastRead = follower.lastPollComplete();
@@ -481,8 +485,15 @@ final class SqliteReplicator implements Replicator {
     pinnedSinceLastRead = false;
   }
 
-  private long releaseThreshold() {
-    return WalReader.bytesBefore(AUTOCHECKPOINT_PAGES, state.pageSize());
+  /**
+   * How far into the WAL's current life the follower has read, in frames. Not the file's
+   * size: SQLite does not shrink the file, so after the log once grew (held back while
+   * shipping lagged, 2.5 GB in the benchmark) the size says nothing about the life, and the
+   * transaction would be let go at every tick, long before SQLite can restart the log, which
+   * only lengthens the time a second restart can slip between two reads.
+   */
+  private long lifeFrames() {
+    return follower.position().map(WalPosition::frameIndex).orElse(0L);
   }
 
   private void onShipFailure(IOException e) throws IOException, BulwarkException {
