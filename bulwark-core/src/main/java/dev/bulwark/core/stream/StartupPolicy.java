@@ -1,0 +1,34 @@
+package dev.bulwark.core.stream;
+
+/**
+ * What a start-up check lets through besides a database that continues its stream.
+ *
+ * @param acceptOlderDatabase start a new generation (with a snapshot) when the database is at
+ *     an earlier state of its stream, or at a state the stream cannot show it reached, instead
+ *     of refusing
+ * @param rebind replace a binding that names another repository or stream, instead of refusing
+ * @param strict refuse (unless {@code acceptOlderDatabase}) a database the stream cannot place
+ *     even when it is the very file the replicator last followed: for services that never
+ *     write without the replicator running, where such a state means a rollback
+ */
+public record StartupPolicy(boolean acceptOlderDatabase, boolean rebind, boolean strict) {
+  /** Refuse everything but a database that continues its stream. */
+  public static StartupPolicy defaults() {
+    return new StartupPolicy(false, false, false);
+  }
+
+  /** This policy starting a new generation instead of refusing an older or unknown state. */
+  public StartupPolicy acceptingOlderDatabase() {
+    return new StartupPolicy(true, rebind, strict);
+  }
+
+  /** This policy replacing a binding to another repository or stream. */
+  public StartupPolicy rebinding() {
+    return new StartupPolicy(acceptOlderDatabase, true, strict);
+  }
+
+  /** This policy refusing unknown states of the same file too. */
+  public StartupPolicy strictly() {
+    return new StartupPolicy(acceptOlderDatabase, rebind, true);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.bulwark.core.stream;
+
+import java.util.Optional;
+
+/**
+ * What a start-up check found, when it lets the database stream.
+ *
+ * @param outcome what the replicator will do
+ * @param streamId the stream the database belongs to
+ * @param head the stream's newest state, empty if the repository holds no stream of it yet
+ * @param transactionsAhead how many committed transactions past the head the database holds
+ *     (in its WAL; the replicator ships them when it starts); 0 unless {@code outcome} is
+ *     {@link Outcome#AHEAD}
+ * @param detail one line for the log: what was compared and why this outcome
+ */
+public record StartupReport(Outcome outcome, String streamId, Optional<StreamPoint> head,
+    long transactionsAhead, String detail) {
+
+  /** What the replicator does after the check. */
+  public enum Outcome {
+    /** The repository holds no stream of this database: the first generation starts. */
+    NEW_STREAM,
+    /** The database is at the stream's head: the stream goes on. */
+    EQUAL,
+    /** The database is the head plus transactions still in its WAL: they are shipped. */
+    AHEAD,
+    /** The database does not continue the stream; a new generation starts with a snapshot. */
+    NEW_GENERATION
+  }
+
+  public StartupReport {
+    if (outcome == null || streamId == null || head == null || detail == null) {
+      throw new IllegalArgumentException("outcome, stream, head and detail are required");
+    }
+  }
+}
