@@ -2,6 +2,7 @@ package dev.bulwark.core.stream;
 
 import dev.bulwark.core.stream.StartupRefusedException.Reason;
 import dev.bulwark.core.stream.StartupReport.Outcome;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,17 +30,19 @@ public final class StartupJudge {
   private StartupJudge() {}
 
   /**
-   * The outcome for database {@code what} of stream {@code streamId}.
+   * The outcome for {@code database}, of stream {@code streamId} in repository {@code
+   * repositoryId}.
    *
    * @param sameFile whether the database is the file (device and inode) the replicator of this
    *     stream last followed, by its saved state (a hint; it only decides the unknown case)
    * @throws StartupRefusedException naming both positions and how to resolve it
    */
-  public static StartupReport judge(String what, String streamId, StreamHistory history,
+  public static StartupReport judge(Path database, String repositoryId, String streamId, StreamHistory history,
       LocalStates db, boolean sameFile, StartupPolicy policy) throws StartupRefusedException {
+    String what = database.toString();
     Optional<StreamPoint> head = history.head();
     if (head.isEmpty()) {
-      return new StartupReport(Outcome.NEW_STREAM, streamId, head, 0,
+      return new StartupReport(database, repositoryId, Outcome.NEW_STREAM, streamId, head, 0,
           "the repository holds no stream " + streamId + " yet: a new stream starts");
     }
     StreamPoint h = head.get();
@@ -48,10 +51,10 @@ public final class StartupJudge {
       LocalStates.State s = states.get(i);
       if (s.is(h.checksum())) {
         if (s.transactionsAfter() == 0) {
-          return new StartupReport(Outcome.EQUAL, streamId, head, 0,
+          return new StartupReport(database, repositoryId, Outcome.EQUAL, streamId, head, 0,
               what + " is at the head of its stream, " + h);
         }
-        return new StartupReport(Outcome.AHEAD, streamId, head, s.transactionsAfter(),
+        return new StartupReport(database, repositoryId, Outcome.AHEAD, streamId, head, s.transactionsAfter(),
             what + " is " + s.transactionsAfter() + " committed transaction"
                 + (s.transactionsAfter() == 1 ? "" : "s") + " past the head of its stream, "
                 + h + ", all in its WAL: they are shipped");
@@ -65,7 +68,7 @@ public final class StartupJudge {
       String line = what + " is at " + older.get() + ", an earlier state of stream " + streamId
           + ", whose head is " + h;
       if (policy.acceptOlderDatabase()) {
-        return new StartupReport(Outcome.NEW_GENERATION, streamId, head, 0,
+        return new StartupReport(database, repositoryId, Outcome.NEW_GENERATION, streamId, head, 0,
             line + "; accepted: a new generation starts from it");
       }
       throw new StartupRefusedException(Reason.STREAM_AHEAD,
@@ -75,11 +78,11 @@ public final class StartupJudge {
         + ", whose head is " + h + ": it is ahead by transactions its WAL no longer holds, or"
         + " its history diverged";
     if (policy.acceptOlderDatabase()) {
-      return new StartupReport(Outcome.NEW_GENERATION, streamId, head, 0,
+      return new StartupReport(database, repositoryId, Outcome.NEW_GENERATION, streamId, head, 0,
           line + "; accepted: a new generation starts from it");
     }
     if (sameFile && !policy.strict()) {
-      return new StartupReport(Outcome.NEW_GENERATION, streamId, head, 0, line + "; it is the"
+      return new StartupReport(database, repositoryId, Outcome.NEW_GENERATION, streamId, head, 0, line + "; it is the"
           + " file the replicator last followed, so it moved on while nothing replicated it:"
           + " a new generation starts from it");
     }

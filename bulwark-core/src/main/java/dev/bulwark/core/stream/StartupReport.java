@@ -1,10 +1,14 @@
 package dev.bulwark.core.stream;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * What a start-up check found, when it lets the database stream.
  *
+ * @param database the database checked
+ * @param repositoryId the id of the repository it was checked against
  * @param outcome what the replicator will do
  * @param streamId the stream the database belongs to
  * @param head the stream's newest state, empty if the repository holds no stream of it yet
@@ -13,7 +17,7 @@ import java.util.Optional;
  *     {@link Outcome#AHEAD}
  * @param detail one line for the log: what was compared and why this outcome
  */
-public record StartupReport(Outcome outcome, String streamId, Optional<StreamPoint> head,
+public record StartupReport(Path database, String repositoryId, Outcome outcome, String streamId, Optional<StreamPoint> head,
     long transactionsAhead, String detail) {
 
   /** What the replicator does after the check. */
@@ -29,8 +33,16 @@ public record StartupReport(Outcome outcome, String streamId, Optional<StreamPoi
   }
 
   public StartupReport {
-    if (outcome == null || streamId == null || head == null || detail == null) {
+    if (database == null || repositoryId == null || outcome == null || streamId == null || head == null || detail == null) {
       throw new IllegalArgumentException("outcome, stream, head and detail are required");
     }
+  }
+
+  /**
+   * Records in the database's binding file the generation its replicator streams in, once it
+   * has started (the check writes the binding before a new generation has a number).
+   */
+  public void bindTo(long generation) throws IOException {
+    new StreamBinding(repositoryId, streamId, generation).write(database);
   }
 }
