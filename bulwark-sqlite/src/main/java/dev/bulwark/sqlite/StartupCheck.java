@@ -11,11 +11,9 @@ import dev.bulwark.core.stream.StartupRefusedException.Reason;
 import dev.bulwark.core.stream.StartupReport;
 import dev.bulwark.core.stream.StreamBinding;
 import dev.bulwark.core.stream.StreamHistory;
-import dev.bulwark.sqlite.stream.ReplicaState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,13 +53,7 @@ final class StartupCheck {
     LocalStates states = DatabaseStates.read(db);
     StreamHistory history = StreamHistory.read(repo, streamId);
     Path stateFile = SqliteReplicator.stateFile(db, options, streamId);
-    String fileKey = String.valueOf(Files.readAttributes(db, BasicFileAttributes.class)
-        .fileKey());
-    boolean sameFile = ReplicaState.read(stateFile)
-        .filter(s -> s.repositoryId().equals(repoId) && s.databaseId().equals(streamId)
-            && s.databaseFile().equals(fileKey))
-        .isPresent();
-    StartupReport report = StartupJudge.judge(db, repoId, streamId, history, states, sameFile,
+    StartupReport report = StartupJudge.judge(db, repoId, streamId, history, states,
         policy);
     if (report.outcome() == StartupReport.Outcome.NEW_GENERATION) {
       Files.deleteIfExists(stateFile);

@@ -20,10 +20,10 @@ import java.util.Optional;
  *   <li>The database is an earlier state of the stream: refused (or a new generation if the
  *       policy accepts an older database).
  *   <li>Anything else (ahead by transactions its WAL no longer holds, or diverged) cannot be
- *       told apart by content: refused, unless the policy accepts it, or the database is the
- *       very file the replicator last followed (then it moved on while nothing replicated it)
- *       and the policy is not strict. Either way a new generation starts with a snapshot, so
- *       nothing is shipped on top of a history it does not continue.
+ *       told apart by content: refused, unless the policy accepts it; then a new generation
+ *       starts with a snapshot, so nothing is shipped on top of a history it does not continue.
+ *       Not even the same file (device and inode) shows that it merely moved on: a copy written
+ *       over it, or put in its place after a delete, keeps or reuses the inode.
  * </ul>
  */
 public final class StartupJudge {
@@ -33,16 +33,15 @@ public final class StartupJudge {
    * The outcome for {@code database}, of stream {@code streamId} in repository {@code
    * repositoryId}.
    *
-   * @param sameFile whether the database is the file (device and inode) the replicator of this
-   *     stream last followed, by its saved state (a hint; it only decides the unknown case)
    * @throws StartupRefusedException naming both positions and how to resolve it
    */
-  public static StartupReport judge(Path database, String repositoryId, String streamId, StreamHistory history,
-      LocalStates db, boolean sameFile, StartupPolicy policy) throws StartupRefusedException {
+  public static StartupReport judge(Path database, String repositoryId, String streamId,
+      StreamHistory history, LocalStates db, StartupPolicy policy) throws StartupRefusedException {
     String what = database.toString();
     Optional<StreamPoint> head = history.head();
     if (head.isEmpty()) {
-      return new StartupReport(database, repositoryId, Outcome.NEW_STREAM, streamId, head, 0,
+      return new StartupReport(database, repositoryId,
+            Outcome.NEW_STREAM, streamId, head, 0,
           "the repository holds no stream " + streamId + " yet: a new stream starts");
     }
     StreamPoint h = head.get();
@@ -51,10 +50,12 @@ public final class StartupJudge {
       LocalStates.State s = states.get(i);
       if (s.is(h.checksum())) {
         if (s.transactionsAfter() == 0) {
-          return new StartupReport(database, repositoryId, Outcome.EQUAL, streamId, head, 0,
+          return new StartupReport(database, repositoryId,
+            Outcome.EQUAL, streamId, head, 0,
               what + " is at the head of its stream, " + h);
         }
-        return new StartupReport(database, repositoryId, Outcome.AHEAD, streamId, head, s.transactionsAfter(),
+        return new StartupReport(database, repositoryId,
+            Outcome.AHEAD, streamId, head, s.transactionsAfter(),
             what + " is " + s.transactionsAfter() + " committed transaction"
                 + (s.transactionsAfter() == 1 ? "" : "s") + " past the head of its stream, "
                 + h + ", all in its WAL: they are shipped");
@@ -68,7 +69,8 @@ public final class StartupJudge {
       String line = what + " is at " + older.get() + ", an earlier state of stream " + streamId
           + ", whose head is " + h;
       if (policy.acceptOlderDatabase()) {
-        return new StartupReport(database, repositoryId, Outcome.NEW_GENERATION, streamId, head, 0,
+        return new StartupReport(database, repositoryId,
+            Outcome.NEW_GENERATION, streamId, head, 0,
             line + "; accepted: a new generation starts from it");
       }
       throw new StartupRefusedException(Reason.STREAM_AHEAD,
@@ -78,13 +80,9 @@ public final class StartupJudge {
         + ", whose head is " + h + ": it is ahead by transactions its WAL no longer holds, or"
         + " its history diverged";
     if (policy.acceptOlderDatabase()) {
-      return new StartupReport(database, repositoryId, Outcome.NEW_GENERATION, streamId, head, 0,
+      return new StartupReport(database, repositoryId,
+            Outcome.NEW_GENERATION, streamId, head, 0,
           line + "; accepted: a new generation starts from it");
-    }
-    if (sameFile && !policy.strict()) {
-      return new StartupReport(database, repositoryId, Outcome.NEW_GENERATION, streamId, head, 0, line + "; it is the"
-          + " file the replicator last followed, so it moved on while nothing replicated it:"
-          + " a new generation starts from it");
     }
     throw new StartupRefusedException(Reason.UNKNOWN_STATE, "refusing to stream " + line
         + "; " + fix);

@@ -7,28 +7,21 @@ package dev.bulwark.core.stream;
  *     an earlier state of its stream, or at a state the stream cannot show it reached, instead
  *     of refusing
  * @param rebind replace a binding that names another repository or stream, instead of refusing
- * @param strict refuse (unless {@code acceptOlderDatabase}) a database the stream cannot place
- *     even when it is the very file the replicator last followed: for services that never
- *     write without the replicator running, where such a state means a rollback
  */
-public record StartupPolicy(boolean acceptOlderDatabase, boolean rebind, boolean strict) {
+public record StartupPolicy(boolean acceptOlderDatabase, boolean rebind) {
   /** Refuse everything but a database that continues its stream. */
   public static StartupPolicy defaults() {
-    return new StartupPolicy(false, false, false);
+    return new StartupPolicy(false, false);
   }
 
   /** This policy starting a new generation instead of refusing an older or unknown state. */
   public StartupPolicy acceptingOlderDatabase() {
-    return new StartupPolicy(true, rebind, strict);
+    return new StartupPolicy(true, rebind);
   }
 
   /** This policy replacing a binding to another repository or stream. */
   public StartupPolicy rebinding() {
-    return new StartupPolicy(acceptOlderDatabase, true, strict);
+    return new StartupPolicy(acceptOlderDatabase, true);
   }
 
-  /** This policy refusing unknown states of the same file too. */
-  public StartupPolicy strictly() {
-    return new StartupPolicy(acceptOlderDatabase, rebind, true);
-  }
 }

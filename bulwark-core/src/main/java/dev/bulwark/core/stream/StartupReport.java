@@ -17,8 +17,8 @@ import java.util.Optional;
  *     {@link Outcome#AHEAD}
  * @param detail one line for the log: what was compared and why this outcome
  */
-public record StartupReport(Path database, String repositoryId, Outcome outcome, String streamId, Optional<StreamPoint> head,
-    long transactionsAhead, String detail) {
+public record StartupReport(Path database, String repositoryId, Outcome outcome,
+    String streamId, Optional<StreamPoint> head, long transactionsAhead, String detail) {
 
   /** What the replicator does after the check. */
   public enum Outcome {
@@ -33,8 +33,9 @@ public record StartupReport(Path database, String repositoryId, Outcome outcome,
   }
 
   public StartupReport {
-    if (database == null || repositoryId == null || outcome == null || streamId == null || head == null || detail == null) {
-      throw new IllegalArgumentException("outcome, stream, head and detail are required");
+    if (database == null || repositoryId == null || outcome == null || streamId == null
+        || head == null || detail == null) {
+      throw new IllegalArgumentException("every part of a report is required");
     }
   }
 
