@@ -5,7 +5,9 @@ import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StartupPolicy;
 import dev.bulwark.core.stream.StreamPosition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,12 +87,20 @@ final class DatabaseStream implements AutoCloseable {
 
   private void run() {
     Duration backoff = FIRST_BACKOFF;
+    boolean checked = false;
     while (!isStopping()) {
       setState(StreamState.STARTING, null);
       Replicator r;
       try {
-        r = DatabaseSources.replicable(config.kind(), config.path())
-            .replicate(repo, config.stream().replicationOptions());
+        Replicable source = DatabaseSources.replicable(config.kind(), config.path());
+        if (!checked) {
+          // At the daemon's start only: once streaming, the service runs on this database
+          // whatever a later restart of the replicator would say.
+          source.startupCheck(repo, config.stream().replicationOptions(),
+              StartupPolicy.defaults());
+          checked = true;
+        }
+        r = source.replicate(repo, config.stream().replicationOptions());
       } catch (IOException | BulwarkException | RuntimeException e) {
         if (isStopping()) {
           break;
