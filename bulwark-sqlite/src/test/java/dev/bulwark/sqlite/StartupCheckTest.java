@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.api.Bulwark;
+import dev.bulwark.core.api.BulwarkRepository;
+import dev.bulwark.core.api.Database;
+import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.ReplicationOptions;
@@ -206,6 +210,32 @@ class StartupCheckTest {
       assertThat(rebound.outcome()).isEqualTo(Outcome.NEW_STREAM);
       assertThat(StreamBinding.read(db).orElseThrow().repositoryId())
           .isEqualTo(second.repo.config().id());
+    }
+  }
+
+  /** A service's start-up through the library's facade: check, then stream or refuse. */
+  @Test
+  void theLibraryFacadeChecksBeforeTheServiceStreams() throws Exception {
+    ReplicationOptions app = options("app");
+    Path db = create(tmp.resolve("app.db"));
+    try (BulwarkRepository repo = Bulwark.repository(tmp.resolve("repo"))
+        .password("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8)).createIfMissing(true)
+        .keyDerivation(new Kdf.Params(1024, 8, 1)).open()) {
+      Database database = SqliteDatabase.at(db);
+      assertThat(repo.startupCheck(database, app, StartupPolicy.defaults()).outcome())
+          .isEqualTo(Outcome.NEW_STREAM);
+      Path older;
+      try (Replicator r = repo.replicate(database, app)) {
+        older = Files.copy(db, tmp.resolve("older.db"));
+        insert(db, 0, 10);
+        r.awaitDurable(Duration.ofSeconds(30));
+      }
+      assertThat(repo.startupCheck(database, app, StartupPolicy.defaults()).outcome())
+          .isEqualTo(Outcome.EQUAL);
+      replace(db, older);
+      assertThatThrownBy(() -> repo.startupCheck(database, app, StartupPolicy.defaults()))
+          .isInstanceOfSatisfying(StartupRefusedException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.STREAM_AHEAD));
     }
   }
 
