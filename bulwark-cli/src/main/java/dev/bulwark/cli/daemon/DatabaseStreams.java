@@ -2,6 +2,7 @@ package dev.bulwark.cli.daemon;
 
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.StartupPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +24,16 @@ final class DatabaseStreams implements AutoCloseable {
   private final Clock clock;
   private final Map<String, DatabaseStream> running = new LinkedHashMap<>();
   private boolean closed;
+  private StartupPolicy policy = StartupPolicy.defaults();
 
   DatabaseStreams(Repository repo, Clock clock) {
     this.repo = repo;
     this.clock = clock;
+  }
+
+  /** What the start-up check lets through for streams started from now on. */
+  synchronized void startupPolicy(StartupPolicy p) {
+    this.policy = p;
   }
 
   /**
@@ -51,7 +58,7 @@ final class DatabaseStreams implements AutoCloseable {
           toStop.add(s);
           s = null;
         }
-        running.put(d.name(), s != null ? s : DatabaseStream.start(d, repo, clock));
+        running.put(d.name(), s != null ? s : DatabaseStream.start(d, repo, clock, policy));
       }
       toStop.addAll(old.values());
     }
