@@ -161,6 +161,52 @@ class StartupCheckTest {
     }
   }
 
+  /**
+   * A service committing while the check reads (beside it, as {@code bulwark replicate} runs):
+   * its commits only append to the WAL, so every check places the database past the head.
+   * The writer is a thread of this JVM for speed; the check reading the file drops its POSIX
+   * locks (why the check must otherwise run before the process opens the database), which is
+   * harmless here because no other process uses the database.
+   */
+  @Test
+  void aServiceWritingDuringTheCheckIsPlacedPastTheHead() throws Exception {
+    ReplicationOptions app = options("app");
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
+      Path db = create(tmp.resolve("app.db"));
+      stream(repo, db, app, 0, 5);
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicInteger commits =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Thread writer = new Thread(() -> {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+            Statement s = c.createStatement()) {
+          s.execute("PRAGMA wal_autocheckpoint=0"); // the head stays provable in the WAL
+          for (int i = 1000; !stop.get(); i++) {
+            s.execute("INSERT INTO t(seq, v) VALUES (" + i + ", randomblob(500))");
+            commits.incrementAndGet();
+          }
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      writer.start();
+      try {
+        while (commits.get() < 10) {
+          Thread.sleep(5);
+        }
+        for (int i = 0; i < 5; i++) {
+          StartupReport r = check(repo, db, app, StartupPolicy.defaults());
+          assertThat(r.outcome()).isEqualTo(Outcome.AHEAD);
+          assertThat(r.transactionsAhead()).isPositive();
+        }
+      } finally {
+        stop.set(true);
+        writer.join();
+      }
+    }
+  }
+
   @Test
   void theSameFileMovedOnWhileNothingReplicatedIsRefusedUnlessAccepted() throws Exception {
     ReplicationOptions app = options("app");
