@@ -10,6 +10,8 @@ import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StartupPolicy;
+import dev.bulwark.core.stream.StartupReport;
 import dev.bulwark.core.stream.StreamPosition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,6 +29,11 @@ import picocli.CommandLine.Spec;
     description = {"Stream a SQLite database (WAL mode) into the repository: every committed "
         + "transaction is shipped within --sync-interval, the most a crash of this machine can "
         + "lose. Runs in the foreground beside the service, which keeps writing.",
+        "First it checks that the database continues its stream: at its head, or the head "
+        + "plus transactions still in its WAL (shipped at once). A database behind its stream "
+        + "(an older copy), at a state the stream cannot place, or bound (DB.bulwark) to "
+        + "another repository or stream is refused with one line (exit 1) unless "
+        + "--accept-older-database or --rebind says otherwise.",
         "It resumes the stream the database was replicating to, or starts a new generation "
         + "with a snapshot (printed when it starts). On a terminal a status line shows the lag "
         + "(committed but not yet shipped), the last shipped position and the pending bytes.",
@@ -39,7 +46,8 @@ import picocli.CommandLine.Spec;
             + "--state-dir /var/lib/bulwark"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by SIGTERM or SIGINT, everything committed shipped",
-        "1:error (not a SQLite database in WAL mode, or shipping failed for good)",
+        "1:error (not a SQLite database in WAL mode, refused by the start-up check, or "
+            + "shipping failed for good)",
         "2:usage (e.g. a --sync-interval that does not parse)", "10:no repository",
         "12:wrong password"})
 final class ReplicateCommand implements Callable<Integer> {
@@ -83,6 +91,15 @@ final class ReplicateCommand implements Callable<Integer> {
           + "default: keep all).")
   String retention;
 
+  @Option(names = "--accept-older-database", description = "Start a new generation from the "
+      + "database when it is behind its stream (restored from an older copy) or at a state the "
+      + "stream cannot place, instead of refusing to start.")
+  boolean acceptOlderDatabase;
+
+  @Option(names = "--rebind", description = "Stream the database even though its binding file "
+      + "(DB.bulwark) names another repository or stream, and bind it to this one.")
+  boolean rebind;
+
   @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
       description = "Stop as on SIGTERM after this long (for scripts and tests).")
   String stopAfter;
@@ -98,7 +115,14 @@ final class ReplicateCommand implements Callable<Integer> {
     try (ProcessSignals.Restore term = ProcessSignals.handle("TERM", stop::countDown);
         ProcessSignals.Restore intr = ProcessSignals.handle("INT", stop::countDown);
         Repository r = repo.open(true)) {
+      // Before the replicator opens the database: a database that does not continue its
+      // stream is refused here, before anything is shipped on top of the wrong history.
+      StartupReport check = source.startupCheck(r, options, policy());
+      out.printf("start-up check: %s%n", check.detail());
       Replicator replicator = source.replicate(r, options);
+      if (replicator.lastShippedPosition().isPresent()) {
+        check.bindTo(replicator.lastShippedPosition().get().generation());
+      }
       try (ReplicationStatusLine status = new ReplicationStatusLine(replicator, true)) {
         out.printf("replicating %s: %s, every %s; stop with SIGTERM or Ctrl-C%n", sqlite,
             position(replicator), DurationText.format(options.syncInterval()));
@@ -119,6 +143,14 @@ final class ReplicateCommand implements Callable<Integer> {
           position(replicator));
     }
     return ExitCodes.OK;
+  }
+
+  private StartupPolicy policy() {
+    StartupPolicy p = StartupPolicy.defaults();
+    if (acceptOlderDatabase) {
+      p = p.acceptingOlderDatabase();
+    }
+    return rebind ? p.rebinding() : p;
   }
 
   private ReplicationOptions options() throws UsageException {

@@ -140,10 +140,9 @@ final class SqliteReplicator implements Replicator {
     this.options = options;
     this.interval = options.shippingInterval();
     this.databaseId = options.databaseId().orElseGet(() -> derivedId(db));
-    Path dir = options.stateDir().orElseGet(() ->
-        db.resolveSibling("." + db.getFileName() + ".bulwark"));
+    this.stateFile = stateFile(db, options, databaseId);
+    Path dir = stateFile.getParent();
     AtomicFiles.createDirectories(dir);
-    this.stateFile = dir.resolve(databaseId + ".state");
     this.hashFile = dir.resolve(databaseId + ".pages");
     this.clock = clock;
     this.backupOptions = BackupOptions.defaults();
@@ -186,6 +185,13 @@ final class SqliteReplicator implements Replicator {
           TimeUnit.MILLISECONDS);
     }
     return r;
+  }
+
+  /** Where the replicator of {@code db} keeps its state between runs. */
+  static Path stateFile(Path db, ReplicationOptions options, String databaseId) {
+    Path dir = options.stateDir().orElseGet(() ->
+        db.resolveSibling("." + db.getFileName() + ".bulwark"));
+    return dir.resolve(databaseId + ".state");
   }
 
   /** A stream id for a database: its file name and a hash of host and path. */

@@ -8,6 +8,8 @@ import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StartupPolicy;
+import dev.bulwark.core.stream.StartupReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +136,29 @@ public final class SqliteSource implements Replicable {
       throws IOException, BulwarkException {
     requireDatabaseFile();
     return SqliteReplicator.start(db, scratchDir, repo, options, Clock.systemUTC());
+  }
+
+  /**
+   * Checks, before the database is opened, that it belongs to {@code repo} and to the stream
+   * {@code options} name (its binding file {@code NAME.bulwark}), and that it continues that
+   * stream: at its head, or the head plus transactions still in its WAL (which the replicator
+   * ships when it starts). A database behind its stream, or at a state the stream cannot place,
+   * is refused unless {@code policy} accepts it (a new generation then starts). On success the
+   * binding is written. The rules, and why they are safe, are in docs/design.md ("Start-up
+   * check").
+   *
+   * <p>It reads the database file itself: call it before this process opens the database
+   * (closing a descriptor of the file would drop the process's SQLite locks).
+   *
+   * @throws dev.bulwark.core.stream.StartupRefusedException naming both positions and how to
+   *     resolve it
+   * @throws SourceException if the database is missing or not a database
+   */
+  @Override
+  public StartupReport startupCheck(Repository repo, ReplicationOptions options,
+      StartupPolicy policy) throws IOException, BulwarkException {
+    requireDatabaseFile();
+    return StartupCheck.run(db, repo, options, policy);
   }
 
   private void requireDatabaseFile() throws IOException, SourceException {

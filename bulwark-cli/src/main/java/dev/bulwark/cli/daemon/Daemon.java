@@ -17,6 +17,7 @@ import dev.bulwark.core.retention.Forgetter;
 import dev.bulwark.core.retention.GroupBy;
 import dev.bulwark.core.retention.Retention;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.core.stream.StartupPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -120,6 +121,14 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   public static Daemon open(BulwarkConfig config, ConfigSource source, Clock clock,
       Duration stopGrace) throws IOException, BulwarkException {
     return new Daemon(config, RepositoryUnlock.open(config), source, clock, stopGrace);
+  }
+
+  /**
+   * What the start-up check of each streamed database lets through (default: only a database
+   * that continues its stream); call before {@link #start()}.
+   */
+  public void startupPolicy(StartupPolicy policy) {
+    streams.startupPolicy(policy);
   }
 
   /**

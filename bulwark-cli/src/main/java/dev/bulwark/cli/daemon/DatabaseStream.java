@@ -6,7 +6,10 @@ import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StartupPolicy;
+import dev.bulwark.core.stream.StartupReport;
 import dev.bulwark.core.stream.StreamPosition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +41,8 @@ final class DatabaseStream implements AutoCloseable {
   private final DatabaseConfig config;
   private final Repository repo;
   private final Clock clock;
+  /** What the start-up check lets through when the daemon starts this stream. */
+  private final StartupPolicy policy;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
   private final Object lock = new Object();
@@ -49,20 +54,26 @@ final class DatabaseStream implements AutoCloseable {
   private long failures;
   private String lastError;
 
-  private DatabaseStream(DatabaseConfig config, Repository repo, Clock clock) {
+  private DatabaseStream(DatabaseConfig config, Repository repo, Clock clock,
+      StartupPolicy policy) {
     this.config = config;
     this.repo = repo;
     this.clock = clock;
+    this.policy = policy;
     this.thread = new Thread(this::run, "bulwark-stream-" + config.name());
     thread.setDaemon(true);
   }
 
-  /** Starts keeping {@code config}'s database streaming into {@code repo}. */
-  static DatabaseStream start(DatabaseConfig config, Repository repo, Clock clock) {
+  /**
+   * Starts keeping {@code config}'s database streaming into {@code repo}, after a start-up
+   * check under {@code policy}.
+   */
+  static DatabaseStream start(DatabaseConfig config, Repository repo, Clock clock,
+      StartupPolicy policy) {
     if (!config.isStreamed()) {
       throw new IllegalArgumentException(config.name() + " is not configured to stream");
     }
-    DatabaseStream s = new DatabaseStream(config, repo, clock);
+    DatabaseStream s = new DatabaseStream(config, repo, clock, policy);
     s.thread.start();
     return s;
   }
@@ -99,12 +110,24 @@ final class DatabaseStream implements AutoCloseable {
 
   private void run() {
     Duration backoff = FIRST_BACKOFF;
+    boolean checked = false;
     while (!isStopping()) {
       setState(StreamState.STARTING, null);
       Replicator r;
       try {
-        r = DatabaseSources.replicable(config.kind(), config.path())
-            .replicate(repo, config.stream().replicationOptions());
+        Replicable source = DatabaseSources.replicable(config.kind(), config.path());
+        StartupReport check = null;
+        if (!checked) {
+          // At the daemon's start only: once streaming, the service runs on this database
+          // whatever a later restart of the replicator would say.
+          check = source.startupCheck(repo, config.stream().replicationOptions(), policy);
+          LOG.info("{}: start-up check: {}", config.name(), check.detail());
+          checked = true;
+        }
+        r = source.replicate(repo, config.stream().replicationOptions());
+        if (check != null && r.lastShippedPosition().isPresent()) {
+          check.bindTo(r.lastShippedPosition().get().generation());
+        }
       } catch (IOException | BulwarkException | RuntimeException e) {
         if (isStopping()) {
           break;

@@ -4,6 +4,7 @@ import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.StartupPolicy;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,10 +28,16 @@ final class DatabaseStreams implements AutoCloseable {
   private final Clock clock;
   private final Map<String, DatabaseStream> running = new LinkedHashMap<>();
   private boolean closed;
+  private StartupPolicy policy = StartupPolicy.defaults();
 
   DatabaseStreams(Repository repo, Clock clock) {
     this.repo = repo;
     this.clock = clock;
+  }
+
+  /** What the start-up check lets through for streams started from now on. */
+  synchronized void startupPolicy(StartupPolicy p) {
+    this.policy = p;
   }
 
   /**
@@ -55,7 +62,7 @@ final class DatabaseStreams implements AutoCloseable {
           toStop.add(s);
           s = null;
         }
-        running.put(d.name(), s != null ? s : DatabaseStream.start(d, repo, clock));
+        running.put(d.name(), s != null ? s : DatabaseStream.start(d, repo, clock, policy));
       }
       toStop.addAll(old.values());
     }

@@ -152,19 +152,76 @@ class ReplicateCommandTest {
   /**
    * Every connection closed while nothing replicates: the last one checkpoints the WAL into the
    * database and deletes it. The next run must notice (the database changed under a WAL it
-   * never saw) and start a new generation, or ship those transactions; either way the stream
-   * must end at the database's state.
+   * never saw): the start-up check cannot place it in the stream and refuses, shipping nothing;
+   * accepted on purpose, a new generation starts, and the stream ends at the database's state.
    */
   @Test
   void transactionsCheckpointedWhileNothingReplicatesAreNotLost() throws Exception {
     cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
         "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
     StreamedDatabase.insert(db, 5); // the last connection: checkpointed, the WAL deleted
+    int segments = ShippedStream.segmentCount(repo);
+    Cli.Result refused = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        db.toString(), "--sync-interval", "100ms", "--stop-after", "1s");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr()).contains("matches no state of stream",
+        "--accept-older-database");
+    assertThat(ShippedStream.segmentCount(repo)).isEqualTo(segments);
     cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
-        "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+        "--sync-interval", "100ms", "--stop-after", "1s", "--accept-older-database")
+        .assertOk();
     StreamedDatabase.insert(db, 5);
     cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
-        "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+        "--sync-interval", "100ms", "--stop-after", "1s", "--accept-older-database")
+        .assertOk();
     ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
+  }
+
+  /**
+   * The database replaced by an older copy: the stream is ahead of it. {@code replicate}
+   * refuses with one line naming both positions (exit 1) and ships nothing; a database bound to
+   * another repository is refused until {@code --rebind}.
+   */
+  @Test
+  void anOlderCopyOrAnotherRepositoryIsRefusedBeforeAnythingIsShipped() throws Exception {
+    cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+        "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+    Path older = Files.copy(db, dir.resolve("older.db"));
+    try (java.sql.Connection service = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.Statement read = service.createStatement()) {
+      read.executeQuery("select count(*) from t").close(); // keeps the WAL between the runs
+      StreamedDatabase.insert(db, 5);
+      Cli.Result r = cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+          "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+      assertThat(r.stdout()).contains("start-up check:", "past the head of its stream");
+    }
+    int segments = ShippedStream.segmentCount(repo);
+    Files.deleteIfExists(dir.resolve("app/app.db-wal"));
+    Files.deleteIfExists(dir.resolve("app/app.db-shm"));
+    Files.copy(older, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Cli.Result refused = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        db.toString(), "--sync-interval", "100ms", "--stop-after", "1s");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr().strip()).doesNotContain("\n").containsPattern(
+        "refusing to stream .*app.db is at generation [0-9a-f]{16} transaction \\d+ .*an "
+            + "earlier state of stream .*whose head is generation [0-9a-f]{16} transaction \\d+")
+        .contains("bulwark restore latest --db", "--accept-older-database");
+    assertThat(ShippedStream.segmentCount(repo)).isEqualTo(segments);
+
+    Path second = dir.resolve("second");
+    cli.run("init", "--repo", second.toString(), "--kdf-n", "1024").assertOk();
+    Cli.Result other = cli.run("replicate", "--repo", second.toString(), "--sqlite",
+        db.toString(), "--sync-interval", "100ms", "--stop-after", "1s");
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.stderr()).contains("it is bound to repository", "--rebind");
+    assertThat(ShippedStream.segmentCount(second)).isZero();
+    cli.run("replicate", "--repo", second.toString(), "--sqlite", db.toString(),
+        "--sync-interval", "100ms", "--stop-after", "1s", "--rebind").assertOk();
+    // Now bound to the second repository: it starts there without --rebind, not in the first.
+    cli.run("replicate", "--repo", second.toString(), "--sqlite", db.toString(),
+        "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+    assertThat(cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+        "--sync-interval", "100ms", "--stop-after", "1s").stderr())
+        .contains("it is bound to repository");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.core.testing.Slow;
+import dev.bulwark.core.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +58,55 @@ class ReplicateProcessTest {
         .doesNotContain("WARN").doesNotContain("ERROR");
     ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
     assertThat(StreamedDatabase.rows(db)).isEqualTo(300);
+  }
+
+  /**
+   * Issue 12's start-up rules with real processes: a transaction committed by another process
+   * and left in the WAL past the head is shipped at start; an older copy put in place is
+   * refused with one line (exit 1; {@code --verbose} adds the trace) and nothing is shipped.
+   */
+  @Test
+  void aStartShipsTheTransactionPastTheHeadAndRefusesAnOlderCopy() throws Exception {
+    Cli cli = Cli.withPassword();
+    Path repo = dir.resolve("repo");
+    cli.inProcess().run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    Path db = dir.resolve("app.db");
+    StreamedDatabase.create(db);
+    StreamedDatabase.insert(db, 3);
+    cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+        "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+    Path older = Files.copy(db, dir.resolve("older.db"));
+    StreamedDatabase.insert(db, 4);
+    cli.run("replicate", "--repo", repo.toString(), "--sqlite", db.toString(),
+        "--sync-interval", "100ms", "--stop-after", "1s", "--accept-older-database")
+        .assertOk();
+
+    // A service that committed and stopped before anything shipped it: one transaction in the
+    // WAL past the head (sqlite3 leaves its WAL in place).
+    Process sqlite3 = new ProcessBuilder(Tools.require("sqlite3").toString(), db.toString(),
+        ".dbconfig no_ckpt_on_close on", "INSERT INTO t(x) VALUES ('past the head')")
+        .redirectErrorStream(true).start();
+    assertThat(sqlite3.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sqlite3.exitValue()).isZero();
+    Cli.Result ahead = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        db.toString(), "--sync-interval", "100ms", "--stop-after", "1s").assertOk();
+    assertThat(ahead.stdout()).contains("1 committed transaction past the head");
+    ShippedStream.assertHolds(repo, Cli.PASSWORD, db, dir.resolve("check"));
+
+    int segments = ShippedStream.segmentCount(repo);
+    Files.delete(db);
+    Files.copy(older, db);
+    Cli.Result refused = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        db.toString(), "--sync-interval", "100ms", "--stop-after", "1s");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr().lines().filter(l -> l.startsWith("bulwark:")).toList())
+        .singleElement().asString().startsWith("bulwark: refusing to stream")
+        .contains("an earlier state", "--accept-older-database");
+    Cli.Result verbose = cli.run("replicate", "--repo", repo.toString(), "--sqlite",
+        db.toString(), "--verbose", "--stop-after", "1s");
+    assertThat(verbose.exitCode()).isEqualTo(1);
+    assertThat(verbose.stderr()).contains("StartupRefusedException", "\tat ");
+    assertThat(ShippedStream.segmentCount(repo)).as("nothing shipped").isEqualTo(segments);
   }
 
   private void awaitOutput(Path file, String text) throws Exception {

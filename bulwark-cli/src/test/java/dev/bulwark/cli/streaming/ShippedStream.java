@@ -42,6 +42,17 @@ public final class ShippedStream {
   private ShippedStream() {}
 
   /** Every generation folder under {@code repo/bulwark/streams/<id>/}, oldest name first. */
+  /** How many segment files the local repository at {@code repoDir} holds, of any stream. */
+  public static int segmentCount(Path repoDir) throws IOException {
+    Path streams = repoDir.resolve("bulwark/streams");
+    if (!Files.exists(streams)) {
+      return 0;
+    }
+    try (var files = Files.walk(streams)) {
+      return (int) files.filter(f -> f.toString().endsWith(".seg")).count();
+    }
+  }
+
   public static List<Path> generations(Path repoDir) throws IOException {
     Path streams = repoDir.resolve("bulwark/streams");
     List<Path> out = new ArrayList<>();

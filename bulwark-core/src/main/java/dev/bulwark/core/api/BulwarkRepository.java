@@ -29,6 +29,9 @@ import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.StartupPolicy;
+import dev.bulwark.core.stream.StartupRefusedException;
+import dev.bulwark.core.stream.StartupReport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -215,6 +218,28 @@ public final class BulwarkRepository implements AutoCloseable {
           + "streams its transactions; back this one up with scheduled snapshots instead");
     }
     return cancellable(() -> replicable.replicate(repo, options));
+  }
+
+  /**
+   * Checks, at the service's start-up and before it opens its database, that the database
+   * belongs to this repository and continues its stream here: at the stream's head, or the
+   * head plus transactions still in its WAL (which {@link #replicate} then ships). A database
+   * behind its stream (an older copy), at a state the stream cannot place, or bound to another
+   * repository or stream is refused unless {@code policy} accepts it; see docs/design.md
+   * ("Start-up check and binding"). Writes the database's binding file when it passes.
+   *
+   * @throws StartupRefusedException one line naming both positions and how to resolve it
+   * @throws NotReplicableException if {@code source} cannot stream
+   */
+  public synchronized StartupReport startupCheck(Source source, ReplicationOptions options,
+      StartupPolicy policy) throws IOException, BulwarkException {
+    Source inner = source instanceof AbstractDatabase db && !(source instanceof Replicable)
+        ? db.source() : source;
+    if (!(inner instanceof Replicable replicable)) {
+      throw new NotReplicableException("cannot check " + source + " against a stream: only a"
+          + " SQLite database streams its transactions");
+    }
+    return cancellable(() -> replicable.startupCheck(repo, options, policy));
   }
 
   /** All snapshots, oldest first. */

@@ -15,6 +15,7 @@ import dev.bulwark.core.stream.PageReplay;
 import dev.bulwark.core.stream.ReplayPlan;
 import dev.bulwark.core.stream.ReplayPlanner;
 import dev.bulwark.core.stream.ReplayTarget;
+import dev.bulwark.core.stream.StreamBinding;
 import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.core.stream.UnreachablePointException;
 import java.io.IOException;
@@ -333,6 +334,11 @@ public final class DatabaseRestorer {
       kind.verify(staging);
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);
+      if (replay != null) {
+        // The restored database belongs to this stream: a replicator started on it checks so.
+        new StreamBinding(repo.config().id(), replay.start().databaseId(),
+            replay.reached().generation()).write(target);
+      }
       LOG.info("restored {} from snapshot {}{}{}", target, snap.id().shortForm(),
           replay == null ? "" : " + " + replay.segments().size() + " segments to "
               + replay.reached(),

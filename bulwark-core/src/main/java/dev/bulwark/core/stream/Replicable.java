@@ -17,4 +17,13 @@ public interface Replicable extends Source {
    */
   Replicator replicate(Repository repo, ReplicationOptions options)
       throws IOException, BulwarkException;
+
+  /**
+   * Checks, before the database is opened and streamed, that it belongs to {@code repo} and
+   * continues its stream there, and writes its binding; see {@link StartupReport.Outcome}.
+   *
+   * @throws StartupRefusedException when it does not and {@code policy} does not accept it
+   */
+  StartupReport startupCheck(Repository repo, ReplicationOptions options, StartupPolicy policy)
+      throws IOException, BulwarkException;
 }
