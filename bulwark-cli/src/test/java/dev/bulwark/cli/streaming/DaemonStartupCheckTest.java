@@ -13,6 +13,7 @@ import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.StreamState;
 import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.cli.testing.Eventually;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,17 +104,7 @@ class DaemonStartupCheckTest {
     return d.status().databases().get(0).stream();
   }
 
-  private interface Probe {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(String what, Probe p) throws Exception {
-    Instant end = Instant.now().plus(WAIT);
-    while (!p.holds()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, Eventually.Probe p) throws Exception {
+    Eventually.await(what, WAIT, p);
   }
 }

@@ -13,6 +13,7 @@ import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.StreamState;
 import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.cli.testing.Eventually;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,17 +83,7 @@ class DaemonStreamRestartTest {
     return d.status().databases().get(0).stream();
   }
 
-  private interface Probe {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(String what, Probe p) throws Exception {
-    Instant end = Instant.now().plus(WAIT);
-    while (!p.holds()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      Thread.sleep(100);
-    }
+  private static void await(String what, Eventually.Probe p) throws Exception {
+    Eventually.await(what, WAIT, p);
   }
 }

@@ -19,6 +19,7 @@ import dev.bulwark.cli.daemon.StreamState;
 import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.cli.http.ApiServer;
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.cli.testing.Eventually;
 import dev.bulwark.cli.testing.PrometheusText;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.crypto.Kdf;
@@ -36,7 +37,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -243,18 +243,7 @@ class DaemonStreamTest {
     return r.body();
   }
 
-  /** A condition that may throw while it is not yet true. */
-  private interface Probe {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(String what, Probe p) throws Exception {
-    Instant end = Instant.now().plus(WAIT);
-    while (!p.holds()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      Thread.sleep(100);
-    }
+  private static void await(String what, Eventually.Probe p) throws Exception {
+    Eventually.await(what, WAIT, p);
   }
 }
