@@ -10,7 +10,6 @@ import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
-import dev.bulwark.core.stream.StartupPolicy;
 import dev.bulwark.core.stream.StartupReport;
 import dev.bulwark.core.stream.StreamPosition;
 import java.io.PrintWriter;
@@ -91,14 +90,7 @@ final class ReplicateCommand implements Callable<Integer> {
           + "default: keep all).")
   String retention;
 
-  @Option(names = "--accept-older-database", description = "Start a new generation from the "
-      + "database when it is behind its stream (restored from an older copy) or at a state the "
-      + "stream cannot place, instead of refusing to start.")
-  boolean acceptOlderDatabase;
-
-  @Option(names = "--rebind", description = "Stream the database even though its binding file "
-      + "(DB.bulwark) names another repository or stream, and bind it to this one.")
-  boolean rebind;
+  @Mixin StartupOptions startup;
 
   @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
       description = "Stop as on SIGTERM after this long (for scripts and tests).")
@@ -117,7 +109,7 @@ final class ReplicateCommand implements Callable<Integer> {
         Repository r = repo.open(true)) {
       // Before the replicator opens the database: a database that does not continue its
       // stream is refused here, before anything is shipped on top of the wrong history.
-      StartupReport check = source.startupCheck(r, options, policy());
+      StartupReport check = source.startupCheck(r, options, startup.policy());
       out.printf("start-up check: %s%n", check.detail());
       Replicator replicator = source.replicate(r, options);
       if (replicator.lastShippedPosition().isPresent()) {
@@ -143,14 +135,6 @@ final class ReplicateCommand implements Callable<Integer> {
           position(replicator));
     }
     return ExitCodes.OK;
-  }
-
-  private StartupPolicy policy() {
-    StartupPolicy p = StartupPolicy.defaults();
-    if (acceptOlderDatabase) {
-      p = p.acceptingOlderDatabase();
-    }
-    return rebind ? p.rebinding() : p;
   }
 
   private ReplicationOptions options() throws UsageException {

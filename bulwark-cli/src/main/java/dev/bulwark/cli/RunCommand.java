@@ -6,7 +6,6 @@ import dev.bulwark.cli.config.ConfigOptions;
 import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.ProcessSignals;
 import dev.bulwark.cli.http.ApiServer;
-import dev.bulwark.core.stream.StartupPolicy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,14 +60,7 @@ final class RunCommand implements Callable<Integer> {
           + "interrupted, e.g. 0s, 10s, 2m (default: ${DEFAULT-VALUE}).")
   String stopGrace;
 
-  @Option(names = "--accept-older-database", description = "At start, let a streamed database "
-      + "that is behind its stream, or at a state the stream cannot place, begin a new "
-      + "generation instead of refusing to stream it.")
-  boolean acceptOlderDatabase;
-
-  @Option(names = "--rebind", description = "At start, stream databases whose binding file "
-      + "(DB.bulwark) names another repository or stream, and bind them to this one.")
-  boolean rebind;
+  @Mixin StartupOptions startup;
 
   @Override
   public Integer call() throws Exception {
@@ -83,9 +75,7 @@ final class RunCommand implements Callable<Integer> {
     // Reload reads the same file with the same variables and flags.
     try (Daemon daemon = Daemon.open(cfg, configOptions::load, Clock.systemUTC(), grace);
         ApiServer api = cfg.api().enabled() ? new ApiServer(cfg.api(), daemon) : null) {
-      StartupPolicy policy = StartupPolicy.defaults();
-      policy = acceptOlderDatabase ? policy.acceptingOlderDatabase() : policy;
-      daemon.startupPolicy(rebind ? policy.rebinding() : policy);
+      daemon.startupPolicy(startup.policy());
       running.set(daemon);
       // The API first: a "back up now" may come while auto-restores run; it queues behind them.
       if (api != null) {
