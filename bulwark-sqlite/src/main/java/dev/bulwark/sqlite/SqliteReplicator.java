@@ -550,6 +550,7 @@ final class SqliteReplicator implements Replicator {
    */
   private Snapshot fold() throws IOException, BulwarkException {
     synchronized (folding) {
+      lease.requireHeld();
       StreamPosition at;
       synchronized (monitor) {
         at = shipped;
@@ -598,6 +599,9 @@ final class SqliteReplicator implements Replicator {
    * or prunes, it waits for the next round.
    */
   private void applyRetention() {
+    if (!lease.isHeld()) {
+      return; // only the stream's one writer removes its segments
+    }
     try (Lock lock = repo.lock(true)) {
       new StreamPruner(repo, databaseId, options.retention()).run(lock, clock.instant());
       lock.releaseAfterSuccess();
