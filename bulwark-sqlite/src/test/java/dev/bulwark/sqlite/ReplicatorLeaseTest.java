@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
+import dev.bulwark.core.prune.StreamPruner;
+import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.LeaseHeldException;
 import dev.bulwark.core.stream.LeaseOptions;
 import dev.bulwark.core.stream.ReplicationOptions;
@@ -27,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -141,6 +145,13 @@ class ReplicatorLeaseTest {
       assertThat(check.errors()).isEmpty();
       assertThat(check.hints()).anySatisfy(h -> assertThat(h)
           .contains(late.toString()).contains("late segment"));
+      // Prune removes it, as nothing a restore uses.
+      try (Lock lock = repo.repo.lock(true)) {
+        new StreamPruner(repo.repo, ID, StreamRetention.KEEP_ALL).run(lock, Instant.now());
+        lock.releaseAfterSuccess();
+      }
+      assertThat(store.listAll()).doesNotContain(late).contains(taken);
+      assertRestoresTo(repo, db);
     }
   }
 
