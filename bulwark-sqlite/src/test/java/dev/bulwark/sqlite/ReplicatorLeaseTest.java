@@ -10,7 +10,9 @@ import dev.bulwark.core.prune.StreamPruner;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.retention.StreamRetention;
+import dev.bulwark.core.stream.LeaseClaim;
 import dev.bulwark.core.stream.LeaseHeldException;
+import dev.bulwark.core.stream.LeaseLostException;
 import dev.bulwark.core.stream.LeaseOptions;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.ReplayTarget;
@@ -95,6 +97,43 @@ class ReplicatorLeaseTest {
       assertThat(all).filteredOn(r -> !first.contains(r)).isNotEmpty()
           .allSatisfy(r -> assertThat(r.epoch()).isEqualTo(2));
       assertRestoresTo(repo, db);
+    }
+  }
+
+  @Test
+  void aReplicatorThatFindsItsLeaseTakenOverStopsShippingForGood() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo")); Connection w = open(db)) {
+      SqliteReplicator a = start(db, repo, "state-a", "node-1");
+      insert(w, 0, 50);
+      a.awaitDurable(Duration.ofSeconds(20));
+      // Another host's claim of a later epoch, as a takeover after a missed renewal leaves it.
+      LeaseClaim taker = new LeaseClaim("00000000000000ff", "node-9", 4242, 2, EXPIRY, false, 0,
+          Instant.now());
+      repo.repo.saveLeaseFile(ID + "/" + taker.fileName(), taker.encode());
+      int seq = 50;
+      long end = System.nanoTime() + EXPIRY.multipliedBy(4).toNanos();
+      Exception stopped = null;
+      while (stopped == null && System.nanoTime() < end) {
+        insert(w, seq, ++seq);
+        try {
+          a.awaitDurable(Duration.ofSeconds(5));
+        } catch (LeaseLostException e) {
+          stopped = e;
+        }
+      }
+      assertThat(stopped).as("the replicator noticed the takeover within a few renewals")
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageContaining("host node-9 pid 4242 (epoch 2)");
+      List<SegmentRef> shipped = new SegmentStore(repo.repo).listAll();
+      insert(w, seq, seq + 20);
+      assertThatThrownBy(() -> a.awaitDurable(Duration.ofSeconds(5)))
+          .isInstanceOf(LeaseLostException.class);
+      assertThatThrownBy(a::close).isInstanceOf(LeaseLostException.class);
+      assertThat(new SegmentStore(repo.repo).listAll()).isEqualTo(shipped);
+      // The taker's claim stays: a lost lease is not released over it.
+      assertThat(repo.repo.listLeaseFolder(ID)).extracting(f -> f.name())
+          .contains(taker.fileName());
     }
   }
 

@@ -76,7 +76,8 @@ public record LeaseClaim(String holder, String host, long pid, long epoch, Durat
     return "host " + host + " pid " + pid + " (epoch " + epoch + ")";
   }
 
-  byte[] encode() {
+  /** The plaintext of its file (before sealing). */
+  public byte[] encode() {
     Properties p = new Properties();
     p.setProperty("holder", holder);
     p.setProperty("host", host);
@@ -95,7 +96,12 @@ public record LeaseClaim(String holder, String host, long pid, long epoch, Durat
     return out.toByteArray();
   }
 
-  static LeaseClaim decode(byte[] plain, String what) throws CorruptionException {
+  /**
+   * Reads a claim from the plaintext of its file.
+   *
+   * @throws CorruptionException naming {@code what} if it is not a valid claim
+   */
+  public static LeaseClaim decode(byte[] plain, String what) throws CorruptionException {
     Properties p = new Properties();
     try {
       p.load(new StringReader(new String(plain, StandardCharsets.ISO_8859_1)));
