@@ -241,8 +241,8 @@ public final class StreamLease implements AutoCloseable {
   }
 
   /**
-   * Lets the lease go: stops renewing and marks this holder's claim released, so the next replicator takes over
-   * without waiting. Idempotent; a lost lease is left as it is.
+   * Lets the lease go: stops renewing and marks this holder's claim released, so the next
+   * replicator takes over without waiting. Idempotent; a lost lease is left as it is.
    */
   @Override
   public void close() throws IOException {
