@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * holder's epoch, and a late segment of the old epoch is left out by restore and named by check.
  */
 class ReplicatorLeaseTest {
-  private static final Duration EXPIRY = Duration.ofMillis(1500);
+  private static final Duration EXPIRY = Duration.ofMillis(2000);
   private static final String ID = "lease";
 
   @TempDir Path tmp;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Slow
 class ReplicateLeaseProcessTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final String EXPIRY = "1500ms";
+  private static final String EXPIRY = "2000ms";
 
   /** Where the repository is: a folder, or a real S3 server (s3proxy) on 127.0.0.1. */
   enum Where { LOCAL, S3 }
@@ -105,7 +105,7 @@ class ReplicateLeaseProcessTest {
       awaitOutput(second, out2, err2, "replicating " + db);
       // Another host's lease: taken over only once it went unrenewed for its expiry.
       assertThat(Duration.ofNanos(System.nanoTime() - t0))
-          .isGreaterThan(Duration.ofMillis(1500));
+          .isGreaterThan(Duration.ofMillis(2000));
       StreamedDatabase.insert(db, 30);
       second.destroy(); // SIGTERM: ships what is pending
       assertThat(second.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();

@@ -276,6 +276,11 @@ public final class StreamLease implements AutoCloseable {
       Map<String, LeaseClaim> seen = read();
       long watchedSince = System.nanoTime();
       List<LeaseClaim> newest = newest(seen);
+      if (!isFree(newest)) {
+        LOG.warn("the lease of {} is held by {}: watching it for up to {} ms; it is taken over"
+            + " if not renewed meanwhile", databaseId, newest.get(0).describe(),
+            expiry.toMillis());
+      }
       while (!isFree(newest)) {
         if (System.nanoTime() - watchedSince >= expiry.toNanos()) {
           LOG.info("lease of {} held by {} was not renewed for {} ms: taking it over",

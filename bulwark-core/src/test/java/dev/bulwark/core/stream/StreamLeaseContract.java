@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@link StreamLease} promises on a real repository, run against each backend by a
- * subclass that supplies a fresh, empty, created backend per test. Expiries are short (1.5 s)
+ * subclass that supplies a fresh, empty, created backend per test. Expiries are short (2.5 s)
  * so that takeovers happen within the test.
  */
 public abstract class StreamLeaseContract {
-  private static final Duration EXPIRY = Duration.ofMillis(1500);
+  private static final Duration EXPIRY = Duration.ofMillis(2500);
   private final List<StreamLease> leases = new ArrayList<>();
   private Repository repo;
 
