@@ -12,7 +12,12 @@ public enum FileType {
    * Bulwark's stream segments, under a folder restic does not know. Their names are relative
    * paths ({@code <database>/<generation>/<segment>}), not ids; see {@link #hasPathNames}.
    */
-  STREAM("bulwark/streams");
+  STREAM("bulwark/streams"),
+  /**
+   * Bulwark's stream leases (one writer per stream), under a folder restic does not know,
+   * named by relative path ({@code <database>/<claim>}) like {@link #STREAM}.
+   */
+  LEASE("bulwark/leases");
 
   private final String folder;
 
@@ -22,7 +27,7 @@ public enum FileType {
 
   /** True if files of this kind are named by a relative path inside the folder, not an id. */
   public boolean hasPathNames() {
-    return this == STREAM;
+    return this == STREAM || this == LEASE;
   }
 
   /** The folder (or, for the config, the file name) under the repository root. */

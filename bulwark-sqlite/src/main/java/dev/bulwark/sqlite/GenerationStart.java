@@ -57,10 +57,10 @@ final class GenerationStart {
   /**
    * Pins {@code pin} at the current end of the WAL, copies the database as the pin sees it,
    * fills {@code hashes} with its pages and stores the copy as generation {@code generation}'s
-   * base snapshot. The pin stays held.
+   * base snapshot, tagged with the lease {@code epoch} it is taken under. The pin stays held.
    */
   static Base take(Path db, Path scratchDir, Path wal, ReaderPin pin, Repository repo,
-      String databaseId, long generation, PageHashes hashes, BackupOptions options)
+      String databaseId, long generation, long epoch, PageHashes hashes, BackupOptions options)
       throws IOException, BulwarkException {
     WalReader reader = new WalReader(wal);
     End before = readToEnd(reader, null);
@@ -83,7 +83,7 @@ final class GenerationStart {
     try (SnapshotCopy copy = SnapshotCopy.fromPinned(db, pin.connection(), scratchDir)) {
       DatabaseFacts facts = copy.facts();
       PageSetChecksum sum = hash(copy, facts, hashes);
-      StreamTags tags = new StreamTags(databaseId, generation, 0, sum);
+      StreamTags tags = new StreamTags(databaseId, generation, 0, sum, epoch);
       Source source = () -> new SqliteView(db, meta, copy);
       Snapshot snapshot;
       try (Lock lock = repo.lock(false)) {

@@ -13,6 +13,8 @@ import dev.bulwark.core.stream.CompactionLevels;
 import dev.bulwark.core.stream.Compactor;
 import dev.bulwark.core.stream.FoldResult;
 import dev.bulwark.core.stream.GenerationIds;
+import dev.bulwark.core.stream.LeaseLostException;
+import dev.bulwark.core.stream.LeaseOptions;
 import dev.bulwark.core.stream.PlannedSegment;
 import dev.bulwark.core.stream.ReplayPlan;
 import dev.bulwark.core.stream.ReplayPlanner;
@@ -24,6 +26,7 @@ import dev.bulwark.core.stream.SegmentName;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.SnapshotFolder;
+import dev.bulwark.core.stream.StreamLease;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.sqlite.stream.PageHashes;
@@ -68,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * state does not match the repository or the database, when the WAL cannot be followed
  * ({@link WalGapException}), when one transaction is larger than a segment, and when the
  * database file is replaced. Each start is logged with its reason.
+ *
+ * <p>It holds the stream's lease ({@link StreamLease}) from before it writes anything until it
+ * stops: a second replicator of the same stream is refused, segments and snapshots carry the
+ * lease's epoch, nothing is shipped while the lease is not known to be held, and losing it to
+ * another replicator stops this one for good.
  */
 final class SqliteReplicator implements Replicator {
   /** Whether the replicator holds the WAL back with a read transaction. */
@@ -90,6 +98,7 @@ final class SqliteReplicator implements Replicator {
   private final Repository repo;
   private final SegmentStore store;
   private final ReplicationOptions options;
+  private final StreamLease lease;
   private final Duration interval;
   private final String databaseId;
   private final Path stateFile;
@@ -131,13 +140,14 @@ final class SqliteReplicator implements Replicator {
   private long pending;
 
   private SqliteReplicator(Path db, Path scratchDir, Repository repo, ReplicationOptions options,
-      Clock clock) throws IOException {
+      Clock clock, StreamLease lease) throws IOException {
     this.db = db;
     this.wal = db.resolveSibling(db.getFileName() + "-wal");
     this.scratchDir = scratchDir;
     this.repo = repo;
     this.store = new SegmentStore(repo);
     this.options = options;
+    this.lease = lease;
     this.interval = options.shippingInterval();
     this.databaseId = options.databaseId().orElseGet(() -> derivedId(db));
     this.stateFile = stateFile(db, options, databaseId);
@@ -163,8 +173,35 @@ final class SqliteReplicator implements Replicator {
    */
   static SqliteReplicator start(Path db, Path scratchDir, Repository repo,
       ReplicationOptions options, Clock clock) throws IOException, BulwarkException {
+    return start(db, scratchDir, repo, options, clock,
+        LeaseOptions.fromEnvironment(System.getenv(), dev.bulwark.core.repo.Host.name()));
+  }
+
+  /**
+   * As {@link #start(Path, Path, Repository, ReplicationOptions, Clock)}, holding the stream's
+   * lease with {@code leaseOptions}.
+   *
+   * @throws dev.bulwark.core.stream.LeaseHeldException if another replicator holds the lease
+   */
+  static SqliteReplicator start(Path db, Path scratchDir, Repository repo,
+      ReplicationOptions options, Clock clock, LeaseOptions leaseOptions)
+      throws IOException, BulwarkException {
     GenerationStart.requireWalMode(db); // before any state is written beside the database
-    SqliteReplicator r = new SqliteReplicator(db, scratchDir, repo, options, clock);
+    StreamLease lease;
+    try {
+      lease = StreamLease.acquire(repo, options.databaseId().orElseGet(() -> derivedId(db)),
+          leaseOptions, clock);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while taking the lease of " + db);
+    }
+    SqliteReplicator r;
+    try {
+      r = new SqliteReplicator(db, scratchDir, repo, options, clock, lease);
+    } catch (IOException | RuntimeException e) {
+      lease.close();
+      throw e;
+    }
     try {
       r.resumeOrBegin();
       r.cycle();
@@ -298,6 +335,10 @@ final class SqliteReplicator implements Replicator {
   private void run() {
     try {
       while (true) {
+        Optional<String> lost = lease.lostReason();
+        if (lost.isPresent()) {
+          throw new LeaseLostException(lost.get()); // another replicator ships now
+        }
         boolean forced;
         boolean last;
         synchronized (monitor) {
@@ -535,6 +576,7 @@ final class SqliteReplicator implements Replicator {
    */
   private Snapshot fold() throws IOException, BulwarkException {
     synchronized (folding) {
+      lease.requireHeld();
       StreamPosition at;
       synchronized (monitor) {
         at = shipped;
@@ -583,6 +625,9 @@ final class SqliteReplicator implements Replicator {
    * or prunes, it waits for the next round.
    */
   private void applyRetention() {
+    if (!lease.isHeld()) {
+      return; // only the stream's one writer removes its segments
+    }
     try (Lock lock = repo.lock(true)) {
       new StreamPruner(repo, databaseId, options.retention()).run(lock, clock.instant());
       lock.releaseAfterSuccess();
@@ -673,6 +718,7 @@ final class SqliteReplicator implements Replicator {
   }
 
   private void beginGeneration(String reason) throws IOException, BulwarkException {
+    lease.requireHeld();
     long generation = GenerationIds.next(clock);
     LOG.info("{}: starting generation {}: {}", db, SegmentName.generation(generation), reason);
     shipBeforeBreak();
@@ -682,7 +728,7 @@ final class SqliteReplicator implements Replicator {
     hashes = PageHashes.create(hashFile);
     fileKey = currentFileKey();
     GenerationStart.Base base = GenerationStart.take(db, scratchDir, wal, pin, repo, databaseId,
-        generation, hashes, backupOptions);
+        generation, lease.epoch(), hashes, backupOptions);
     state = new ReplicaState(repo.config().id(), databaseId, String.valueOf(fileKey),
         generation, 0, base.pageSize(), base.pageCount(), base.checksum(), base.life(),
         base.position());
@@ -718,7 +764,8 @@ final class SqliteReplicator implements Replicator {
     @Override
     public void ship(Segment segment) throws IOException {
       try {
-        store.save(databaseId, segment);
+        lease.requireHeld();
+        store.save(databaseId, segment.withEpoch(lease.epoch()));
       } catch (BulwarkException e) {
         throw new IOException(e.getMessage(), e);
       }
@@ -751,6 +798,12 @@ final class SqliteReplicator implements Replicator {
 
   private void shutDown() {
     maintenance.shutdownNow();
+    try {
+      lease.close(); // nothing more is shipped: the next replicator need not wait
+    } catch (IOException e) {
+      LOG.warn("releasing the lease of {} failed; the next replicator waits for it to expire:"
+          + " {}", db, e.toString());
+    }
     try {
       pin.close();
     } catch (SQLException e) {

@@ -4,6 +4,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.stream.LateSegments;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentName;
 import dev.bulwark.core.stream.SegmentRef;
@@ -14,6 +15,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -96,9 +98,13 @@ final class StreamChecker {
       }
     }
     Map<GenerationKey, List<StreamAnchor>> anchors = new TreeMap<>();
-    streamTags.forEach((id, t) -> anchors.computeIfAbsent(
-        new GenerationKey(t.databaseId(), t.generation()), k -> new ArrayList<>())
-        .add(new StreamAnchor(id, t.txid(), t.checksum())));
+    Map<GenerationKey, List<StreamTags>> tagsOf = new TreeMap<>();
+    streamTags.forEach((id, t) -> {
+      GenerationKey k = new GenerationKey(t.databaseId(), t.generation());
+      anchors.computeIfAbsent(k, x -> new ArrayList<>())
+          .add(new StreamAnchor(id, t.txid(), t.checksum()));
+      tagsOf.computeIfAbsent(k, x -> new ArrayList<>()).add(t);
+    });
     SegmentStore store = new SegmentStore(repo);
     TreeSet<String> databases = new TreeSet<>();
     long segments = 0;
@@ -106,8 +112,17 @@ final class StreamChecker {
     for (var e : generations.entrySet()) {
       databases.add(e.getKey().databaseId());
       List<StoredSegment> read = new ArrayList<>();
+      Set<SegmentRef> late = LateSegments.find(e.getValue(),
+          tagsOf.getOrDefault(e.getKey(), List.of()));
       for (SegmentRef ref : e.getValue()) {
-        read.add(read(store, ref));
+        StoredSegment s = read(store, ref); // a late segment is still checked for damage
+        if (late.contains(ref)) {
+          hints.add(ref + ": a late segment: written under lease epoch " + ref.epoch()
+              + " after a replicator with a later epoch had written at or before its"
+              + " positions (a replicator that lost its lease wrote on); restores leave it out");
+        } else {
+          read.add(s);
+        }
         segments++;
         bytes += ref.size();
       }
@@ -139,7 +154,8 @@ final class StreamChecker {
     }
     try {
       return new SegmentRef(parts[0], Long.parseUnsignedLong(parts[1], 16),
-          SegmentName.first(parts[2]), SegmentName.last(parts[2]), f.size());
+          SegmentName.first(parts[2]), SegmentName.last(parts[2]), f.size(),
+          SegmentName.epoch(parts[2]));
     } catch (IllegalArgumentException e) {
       return null; // not a valid database id
     }

@@ -6,6 +6,7 @@ import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.SegmentName;
+import dev.bulwark.core.stream.LateSegments;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.StreamTags;
@@ -138,8 +139,14 @@ final class StreamPlanner {
       for (var gen : db.getValue().entrySet()) {
         TreeSet<Long> snaps = snapshots.getOrDefault(key(db.getKey(), gen.getKey()),
             new TreeSet<>());
-        List<SegmentRef> gone = removable(gen.getValue(), snaps, gen.getKey() == newest,
-            warnings);
+        // A stale lease holder's late segments are never restored: they go, and the paths are
+        // worked out without them.
+        Set<SegmentRef> late = LateSegments.find(gen.getValue(), List.of());
+        List<SegmentRef> current = new ArrayList<>(gen.getValue());
+        current.removeAll(late);
+        List<SegmentRef> gone = current.isEmpty() ? new ArrayList<>()
+            : removable(current, snaps, gen.getKey() == newest, warnings);
+        gone.addAll(late);
         if (gone.size() == gen.getValue().size()) {
           generationsRemoved++;
         }

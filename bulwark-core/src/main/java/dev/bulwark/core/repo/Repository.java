@@ -472,6 +472,44 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Seals {@code plain} and stores it as the lease file {@code path} (a relative path under
+   * {@code bulwark/leases/}), replacing one of that name atomically.
+   */
+  public void saveLeaseFile(String path, byte[] plain) throws IOException {
+    byte[] sealed = key.seal(plain);
+    backend.save(new Handle(FileType.LEASE, path), sealed, 0, sealed.length);
+  }
+
+  /**
+   * Loads and authenticates the lease file {@code path}; returns its plaintext.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   * @throws CorruptionException naming the file if it fails authentication
+   */
+  public byte[] loadLeaseFile(String path) throws IOException, BulwarkException {
+    Handle h = new Handle(FileType.LEASE, path);
+    byte[] sealed = backend.load(h, 0, -1);
+    try {
+      return key.open(sealed);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(h + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The files directly in the lease folder {@code folder}, sorted by name. */
+  public List<FileInfo> listLeaseFolder(String folder) throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    backend.listFolder(FileType.LEASE, folder, files::add);
+    files.sort(Comparator.comparing(FileInfo::name));
+    return files;
+  }
+
+  /** Removes the lease file {@code path}; removing a missing one is not an error. */
+  public void removeLeaseFile(String path) throws IOException {
+    backend.delete(new Handle(FileType.LEASE, path));
+  }
+
+  /**
    * Loads a blob's plaintext, verified against its id.
    *
    * @throws CorruptionException if the blob is not indexed or fails verification

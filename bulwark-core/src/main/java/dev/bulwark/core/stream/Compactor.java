@@ -78,6 +78,8 @@ public final class Compactor {
   public synchronized List<SegmentRef> compact(String databaseId, long generation, Instant now)
       throws IOException, BulwarkException {
     List<SegmentRef> refs = new ArrayList<>(store.list(databaseId, generation));
+    // A stale lease holder's late segments are never merged into what a restore would use.
+    refs.removeAll(LateSegments.find(refs, List.of()));
     if (refs.isEmpty()) {
       return List.of();
     }
@@ -173,7 +175,8 @@ public final class Compactor {
     SegmentMerger merger = null;
     for (SegmentRef r : chain) {
       Segment s = store.load(r);
-      if (merger != null && !merger.fits(s)) {
+      // A merged segment keeps one epoch: a takeover splits a merge as the size limit does.
+      if (merger != null && (!merger.fits(s) || merger.epoch() != s.epoch())) {
         save(databaseId, merger, stored, saved);
         merger = null;
         split.add(range);

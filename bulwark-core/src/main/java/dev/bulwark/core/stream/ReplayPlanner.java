@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plans a point-in-time restore: the newest snapshot at or before the target that carries
@@ -25,8 +27,13 @@ import java.util.Optional;
  * a gap, an overlap that does not line up, or a damaged segment fails the plan, before a restore
  * writes anything. That a segment's pages turn the state {@code before} into {@code after} can
  * only be checked against the database; {@link PageReplay} does so.
+ *
+ * <p>Late segments and snapshots ({@link LateSegments}: written under a lease epoch that a
+ * later one had already superseded at their positions) are never used: a replicator that lost
+ * its lease and wrote on cannot change what a restore gives.
  */
 public final class ReplayPlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayPlanner.class);
   private final SegmentStore store;
 
   /** A planner over the segments of {@code repo}. */
@@ -51,8 +58,24 @@ public final class ReplayPlanner {
     if (tagged.isEmpty()) {
       return Optional.empty();
     }
-    Tagged start = start(tagged, target);
-    return Optional.of(new Walk(start, target, tagged).run());
+    List<Tagged> usable = new ArrayList<>(tagged);
+    while (true) {
+      Tagged start = start(usable, target);
+      List<SegmentRef> refs = store.list(start.tags().databaseId(), start.tags().generation());
+      List<StreamTags> peers = usable.stream().map(Tagged::tags)
+          .filter(t -> t.generation() == start.tags().generation()).toList();
+      if (!LateSegments.isLate(start.tags(), refs, peers)) {
+        return Optional.of(new Walk(start, target, usable, refs, peers).run());
+      }
+      LOG.warn("{} is late: a later lease epoch wrote its positions first; not restoring from it",
+          start.describe());
+      usable.remove(start);
+      if (usable.isEmpty()) {
+        throw new UnreachablePointException("every streamed snapshot of "
+            + start.tags().databaseId() + " is late (written by a replicator that had lost its"
+            + " lease)");
+      }
+    }
   }
 
   /** A snapshot with its place in the stream. */
@@ -65,8 +88,9 @@ public final class ReplayPlanner {
   }
 
   /**
-   * The snapshots of the newest one's stream, in stream order: by generation (generation ids
-   * sort by when they started), then position, then time.
+   * The snapshots of the newest one's stream, in stream order: by lease epoch (a takeover's
+   * generations come after the old holder's, whatever the hosts' clocks say), then generation
+   * (generation ids sort by when they started), then position, then time.
    */
   private static List<Tagged> streamed(List<Snapshot> snapshots) {
     List<Tagged> all = new ArrayList<>();
@@ -80,7 +104,8 @@ public final class ReplayPlanner {
     String id = all.stream().max(Comparator.comparing((Tagged t) -> t.snapshot().time()))
         .orElseThrow().tags().databaseId();
     return all.stream().filter(t -> t.tags().databaseId().equals(id))
-        .sorted(Comparator.comparing((Tagged t) -> t.tags().generation(), Long::compareUnsigned)
+        .sorted(Comparator.comparingLong((Tagged t) -> t.tags().epoch())
+            .thenComparing((Tagged t) -> t.tags().generation(), Long::compareUnsigned)
             .thenComparingLong(t -> t.tags().txid())
             .thenComparing(t -> t.snapshot().time()))
         .toList();
@@ -156,7 +181,16 @@ public final class ReplayPlanner {
     private PageSetChecksum state;
     private int pageSize;
 
-    Walk(Tagged start, ReplayTarget target, List<Tagged> tagged) {
+    private final List<SegmentRef> refs;
+
+    Walk(Tagged start, ReplayTarget target, List<Tagged> tagged, List<SegmentRef> stored,
+        List<StreamTags> peers) {
+      this.refs = new ArrayList<>(stored);
+      for (SegmentRef late : LateSegments.find(stored, peers)) {
+        LOG.warn("{} (epoch {}) is late: a later lease epoch wrote at or before its positions;"
+            + " restore leaves it out", late, late.epoch());
+        refs.remove(late);
+      }
       this.start = start;
       this.target = target;
       this.tagged = tagged;
@@ -168,9 +202,6 @@ public final class ReplayPlanner {
     }
 
     ReplayPlan run() throws IOException, BulwarkException {
-      String id = start.tags().databaseId();
-      long generation = start.tags().generation();
-      List<SegmentRef> refs = store.list(id, generation);
       Map<Long, List<SegmentRef>> byFirst = new HashMap<>();
       for (SegmentRef r : refs) {
         byFirst.computeIfAbsent(r.firstTxid(), k -> new ArrayList<>()).add(r);

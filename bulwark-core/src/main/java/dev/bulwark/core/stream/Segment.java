@@ -8,7 +8,9 @@ import java.util.List;
  * repository: positions {@code firstTxid..lastTxid} of generation {@code generation}, the page
  * size, the database size in pages after the run, the {@link PageSetChecksum} of the database
  * before and after, the commit times of the first and last transaction, and the last version
- * of every page the run wrote, in ascending page order.
+ * of every page the run wrote, in ascending page order, and the lease epoch of the replicator
+ * that wrote it ({@link StreamLease}; 0 for a segment written without one, as every segment of
+ * format version 1 was).
  *
  * <p>A segment is bounded: at most {@link #MAX_PAGE_BYTES} of page data, so that encoding and
  * decoding one needs bounded memory; a longer run is shipped as several segments.
@@ -23,7 +25,8 @@ public record Segment(
     PageSetChecksum after,
     Instant firstCommit,
     Instant lastCommit,
-    List<Page> pages) {
+    List<Page> pages,
+    long epoch) {
   /** The most page data one segment carries: 16 MiB. */
   public static final int MAX_PAGE_BYTES = 16 << 20;
 
@@ -45,6 +48,9 @@ public record Segment(
     }
     if (pageCount < 1 || pageCount > MAX_PAGE_NUMBER) {
       throw new IllegalArgumentException("database size out of range: " + pageCount + " pages");
+    }
+    if (epoch < 0) {
+      throw new IllegalArgumentException("negative epoch: " + epoch);
     }
     if (before == null || after == null || firstCommit == null || lastCommit == null) {
       throw new IllegalArgumentException("checksums and commit times are required");
@@ -76,8 +82,25 @@ public record Segment(
     }
   }
 
-  /** The file name of this segment: first and last position, zero-padded hex, so names sort. */
+  /** A segment written without a lease (epoch 0). */
+  public Segment(long generation, long firstTxid, long lastTxid, int pageSize, long pageCount,
+      PageSetChecksum before, PageSetChecksum after, Instant firstCommit, Instant lastCommit,
+      List<Page> pages) {
+    this(generation, firstTxid, lastTxid, pageSize, pageCount, before, after, firstCommit,
+        lastCommit, pages, 0);
+  }
+
+  /** This segment as written by the holder of lease epoch {@code e}. */
+  public Segment withEpoch(long e) {
+    return new Segment(generation, firstTxid, lastTxid, pageSize, pageCount, before, after,
+        firstCommit, lastCommit, pages, e);
+  }
+
+  /**
+   * The file name of this segment: first and last position, zero-padded hex, so names sort,
+   * and its epoch where it has one.
+   */
   public String fileName() {
-    return SegmentName.of(firstTxid, lastTxid);
+    return SegmentName.of(firstTxid, lastTxid, epoch);
   }
 }

@@ -25,8 +25,10 @@ import java.util.List;
  * trailer's CRC-64 before it returns.
  */
 public final class SegmentCodec {
-  /** Version 1 of the segment format. */
-  public static final int VERSION = 1;
+  /** The segment format written: version 2 (version 1 plus the lease epoch). */
+  public static final int VERSION = 2;
+  /** The first version, without an epoch; still read (its segments have epoch 0). */
+  static final int VERSION_WITHOUT_EPOCH = 1;
 
   private static final int MAGIC = 0x42575347; // "BWSG"
   private static final int TRAILER_MAGIC = 0x47535742; // "GSWB"
@@ -53,6 +55,7 @@ public final class SegmentCodec {
       out.writeLong(s.after().value());
       writeInstant(out, s.firstCommit());
       writeInstant(out, s.lastCommit());
+      out.writeLong(s.epoch());
       out.writeInt(s.pages().size());
       for (Page p : s.pages()) {
         out.writeInt((int) p.number());
@@ -93,7 +96,7 @@ public final class SegmentCodec {
       throw new CorruptionException(what + ": not a bulwark stream segment (bad magic)");
     }
     int version = in.readUnsignedShort();
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_WITHOUT_EPOCH) {
       throw new CorruptionException(what + ": segment format version " + version
           + " is not supported (this bulwark reads version " + VERSION + "); upgrade bulwark");
     }
@@ -110,6 +113,10 @@ public final class SegmentCodec {
     long after = in.readLong();
     Instant firstCommit = readInstant(in, what);
     Instant lastCommit = readInstant(in, what);
+    long epoch = version == VERSION_WITHOUT_EPOCH ? 0 : in.readLong();
+    if (epoch < 0) {
+      throw new CorruptionException(what + ": invalid epoch " + Long.toUnsignedString(epoch));
+    }
     long records = Integer.toUnsignedLong(in.readInt());
     if (pageSize < 512 || pageSize > 65536 || Integer.bitCount(pageSize) != 1) {
       throw new CorruptionException(what + ": invalid page size " + pageSize);
@@ -147,7 +154,7 @@ public final class SegmentCodec {
     try {
       return new Segment(generation, first, last, pageSize, pageCount,
           new PageSetChecksum(before), new PageSetChecksum(after), firstCommit, lastCommit,
-          pages);
+          pages, epoch);
     } catch (IllegalArgumentException e) {
       throw new CorruptionException(what + ": " + e.getMessage(), e);
     }

@@ -59,6 +59,11 @@ final class SegmentMerger {
     return kept + zeros <= max;
   }
 
+  /** The epoch of the segments merged. */
+  long epoch() {
+    return first.epoch();
+  }
+
   /**
    * Adds the segment that follows the last one added.
    *
@@ -79,6 +84,10 @@ final class SegmentMerger {
     if (!next.before().equals(last.after())) {
       throw new CorruptionException(where + " starts from state " + next.before()
           + " but " + last.fileName() + " ends at " + last.after());
+    }
+    if (next.epoch() != first.epoch()) {
+      throw new CorruptionException(where + " was written under epoch " + next.epoch() + ", not "
+          + first.epoch() + " (segments of different epochs are not merged)");
     }
     if (next.pageSize() != first.pageSize()) {
       throw new CorruptionException(where + " has page size " + next.pageSize() + ", not "
@@ -115,7 +124,7 @@ final class SegmentMerger {
         : last.lastCommit();
     return new Segment(first.generation(), first.firstTxid(), last.lastTxid(),
         first.pageSize(), count, first.before(), last.after(), first.firstCommit(), lastCommit,
-        out);
+        out, first.epoch());
   }
 
   private void put(Segment s) {

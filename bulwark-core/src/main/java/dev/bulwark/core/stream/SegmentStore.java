@@ -39,7 +39,7 @@ public final class SegmentStore {
       BulwarkException {
     byte[] encoded = SegmentCodec.encode(segment);
     SegmentRef ref = new SegmentRef(databaseId, segment.generation(), segment.firstTxid(),
-        segment.lastTxid(), 0);
+        segment.lastTxid(), 0, segment.epoch());
     if (repo.hasStreamFile(ref.path())) {
       if (!load(ref).equals(segment)) {
         throw new CorruptionException(ref + " already holds a different segment: is another"
@@ -62,7 +62,7 @@ public final class SegmentStore {
     for (FileInfo f : repo.listStreamFolder(generationFolder(databaseId, generation))) {
       if (SegmentName.isSegment(f.name())) {
         refs.add(new SegmentRef(databaseId, generation, SegmentName.first(f.name()),
-            SegmentName.last(f.name()), f.size()));
+            SegmentName.last(f.name()), f.size(), SegmentName.epoch(f.name())));
       }
     }
     refs.sort(Comparator.comparing(SegmentRef::firstTxid, Long::compareUnsigned)
@@ -82,7 +82,8 @@ public final class SegmentStore {
       if (parts.length == 3 && SegmentName.isDatabaseId(parts[0])
           && SegmentName.isGeneration(parts[1]) && SegmentName.isSegment(parts[2])) {
         refs.add(new SegmentRef(parts[0], Long.parseUnsignedLong(parts[1], 16),
-            SegmentName.first(parts[2]), SegmentName.last(parts[2]), f.size()));
+            SegmentName.first(parts[2]), SegmentName.last(parts[2]), f.size(),
+            SegmentName.epoch(parts[2])));
       }
     }
     refs.sort(Comparator.comparing(SegmentRef::databaseId)
@@ -111,10 +112,11 @@ public final class SegmentStore {
     byte[] encoded = repo.loadStreamFile(ref.path());
     Segment s = SegmentCodec.decode(encoded, what);
     if (s.generation() != ref.generation() || s.firstTxid() != ref.firstTxid()
-        || s.lastTxid() != ref.lastTxid()) {
+        || s.lastTxid() != ref.lastTxid() || s.epoch() != ref.epoch()) {
       throw new CorruptionException(what + " holds generation "
           + SegmentName.generation(s.generation()) + " positions " + s.firstTxid() + ".."
-          + s.lastTxid() + ", not what its name says (a moved or renamed file)");
+          + s.lastTxid() + " of epoch " + s.epoch()
+          + ", not what its name says (a moved or renamed file)");
     }
     return s;
   }

@@ -170,7 +170,7 @@ public final class SnapshotFolder {
     saver.flush();
     StreamPosition position = new StreamPosition(from.generation(), last.lastTxid());
     StreamTags to = new StreamTags(from.databaseId(), from.generation(), last.lastTxid(),
-        last.after());
+        last.after(), Math.max(from.epoch(), last.epoch()));
     Snapshot snap = repo.saveSnapshot(new Snapshot(null, time, base.id(), tree, base.paths(),
         base.hostname(), base.username(), base.uid(), base.gid(), base.excludes(),
         movedTags(base.tags(), to, last.pageCount()), null));
@@ -235,6 +235,10 @@ public final class SnapshotFolder {
         }
       }
       out.add(kept);
+    }
+    String epoch = DatabaseTags.PREFIX + StreamTags.EPOCH + "=";
+    if (moved.containsKey(StreamTags.EPOCH) && out.stream().noneMatch(t -> t.startsWith(epoch))) {
+      out.add(epoch + moved.get(StreamTags.EPOCH)); // the first snapshot of a later epoch
     }
     return out;
   }

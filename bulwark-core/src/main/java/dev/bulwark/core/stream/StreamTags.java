@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Where a snapshot stands in a database's stream, kept among its {@link DatabaseTags}
  * properties: {@code bulwark:stream-id=<database id>}, {@code bulwark:stream-generation=<16
- * hex>}, {@code bulwark:stream-txid=<decimal>} and {@code bulwark:stream-checksum=<16 hex>}.
+ * hex>}, {@code bulwark:stream-txid=<decimal>}, {@code bulwark:stream-checksum=<16 hex>} and,
+ * for a snapshot written under a lease, {@code bulwark:stream-epoch=<decimal>}.
  *
  * <p>A snapshot with these tags holds the database exactly as it was after transaction {@code
  * txid} of {@code generation}: replaying that generation's segments from {@code txid + 1} onto
@@ -23,12 +24,15 @@ import java.util.Optional;
  * @param generation the generation the snapshot belongs to
  * @param txid the last transaction position the snapshot includes (0 for a generation start)
  * @param checksum the checksum of the database state the snapshot holds
+ * @param epoch the lease epoch of the replicator that wrote it ({@link StreamLease}), 0 if none
  */
-public record StreamTags(String databaseId, long generation, long txid, PageSetChecksum checksum) {
+public record StreamTags(String databaseId, long generation, long txid, PageSetChecksum checksum,
+    long epoch) {
   static final String ID = "stream-id";
   static final String GENERATION = "stream-generation";
   static final String TXID = "stream-txid";
   static final String CHECKSUM = "stream-checksum";
+  static final String EPOCH = "stream-epoch";
 
   public StreamTags {
     SegmentName.requireDatabaseId(databaseId);
@@ -38,6 +42,19 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
     if (checksum == null) {
       throw new IllegalArgumentException("checksum is required");
     }
+    if (epoch < 0) {
+      throw new IllegalArgumentException("negative epoch: " + epoch);
+    }
+  }
+
+  /** Tags of a snapshot written without a lease (epoch 0). */
+  public StreamTags(String databaseId, long generation, long txid, PageSetChecksum checksum) {
+    this(databaseId, generation, txid, checksum, 0);
+  }
+
+  /** These tags at epoch {@code e}. */
+  public StreamTags withEpoch(long e) {
+    return new StreamTags(databaseId, generation, txid, checksum, e);
   }
 
   /** {@code properties} with this snapshot's stream position added. */
@@ -47,6 +64,11 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
     all.put(GENERATION, SegmentName.generation(generation));
     all.put(TXID, Long.toString(txid));
     all.put(CHECKSUM, checksum.hex());
+    if (epoch != 0) {
+      all.put(EPOCH, Long.toString(epoch));
+    } else {
+      all.remove(EPOCH);
+    }
     return all;
   }
 
@@ -70,14 +92,16 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
     String gen = p.get(GENERATION);
     String txid = p.get(TXID);
     String sum = p.get(CHECKSUM);
+    String epoch = p.getOrDefault(EPOCH, "0");
     if (id == null || gen == null || txid == null || sum == null
         || !gen.matches("[0-9a-f]{16}") || !txid.matches("[0-9]{1,19}")
-        || !sum.matches("[0-9a-f]{16}")) {
+        || !sum.matches("[0-9a-f]{16}") || !epoch.matches("[0-9]{1,18}")) {
       return Optional.empty();
     }
     try {
       return Optional.of(new StreamTags(id, Long.parseUnsignedLong(gen, 16),
-          Long.parseLong(txid), new PageSetChecksum(Long.parseUnsignedLong(sum, 16))));
+          Long.parseLong(txid), new PageSetChecksum(Long.parseUnsignedLong(sum, 16)),
+          Long.parseLong(epoch)));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.check.CheckResult;
+import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.Page;
@@ -237,6 +239,47 @@ class ReplayPlannerTest {
     assertThatThrownBy(() -> new PageReplay(repo, new Progress()).apply(plan, staged))
         .isInstanceOf(CorruptionException.class)
         .hasMessageContaining("does not hold the state its stream position names");
+  }
+
+  @Test
+  void aLateSegmentOfALeaseHolderThatWasTakenOverIsNeverUsedAndCheckNamesIt()
+      throws Exception {
+    // The new holder (epoch 1) continues the generation from position 8.
+    Path at7 = stream.stateAt(7);
+    change(2, 9);
+    Path at8 = dir.resolve("state-8");
+    Files.copy(db, at8);
+    SegmentRef current = stream.save(
+        HandMadeStream.diff(at7, at8, 7, 8, 8, PAGE, at(50), at(50)).withEpoch(1));
+    // The old holder (epoch 0) wakes up and ships its own view of 8..9, which chains from 7.
+    Path stale = dir.resolve("stale");
+    Files.copy(at7, stale);
+    try (RandomAccessFile f = new RandomAccessFile(stale.toFile(), "rw")) {
+      f.seek(3L * PAGE);
+      f.write(bytes(PAGE));
+    }
+    SegmentRef late = stream.save(
+        HandMadeStream.diff(at7, stale, 7, 8, 9, PAGE, at(51), at(52)));
+    assertThat(late.epoch()).isZero();
+    assertThat(current.epoch()).isEqualTo(1);
+
+    ReplayPlan newest = plan(ReplayTarget.newest());
+    assertThat(names(newest)).containsExactly("1-1", "2-3", "4-4", "5-7", "8-8");
+    assertThat(newest.reached()).isEqualTo(new StreamPosition(7, 8));
+    Path staged = dir.resolve("staged-late");
+    Files.copy(stream.stateAt(0), staged);
+    new PageReplay(repo, new Progress()).apply(newest, staged);
+    assertThat(Files.mismatch(staged, at8)).isEqualTo(-1L);
+    // Points only the late segment reaches are not restorable: the stream ends at 8.
+    assertThatThrownBy(() -> plan(ReplayTarget.txid(9)))
+        .isInstanceOf(UnreachablePointException.class).hasMessageContaining("is txid 8 of");
+    assertThatThrownBy(() -> plan(ReplayTarget.at(at(52))))
+        .isInstanceOf(UnreachablePointException.class).hasMessageContaining("is txid 8 of");
+
+    CheckResult checked = new Checker(repo, 2, new Progress()).check(false);
+    assertThat(checked.errors()).isEmpty();
+    assertThat(checked.hints()).singleElement().asString()
+        .contains(late.toString()).contains("late segment").contains("epoch 0");
   }
 
   private ReplayPlan plan(ReplayTarget target) throws Exception {

@@ -47,6 +47,34 @@ class SegmentCodecTest {
   }
 
   @Test
+  void theEpochRoundTripsAndNamesTheFile() throws Exception {
+    Segment s = segment(new Random(11), 5, 9, 40).withEpoch(0x1234);
+    assertThat(SegmentCodec.decode(SegmentCodec.encode(s), WHAT)).isEqualTo(s);
+    assertThat(s.fileName())
+        .isEqualTo("0000000000000005-0000000000000009-0000000000001234.seg");
+    assertThat(SegmentName.epoch(s.fileName())).isEqualTo(0x1234);
+    assertThat(SegmentName.epoch(s.withEpoch(0).fileName())).isZero();
+    assertThat(s.withEpoch(0).fileName()).isEqualTo("0000000000000005-0000000000000009.seg");
+  }
+
+  @Test
+  void aVersionOneSegmentIsStillReadWithEpochZero() throws Exception {
+    Segment s = segment(new Random(12), 5, 9, 40);
+    byte[] v2 = plain(s.withEpoch(9));
+    // Version 1 is version 2 without the 8-byte epoch at offset 80.
+    byte[] v1 = new byte[v2.length - 8];
+    System.arraycopy(v2, 0, v1, 0, 80);
+    System.arraycopy(v2, 88, v1, 80, v2.length - 88);
+    v1[5] = 1;
+    Crc64 crc = new Crc64();
+    crc.update(v1, 0, v1.length - 8);
+    ByteBuffer.wrap(v1).putLong(v1.length - 8, crc.value());
+    Segment read = SegmentCodec.decode(Zstd.compress(v1), WHAT);
+    assertThat(read).isEqualTo(s);
+    assertThat(read.epoch()).isZero();
+  }
+
+  @Test
   void anEmptyRunRoundTrips() throws Exception {
     Segment s = new Segment(1, 3, 3, 4096, 2, PageSetChecksum.empty(), PageSetChecksum.empty(),
         Instant.EPOCH, Instant.EPOCH, List.of());
@@ -65,7 +93,7 @@ class SegmentCodecTest {
   void refusesWrongMagicVersionAndTrailer() {
     byte[] plain = plain(segment(new Random(3), 1, 2, 10));
     assertRefused(with(plain, 0, (byte) 'X'), "bad magic");
-    assertRefused(with(plain, 5, (byte) 2), "version 2");
+    assertRefused(with(plain, 5, (byte) 3), "version 3");
     assertRefused(with(plain, plain.length - 16, (byte) 0), "trailer");
     assertRefused(with(plain, plain.length - 1, (byte) (plain[plain.length - 1] ^ 1)),
         "checksum");
@@ -76,20 +104,20 @@ class SegmentCodecTest {
   @Test
   void refusesPagesOutOfRangeOrOrder() {
     byte[] plain = plain(segment(new Random(4), 1, 2, 10));
-    // The first page record starts after the 84-byte header; its number is 1. The database
+    // The first page record starts after the 92-byte header; its number is 1. The database
     // has 10 pages: number 11 is beyond it, and a second page numbered 1 is out of order.
     ByteBuffer beyond = ByteBuffer.wrap(plain.clone());
-    beyond.putInt(84, 11);
+    beyond.putInt(92, 11);
     assertRefused(beyond.array(), "beyond the database size");
     ByteBuffer repeated = ByteBuffer.wrap(plain.clone());
-    repeated.putInt(84 + 4 + 1024, 1);
+    repeated.putInt(92 + 4 + 1024, 1);
     assertRefused(repeated.array(), "out of order");
     ByteBuffer huge = ByteBuffer.wrap(plain.clone());
-    huge.putInt(80, 1 << 20);
+    huge.putInt(88, 1 << 20);
     assertRefused(huge.array(), "exceed the segment limit");
     ByteBuffer badCount = ByteBuffer.wrap(plain.clone());
     badCount.putInt(36, -1);
-    badCount.putInt(84, -1);
+    badCount.putInt(92, -1);
     assertRefused(badCount.array(), "invalid database size");
     ByteBuffer badSize = ByteBuffer.wrap(plain.clone());
     badSize.putInt(32, 1000);
