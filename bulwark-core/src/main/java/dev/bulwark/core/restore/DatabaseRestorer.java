@@ -5,6 +5,7 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotNotFoundException;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.BackgroundSync;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.repo.DatabaseTags;
@@ -259,7 +260,10 @@ public final class DatabaseRestorer {
       // Settle an interrupted earlier swap before restoring over its target.
       kind.recover(abs);
     }
+    long start = System.nanoTime();
     Optional<RestorePlan> plan = planning.plan(opts);
+    LOG.debug("restore planned in {} s (snapshots listed, segments loaded and checked)",
+        seconds(System.nanoTime() - start));
     if (plan.isEmpty()) {
       return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
     }
@@ -325,14 +329,34 @@ public final class DatabaseRestorer {
     removeAbandonedStaging(target.getParent(), prefix);
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
     try {
-      new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
+      long start = System.nanoTime();
+      StagedPageChecksum pages = replay != null && replay.pageSize() > 0
+          ? new StagedPageChecksum(replay.pageSize()) : null;
+      new Restorer(repo, threads, progress).restoreStaging(snap, db.path(), staging,
+          pages != null ? pages : WrittenBlobs.NONE);
       refuseAnythingButFilesAndFolders(snap, staging);
-      if (replay != null) {
-        new PageReplay(repo, progress).apply(replay, staging);
+      long fetched = System.nanoTime();
+      long replayed;
+      long verified;
+      // The copy goes to disk while it is replayed and verified from the page cache; the
+      // swap waits for both, so it is durable, and verified, before it takes the target's name.
+      try (BackgroundSync sync = BackgroundSync.start(staging)) {
+        if (replay != null) {
+          new PageReplay(repo, progress).applyUnsynced(replay, staging,
+              pages != null ? pages.checksum() : Optional.empty());
+          sync.syncAgain();
+        }
+        replayed = System.nanoTime();
+        kind.verify(staging);
+        verified = System.nanoTime();
+        sync.await();
       }
-      kind.verify(staging);
+      long synced = System.nanoTime();
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);
+      LOG.debug("restore phases, s: fetch {}, replay {}, verify {}, then fsync {}, swap {}",
+          seconds(fetched - start), seconds(replayed - fetched), seconds(verified - replayed),
+          seconds(synced - verified), seconds(System.nanoTime() - synced));
       LOG.info("restored {} from snapshot {}{}{}", target, snap.id().shortForm(),
           replay == null ? "" : " + " + replay.segments().size() + " segments to "
               + replay.reached(),
@@ -362,6 +386,10 @@ public final class DatabaseRestorer {
         }
       }
     }
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
   }
 
   /** Deletes staging copies left by restores whose process is gone (killed, crashed). */
