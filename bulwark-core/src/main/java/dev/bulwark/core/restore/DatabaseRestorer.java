@@ -12,6 +12,7 @@ import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.LoadedSegments;
 import dev.bulwark.core.stream.PageReplay;
 import dev.bulwark.core.stream.ReplayPlan;
 import dev.bulwark.core.stream.ReplayPlanner;
@@ -188,7 +189,7 @@ public final class DatabaseRestorer {
       RestoreOption... options) throws IOException, BulwarkException {
     if (ref instanceof SnapshotRef.IdPrefix id) {
       return restore(database, destination, options, opts -> Optional.of(new RestorePlan(
-          repo.loadSnapshot(repo.findSnapshotId(id.prefix())), null)));
+          repo.loadSnapshot(repo.findSnapshotId(id.prefix())), null)), null);
     }
     ReplayTarget point = ref instanceof SnapshotRef.At at ? ReplayTarget.at(at.time())
         : ReplayTarget.newest();
@@ -214,7 +215,9 @@ public final class DatabaseRestorer {
   public Result restore(ReplayTarget point, Path database, Path destination,
       RestoreOption... options) throws IOException, BulwarkException {
     Path db = database.toAbsolutePath().normalize();
-    return restore(db, destination, options, opts -> plan(point, db, opts));
+    // The segments planning loads and checks are kept for the replay, not loaded twice.
+    LoadedSegments loaded = new LoadedSegments(LoadedSegments.DEFAULT_BUDGET);
+    return restore(db, destination, options, opts -> plan(point, db, opts, loaded), loaded);
   }
 
   /**
@@ -226,7 +229,7 @@ public final class DatabaseRestorer {
   public RestorePlan plan(ReplayTarget point, Path database)
       throws IOException, BulwarkException {
     return plan(point, database.toAbsolutePath().normalize(),
-        EnumSet.noneOf(RestoreOption.class)).orElseThrow();
+        EnumSet.noneOf(RestoreOption.class), null).orElseThrow();
   }
 
   /**
@@ -247,7 +250,8 @@ public final class DatabaseRestorer {
   }
 
   private Result restore(Path database, Path destination, RestoreOption[] options,
-      Planning planning) throws IOException, BulwarkException {
+      Planning planning, @Nullable LoadedSegments loaded)
+      throws IOException, BulwarkException {
     Set<RestoreOption> opts = options.length == 0 ? EnumSet.noneOf(RestoreOption.class)
         : EnumSet.copyOf(Arrays.asList(options));
     Path abs = destination.toAbsolutePath().normalize();
@@ -267,16 +271,18 @@ public final class DatabaseRestorer {
     if (plan.isEmpty()) {
       return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
     }
-    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs);
+    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs,
+        loaded);
   }
 
   private Optional<RestorePlan> plan(ReplayTarget point, Path database,
-      Set<RestoreOption> opts) throws IOException, BulwarkException {
+      Set<RestoreOption> opts, @Nullable LoadedSegments keep)
+      throws IOException, BulwarkException {
     DatabaseSnapshots mine = new DatabaseSnapshots(database, host);
     List<Snapshot> all = repo.snapshots();
     Optional<Snapshot> newest = mine.newest(all);
     if (kind.replaysPages()) {
-      Optional<ReplayPlan> replay = new ReplayPlanner(repo).plan(mine.of(all), point);
+      Optional<ReplayPlan> replay = new ReplayPlanner(repo, keep).plan(mine.of(all), point);
       if (replay.isPresent()) {
         ReplayPlan r = replay.get();
         Snapshot last = newest.orElseThrow();
@@ -313,8 +319,8 @@ public final class DatabaseRestorer {
     return DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of).isPresent();
   }
 
-  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target)
-      throws IOException, BulwarkException {
+  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target,
+      @Nullable LoadedSegments loaded) throws IOException, BulwarkException {
     DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
         new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
             + " (use `bulwark restore --target DIR` for files)"));
@@ -343,7 +349,8 @@ public final class DatabaseRestorer {
       try (BackgroundSync sync = BackgroundSync.start(staging)) {
         if (replay != null) {
           new PageReplay(repo, progress).applyUnsynced(replay, staging,
-              pages != null ? pages.checksum() : Optional.empty());
+              pages != null ? pages.checksum() : Optional.empty(),
+              loaded != null ? loaded : new LoadedSegments(0));
           sync.syncAgain();
         }
         replayed = System.nanoTime();

@@ -43,7 +43,7 @@ public final class PageReplay {
    *     since it was planned; the file is then in an unknown state and must be discarded
    */
   public void apply(ReplayPlan plan, Path file) throws IOException, BulwarkException {
-    apply(plan, file, null, true);
+    apply(plan, file, null, true, null);
   }
 
   /**
@@ -55,11 +55,20 @@ public final class PageReplay {
    */
   public void applyUnsynced(ReplayPlan plan, Path file, Optional<PageSetChecksum> fileState)
       throws IOException, BulwarkException {
-    apply(plan, file, fileState.orElse(null), false);
+    apply(plan, file, fileState.orElse(null), false, null);
+  }
+
+  /**
+   * As {@link #applyUnsynced(ReplayPlan, Path, Optional)}, taking the segments the planner
+   * kept in {@code loaded} (as it loaded and checked them) instead of loading them again.
+   */
+  public void applyUnsynced(ReplayPlan plan, Path file, Optional<PageSetChecksum> fileState,
+      LoadedSegments loaded) throws IOException, BulwarkException {
+    apply(plan, file, fileState.orElse(null), false, loaded);
   }
 
   private void apply(ReplayPlan plan, Path file, @Nullable PageSetChecksum fileState,
-      boolean sync) throws IOException, BulwarkException {
+      boolean sync, @Nullable LoadedSegments loaded) throws IOException, BulwarkException {
     int pageSize = plan.pageSize();
     if (pageSize == 0) {
       LOG.info("snapshot {} records no page size and has no segments to replay",
@@ -83,7 +92,8 @@ public final class PageReplay {
             + ": it does not hold the state its stream position names");
       }
       for (PlannedSegment p : plan.segments()) {
-        Segment s = store.load(p.ref());
+        Optional<Segment> kept = loaded == null ? Optional.empty() : loaded.take(p.ref());
+        Segment s = kept.isPresent() ? kept.get() : store.load(p.ref());
         if (!p.describes(s)) {
           throw new CorruptionException(p.ref() + " changed since the restore was planned");
         }

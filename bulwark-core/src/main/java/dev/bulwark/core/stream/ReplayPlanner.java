@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plans a point-in-time restore: the newest snapshot at or before the target that carries
@@ -28,10 +29,20 @@ import java.util.Optional;
  */
 public final class ReplayPlanner {
   private final SegmentStore store;
+  private final @Nullable LoadedSegments keep;
 
   /** A planner over the segments of {@code repo}. */
   public ReplayPlanner(Repository repo) {
+    this(repo, null);
+  }
+
+  /**
+   * A planner over the segments of {@code repo} that leaves the segments of its plans, as
+   * loaded and checked, in {@code keep} (within its budget) for the replay.
+   */
+  public ReplayPlanner(Repository repo, @Nullable LoadedSegments keep) {
     this.store = new SegmentStore(repo);
+    this.keep = keep;
   }
 
   /**
@@ -215,6 +226,9 @@ public final class ReplayPlanner {
           throw new CorruptionException(r + " starts from database state " + s.before()
               + ", but the state before it is " + state + " (" + previous()
               + "): the segments do not chain");
+        }
+        if (keep != null) {
+          keep.offer(r, s);
         }
         return PlannedSegment.of(r, s);
       }

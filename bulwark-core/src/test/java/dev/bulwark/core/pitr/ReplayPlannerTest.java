@@ -8,6 +8,7 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.LoadedSegments;
 import dev.bulwark.core.stream.Page;
 import dev.bulwark.core.stream.PageReplay;
 import dev.bulwark.core.stream.PageSetChecksum;
@@ -17,6 +18,7 @@ import dev.bulwark.core.stream.ReplayPlanner;
 import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.UnreachablePointException;
 import dev.bulwark.core.testing.TestRepositories;
@@ -268,6 +270,28 @@ class ReplayPlannerTest {
         Optional.empty()))
         .isInstanceOf(CorruptionException.class)
         .hasMessageContaining("does not hold the state its stream position names");
+  }
+
+  @Test
+  void segmentsKeptByThePlannerAreReplayedWithoutLoadingThemAgain() throws Exception {
+    LoadedSegments kept = new LoadedSegments(LoadedSegments.DEFAULT_BUDGET);
+    ReplayPlan plan = new ReplayPlanner(repo, kept).plan(repo.snapshots(), ReplayTarget.newest())
+        .orElseThrow();
+    LoadedSegments none = new LoadedSegments(0);
+    ReplayPlan again = new ReplayPlanner(repo, none).plan(repo.snapshots(),
+        ReplayTarget.newest()).orElseThrow();
+    // Gone from the repository: only what the planner kept can still be replayed.
+    SegmentStore store = new SegmentStore(repo);
+    for (PlannedSegment p : plan.segments()) {
+      store.delete(p.ref());
+    }
+    Path staged = dir.resolve("staged");
+    Files.copy(stream.stateAt(0), staged);
+    new PageReplay(repo, new Progress()).applyUnsynced(plan, staged, Optional.empty(), kept);
+    assertThat(Files.mismatch(staged, stream.stateAt(7))).isEqualTo(-1L);
+    Files.copy(stream.stateAt(0), staged, StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> new PageReplay(repo, new Progress()).applyUnsynced(again, staged,
+        Optional.empty(), none)).isInstanceOf(java.io.IOException.class);
   }
 
   private ReplayPlan plan(ReplayTarget target) throws Exception {
