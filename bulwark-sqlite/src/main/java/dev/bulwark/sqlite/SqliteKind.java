@@ -49,6 +49,8 @@ public final class SqliteKind implements DatabaseKind {
   /** Names kept databases by {@code clock}. */
   public SqliteKind(Clock clock) {
     this.clock = clock;
+    // Every use of a kind opens the database sooner or later (at the latest to verify it).
+    SqliteLibrary.loadInBackground();
   }
 
   @Override

@@ -5,12 +5,14 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotNotFoundException;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.fs.BackgroundSync;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.LoadedSegments;
 import dev.bulwark.core.stream.PageReplay;
 import dev.bulwark.core.stream.ReplayPlan;
 import dev.bulwark.core.stream.ReplayPlanner;
@@ -188,7 +190,7 @@ public final class DatabaseRestorer {
       RestoreOption... options) throws IOException, BulwarkException {
     if (ref instanceof SnapshotRef.IdPrefix id) {
       return restore(database, destination, options, opts -> Optional.of(new RestorePlan(
-          repo.loadSnapshot(repo.findSnapshotId(id.prefix())), null)));
+          repo.loadSnapshot(repo.findSnapshotId(id.prefix())), null)), null);
     }
     ReplayTarget point = ref instanceof SnapshotRef.At at ? ReplayTarget.at(at.time())
         : ReplayTarget.newest();
@@ -214,7 +216,9 @@ public final class DatabaseRestorer {
   public Result restore(ReplayTarget point, Path database, Path destination,
       RestoreOption... options) throws IOException, BulwarkException {
     Path db = database.toAbsolutePath().normalize();
-    return restore(db, destination, options, opts -> plan(point, db, opts));
+    // The segments planning loads and checks are kept for the replay, not loaded twice.
+    LoadedSegments loaded = new LoadedSegments(LoadedSegments.DEFAULT_BUDGET);
+    return restore(db, destination, options, opts -> plan(point, db, opts, loaded), loaded);
   }
 
   /**
@@ -226,7 +230,7 @@ public final class DatabaseRestorer {
   public RestorePlan plan(ReplayTarget point, Path database)
       throws IOException, BulwarkException {
     return plan(point, database.toAbsolutePath().normalize(),
-        EnumSet.noneOf(RestoreOption.class)).orElseThrow();
+        EnumSet.noneOf(RestoreOption.class), null).orElseThrow();
   }
 
   /**
@@ -247,7 +251,8 @@ public final class DatabaseRestorer {
   }
 
   private Result restore(Path database, Path destination, RestoreOption[] options,
-      Planning planning) throws IOException, BulwarkException {
+      Planning planning, @Nullable LoadedSegments loaded)
+      throws IOException, BulwarkException {
     Set<RestoreOption> opts = options.length == 0 ? EnumSet.noneOf(RestoreOption.class)
         : EnumSet.copyOf(Arrays.asList(options));
     Path abs = destination.toAbsolutePath().normalize();
@@ -260,20 +265,25 @@ public final class DatabaseRestorer {
       // Settle an interrupted earlier swap before restoring over its target.
       kind.recover(abs);
     }
+    long start = System.nanoTime();
     Optional<RestorePlan> plan = planning.plan(opts);
+    LOG.debug("restore planned in {} s (snapshots listed, segments loaded and checked)",
+        seconds(System.nanoTime() - start));
     if (plan.isEmpty()) {
       return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
     }
-    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs);
+    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs,
+        loaded);
   }
 
   private Optional<RestorePlan> plan(ReplayTarget point, Path database,
-      Set<RestoreOption> opts) throws IOException, BulwarkException {
+      Set<RestoreOption> opts, @Nullable LoadedSegments keep)
+      throws IOException, BulwarkException {
     DatabaseSnapshots mine = new DatabaseSnapshots(database, host);
     List<Snapshot> all = repo.snapshots();
     Optional<Snapshot> newest = mine.newest(all);
     if (kind.replaysPages()) {
-      Optional<ReplayPlan> replay = new ReplayPlanner(repo).plan(mine.of(all), point);
+      Optional<ReplayPlan> replay = new ReplayPlanner(repo, keep).plan(mine.of(all), point);
       if (replay.isPresent()) {
         ReplayPlan r = replay.get();
         Snapshot last = newest.orElseThrow();
@@ -310,8 +320,8 @@ public final class DatabaseRestorer {
     return DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of).isPresent();
   }
 
-  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target)
-      throws IOException, BulwarkException {
+  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target,
+      @Nullable LoadedSegments loaded) throws IOException, BulwarkException {
     DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
         new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
             + " (use `bulwark restore --target DIR` for files)"));
@@ -326,12 +336,30 @@ public final class DatabaseRestorer {
     removeAbandonedStaging(target.getParent(), prefix);
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
     try {
-      new Restorer(repo, threads, progress).restorePath(snap, db.path(), staging);
+      long start = System.nanoTime();
+      StagedPageChecksum pages = replay != null && replay.pageSize() > 0
+          ? new StagedPageChecksum(replay.pageSize()) : null;
+      new Restorer(repo, threads, progress).restoreStaging(snap, db.path(), staging,
+          pages != null ? pages : WrittenBlobs.NONE);
       refuseAnythingButFilesAndFolders(snap, staging);
-      if (replay != null) {
-        new PageReplay(repo, progress).apply(replay, staging);
+      long fetched = System.nanoTime();
+      long replayed;
+      long verified;
+      // The copy goes to disk while it is replayed and verified from the page cache; the
+      // swap waits for both, so it is durable, and verified, before it takes the target's name.
+      try (BackgroundSync sync = BackgroundSync.start(staging)) {
+        if (replay != null) {
+          new PageReplay(repo, progress).applyUnsynced(replay, staging,
+              pages != null ? pages.checksum() : Optional.empty(),
+              loaded != null ? loaded : new LoadedSegments(0));
+          sync.syncAgain();
+        }
+        replayed = System.nanoTime();
+        kind.verify(staging);
+        verified = System.nanoTime();
+        sync.await();
       }
-      kind.verify(staging);
+      long synced = System.nanoTime();
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);
       if (replay != null) {
@@ -339,6 +367,9 @@ public final class DatabaseRestorer {
         new StreamBinding(repo.config().id(), replay.start().databaseId(),
             replay.reached().generation()).write(target);
       }
+      LOG.debug("restore phases, s: fetch {}, replay {}, verify {}, then fsync {}, swap {}",
+          seconds(fetched - start), seconds(replayed - fetched), seconds(verified - replayed),
+          seconds(synced - verified), seconds(System.nanoTime() - synced));
       LOG.info("restored {} from snapshot {}{}{}", target, snap.id().shortForm(),
           replay == null ? "" : " + " + replay.segments().size() + " segments to "
               + replay.reached(),
@@ -368,6 +399,10 @@ public final class DatabaseRestorer {
         }
       }
     }
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
   }
 
   /** Deletes staging copies left by restores whose process is gone (killed, crashed). */

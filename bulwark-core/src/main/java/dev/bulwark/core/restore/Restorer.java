@@ -61,6 +61,9 @@ public final class Restorer {
   private final Progress progress;
   /** Files restored in the current run that have further hard links, by (inode, device). */
   private final Map<HardLinkKey, Path> hardLinks = new HashMap<>();
+  /** Whether each restored file is fsynced before it is renamed to its final name. */
+  private boolean syncFiles = true;
+  private WrittenBlobs written = WrittenBlobs.NONE;
 
   public Restorer(Repository repo, int threads, Progress progress) {
     this.repo = repo;
@@ -105,6 +108,35 @@ public final class Restorer {
    * @throws BulwarkException if the snapshot has no such path
    */
   public RestoreResult restorePath(Snapshot snapshot, String snapshotPath, Path destination)
+      throws IOException, BulwarkException {
+    return restorePath(snapshot, snapshotPath, destination, true, WrittenBlobs.NONE);
+  }
+
+  /**
+   * As {@link #restorePath(Snapshot, String, Path)}, for a staging copy that the caller makes
+   * durable itself before it moves it anywhere (e.g. with {@link
+   * dev.bulwark.core.fs.BackgroundSync}, while it verifies the copy): the files are not
+   * fsynced here, and every blob written is shown to {@code written}, so that the caller need
+   * not read the copy back to compute something over it.
+   */
+  public RestoreResult restoreStaging(Snapshot snapshot, String snapshotPath, Path destination,
+      WrittenBlobs written) throws IOException, BulwarkException {
+    return restorePath(snapshot, snapshotPath, destination, false, written);
+  }
+
+  private RestoreResult restorePath(Snapshot snapshot, String snapshotPath, Path destination,
+      boolean sync, WrittenBlobs observer) throws IOException, BulwarkException {
+    syncFiles = sync;
+    written = observer;
+    try {
+      return restoreOnePath(snapshot, snapshotPath, destination);
+    } finally {
+      syncFiles = true;
+      written = WrittenBlobs.NONE;
+    }
+  }
+
+  private RestoreResult restoreOnePath(Snapshot snapshot, String snapshotPath, Path destination)
       throws IOException, BulwarkException {
     long t0 = System.nanoTime();
     if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -415,7 +447,7 @@ public final class Restorer {
       int window = threads * 2;
       for (Run run : plan(locs)) {
         pending.add(workers.executor().submit(() -> {
-          writeRun(run, ch);
+          writeRun(run, ch, tmp);
           return null;
         }));
         if (pending.size() >= window) {
@@ -425,7 +457,9 @@ public final class Restorer {
       for (Future<?> f : pending) {
         Futures.await(f);
       }
-      ch.force(true);
+      if (syncFiles) {
+        ch.force(true);
+      }
       done = true;
     } catch (CorruptionException e) {
       // The pack and blob alone do not tell the user which of their files is lost.
@@ -446,7 +480,8 @@ public final class Restorer {
   }
 
   /** Reads one run, verifies each blob against its id and writes it at its file offset. */
-  private void writeRun(Run run, FileChannel ch) throws IOException, BulwarkException {
+  private void writeRun(Run run, FileChannel ch, Path file)
+      throws IOException, BulwarkException {
     String where = "pack " + run.pack();
     byte[] data;
     try {
@@ -460,6 +495,7 @@ public final class Restorer {
     for (BlobLocation b : run.blobs()) {
       byte[] plain = repo.openBlob(data, (int) (b.blob().offset() - run.packOffset()),
           b.blob(), where);
+      written.written(file, pos, plain);
       ByteBuffer buf = ByteBuffer.wrap(plain);
       while (buf.hasRemaining()) {
         pos += ch.write(buf, pos);

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,32 @@ public final class PageReplay {
    *     since it was planned; the file is then in an unknown state and must be discarded
    */
   public void apply(ReplayPlan plan, Path file) throws IOException, BulwarkException {
+    apply(plan, file, null, true, null);
+  }
+
+  /**
+   * As {@link #apply(ReplayPlan, Path)}, for a staging copy that the caller makes durable
+   * itself (the pages are not fsynced here), and whose state checksum, if {@code fileState}
+   * holds it, was computed from the very bytes written into the file by its restore (so the
+   * file is not read back to compute it); it is checked against the snapshot's stream tags
+   * all the same.
+   */
+  public void applyUnsynced(ReplayPlan plan, Path file, Optional<PageSetChecksum> fileState)
+      throws IOException, BulwarkException {
+    apply(plan, file, fileState.orElse(null), false, null);
+  }
+
+  /**
+   * As {@link #applyUnsynced(ReplayPlan, Path, Optional)}, taking the segments the planner
+   * kept in {@code loaded} (as it loaded and checked them) instead of loading them again.
+   */
+  public void applyUnsynced(ReplayPlan plan, Path file, Optional<PageSetChecksum> fileState,
+      LoadedSegments loaded) throws IOException, BulwarkException {
+    apply(plan, file, fileState.orElse(null), false, loaded);
+  }
+
+  private void apply(ReplayPlan plan, Path file, @Nullable PageSetChecksum fileState,
+      boolean sync, @Nullable LoadedSegments loaded) throws IOException, BulwarkException {
     int pageSize = plan.pageSize();
     if (pageSize == 0) {
       LOG.info("snapshot {} records no page size and has no segments to replay",
@@ -56,7 +84,7 @@ public final class PageReplay {
         throw new CorruptionException("the database of " + snap + " is " + size
             + " bytes, not a whole number of " + pageSize + "-byte pages");
       }
-      PageSetChecksum state = checksum(ch, pageSize);
+      PageSetChecksum state = fileState != null ? fileState : checksum(ch, pageSize);
       progress.addBytes(size);
       if (!state.equals(plan.start().checksum())) {
         throw new CorruptionException("the database of " + snap + " has state checksum "
@@ -64,7 +92,8 @@ public final class PageReplay {
             + ": it does not hold the state its stream position names");
       }
       for (PlannedSegment p : plan.segments()) {
-        Segment s = store.load(p.ref());
+        Optional<Segment> kept = loaded == null ? Optional.empty() : loaded.take(p.ref());
+        Segment s = kept.isPresent() ? kept.get() : store.load(p.ref());
         if (!p.describes(s)) {
           throw new CorruptionException(p.ref() + " changed since the restore was planned");
         }
@@ -75,7 +104,9 @@ public final class PageReplay {
               + ": its pages do not match its chain");
         }
       }
-      ch.force(true);
+      if (sync) {
+        ch.force(true);
+      }
     }
   }
 

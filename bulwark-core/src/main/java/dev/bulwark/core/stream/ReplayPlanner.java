@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +36,20 @@ import org.slf4j.LoggerFactory;
 public final class ReplayPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayPlanner.class);
   private final SegmentStore store;
+  private final @Nullable LoadedSegments keep;
 
   /** A planner over the segments of {@code repo}. */
   public ReplayPlanner(Repository repo) {
+    this(repo, null);
+  }
+
+  /**
+   * A planner over the segments of {@code repo} that leaves the segments of its plans, as
+   * loaded and checked, in {@code keep} (within its budget) for the replay.
+   */
+  public ReplayPlanner(Repository repo, @Nullable LoadedSegments keep) {
     this.store = new SegmentStore(repo);
+    this.keep = keep;
   }
 
   /**
@@ -246,6 +257,9 @@ public final class ReplayPlanner {
           throw new CorruptionException(r + " starts from database state " + s.before()
               + ", but the state before it is " + state + " (" + previous()
               + "): the segments do not chain");
+        }
+        if (keep != null) {
+          keep.offer(r, s);
         }
         return PlannedSegment.of(r, s);
       }

@@ -10,23 +10,30 @@ import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.stream.LoadedSegments;
 import dev.bulwark.core.stream.Page;
 import dev.bulwark.core.stream.PageReplay;
+import dev.bulwark.core.stream.PageSetChecksum;
 import dev.bulwark.core.stream.PlannedSegment;
 import dev.bulwark.core.stream.ReplayPlan;
 import dev.bulwark.core.stream.ReplayPlanner;
 import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.UnreachablePointException;
 import dev.bulwark.core.testing.TestRepositories;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -280,6 +287,54 @@ class ReplayPlannerTest {
     assertThat(checked.errors()).isEmpty();
     assertThat(checked.hints()).singleElement().asString()
         .contains(late.toString()).contains("late segment").contains("epoch 0");
+  }
+
+  @Test
+  void aChecksumKnownFromTheRestoreIsTrustedOnlyIfItIsTheSnapshotsState() throws Exception {
+    ReplayPlan plan = plan(ReplayTarget.newest());
+    Path staged = dir.resolve("staged");
+    Files.copy(stream.stateAt(0), staged);
+    PageSetChecksum other;
+    try (FileChannel ch = FileChannel.open(stream.stateAt(1), StandardOpenOption.READ)) {
+      other = PageReplay.checksum(ch, PAGE);
+    }
+    // Known (as a restore computes it from the blobs it wrote) but not the tags' state.
+    assertThatThrownBy(() -> new PageReplay(repo, new Progress()).applyUnsynced(plan, staged,
+        Optional.of(other)))
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("does not hold the state its stream position names");
+    Files.copy(stream.stateAt(0), staged, StandardCopyOption.REPLACE_EXISTING);
+    new PageReplay(repo, new Progress()).applyUnsynced(plan, staged,
+        Optional.of(plan.start().checksum()));
+    assertThat(Files.mismatch(staged, stream.stateAt(7))).isEqualTo(-1L);
+    // Unknown: read from the file, as apply does.
+    Files.copy(stream.stateAt(1), staged, StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> new PageReplay(repo, new Progress()).applyUnsynced(plan, staged,
+        Optional.empty()))
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("does not hold the state its stream position names");
+  }
+
+  @Test
+  void segmentsKeptByThePlannerAreReplayedWithoutLoadingThemAgain() throws Exception {
+    LoadedSegments kept = new LoadedSegments(LoadedSegments.DEFAULT_BUDGET);
+    ReplayPlan plan = new ReplayPlanner(repo, kept).plan(repo.snapshots(), ReplayTarget.newest())
+        .orElseThrow();
+    LoadedSegments none = new LoadedSegments(0);
+    ReplayPlan again = new ReplayPlanner(repo, none).plan(repo.snapshots(),
+        ReplayTarget.newest()).orElseThrow();
+    // Gone from the repository: only what the planner kept can still be replayed.
+    SegmentStore store = new SegmentStore(repo);
+    for (PlannedSegment p : plan.segments()) {
+      store.delete(p.ref());
+    }
+    Path staged = dir.resolve("staged");
+    Files.copy(stream.stateAt(0), staged);
+    new PageReplay(repo, new Progress()).applyUnsynced(plan, staged, Optional.empty(), kept);
+    assertThat(Files.mismatch(staged, stream.stateAt(7))).isEqualTo(-1L);
+    Files.copy(stream.stateAt(0), staged, StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> new PageReplay(repo, new Progress()).applyUnsynced(again, staged,
+        Optional.empty(), none)).isInstanceOf(java.io.IOException.class);
   }
 
   private ReplayPlan plan(ReplayTarget target) throws Exception {
