@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -43,11 +45,13 @@ class SnapshotFolderModelTest {
   @TempDir Path dir;
   private Repository repo;
   private Path image;
+  private Path spill;
 
   @BeforeEach
   void setUp() throws Exception {
     repo = TestRepositories.init(LocalBackend.open(dir.resolve("repo")));
     image = Files.createDirectories(dir.resolve("db")).resolve("model.db");
+    spill = Files.createDirectories(dir.resolve("spill"));
   }
 
   @AfterEach
@@ -96,6 +100,7 @@ class SnapshotFolderModelTest {
     Instant time = Instant.parse("2026-12-01T00:00:00Z");
     long txid = 0;
     byte[] start = file;
+    Set<Long> touched = new HashSet<>();
     for (int i = 0; i < segmentCount; i++) {
       byte[] before = file;
       file = mutate(random, file, pageSize);
@@ -103,10 +108,16 @@ class SnapshotFolderModelTest {
           time.plusSeconds(i));
       txid = s.lastTxid();
       refs.add(store.save("model.db", s));
+      s.pages().forEach(p -> touched.add(p.number()));
+      long from = Math.min(before.length, file.length) / pageSize;
+      long to = Math.max(before.length, file.length) / pageSize;
+      for (long p = from + 1; p <= to; p++) {
+        touched.add(p);
+      }
     }
     FoldResult r;
     try (Lock lock = repo.lock(false)) {
-      r = new SnapshotFolder(repo, options, budget).fold(lock, base, refs);
+      r = new SnapshotFolder(repo, options, budget, spill).fold(lock, base, refs);
     }
     Path out = dir.resolve("out.db");
     new Restorer(repo, 2, new Progress()).restorePath(r.snapshot(), image.toString(), out);
@@ -123,6 +134,41 @@ class SnapshotFolderModelTest {
         .content()).isEqualTo(expected);
     assertThat(StreamTags.of(DatabaseTags.fromTags(r.snapshot().tags()).orElseThrow()))
         .contains(new StreamTags("model.db", GENERATION, txid, checksum(file, pageSize)));
+    // Each changed chunk stored once however many segments touched it, and the spill file
+    // (used when the budget is below the changed pages) is gone.
+    assertThat(r.chunksWritten()).isEqualTo(changedChunks(base, options, pageSize, start.length,
+        file.length, touched));
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /**
+   * The distinct chunks of the folded file that differ from the base's in place: a page in
+   * them was written, grown or cut by some segment, or their length changed, or they are new;
+   * every chunk when the base was chunked with another size.
+   */
+  private long changedChunks(Snapshot base, BackupOptions options, int pageSize, long baseSize,
+      long finalSize, Set<Long> touched) throws Exception {
+    int chunk = options.chunkBytesFor(pageSize);
+    long finalChunks = (finalSize + chunk - 1) / chunk;
+    List<Id> baseContent = new Restorer(repo, 2, new Progress()).findNode(base,
+        image.toString()).content();
+    if (baseContent.size() != (baseSize + chunk - 1) / chunk) {
+      return finalChunks;
+    }
+    long n = 0;
+    for (long k = 0; k < finalChunks; k++) {
+      long from = k * chunk;
+      long to = Math.min(finalSize, from + chunk);
+      boolean changed = to > baseSize || (to == finalSize && to - from != Math.min(chunk,
+          baseSize - from));
+      for (long at = from; at < to && !changed; at += Math.min(chunk, pageSize)) {
+        changed = touched.contains(at / pageSize + 1);
+      }
+      n += changed ? 1 : 0;
+    }
+    return n;
   }
 
   /** Rewrites a few pages, then maybe grows (by written or by zero pages) or cuts the file. */
