@@ -3,6 +3,7 @@ package dev.bulwark.core.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
@@ -88,6 +89,44 @@ class SnapshotFolderModelTest {
     SegmentRef ref = new SegmentRef("model.db", GENERATION, 1, 1, 0);
     assertThatThrownBy(() -> new SnapshotFolder(repo, options).fold(released, base,
         List.of(ref))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lock");
+  }
+
+  @Test
+  void aForgedSegmentInTheMiddleIsRefusedWithNoSnapshotAndNoSpillFileLeft() throws Exception {
+    BackupOptions options = TestRepositories.OPTIONS.withChunkBytes(8192);
+    int pageSize = 4096;
+    SplittableRandom random = new SplittableRandom(5);
+    byte[] file = new byte[pageSize * 64];
+    random.nextBytes(file);
+    Snapshot base = backup(file, options, pageSize, 0);
+    SegmentStore store = new SegmentStore(repo);
+    List<SegmentRef> refs = new ArrayList<>();
+    Instant time = Instant.parse("2026-12-01T00:00:00Z");
+    for (int i = 0; i < 5; i++) {
+      byte[] before = file;
+      file = mutate(random, file, pageSize);
+      Segment s = segment(before, file, pageSize, i + 1, i + 1, time.plusSeconds(i));
+      if (i == 2) {
+        // Same positions and declared states, one page's bytes not what the states say: the
+        // chain of before/after still holds, only the deferred check can catch it.
+        List<Page> pages = new ArrayList<>(s.pages());
+        byte[] forged = pages.get(0).bytes().clone();
+        forged[0] ^= 1;
+        pages.set(0, new Page(pages.get(0).number(), forged));
+        s = new Segment(GENERATION, s.firstTxid(), s.lastTxid(), pageSize, s.pageCount(),
+            s.before(), s.after(), s.firstCommit(), s.lastCommit(), pages);
+      }
+      refs.add(store.save("model.db", s));
+    }
+    try (Lock lock = repo.lock(false)) {
+      assertThatThrownBy(() -> new SnapshotFolder(repo, options, 8192, spill).fold(lock, base,
+          refs)).isInstanceOf(CorruptionException.class).hasMessageContaining(
+              "after " + refs.get(2));
+    }
+    assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(base.id());
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   private void run(SplittableRandom random, BackupOptions options, int pageSize, long budget,
