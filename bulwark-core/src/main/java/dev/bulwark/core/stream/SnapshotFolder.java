@@ -88,10 +88,11 @@ public final class SnapshotFolder {
   }
 
   /**
-   * A folder keeping at most {@code memoryBudget} bytes of changed pages in memory, the rest
-   * in a temporary file in {@code spillDir}.
+   * A folder as {@link #SnapshotFolder(Repository, BackupOptions)}, keeping at most {@code
+   * memoryBudget} bytes of changed pages in memory and the rest in a temporary file in {@code
+   * spillDir}, readable by its owner only and deleted when the fold ends, failed or not.
    */
-  SnapshotFolder(Repository repo, BackupOptions options, long memoryBudget, Path spillDir) {
+  public SnapshotFolder(Repository repo, BackupOptions options, long memoryBudget, Path spillDir) {
     this.repo = repo;
     this.options = options;
     this.store = new SegmentStore(repo);
