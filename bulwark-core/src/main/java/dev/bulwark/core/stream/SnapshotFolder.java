@@ -155,7 +155,8 @@ public final class SnapshotFolder {
       throw new CorruptionException(dbTags.path() + " in snapshot " + shortId(base) + " is "
           + file.size() + " bytes long, not a whole number of " + pageSize + "-byte pages");
     }
-    List<Segment> applied = new ArrayList<>(refs.size());
+    // Only the states and the end of each segment are kept: its pages live in the versions.
+    List<Applied> applied = new ArrayList<>(refs.size());
     List<Id> content;
     long chunksWritten;
     long finalSize;
@@ -164,6 +165,7 @@ public final class SnapshotFolder {
       // Pass 1: every segment's chain and pages, keeping only each page's final version.
       for (int i = 0; i < refs.size(); i++) {
         Segment s = i == 0 ? first : reader.next();
+        first = null;
         PageSetChecksum expected = i == 0 ? from.checksum() : applied.get(i - 1).after();
         if (!s.before().equals(expected)) {
           throw new SegmentChainException(refs.get(i) + " starts from database state "
@@ -179,7 +181,8 @@ public final class SnapshotFolder {
         for (Page p : s.pages()) {
           versions.write(i, p.number(), p.bytes());
         }
-        applied.add(s);
+        applied.add(new Applied(s.before(), s.after(), s.lastTxid(), s.lastCommit(),
+            s.pageCount()));
       }
       // Pass 2: each touched chunk read once and stored once, with the base hashes of the
       // changed pages, so each segment's end state can be checked before anything is saved.
@@ -188,7 +191,7 @@ public final class SnapshotFolder {
       AtomicLongArray baseHashes = new AtomicLongArray(refs.size());
       content = built.build(versions, baseHashes);
       for (int i = 0; i < refs.size(); i++) {
-        Segment s = applied.get(i);
+        Applied s = applied.get(i);
         PageSetChecksum reached = new PageSetChecksum(s.before().value() ^ versions.sum(i)
             ^ baseHashes.get(i));
         if (!reached.equals(s.after())) {
@@ -200,7 +203,7 @@ public final class SnapshotFolder {
       chunksWritten = built.chunksWritten();
       finalSize = versions.pages() * pageSize;
     }
-    Segment last = applied.get(applied.size() - 1);
+    Applied last = applied.get(applied.size() - 1);
     Instant time = last.lastCommit();
     Node folded = withContent(file, finalSize, time, content);
     Id tree = path.save(folded, saver);
@@ -285,6 +288,10 @@ public final class SnapshotFolder {
   private static String shortId(Snapshot s) {
     return s.id() == null ? "(unsaved)" : s.id().shortForm();
   }
+
+  /** What the checks and the new snapshot need of an applied segment, without its pages. */
+  private record Applied(PageSetChecksum before, PageSetChecksum after, long lastTxid,
+      Instant lastCommit, long pageCount) {}
 
   /** The trees from a snapshot's root down to one file, to replace that file's node. */
   private record TreePath(List<Tree> trees, List<Node> dirs, Node file) {
