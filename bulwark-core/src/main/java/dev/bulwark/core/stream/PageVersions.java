@@ -203,7 +203,7 @@ final class PageVersions implements AutoCloseable {
 
   private void writeSpill(long offset, byte[] page) throws IOException {
     if (spill == null) {
-      spillFile = Files.createTempFile(spillDir, "bulwark-fold-", ".pages",
+      spillFile = Files.createTempFile(spillDir, ".bulwark-fold-", ".pages",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       spill = FileChannel.open(spillFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
