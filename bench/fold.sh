@@ -4,14 +4,17 @@
 # each chunk size FoldChunkSizeBench backs up A, stores B's changed pages as stream segments
 # and folds a snapshot from them, printing what the fold stored and how long it took, and the
 # content list of a 10 GiB database at that size; restic's growth for B after A, if installed.
-#   bench/fold.sh [SIZE_MIB] [CHUNK_KIB...]     (default 300; 16 32 64 128)
+# The updates run as STEPS transactions, each shipped as its own segments as the replicator
+# ships them, so chunks are touched by several segments.
+#   bench/fold.sh [SIZE_MIB] [CHUNK_KIB...]     (default 300; 8 16 32 64 128)
 # Env: PER_MILLE, the rows updated per thousand (default 10, i.e. 1%); ROUNDS, folds per size
-# (default 3; times are medians).
+# (default 3; times are medians); STEPS, the transactions the updates are split into (default 8).
 set -euo pipefail
 size_mib="${1:-300}"
 shift || true
-chunks=("${@:-16 32 64 128}")
+chunks=("${@:-8 16 32 64 128}")
 per_mille="${PER_MILLE:-10}"
+steps="${STEPS:-8}"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 work="${BENCH_DIR:-$here/work-fold}"
@@ -30,11 +33,20 @@ WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT $rows)
 INSERT INTO accounts SELECT x, 1000, randomblob(180) || zeroblob(170) FROM c;
 SQL
 cp "$work/a.db" "$work/b.db"
-sqlite3 "$work/b.db" <<SQL >/dev/null
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT $((rows * per_mille / 1000)))
+step_copies=()
+for ((i = 1; i <= steps; i++)); do
+  sqlite3 "$work/b.db" <<SQL >/dev/null
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c
+  LIMIT $((rows * per_mille / 1000 / steps)))
 UPDATE accounts SET balance = balance + 1
  WHERE id IN (SELECT abs(random()) % $rows + 1 FROM c);
 SQL
+  if ((i < steps)); then
+    cp "$work/b.db" "$work/step$i.db"
+    step_copies+=("$work/step$i.db")
+  fi
+done
+step_list="$(IFS=:; echo "${step_copies[*]:-}")"
 # restic as the reference for stored bytes: A, then B under the same name.
 if command -v restic >/dev/null; then
   export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$work/restic-cache"
@@ -55,7 +67,7 @@ if command -v restic >/dev/null; then
   rm -rf "$work/restic" "$work/r" "$work/restic-cache"
 fi
 # shellcheck disable=SC2068
-java -XX:+UseParallelGC -Xmx512m -Drounds="${ROUNDS:-3}" \
+java -XX:+UseParallelGC -Xmx512m -Drounds="${ROUNDS:-3}" -Dsteps="$step_list" \
   -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.FoldChunkSizeBench "$work/a.db" "$work/b.db" "$work/run" ${chunks[@]}
 rm -rf "$work"

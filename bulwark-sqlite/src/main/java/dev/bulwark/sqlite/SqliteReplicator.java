@@ -607,7 +607,9 @@ final class SqliteReplicator implements Replicator {
       }
       List<SegmentRef> refs = plan.segments().stream().map(PlannedSegment::ref).toList();
       try (Lock lock = repo.lock(false)) {
-        FoldResult r = new SnapshotFolder(repo, backupOptions).fold(lock, plan.snapshot(), refs);
+        // Changed pages past the fold's budget spill beside the snapshot copies, not to /tmp.
+        FoldResult r = new SnapshotFolder(repo, backupOptions, Segment.MAX_PAGE_BYTES,
+            scratchDir).fold(lock, plan.snapshot(), refs);
         lock.releaseAfterSuccess();
         LOG.info("{}: snapshot {} built from the stream up to transaction {} ({} segments, {}"
             + " chunks rewritten)", db, r.snapshot().id().shortForm(), r.position().txid(),

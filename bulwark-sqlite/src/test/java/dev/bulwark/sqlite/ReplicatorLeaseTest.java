@@ -7,7 +7,9 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.prune.StreamPruner;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.retention.StreamRetention;
 import dev.bulwark.core.stream.LeaseClaim;
@@ -19,6 +21,7 @@ import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
+import dev.bulwark.core.stream.StreamTags;
 import dev.bulwark.core.testing.Slow;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -96,6 +99,30 @@ class ReplicatorLeaseTest {
       List<SegmentRef> all = new SegmentStore(repo.repo).listAll();
       assertThat(all).filteredOn(r -> !first.contains(r)).isNotEmpty()
           .allSatisfy(r -> assertThat(r.epoch()).isEqualTo(2));
+      assertRestoresTo(repo, db);
+    }
+  }
+
+  @Test
+  void aSnapshotFoldedAcrossATakeoverCarriesTheNewEpoch() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo")); Connection w = open(db)) {
+      try (SqliteReplicator a = start(db, repo, "state-a", "node-1")) {
+        insert(w, 0, 50);
+        a.awaitDurable(Duration.ofSeconds(20));
+      }
+      // The same state folder, a new holder: the generation goes on under epoch 2 from its
+      // epoch-1 snapshot, and the fold must say the newer epoch, or a restore would count the
+      // folded snapshot as one a later epoch superseded.
+      try (SqliteReplicator again = start(db, repo, "state-a", "node-1")) {
+        insert(w, 50, 100);
+        Snapshot folded = again.snapshot();
+        StreamTags at = DatabaseTags.fromTags(folded.tags()).flatMap(StreamTags::of)
+            .orElseThrow();
+        assertThat(at.epoch()).isEqualTo(2);
+        assertThat(new SegmentStore(repo.repo).listAll()).extracting(SegmentRef::epoch)
+            .contains(1L, 2L);
+      }
       assertRestoresTo(repo, db);
     }
   }

@@ -48,6 +48,9 @@ import java.util.SplittableRandom;
  * measured under the launcher's 512 MiB heap).
  *
  * <p>Usage: {@code FoldChunkSizeBench A.db B.db WORKDIR KIB...}; A and B must have 4 KiB pages.
+ * With {@code -Dsteps=S1.db:S2.db:...}, copies taken between A and B in that order, the change
+ * is shipped as the replicator ships it, one transaction's pages after another: the pages each
+ * copy changes from the one before are its own segments, so a chunk is touched by several.
  */
 public final class FoldChunkSizeBench {
   private static final int PAGE = 4096;
@@ -56,6 +59,8 @@ public final class FoldChunkSizeBench {
   private static final String ID = "bench.db";
   /** Folds per chunk size; times are their median (this machine is shared and noisy). */
   private static final int ROUNDS = Integer.getInteger("rounds", 3);
+  /** Copies between A and B, each shipped as its own segments. */
+  private static final String STEPS = System.getProperty("steps", "");
 
   private FoldChunkSizeBench() {}
 
@@ -63,8 +68,9 @@ public final class FoldChunkSizeBench {
     Path a = Path.of(args[0]);
     Path b = Path.of(args[1]);
     Path work = Path.of(args[2]);
-    System.out.printf("A %d MiB, B %d MiB, %d of B's pages differ from A's%n",
-        Files.size(a) >> 20, Files.size(b) >> 20, countChanged(a, b));
+    System.out.printf("A %d MiB, B %d MiB, %d of B's pages differ from A's, shipped in %d"
+        + " steps%n", Files.size(a) >> 20, Files.size(b) >> 20, countChanged(a, b),
+        STEPS.isEmpty() ? 1 : STEPS.split(":").length + 1);
     System.out.println();
     System.out.println("| chunk | chunks rebuilt | fold stored MiB | fold s"
         + " | backup of B stored MiB | backup of B s | backup of B after fold stored MiB"
@@ -111,7 +117,20 @@ public final class FoldChunkSizeBench {
       Files.copy(a, image, StandardCopyOption.REPLACE_EXISTING);
       PageSetChecksum start = checksum(image);
       Snapshot base = backup(repo, options, image, new StreamTags(ID, 1, 0, start)).snapshot();
-      List<SegmentRef> refs = segments(repo, a, b, start);
+      List<Path> chain = new ArrayList<>();
+      chain.add(a);
+      for (String step : STEPS.split(":")) {
+        if (!step.isEmpty()) {
+          chain.add(Path.of(step));
+        }
+      }
+      chain.add(b);
+      List<SegmentRef> refs = new ArrayList<>();
+      PageSetChecksum from = start;
+      for (int i = 1; i < chain.size(); i++) {
+        refs.addAll(segments(repo, chain.get(i - 1), chain.get(i), from, refs.size()));
+        from = checksum(chain.get(i));
+      }
       FoldResult fold;
       try (Lock lock = repo.lock(false)) {
         fold = new SnapshotFolder(repo, options).fold(lock, base, refs);
@@ -169,16 +188,19 @@ public final class FoldChunkSizeBench {
     }
   }
 
-  /** B's differing pages as segments of at most 16 MiB each, checksums chained from A's. */
+  /**
+   * B's differing pages as segments of at most 16 MiB each, checksums chained from A's, the
+   * first at position {@code done + 1}.
+   */
   private static List<SegmentRef> segments(Repository repo, Path a, Path b,
-      PageSetChecksum start) throws IOException, BulwarkException {
+      PageSetChecksum start, long done) throws IOException, BulwarkException {
     SegmentStore store = new SegmentStore(repo);
     List<SegmentRef> refs = new ArrayList<>();
     long pages = Files.size(b) / PAGE;
     long oldPages = Files.size(a) / PAGE;
     PageSetChecksum before = start;
-    long txid = 0;
-    Instant time = Instant.parse("2026-12-04T08:00:00Z");
+    long txid = done;
+    Instant time = Instant.parse("2026-12-04T08:00:00Z").plusSeconds(done);
     byte[] zero = new byte[PAGE];
     long growth = 0;
     for (long p = oldPages + 1; p <= pages; p++) {

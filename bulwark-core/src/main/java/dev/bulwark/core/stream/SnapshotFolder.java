@@ -16,10 +16,12 @@ import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +40,20 @@ import org.slf4j.LoggerFactory;
  * the content, its modification time is that commit time.
  *
  * <p>Before anything is written the segments' positions must continue the snapshot's with no
- * gap or overlap, in its database and generation. While they are applied, each must start from
- * the state the previous one (or the snapshot) ended in, and the image built must reach the
- * state checksum each segment ends in; otherwise the fold stops and no snapshot is saved.
+ * gap or overlap, in its database and generation. Each segment must start from the state the
+ * previous one (or the snapshot) ended in, and the image built must reach the state checksum
+ * each segment ends in; otherwise the fold stops and no snapshot is saved.
+ *
+ * <p>Two passes, so that a chunk many segments touch is read once and stored once, with its
+ * final bytes. The first ({@link PageVersions}) streams the segments and keeps only each
+ * page's final version; the second ({@link FoldedContent}) walks the touched chunks in order,
+ * reads each base chunk once, overlays the final pages and stores the chunk. Applying segments
+ * one by one and storing patched chunks would store a chunk again for every segment touching
+ * it once they outgrow memory. The per-segment state check survives because {@link
+ * PageSetChecksum} is an XOR of page hashes: the first pass collects each segment's new page
+ * hashes and the hashes of versions earlier folded segments wrote that it replaces; the second
+ * adds the base hash of each page to the segment that first changed it; then every segment's
+ * {@code before ^ sum == after} is checked before the snapshot is saved.
  *
  * <p>To fold up to the newest shipped point, take the snapshot and segment refs of {@link
  * ReplayPlanner#plan} for {@link ReplayTarget#newest()}: it picks the fewest segments (merged
@@ -48,9 +61,10 @@ import org.slf4j.LoggerFactory;
  * database's backups use: with another chunk size the fold re-chunks the whole file (reading
  * it back from the repository) and shares no blob with those backups.
  *
- * <p>Memory: the segment being applied and about one more loaded ahead ({@link
- * SegmentReader}), the content list, and patched chunks up to a budget of one segment's size
- * ({@link Segment#MAX_PAGE_BYTES}), beyond which the least recently patched are stored early.
+ * <p>Memory: the segment being read and about one more loaded ahead ({@link SegmentReader}),
+ * the changed pages up to a budget of one segment's size ({@link Segment#MAX_PAGE_BYTES}) with
+ * the rest in a private temporary file deleted at the end, a page table of about a hundred bytes
+ * per changed page, a few chunks per worker thread, and the content list.
  * Written in the usual order: packs, index, trees, the snapshot last.
  */
 public final class SnapshotFolder {
@@ -62,21 +76,28 @@ public final class SnapshotFolder {
   private final BackupOptions options;
   private final SegmentStore store;
   private final long memoryBudget;
+  private final Path spillDir;
 
   /**
    * A folder writing to {@code repo}, chunking, packing and compressing as a backup with
    * {@code options} does (its host, tags and clock are not used: they come from the base).
    */
   public SnapshotFolder(Repository repo, BackupOptions options) {
-    this(repo, options, Segment.MAX_PAGE_BYTES);
+    this(repo, options, Segment.MAX_PAGE_BYTES,
+        Path.of(System.getProperty("java.io.tmpdir")));
   }
 
-  /** A folder keeping at most {@code memoryBudget} bytes of patched chunks in memory. */
-  SnapshotFolder(Repository repo, BackupOptions options, long memoryBudget) {
+  /**
+   * A folder as {@link #SnapshotFolder(Repository, BackupOptions)}, keeping at most {@code
+   * memoryBudget} bytes of changed pages in memory and the rest in a temporary file in {@code
+   * spillDir}, readable by its owner only and deleted when the fold ends, failed or not.
+   */
+  public SnapshotFolder(Repository repo, BackupOptions options, long memoryBudget, Path spillDir) {
     this.repo = repo;
     this.options = options;
     this.store = new SegmentStore(repo);
     this.memoryBudget = memoryBudget;
+    this.spillDir = spillDir;
   }
 
   /**
@@ -134,38 +155,57 @@ public final class SnapshotFolder {
       throw new CorruptionException(dbTags.path() + " in snapshot " + shortId(base) + " is "
           + file.size() + " bytes long, not a whole number of " + pageSize + "-byte pages");
     }
-    ChunkedImage image = new ChunkedImage(repo, saver, workers.executor(), options.threads(),
-        chunkBytes, pageSize, file.content(), file.size(), from.checksum(), memoryBudget);
-    Segment last = null;
+    // Only the states and the end of each segment are kept: its pages live in the versions.
+    List<Applied> applied = new ArrayList<>(refs.size());
     List<Id> content;
-    try {
-      for (SegmentRef ref : refs) {
-        Segment s = last == null ? first : reader.next();
-        PageSetChecksum expected = last == null ? from.checksum() : last.after();
+    long chunksWritten;
+    long finalSize;
+    try (PageVersions versions = new PageVersions(pageSize, file.size() / pageSize, refs.size(),
+        memoryBudget, spillDir)) {
+      // Pass 1: every segment's chain and pages, keeping only each page's final version.
+      for (int i = 0; i < refs.size(); i++) {
+        Segment s = i == 0 ? first : reader.next();
+        first = null;
+        PageSetChecksum expected = i == 0 ? from.checksum() : applied.get(i - 1).after();
         if (!s.before().equals(expected)) {
-          throw new SegmentChainException(ref + " starts from database state " + s.before()
-              + ", but " + (last == null ? "snapshot " + shortId(base) : "the segment before it")
-              + " ends in state " + expected + ": they are not one history");
+          throw new SegmentChainException(refs.get(i) + " starts from database state "
+              + s.before() + ", but " + (i == 0 ? "snapshot " + shortId(base)
+              : "the segment before it") + " ends in state " + expected
+              + ": they are not one history");
         }
         if (s.pageSize() != pageSize) {
-          throw new SegmentChainException(ref + " has " + s.pageSize() + "-byte pages, the"
-              + " database it continues " + pageSize + "-byte pages");
+          throw new SegmentChainException(refs.get(i) + " has " + s.pageSize() + "-byte pages,"
+              + " the database it continues " + pageSize + "-byte pages");
         }
-        image.apply(s);
-        if (!image.checksum().equals(s.after())) {
-          throw new CorruptionException("after " + ref + " the database folded from snapshot "
-              + shortId(base) + " is in state " + image.checksum() + ", but the segment says "
-              + s.after() + ": the snapshot or a segment does not hold what it should");
+        versions.resize(i, s.pageCount());
+        for (Page p : s.pages()) {
+          versions.write(i, p.number(), p.bytes());
         }
-        last = s;
+        applied.add(new Applied(s.before(), s.after(), s.lastTxid(), s.lastCommit(),
+            s.pageCount(), s.epoch()));
       }
-      content = image.finish();
-    } catch (IOException | BulwarkException | RuntimeException e) {
-      image.abandon();
-      throw e;
+      // Pass 2: each touched chunk read once and stored once, with the base hashes of the
+      // changed pages, so each segment's end state can be checked before anything is saved.
+      FoldedContent built = new FoldedContent(repo, saver, workers.executor(), options.threads(),
+          chunkBytes, pageSize, file.content(), file.size());
+      AtomicLongArray baseHashes = new AtomicLongArray(refs.size());
+      content = built.build(versions, baseHashes);
+      for (int i = 0; i < refs.size(); i++) {
+        Applied s = applied.get(i);
+        PageSetChecksum reached = new PageSetChecksum(s.before().value() ^ versions.sum(i)
+            ^ baseHashes.get(i));
+        if (!reached.equals(s.after())) {
+          throw new CorruptionException("after " + refs.get(i) + " the database folded from"
+              + " snapshot " + shortId(base) + " is in state " + reached + ", but the segment"
+              + " says " + s.after() + ": the snapshot or a segment does not hold what it should");
+        }
+      }
+      chunksWritten = built.chunksWritten();
+      finalSize = versions.pages() * pageSize;
     }
+    Applied last = applied.get(applied.size() - 1);
     Instant time = last.lastCommit();
-    Node folded = withContent(file, image.size(), time, content);
+    Node folded = withContent(file, finalSize, time, content);
     Id tree = path.save(folded, saver);
     saver.flush();
     StreamPosition position = new StreamPosition(from.generation(), last.lastTxid());
@@ -177,9 +217,9 @@ public final class SnapshotFolder {
     double seconds = (System.nanoTime() - t0) / 1e9;
     LOG.info("snapshot {} folded from {} and {} segments up to {}: {} chunks rebuilt, {} new"
         + " blobs, {} bytes added in {} s", snap.id().shortForm(), shortId(base), refs.size(),
-        position, image.chunksWritten(), saver.newBlobs(), saver.storedBytes(),
+        position, chunksWritten, saver.newBlobs(), saver.storedBytes(),
         String.format("%.2f", seconds));
-    return new FoldResult(snap, position, refs.size(), image.chunksWritten(), saver.newBlobs(),
+    return new FoldResult(snap, position, refs.size(), chunksWritten, saver.newBlobs(),
         saver.storedBytes(), seconds);
   }
 
@@ -252,6 +292,10 @@ public final class SnapshotFolder {
   private static String shortId(Snapshot s) {
     return s.id() == null ? "(unsaved)" : s.id().shortForm();
   }
+
+  /** What the checks and the new snapshot need of an applied segment, without its pages. */
+  private record Applied(PageSetChecksum before, PageSetChecksum after, long lastTxid,
+      Instant lastCommit, long pageCount, long epoch) {}
 
   /** The trees from a snapshot's root down to one file, to replace that file's node. */
   private record TreePath(List<Tree> trees, List<Node> dirs, Node file) {

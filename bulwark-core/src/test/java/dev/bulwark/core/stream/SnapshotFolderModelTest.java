@@ -3,6 +3,7 @@ package dev.bulwark.core.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.LocalBackend;
@@ -21,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -43,11 +46,13 @@ class SnapshotFolderModelTest {
   @TempDir Path dir;
   private Repository repo;
   private Path image;
+  private Path spill;
 
   @BeforeEach
   void setUp() throws Exception {
     repo = TestRepositories.init(LocalBackend.open(dir.resolve("repo")));
     image = Files.createDirectories(dir.resolve("db")).resolve("model.db");
+    spill = Files.createDirectories(dir.resolve("spill"));
   }
 
   @AfterEach
@@ -86,6 +91,44 @@ class SnapshotFolderModelTest {
         List.of(ref))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lock");
   }
 
+  @Test
+  void aForgedSegmentInTheMiddleIsRefusedWithNoSnapshotAndNoSpillFileLeft() throws Exception {
+    BackupOptions options = TestRepositories.OPTIONS.withChunkBytes(8192);
+    int pageSize = 4096;
+    SplittableRandom random = new SplittableRandom(5);
+    byte[] file = new byte[pageSize * 64];
+    random.nextBytes(file);
+    Snapshot base = backup(file, options, pageSize, 0);
+    SegmentStore store = new SegmentStore(repo);
+    List<SegmentRef> refs = new ArrayList<>();
+    Instant time = Instant.parse("2026-12-01T00:00:00Z");
+    for (int i = 0; i < 5; i++) {
+      byte[] before = file;
+      file = mutate(random, file, pageSize);
+      Segment s = segment(before, file, pageSize, i + 1, i + 1, time.plusSeconds(i));
+      if (i == 2) {
+        // Same positions and declared states, one page's bytes not what the states say: the
+        // chain of before/after still holds, only the deferred check can catch it.
+        List<Page> pages = new ArrayList<>(s.pages());
+        byte[] forged = pages.get(0).bytes().clone();
+        forged[0] ^= 1;
+        pages.set(0, new Page(pages.get(0).number(), forged));
+        s = new Segment(GENERATION, s.firstTxid(), s.lastTxid(), pageSize, s.pageCount(),
+            s.before(), s.after(), s.firstCommit(), s.lastCommit(), pages);
+      }
+      refs.add(store.save("model.db", s));
+    }
+    try (Lock lock = repo.lock(false)) {
+      assertThatThrownBy(() -> new SnapshotFolder(repo, options, 8192, spill).fold(lock, base,
+          refs)).isInstanceOf(CorruptionException.class).hasMessageContaining(
+              "after " + refs.get(2));
+    }
+    assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(base.id());
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
   private void run(SplittableRandom random, BackupOptions options, int pageSize, long budget,
       int segmentCount) throws Exception {
     byte[] file = new byte[pageSize * (40 + random.nextInt(40))];
@@ -96,6 +139,7 @@ class SnapshotFolderModelTest {
     Instant time = Instant.parse("2026-12-01T00:00:00Z");
     long txid = 0;
     byte[] start = file;
+    Set<Long> touched = new HashSet<>();
     for (int i = 0; i < segmentCount; i++) {
       byte[] before = file;
       file = mutate(random, file, pageSize);
@@ -103,10 +147,16 @@ class SnapshotFolderModelTest {
           time.plusSeconds(i));
       txid = s.lastTxid();
       refs.add(store.save("model.db", s));
+      s.pages().forEach(p -> touched.add(p.number()));
+      long from = Math.min(before.length, file.length) / pageSize;
+      long to = Math.max(before.length, file.length) / pageSize;
+      for (long p = from + 1; p <= to; p++) {
+        touched.add(p);
+      }
     }
     FoldResult r;
     try (Lock lock = repo.lock(false)) {
-      r = new SnapshotFolder(repo, options, budget).fold(lock, base, refs);
+      r = new SnapshotFolder(repo, options, budget, spill).fold(lock, base, refs);
     }
     Path out = dir.resolve("out.db");
     new Restorer(repo, 2, new Progress()).restorePath(r.snapshot(), image.toString(), out);
@@ -123,6 +173,41 @@ class SnapshotFolderModelTest {
         .content()).isEqualTo(expected);
     assertThat(StreamTags.of(DatabaseTags.fromTags(r.snapshot().tags()).orElseThrow()))
         .contains(new StreamTags("model.db", GENERATION, txid, checksum(file, pageSize)));
+    // Each changed chunk stored once however many segments touched it, and the spill file
+    // (used when the budget is below the changed pages) is gone.
+    assertThat(r.chunksWritten()).isEqualTo(changedChunks(base, options, pageSize, start.length,
+        file.length, touched));
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /**
+   * The distinct chunks of the folded file that differ from the base's in place: a page in
+   * them was written, grown or cut by some segment, or their length changed, or they are new;
+   * every chunk when the base was chunked with another size.
+   */
+  private long changedChunks(Snapshot base, BackupOptions options, int pageSize, long baseSize,
+      long finalSize, Set<Long> touched) throws Exception {
+    int chunk = options.chunkBytesFor(pageSize);
+    long finalChunks = (finalSize + chunk - 1) / chunk;
+    List<Id> baseContent = new Restorer(repo, 2, new Progress()).findNode(base,
+        image.toString()).content();
+    if (baseContent.size() != (baseSize + chunk - 1) / chunk) {
+      return finalChunks;
+    }
+    long n = 0;
+    for (long k = 0; k < finalChunks; k++) {
+      long from = k * chunk;
+      long to = Math.min(finalSize, from + chunk);
+      boolean changed = to > baseSize || (to == finalSize && to - from != Math.min(chunk,
+          baseSize - from));
+      for (long at = from; at < to && !changed; at += Math.min(chunk, pageSize)) {
+        changed = touched.contains(at / pageSize + 1);
+      }
+      n += changed ? 1 : 0;
+    }
+    return n;
   }
 
   /** Rewrites a few pages, then maybe grows (by written or by zero pages) or cuts the file. */

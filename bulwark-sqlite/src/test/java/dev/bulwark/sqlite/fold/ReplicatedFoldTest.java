@@ -8,6 +8,7 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.Restorer;
 import dev.bulwark.core.stream.FoldResult;
 import dev.bulwark.core.stream.PlannedSegment;
 import dev.bulwark.core.stream.ReplayPlan;
@@ -83,11 +84,25 @@ class ReplicatedFoldTest {
       assertThat(plan.segments()).hasSizeGreaterThan(3);
       assertThat(plan.start().txid()).isZero();
       List<PlannedSegment> planned = plan.segments();
+      Path spill = Files.createDirectories(dir.resolve("spill"));
       try (Lock lock = repo.lock(false)) {
-        fold = new SnapshotFolder(repo, BackupOptions.defaults()).fold(lock, plan.snapshot(),
-            planned.stream().map(PlannedSegment::ref).toList());
+        // A budget of 16 pages, far below what the segments change: the spill file is used.
+        fold = new SnapshotFolder(repo, BackupOptions.defaults(), 16 * 4096, spill).fold(lock,
+            plan.snapshot(), planned.stream().map(PlannedSegment::ref).toList());
       }
       assertThat(fold.position()).isEqualTo(plan.reached());
+      try (var left = Files.list(spill)) {
+        assertThat(left).isEmpty();
+      }
+      // Each chunk of the folded file that differs from the base's is stored once, however
+      // many segments wrote it (the VACUUM shrank the file: chunks past its end are dropped).
+      Path baseDb = dir.resolve("base.db");
+      new Restorer(repo, 2, new Progress()).restorePath(plan.snapshot(), db.toString(), baseDb);
+      int chunk = BackupOptions.defaults().chunkBytesFor(4096);
+      byte[] folded = Files.readAllBytes(replayed);
+      assertThat(fold.chunksWritten()).isEqualTo(SnapshotFolderTest.changedChunks(
+          Files.readAllBytes(baseDb), folded, chunk).stream()
+          .filter(k -> (long) k * chunk < folded.length).count());
 
       // A restore now starts from the folded snapshot and has nothing left to replay.
       Path after = dir.resolve("after.db");

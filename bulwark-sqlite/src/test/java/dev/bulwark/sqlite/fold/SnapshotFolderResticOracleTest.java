@@ -56,11 +56,20 @@ class SnapshotFolderResticOracleTest {
               + " FROM n"),
           stream.change(2, "DELETE FROM t WHERE id % 3 = 0", "VACUUM"),
           stream.change(1, "UPDATE t SET w = randomblob(100) WHERE id < 200"));
+      Path spill = Files.createDirectories(dir.resolve("spill"));
+      FoldResult r;
       try (Lock lock = repo.lock(false)) {
-        FoldResult r = new SnapshotFolder(repo, options).fold(lock, base, refs);
+        // A budget of 16 pages: most changed pages go through the spill file.
+        r = new SnapshotFolder(repo, options, 16 * 4096, spill).fold(lock, base, refs);
         folded = r.snapshot();
       }
       expected = stream.copyAt(7);
+      // Four segments touching many chunks more than once: each changed chunk stored once.
+      assertThat(r.chunksWritten()).isEqualTo(SnapshotFolderTest.changedChunks(stream.copyAt(0),
+          expected, options.chunkBytesFor(4096)).size());
+      try (var left = Files.list(spill)) {
+        assertThat(left).isEmpty();
+      }
     }
 
     Map<String, String> env = Map.of("RESTIC_PASSWORD",

@@ -104,6 +104,36 @@ class SnapshotFolderTest {
   }
 
   @Test
+  void eightSegmentsOverTheMemoryBudgetStoreEachChangedChunkOnceAndLeaveNoSpillFile()
+      throws Exception {
+    Snapshot base = stream.startSnapshot(OPTIONS);
+    List<SegmentRef> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      // 1% of the rows each, the same rows every other segment: chunks touched several times.
+      refs.add(stream.change(1, "UPDATE t SET v = randomblob(200) WHERE id % 100 = "
+          + (i % 2 == 0 ? 7 : 7 + i)));
+    }
+    byte[] start = stream.copyAt(0);
+    byte[] expected = stream.copyAt(8);
+    Path spill = Files.createDirectories(dir.resolve("spill"));
+
+    FoldResult r;
+    try (Lock lock = repo.lock(false)) {
+      r = new SnapshotFolder(repo, OPTIONS, 8 * PAGE, spill).fold(lock, base, refs);
+    }
+
+    assertThat(restored(r.snapshot())).isEqualTo(expected);
+    assertThat(integrityCheck(dir.resolve("restored.db"))).isEqualTo("ok");
+    Set<Integer> changed = changedChunks(start, expected, OPTIONS.chunkBytesFor(PAGE));
+    // More changed pages than the budget holds, each changed chunk stored once all the same.
+    assertThat(changed.size() * OPTIONS.chunkBytesFor(PAGE)).isGreaterThan(8 * PAGE);
+    assertThat(r.chunksWritten()).isEqualTo(changed.size());
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void foldedSnapshotCarriesTheBasesMetadataWithTheNewPositionAndTime() throws Exception {
     Snapshot base = stream.startSnapshot(OPTIONS);
     SegmentRef ref = stream.change(3, "DELETE FROM t WHERE id % 97 = 0");
