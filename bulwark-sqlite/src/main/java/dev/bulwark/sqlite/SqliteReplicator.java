@@ -10,6 +10,7 @@ import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.CompactionLevels;
+import dev.bulwark.core.stream.Durability;
 import dev.bulwark.core.stream.Compactor;
 import dev.bulwark.core.stream.FoldResult;
 import dev.bulwark.core.stream.GenerationIds;
@@ -26,14 +27,18 @@ import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.stream.SnapshotFolder;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.StreamTags;
+import dev.bulwark.sqlite.stream.LocalStreamLog;
+import dev.bulwark.sqlite.stream.LoggingSink;
 import dev.bulwark.sqlite.stream.PageHashes;
 import dev.bulwark.sqlite.stream.ReplicaState;
 import dev.bulwark.sqlite.stream.SegmentAssembler;
 import dev.bulwark.sqlite.wal.WalFollower;
+import dev.bulwark.sqlite.wal.WalFrame;
 import dev.bulwark.sqlite.wal.WalGapException;
 import dev.bulwark.sqlite.wal.WalHeader;
 import dev.bulwark.sqlite.wal.WalPosition;
 import dev.bulwark.sqlite.wal.WalReader;
+import dev.bulwark.sqlite.wal.WalSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -103,11 +108,17 @@ final class SqliteReplicator implements Replicator {
   private final ScheduledExecutorService maintenance;
   private final Object monitor = new Object();
   private final Object folding = new Object();
+  /** Transactions read but not yet shipped, fsynced for LOCAL waiters; null when not kept. */
+  private final @Nullable LocalStreamLog log;
 
   // Owned by the replication thread.
   private @Nullable PageHashes hashes;
   private @Nullable WalFollower follower;
   private @Nullable SegmentAssembler assembler;
+  /** Where the follower delivers: the assembler, through the local log when there is one. */
+  private @Nullable WalSink sink;
+  /** The WAL life of the logged transaction being replayed at start-up, else null. */
+  private @Nullable WalHeader replayLife;
   private @Nullable ReplicaState state;
   private @Nullable Object fileKey;
   private boolean pinnedSinceLastRead;
@@ -122,6 +133,11 @@ final class SqliteReplicator implements Replicator {
   private long cyclesStarted;
   private long cyclesDone;
   private boolean wakeRequested;
+  private long localStarted;
+  private long localDone;
+  private boolean localRequested;
+  /** Why the last shipment failed, while shipping fails; for the waiters' messages. */
+  private @Nullable IOException lastFailure;
   private boolean closing;
   private @Nullable Throwable fatal;
   private @Nullable StreamPosition shipped;
@@ -145,6 +161,7 @@ final class SqliteReplicator implements Replicator {
     AtomicFiles.createDirectories(dir);
     this.stateFile = dir.resolve(databaseId + ".state");
     this.hashFile = dir.resolve(databaseId + ".pages");
+    this.log = options.localLog() ? LocalStreamLog.open(dir.resolve(databaseId + ".log")) : null;
     this.clock = clock;
     this.backupOptions = BackupOptions.defaults();
     this.pin = new ReaderPin(db);
@@ -249,8 +266,42 @@ final class SqliteReplicator implements Replicator {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new TimeoutException("committed transactions of " + db + " were not durable"
-              + " within " + timeout.toMillis() + " ms (lag " + lag().toMillis() + " ms)");
+          TimeoutException t = new TimeoutException("committed transactions of " + db
+              + " were not durable in the repository within " + timeout.toMillis() + " ms (lag "
+              + lag().toMillis() + " ms)" + (lastFailure == null ? ""
+              : "; shipping fails: " + lastFailure.getMessage()));
+          t.initCause(lastFailure);
+          throw t;
+        }
+        monitor.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  @Override
+  public void awaitDurable(Durability mode, Duration timeout)
+      throws InterruptedException, TimeoutException, IOException, BulwarkException {
+    if (mode == Durability.ASYNC) {
+      return;
+    }
+    if (mode == Durability.SYNC || log == null) {
+      awaitDurable(timeout);
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (monitor) {
+      long target = localStarted + 1;
+      localRequested = true;
+      monitor.notifyAll();
+      while (localDone < target) {
+        rethrowFatal();
+        if (closing && !thread.isAlive()) {
+          throw new IllegalStateException("the replicator is closed");
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException("committed transactions of " + db + " were not in the"
+              + " local stream log " + log.file() + " within " + timeout.toMillis() + " ms");
         }
         monitor.wait(Math.max(1, left / 1_000_000));
       }
@@ -293,10 +344,11 @@ final class SqliteReplicator implements Replicator {
     try {
       while (true) {
         boolean forced;
+        boolean local;
         boolean last;
         synchronized (monitor) {
           long until = System.nanoTime() + TICK.toNanos();
-          while (!closing && !wakeRequested) {
+          while (!closing && !wakeRequested && !localRequested) {
             long left = until - System.nanoTime();
             if (left <= 0) {
               break;
@@ -305,13 +357,18 @@ final class SqliteReplicator implements Replicator {
           }
           forced = closing || wakeRequested;
           wakeRequested = false;
+          local = localRequested;
+          localRequested = false;
+          if (local) {
+            localStarted++;
+          }
           last = closing;
           if (forced) {
             cyclesStarted++;
           }
         }
         try {
-          tick(forced);
+          tick(forced, local);
         } catch (IOException e) {
           if (last) {
             throw e;
@@ -343,7 +400,7 @@ final class SqliteReplicator implements Replicator {
     synchronized (monitor) {
       cyclesStarted++;
     }
-    tick(true);
+    tick(true, false);
   }
 
   /**
@@ -358,16 +415,22 @@ final class SqliteReplicator implements Replicator {
    * restarted, and for every shipment (which takes longer than a tick), the transaction is
    * taken again.
    */
-  private void tick(boolean forced) throws IOException, BulwarkException {
+  private void tick(boolean forced, boolean local) throws IOException, BulwarkException {
     if (failingSince != null) {
-      if (!forced && System.nanoTime() < retryAt) {
+      boolean retry = forced || System.nanoTime() >= retryAt;
+      if (!retry && !local) {
         return;
       }
-      // Read nothing more until what was read is shipped: memory stays bounded.
-      retryAt = System.nanoTime() + interval.toNanos();
-      assembler.flush();
-      failingSince = null;
+      if (retry) {
+        // Read nothing more until what was read is shipped: memory stays bounded (a LOCAL
+        // waiter reads on, up to the bound below).
+        retryAt = System.nanoTime() + interval.toNanos();
+        assembler.flush();
+        failingSince = null;
+        shipSucceeded();
+      }
     }
+    long readBefore = assembler.readTxid();
     if (assembler.pendingBytes() >= MAX_PENDING_BYTES) {
       // Shipping is slower than the service writes: stop reading until it catches up, holding
       // the WAL back meanwhile, so that memory stays bounded (the WAL grows instead).
@@ -410,11 +473,18 @@ final class SqliteReplicator implements Replicator {
     } catch (WalGapException | SegmentAssembler.TransactionTooLargeException e) {
       beginGeneration(e.getMessage());
     }
+    if (assembler.readTxid() != readBefore) {
+      CrashPoint.reach(CrashPoint.READ);
+    }
+    if (log != null) {
+      syncLog(local);
+    }
     if (due) {
       retryAt = System.nanoTime() + interval.toNanos();
       long t0 = System.nanoTime();
       assembler.flush();
       shipNanos = (shipNanos * 7 + (System.nanoTime() - t0) * 3) / 10;
+      shipSucceeded();
     }
     synchronized (monitor) {
       if (forced) {
@@ -441,10 +511,37 @@ final class SqliteReplicator implements Replicator {
     return age + 2 * shipNanos + TICK.toNanos() >= interval.toNanos();
   }
 
+  /**
+   * Makes what was read durable in the local log, then releases the LOCAL waiters of this
+   * cycle, unless the read stopped short of the WAL's end (then the next tick goes on).
+   */
+  private void syncLog(boolean local) throws IOException {
+    boolean wrote = log.sync();
+    if (local) {
+      synchronized (monitor) {
+        if (follower.lastPollComplete()) {
+          localDone = localStarted;
+          monitor.notifyAll();
+        } else {
+          localRequested = true;
+        }
+      }
+    }
+    if (wrote) {
+      CrashPoint.reach(CrashPoint.LOGGED);
+    }
+  }
+
+  private void shipSucceeded() {
+    synchronized (monitor) {
+      lastFailure = null;
+    }
+  }
+
   /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
   private void poll(boolean pinned) throws WalGapException, BulwarkException, IOException {
     try {
-      follower.poll(assembler, pinned);
+      follower.poll(sink, pinned);
     } catch (SegmentAssembler.TransactionTooLargeException e) {
       throw e;
     } catch (IOException e) {
@@ -480,6 +577,9 @@ final class SqliteReplicator implements Replicator {
     Instant now = clock.instant();
     if (failingSince == null) {
       failingSince = now;
+    }
+    synchronized (monitor) {
+      lastFailure = e;
     }
     LOG.warn("replicating {} failed, retrying in {} ms: {}", db, interval.toMillis(),
         e.toString());
@@ -601,6 +701,7 @@ final class SqliteReplicator implements Replicator {
     }
     fileKey = currentFileKey();
     reloadFromState();
+    replayLog();
     pinnedSinceLastRead = false; // nothing held the WAL back while we were not running
     LOG.info("{}: resuming generation {} at transaction {}", db,
         SegmentName.generation(state.generation()), state.txid());
@@ -640,8 +741,70 @@ final class SqliteReplicator implements Replicator {
     follower = new WalFollower(wal, state.life(), state.position(),
         MAX_PENDING_BYTES / (state.pageSize() + 24));
     assembler = new SegmentAssembler(state.generation(), state.txid(), state.pageSize(),
-        state.pageCount(), state.checksum(), hashes, clock, new Shipping(),
-        () -> follower.life().orElse(null));
+        state.pageCount(), state.checksum(), hashes, clock, new Shipping(), this::currentLife);
+    sink = log == null ? assembler
+        : new LoggingSink(assembler, log, state.generation(), this::currentLife);
+  }
+
+  private @Nullable WalHeader currentLife() {
+    return replayLife != null ? replayLife : follower.life().orElse(null);
+  }
+
+  /**
+   * Ships the transactions of the local log that follow the saved state, before the WAL is
+   * read again: SQLite may have restarted the WAL meanwhile, so they may be nowhere else. They
+   * must continue the state exactly (the next transaction, in the same WAL life further on or
+   * in the next life); the log stops being used at the first that does not. The WAL is then
+   * followed from after the last one shipped, with the usual checks.
+   */
+  private void replayLog() throws IOException {
+    if (log == null) {
+      return;
+    }
+    long next = state.txid() + 1;
+    WalHeader life = state.life();
+    WalPosition at = state.position();
+    LocalStreamLog.Entry last = null;
+    for (LocalStreamLog.Entry e : log.recovered()) {
+      if (e.generation() != state.generation() || e.txid() < next) {
+        continue;
+      }
+      String broken = e.txid() != next ? "transaction " + e.txid() + " follows " + (next - 1)
+          : !continues(life, at, e) ? "transaction " + e.txid() + " does not continue the WAL"
+          : null;
+      if (broken != null) {
+        LOG.warn("{}: the local stream log {} stops being used: {}", db, log.file(), broken);
+        break;
+      }
+      replayLife = e.life();
+      for (WalFrame f : e.frames()) {
+        assembler.frame(f);
+      }
+      assembler.commit(e.end(), e.dbSizePages());
+      replayLife = null;
+      last = e;
+      life = e.life();
+      at = e.end();
+      next++;
+    }
+    if (last == null) {
+      return;
+    }
+    LOG.info("{}: shipping transactions {} to {} from the local stream log first", db,
+        state.txid() + 1, last.txid());
+    assembler.flush();
+    follower = new WalFollower(wal, last.life(), last.end(),
+        MAX_PENDING_BYTES / (state.pageSize() + 24));
+  }
+
+  private static boolean continues(WalHeader life, WalPosition at, LocalStreamLog.Entry e) {
+    if (e.life().pageSize() != life.pageSize()) {
+      return false;
+    }
+    if (e.life().equals(life)) {
+      return e.end().sameLifeAs(life) && e.end().frameIndex() > at.frameIndex();
+    }
+    return e.life().salt1() == life.salt1() + 1 && e.end().sameLifeAs(e.life());
   }
 
   private void beginGeneration(String reason) throws IOException, BulwarkException {
@@ -658,6 +821,9 @@ final class SqliteReplicator implements Replicator {
         generation, 0, base.pageSize(), base.pageCount(), base.checksum(), base.life(),
         base.position());
     state.write(stateFile);
+    if (log != null) {
+      log.reset(); // the generation's snapshot holds everything logged
+    }
     reloadFromState();
     pinnedSinceLastRead = true; // pinned at exactly the position the stream starts from
     mode = Mode.PINNED;
@@ -674,6 +840,7 @@ final class SqliteReplicator implements Replicator {
       } catch (BulwarkException e) {
         throw new IOException(e.getMessage(), e);
       }
+      CrashPoint.reach(CrashPoint.SHIPPED);
     }
 
     @Override
@@ -685,6 +852,10 @@ final class SqliteReplicator implements Replicator {
       state = state.advance(segment.lastTxid(), segment.pageCount(), segment.after(), life,
           life == null ? null : end);
       state.write(stateFile);
+      CrashPoint.reach(CrashPoint.RECORDED);
+      if (log != null && log.lastTxid() <= segment.lastTxid()) {
+        log.reset(); // everything logged is shipped
+      }
       compactor.shipped(databaseId, segment);
       synchronized (monitor) {
         shipped = new StreamPosition(segment.generation(), segment.lastTxid());
@@ -712,8 +883,11 @@ final class SqliteReplicator implements Replicator {
       if (hashes != null) {
         hashes.close();
       }
+      if (log != null) {
+        log.close();
+      }
     } catch (IOException e) {
-      LOG.debug("closing the page hashes failed", e);
+      LOG.debug("closing the page hashes or the local stream log failed", e);
     }
   }
 }
