@@ -701,10 +701,10 @@ final class SqliteReplicator implements Replicator {
     }
     fileKey = currentFileKey();
     reloadFromState();
-    replayLog();
-    pinnedSinceLastRead = false; // nothing held the WAL back while we were not running
     LOG.info("{}: resuming generation {} at transaction {}", db,
         SegmentName.generation(state.generation()), state.txid());
+    replayLog();
+    pinnedSinceLastRead = false; // nothing held the WAL back while we were not running
   }
 
   /** Why {@code s} cannot be continued, or null if it can. */
@@ -721,7 +721,7 @@ final class SqliteReplicator implements Replicator {
     if (!Files.exists(hashFile)) {
       return "the page hashes kept beside the state are missing";
     }
-    if (s.life() == null) {
+    if (s.life() == null && !logContinues(s)) {
       // No WAL existed at the saved position, so no log can show what was committed since:
       // SQLite may have written transactions into a log, copied them into the database and
       // deleted that log while nothing replicated.
@@ -735,6 +735,15 @@ final class SqliteReplicator implements Replicator {
           + " up to transaction " + last + ", the saved state says " + s.txid();
     }
     return null;
+  }
+
+  /**
+   * True if the local log holds the transaction after {@code s}: it was read while the first
+   * WAL was held back from its start, so the log carries the history on from there.
+   */
+  private boolean logContinues(ReplicaState s) {
+    return log != null && log.recovered().stream()
+        .anyMatch(e -> e.generation() == s.generation() && e.txid() == s.txid() + 1);
   }
 
   private void reloadFromState() throws IOException {
@@ -797,7 +806,12 @@ final class SqliteReplicator implements Replicator {
         MAX_PENDING_BYTES / (state.pageSize() + 24));
   }
 
-  private static boolean continues(WalHeader life, WalPosition at, LocalStreamLog.Entry e) {
+  private static boolean continues(@Nullable WalHeader life, @Nullable WalPosition at,
+      LocalStreamLog.Entry e) {
+    if (life == null) {
+      // The first WAL: the follower took it while the read transaction held it back.
+      return e.end().sameLifeAs(e.life());
+    }
     if (e.life().pageSize() != life.pageSize()) {
       return false;
     }
