@@ -20,9 +20,16 @@ import java.util.zip.CRC32C;
  * The replicator's local stream log: committed transactions read from the WAL but not yet
  * shipped, appended in order and fsynced, so that a transaction waited for in {@code LOCAL}
  * survives a crash of the process even if SQLite restarts the WAL before the replicator runs
- * again. Each record carries its stream position and the WAL position after it, and a CRC-32C
- * of itself: a record torn by a crash fails its check and is dropped with everything after it.
- * The log is emptied whenever everything in it is shipped. Not thread-safe.
+ * again. Each record carries its stream position and the WAL position after it, the CRC of
+ * the record before it (0 for the first) and a CRC-32C of itself: a record torn by a crash
+ * fails its check and is dropped with everything after it, and a record left from before the
+ * log was emptied or cut does not chain to the records now before it.
+ * The log is emptied whenever everything in it is shipped.
+ *
+ * <p>The file is grown ahead in zeroed steps, so that an append's fdatasync does not also have
+ * to make a new file size durable (measured on ext4: half the cost). Emptying it zeroes the
+ * first record's header instead of shortening it.
+ * Not thread-safe.
  */
 public final class LocalStreamLog implements AutoCloseable {
   /** One logged transaction: what the WAL delivered for it, and where it ended. */
@@ -30,11 +37,18 @@ public final class LocalStreamLog implements AutoCloseable {
       int dbSizePages, List<WalFrame> frames) {}
 
   private static final int MAGIC = 0x42574c31; // "BWL1"
-  private static final int FIXED = 8 + 8 + 4 + 4 + (1 + 6 * 4) + (4 * 4 + 8) + 4;
+  private static final int FIXED = 4 + 8 + 8 + 4 + 4 + (1 + 6 * 4) + (4 * 4 + 8) + 4;
+  /** How far ahead the file is grown. */
+  private static final long GROWTH = 4L << 20;
+  /** Beyond this size, emptying the log gives the space back. */
+  private static final long KEEP_AT_MOST = 64L << 20;
   private final Path file;
   private final FileChannel channel;
   private final List<Entry> recovered;
   private long lastTxid = -1;
+  private long allocated;
+  /** The CRC of the newest record, which the next one names as its predecessor. */
+  private int lastCrc;
   private boolean dirty;
 
   private LocalStreamLog(Path file, FileChannel channel, List<Entry> recovered) {
@@ -56,13 +70,17 @@ public final class LocalStreamLog implements AutoCloseable {
         StandardOpenOption.WRITE));
     try {
       List<Entry> entries = new ArrayList<>();
-      long end = readAll(ch, entries);
+      int[] crc = new int[1];
+      long end = readAll(ch, entries, crc);
       if (end < ch.size()) {
+        // Cut what follows the chain, so nothing of it can be read as part of a new one.
         ch.truncate(end);
-        ch.force(false);
+        ch.force(true);
       }
       ch.position(end);
       LocalStreamLog log = new LocalStreamLog(file, ch, List.copyOf(entries));
+      log.allocated = ch.size();
+      log.lastCrc = crc[0];
       if (!entries.isEmpty()) {
         log.lastTxid = entries.get(entries.size() - 1).txid();
       }
@@ -94,7 +112,7 @@ public final class LocalStreamLog implements AutoCloseable {
     int pageSize = life.pageSize();
     int bodyLength = FIXED + pages.size() * (4 + pageSize);
     ByteBuffer b = ByteBuffer.allocate(8 + bodyLength + 4);
-    b.putInt(MAGIC).putInt(bodyLength);
+    b.putInt(MAGIC).putInt(bodyLength).putInt(lastCrc);
     b.putLong(generation).putLong(txid).putInt(dbSizePages).putInt(pageSize);
     b.put((byte) (life.bigEndian() ? 1 : 0)).putInt(life.pageSize())
         .putInt(life.checkpointSequence()).putInt(life.salt1()).putInt(life.salt2())
@@ -107,11 +125,18 @@ public final class LocalStreamLog implements AutoCloseable {
     }
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, b.position());
-    b.putInt((int) crc.getValue());
+    int own = (int) crc.getValue();
+    b.putInt(own);
     b.flip();
-    while (b.hasRemaining()) {
-      channel.write(b);
+    long at = channel.position();
+    if (at + b.remaining() + 8 > allocated) {
+      grow(at + b.remaining() + 8);
     }
+    while (b.hasRemaining()) {
+      channel.write(b, at + b.position());
+    }
+    channel.position(at + b.limit());
+    lastCrc = own;
     lastTxid = txid;
     dirty = true;
   }
@@ -128,14 +153,35 @@ public final class LocalStreamLog implements AutoCloseable {
 
   /** Empties the log, durably: everything in it is shipped, or covered by a new snapshot. */
   public void reset() throws IOException {
-    if (channel.size() == 0) {
+    if (channel.position() == 0 && !dirty) {
       return;
     }
-    channel.truncate(0);
+    if (allocated > KEEP_AT_MOST) {
+      channel.truncate(0);
+      allocated = 0;
+    } else {
+      channel.write(ByteBuffer.allocate(8), 0);
+    }
     channel.position(0);
     channel.force(false);
+    lastCrc = 0;
     lastTxid = -1;
     dirty = false;
+  }
+
+  /** Zero-fills the file up to past {@code needed}, durably, size included. */
+  private void grow(long needed) throws IOException {
+    long target = Math.max(needed, allocated + GROWTH);
+    ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+    for (long at = allocated; at < target; at += zeros.capacity()) {
+      zeros.clear();
+      zeros.limit((int) Math.min(zeros.capacity(), target - at));
+      while (zeros.hasRemaining()) {
+        channel.write(zeros, at + zeros.position());
+      }
+    }
+    channel.force(true);
+    allocated = target;
   }
 
   @Override
@@ -143,9 +189,14 @@ public final class LocalStreamLog implements AutoCloseable {
     channel.close();
   }
 
-  /** Reads records from the start; returns where the intact ones end. */
-  private static long readAll(FileChannel ch, List<Entry> into) throws IOException {
+  /**
+   * Reads the chain of intact records from the start; returns where it ends, and the newest
+   * record's CRC in {@code lastCrc[0]}.
+   */
+  private static long readAll(FileChannel ch, List<Entry> into, int[] lastCrc)
+      throws IOException {
     long at = 0;
+    int prev = 0;
     long size = ch.size();
     ByteBuffer head = ByteBuffer.allocate(8);
     while (at + 8 <= size) {
@@ -166,17 +217,20 @@ public final class LocalStreamLog implements AutoCloseable {
       }
       CRC32C crc = new CRC32C();
       crc.update(rec.array(), 0, 8 + length);
-      if (rec.getInt(8 + length) != (int) crc.getValue()) {
+      int own = (int) crc.getValue();
+      if (rec.getInt(8 + length) != own || rec.getInt(8) != prev) {
         break;
       }
-      rec.position(8);
+      rec.position(12);
       Entry e = parse(rec, length);
       if (e == null) {
         break;
       }
       into.add(e);
+      prev = own;
       at += 8 + length + 4;
     }
+    lastCrc[0] = prev;
     return at;
   }
 
