@@ -86,6 +86,8 @@ final class SqliteReplicator implements Replicator {
   static final long MAX_PENDING_BYTES = 64L << 20;
   /** How often the WAL's size is looked at, and the log read while it is not held back. */
   private static final Duration TICK = Duration.ofMillis(5);
+  /** Cycles forced by waiters take the read transaction anew at most this often. */
+  private static final long MIN_PIN_NANOS = Duration.ofMillis(100).toNanos();
   /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
@@ -447,10 +449,12 @@ final class SqliteReplicator implements Replicator {
         beginGeneration("the database file was replaced");
       }
       if (mode == Mode.PINNED) {
-        if (due || System.nanoTime() - pinnedAt >= interval.toNanos()) {
+        long held = System.nanoTime() - pinnedAt;
+        if ((due && (!forced || held >= MIN_PIN_NANOS)) || held >= interval.toNanos()) {
           // Lets a checkpoint copy up to here, and one waiting for readers (FULL, RESTART,
           // TRUNCATE) go through within about two intervals; the log still cannot restart
-          // over unread frames.
+          // over unread frames. Not at every cycle a durability waiter forces: taking the
+          // transaction anew opens a connection, which would cost each SYNC commit.
           advancePin();
         }
         poll(pinnedSinceLastRead);
