@@ -425,11 +425,18 @@ final class SqliteReplicator implements Replicator {
       }
       if (retry) {
         // Read nothing more until what was read is shipped: memory stays bounded (a LOCAL
-        // waiter reads on, up to the bound below).
+        // waiter reads on, up to the bound below: the repository is not what it waits for).
         retryAt = System.nanoTime() + interval.toNanos();
-        assembler.flush();
-        failingSince = null;
-        shipSucceeded();
+        try {
+          assembler.flush();
+          failingSince = null;
+          shipSucceeded();
+        } catch (IOException e) {
+          if (!local) {
+            throw e;
+          }
+          onShipFailure(e);
+        }
       }
     }
     long readBefore = assembler.readTxid();

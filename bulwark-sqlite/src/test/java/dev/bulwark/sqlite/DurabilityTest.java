@@ -196,4 +196,32 @@ class DurabilityTest {
       r.close();
     }
   }
+
+  @Test
+  void localReturnsWhileTheRepositoryFails() throws Exception {
+    Path db = walDatabase();
+    FaultyBackend backend = new FaultyBackend(LocalBackend.open(tmp.resolve("repo")));
+    try (Repository repo = Repository.init(backend, TestRepo.password(),
+        new Kdf.Params(1024, 8, 1))) {
+      Replicator r = SqliteSource.of(db).replicate(repo, options().withLocalLog(true)
+          .withSyncInterval(Duration.ofMillis(200)));
+      backend.on(FaultyBackend.Op.SAVE).type(FileType.STREAM).always().fail();
+      DurableDataSource ds = new DurableDataSource(plain(db), r, Durability.LOCAL,
+          Duration.ofSeconds(5));
+      try (Connection c = ds.getConnection()) {
+        long until = System.nanoTime() + 1_500_000_000L; // several failed retries
+        int seq = 0;
+        while (System.nanoTime() < until) {
+          insert(c, ++seq);
+        }
+        assertTrue(backend.calls(FaultyBackend.Op.SAVE, FileType.STREAM) >= 2,
+            "shipping was retried and failed meanwhile");
+        assertEquals(0, r.lastShippedPosition().orElseThrow().txid());
+        backend.clearFaults();
+        r.awaitDurable(Durability.SYNC, Duration.ofSeconds(10));
+        assertEquals(seq, r.lastShippedPosition().orElseThrow().txid());
+      }
+      r.close();
+    }
+  }
 }
