@@ -807,14 +807,15 @@ final class SqliteReplicator implements Replicator {
       at = e.end();
       next++;
     }
-    if (last == null) {
-      return;
+    if (last != null) {
+      LOG.info("{}: shipping transactions {} to {} from the local stream log first", db,
+          state.txid() + 1, last.txid());
+      assembler.flush();
+      follower = new WalFollower(wal, last.life(), last.end(),
+          MAX_PENDING_BYTES / (state.pageSize() + 24));
     }
-    LOG.info("{}: shipping transactions {} to {} from the local stream log first", db,
-        state.txid() + 1, last.txid());
-    assembler.flush();
-    follower = new WalFollower(wal, last.life(), last.end(),
-        MAX_PENDING_BYTES / (state.pageSize() + 24));
+    // What was usable is shipped; the rest can never be continued from.
+    log.reset();
   }
 
   private static boolean continues(@Nullable WalHeader life, @Nullable WalPosition at,
