@@ -175,7 +175,7 @@ class DurabilityKillTest {
       assertHolds(rows, -1, "the repository after the kill");
       // Every insert that returned more than one sync interval (and the time a shipment
       // takes, and the kill's own delivery) before the kill is in the repository.
-      long bound = killedAt - SYNC_MS - 500;
+      long bound = killedAt - SYNC_MS - 1000;
       long mustHave = returned.stream().filter(r -> r[1] <= bound).mapToLong(r -> r[0]).max()
           .orElseThrow();
       assertTrue(rows.size() > mustHave, "the repository holds " + rows.size()
