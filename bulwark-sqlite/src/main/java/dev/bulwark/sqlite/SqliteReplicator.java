@@ -10,6 +10,7 @@ import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.CompactionLevels;
+import dev.bulwark.core.stream.Durability;
 import dev.bulwark.core.stream.Compactor;
 import dev.bulwark.core.stream.FoldResult;
 import dev.bulwark.core.stream.GenerationIds;
@@ -29,13 +30,17 @@ import dev.bulwark.core.stream.SnapshotFolder;
 import dev.bulwark.core.stream.StreamLease;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.StreamTags;
+import dev.bulwark.sqlite.stream.LocalStreamLog;
+import dev.bulwark.sqlite.stream.LoggingSink;
 import dev.bulwark.sqlite.stream.PageHashes;
 import dev.bulwark.sqlite.stream.ReplicaState;
 import dev.bulwark.sqlite.stream.SegmentAssembler;
 import dev.bulwark.sqlite.wal.WalFollower;
+import dev.bulwark.sqlite.wal.WalFrame;
 import dev.bulwark.sqlite.wal.WalGapException;
 import dev.bulwark.sqlite.wal.WalHeader;
 import dev.bulwark.sqlite.wal.WalPosition;
+import dev.bulwark.sqlite.wal.WalSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +94,8 @@ final class SqliteReplicator implements Replicator {
   /** How often the WAL's size is looked at, and the log read while it is not held back. */
   private static final Duration TICK = Duration.ofMillis(5);
   private static final Duration UNPINNED_TICK = Duration.ofMillis(1);
+  /** Cycles forced by waiters take the read transaction anew at most this often. */
+  private static final long MIN_PIN_NANOS = Duration.ofMillis(100).toNanos();
   /** After this long failing to ship, stop holding the WAL back; a new generation follows. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
@@ -112,11 +119,17 @@ final class SqliteReplicator implements Replicator {
   private final ScheduledExecutorService maintenance;
   private final Object monitor = new Object();
   private final Object folding = new Object();
+  /** Transactions read but not yet shipped, fsynced for LOCAL waiters; null when not kept. */
+  private final @Nullable LocalStreamLog log;
 
   // Owned by the replication thread.
   private @Nullable PageHashes hashes;
   private @Nullable WalFollower follower;
   private @Nullable SegmentAssembler assembler;
+  /** Where the follower delivers: the assembler, through the local log when there is one. */
+  private @Nullable WalSink sink;
+  /** The WAL life of the logged transaction being replayed at start-up, else null. */
+  private @Nullable WalHeader replayLife;
   private @Nullable ReplicaState state;
   private @Nullable Object fileKey;
   private boolean pinnedSinceLastRead;
@@ -133,6 +146,11 @@ final class SqliteReplicator implements Replicator {
   private long cyclesStarted;
   private long cyclesDone;
   private boolean wakeRequested;
+  private long localStarted;
+  private long localDone;
+  private boolean localRequested;
+  /** Why the last shipment failed, while shipping fails; for the waiters' messages. */
+  private @Nullable IOException lastFailure;
   private boolean closing;
   private @Nullable Throwable fatal;
   private @Nullable StreamPosition shipped;
@@ -156,6 +174,7 @@ final class SqliteReplicator implements Replicator {
     Path dir = stateFile.getParent();
     AtomicFiles.createDirectories(dir);
     this.hashFile = dir.resolve(databaseId + ".pages");
+    this.log = options.localLog() ? LocalStreamLog.open(dir.resolve(databaseId + ".log")) : null;
     this.clock = clock;
     this.backupOptions = BackupOptions.defaults();
     this.pin = new ReaderPin(db);
@@ -294,8 +313,42 @@ final class SqliteReplicator implements Replicator {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new TimeoutException("committed transactions of " + db + " were not durable"
-              + " within " + timeout.toMillis() + " ms (lag " + lag().toMillis() + " ms)");
+          TimeoutException t = new TimeoutException("committed transactions of " + db
+              + " were not durable in the repository within " + timeout.toMillis() + " ms (lag "
+              + lag().toMillis() + " ms)" + (lastFailure == null ? ""
+              : "; shipping fails: " + lastFailure.getMessage()));
+          t.initCause(lastFailure);
+          throw t;
+        }
+        monitor.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  @Override
+  public void awaitDurable(Durability mode, Duration timeout)
+      throws InterruptedException, TimeoutException, IOException, BulwarkException {
+    if (mode == Durability.ASYNC) {
+      return;
+    }
+    if (mode == Durability.SYNC || log == null) {
+      awaitDurable(timeout);
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (monitor) {
+      long target = localStarted + 1;
+      localRequested = true;
+      monitor.notifyAll();
+      while (localDone < target) {
+        rethrowFatal();
+        if (closing && !thread.isAlive()) {
+          throw new IllegalStateException("the replicator is closed");
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException("committed transactions of " + db + " were not in the"
+              + " local stream log " + log.file() + " within " + timeout.toMillis() + " ms");
         }
         monitor.wait(Math.max(1, left / 1_000_000));
       }
@@ -342,13 +395,14 @@ final class SqliteReplicator implements Replicator {
           throw new LeaseLostException(lost.get()); // another replicator ships now
         }
         boolean forced;
+        boolean local;
         boolean last;
         synchronized (monitor) {
           // While let go, the log may restart at any moment, and a second restart before the
           // follower sees the first is a gap: look every millisecond until it has restarted.
           long until = System.nanoTime() + (mode == Mode.UNPINNED ? UNPINNED_TICK : TICK)
               .toNanos();
-          while (!closing && !wakeRequested) {
+          while (!closing && !wakeRequested && !localRequested) {
             long left = until - System.nanoTime();
             if (left <= 0) {
               break;
@@ -357,13 +411,18 @@ final class SqliteReplicator implements Replicator {
           }
           forced = closing || wakeRequested;
           wakeRequested = false;
+          local = localRequested;
+          localRequested = false;
+          if (local) {
+            localStarted++;
+          }
           last = closing;
           if (forced) {
             cyclesStarted++;
           }
         }
         try {
-          tick(forced);
+          tick(forced, local);
         } catch (IOException e) {
           if (last) {
             throw e;
@@ -395,7 +454,7 @@ final class SqliteReplicator implements Replicator {
     synchronized (monitor) {
       cyclesStarted++;
     }
-    tick(true);
+    tick(true, false);
   }
 
   /**
@@ -411,16 +470,29 @@ final class SqliteReplicator implements Replicator {
    * The moment it has restarted, and for every shipment (which takes longer than a tick), the
    * transaction is taken again.
    */
-  private void tick(boolean forced) throws IOException, BulwarkException {
+  private void tick(boolean forced, boolean local) throws IOException, BulwarkException {
     if (failingSince != null) {
-      if (!forced && System.nanoTime() < retryAt) {
+      boolean retry = forced || System.nanoTime() >= retryAt;
+      if (!retry && !local) {
         return;
       }
-      // Read nothing more until what was read is shipped: memory stays bounded.
-      retryAt = System.nanoTime() + interval.toNanos();
-      assembler.flush();
-      failingSince = null;
+      if (retry) {
+        // Read nothing more until what was read is shipped: memory stays bounded (a LOCAL
+        // waiter reads on, up to the bound below: the repository is not what it waits for).
+        retryAt = System.nanoTime() + interval.toNanos();
+        try {
+          assembler.flush();
+          failingSince = null;
+          shipSucceeded();
+        } catch (IOException e) {
+          if (!local) {
+            throw e;
+          }
+          onShipFailure(e);
+        }
+      }
     }
+    long readBefore = assembler.readTxid();
     if (assembler.pendingBytes() >= MAX_PENDING_BYTES) {
       // Shipping is slower than the service writes: stop reading until it catches up, holding
       // the WAL back meanwhile, so that memory stays bounded (the WAL grows instead).
@@ -437,10 +509,12 @@ final class SqliteReplicator implements Replicator {
         beginGeneration("the database file was replaced");
       }
       if (mode == Mode.PINNED) {
-        if (due || System.nanoTime() - pinnedAt >= interval.toNanos()) {
+        long held = System.nanoTime() - pinnedAt;
+        if ((due && (!forced || held >= MIN_PIN_NANOS)) || held >= interval.toNanos()) {
           // Lets a checkpoint copy up to here, and one waiting for readers (FULL, RESTART,
           // TRUNCATE) go through within about two intervals; the log still cannot restart
-          // over unread frames.
+          // over unread frames. Not at every cycle a durability waiter forces: taking the
+          // transaction anew opens a connection, which would cost each SYNC commit.
           advancePin();
         }
         poll(pinnedSinceLastRead);
@@ -463,6 +537,12 @@ final class SqliteReplicator implements Replicator {
     } catch (WalGapException | SegmentAssembler.TransactionTooLargeException e) {
       beginGeneration(e.getMessage());
     }
+    if (assembler.readTxid() != readBefore) {
+      CrashPoint.reach(CrashPoint.READ);
+    }
+    if (log != null) {
+      syncLog(local);
+    }
     if (due) {
       retryAt = System.nanoTime() + interval.toNanos();
       long t0 = System.nanoTime();
@@ -470,6 +550,7 @@ final class SqliteReplicator implements Replicator {
       long took = System.nanoTime() - t0;
       shipNanos = (shipNanos * 7 + took * 3) / 10;
       shipPeakNanos = Math.max(took, shipPeakNanos - shipPeakNanos / 16);
+      shipSucceeded();
     }
     synchronized (monitor) {
       if (forced) {
@@ -499,10 +580,37 @@ final class SqliteReplicator implements Replicator {
     return age + allowance + TICK.toNanos() >= interval.toNanos();
   }
 
+  /**
+   * Makes what was read durable in the local log, then releases the LOCAL waiters of this
+   * cycle, unless the read stopped short of the WAL's end (then the next tick goes on).
+   */
+  private void syncLog(boolean local) throws IOException {
+    boolean wrote = log.sync();
+    if (local) {
+      synchronized (monitor) {
+        if (follower.lastPollComplete()) {
+          localDone = localStarted;
+          monitor.notifyAll();
+        } else {
+          localRequested = true;
+        }
+      }
+    }
+    if (wrote) {
+      CrashPoint.reach(CrashPoint.LOGGED);
+    }
+  }
+
+  private void shipSucceeded() {
+    synchronized (monitor) {
+      lastFailure = null;
+    }
+  }
+
   /** Reads what was committed; a failure to read the WAL breaks the history like a gap. */
   private void poll(boolean pinned) throws WalGapException, BulwarkException, IOException {
     try {
-      follower.poll(assembler, pinned, this::pinOnRestart);
+      follower.poll(sink, pinned, this::pinOnRestart);
     } catch (SegmentAssembler.TransactionTooLargeException e) {
       throw e;
     } catch (IOException e) {
@@ -554,6 +662,9 @@ final class SqliteReplicator implements Replicator {
     Instant now = clock.instant();
     if (failingSince == null) {
       failingSince = now;
+    }
+    synchronized (monitor) {
+      lastFailure = e;
     }
     LOG.warn("replicating {} failed, retrying in {} ms: {}", db, interval.toMillis(),
         e.toString());
@@ -681,9 +792,10 @@ final class SqliteReplicator implements Replicator {
     }
     fileKey = currentFileKey();
     reloadFromState();
-    pinnedSinceLastRead = false; // nothing held the WAL back while we were not running
     LOG.info("{}: resuming generation {} at transaction {}", db,
         SegmentName.generation(state.generation()), state.txid());
+    replayLog();
+    pinnedSinceLastRead = false; // nothing held the WAL back while we were not running
   }
 
   /** Why {@code s} cannot be continued, or null if it can. */
@@ -700,7 +812,7 @@ final class SqliteReplicator implements Replicator {
     if (!Files.exists(hashFile)) {
       return "the page hashes kept beside the state are missing";
     }
-    if (s.life() == null) {
+    if (s.life() == null && !logContinues(s)) {
       // No WAL existed at the saved position, so no log can show what was committed since:
       // SQLite may have written transactions into a log, copied them into the database and
       // deleted that log while nothing replicated.
@@ -716,14 +828,96 @@ final class SqliteReplicator implements Replicator {
     return null;
   }
 
+  /**
+   * True if the local log holds the transaction after {@code s}: it was read while the first
+   * WAL was held back from its start, so the log carries the history on from there.
+   */
+  private boolean logContinues(ReplicaState s) {
+    return log != null && log.recovered().stream()
+        .anyMatch(e -> e.generation() == s.generation() && e.txid() == s.txid() + 1);
+  }
+
   private void reloadFromState() throws IOException {
-    // A quarter of the pending bound a poll: reading stops at the bound, so memory peaks at
-    // the bound plus one poll (measured 126 MiB with a whole bound a poll).
-    follower = new WalFollower(wal, state.life(), state.position(),
-        MAX_PENDING_BYTES / 4 / (state.pageSize() + 24));
+    follower = follower(state.life(), state.position());
     assembler = new SegmentAssembler(state.generation(), state.txid(), state.pageSize(),
-        state.pageCount(), state.checksum(), hashes, clock, new Shipping(),
-        () -> follower.life().orElse(null));
+        state.pageCount(), state.checksum(), hashes, clock, new Shipping(), this::currentLife);
+    sink = log == null ? assembler
+        : new LoggingSink(assembler, log, state.generation(), this::currentLife);
+  }
+
+  /**
+   * A follower of the WAL from {@code position} in {@code life}, reading a quarter of the
+   * pending bound a poll: reading stops at the bound, so memory peaks at the bound plus one
+   * poll (measured 126 MiB with a whole bound a poll).
+   */
+  private WalFollower follower(@Nullable WalHeader life, @Nullable WalPosition position) {
+    return new WalFollower(wal, life, position, MAX_PENDING_BYTES / 4 / (state.pageSize() + 24));
+  }
+
+  private @Nullable WalHeader currentLife() {
+    return replayLife != null ? replayLife : follower.life().orElse(null);
+  }
+
+  /**
+   * Ships the transactions of the local log that follow the saved state, before the WAL is
+   * read again: SQLite may have restarted the WAL meanwhile, so they may be nowhere else. They
+   * must continue the state exactly (the next transaction, in the same WAL life further on or
+   * in the next life); the log stops being used at the first that does not. The WAL is then
+   * followed from after the last one shipped, with the usual checks.
+   */
+  private void replayLog() throws IOException {
+    if (log == null) {
+      return;
+    }
+    long next = state.txid() + 1;
+    WalHeader life = state.life();
+    WalPosition at = state.position();
+    LocalStreamLog.Entry last = null;
+    for (LocalStreamLog.Entry e : log.recovered()) {
+      if (e.generation() != state.generation() || e.txid() < next) {
+        continue;
+      }
+      String broken = e.txid() != next ? "transaction " + e.txid() + " follows " + (next - 1)
+          : !continues(life, at, e) ? "transaction " + e.txid() + " does not continue the WAL"
+          : null;
+      if (broken != null) {
+        LOG.warn("{}: the local stream log {} stops being used: {}", db, log.file(), broken);
+        break;
+      }
+      replayLife = e.life();
+      for (WalFrame f : e.frames()) {
+        assembler.frame(f);
+      }
+      assembler.commit(e.end(), e.dbSizePages());
+      replayLife = null;
+      last = e;
+      life = e.life();
+      at = e.end();
+      next++;
+    }
+    if (last != null) {
+      LOG.info("{}: shipping transactions {} to {} from the local stream log first", db,
+          state.txid() + 1, last.txid());
+      assembler.flush();
+      follower = follower(last.life(), last.end());
+    }
+    // What was usable is shipped; the rest can never be continued from.
+    log.reset();
+  }
+
+  private static boolean continues(@Nullable WalHeader life, @Nullable WalPosition at,
+      LocalStreamLog.Entry e) {
+    if (life == null) {
+      // The first WAL: the follower took it while the read transaction held it back.
+      return e.end().sameLifeAs(e.life());
+    }
+    if (e.life().pageSize() != life.pageSize()) {
+      return false;
+    }
+    if (e.life().equals(life)) {
+      return e.end().sameLifeAs(life) && e.end().frameIndex() > at.frameIndex();
+    }
+    return e.life().salt1() == life.salt1() + 1 && e.end().sameLifeAs(e.life());
   }
 
   private void beginGeneration(String reason) throws IOException, BulwarkException {
@@ -742,6 +936,9 @@ final class SqliteReplicator implements Replicator {
         generation, 0, base.pageSize(), base.pageCount(), base.checksum(), base.life(),
         base.position());
     state.write(stateFile);
+    if (log != null) {
+      log.reset(); // the generation's snapshot holds everything logged
+    }
     reloadFromState();
     pinnedSinceLastRead = true; // pinned at exactly the position the stream starts from
     mode = Mode.PINNED;
@@ -778,6 +975,7 @@ final class SqliteReplicator implements Replicator {
       } catch (BulwarkException e) {
         throw new IOException(e.getMessage(), e);
       }
+      CrashPoint.reach(CrashPoint.SHIPPED);
     }
 
     @Override
@@ -789,6 +987,10 @@ final class SqliteReplicator implements Replicator {
       state = state.advance(segment.lastTxid(), segment.pageCount(), segment.after(), life,
           life == null ? null : end);
       state.write(stateFile);
+      CrashPoint.reach(CrashPoint.RECORDED);
+      if (log != null && log.lastTxid() <= segment.lastTxid()) {
+        log.reset(); // everything logged is shipped
+      }
       compactor.shipped(databaseId, segment);
       synchronized (monitor) {
         shipped = new StreamPosition(segment.generation(), segment.lastTxid());
@@ -822,8 +1024,11 @@ final class SqliteReplicator implements Replicator {
       if (hashes != null) {
         hashes.close();
       }
+      if (log != null) {
+        log.close();
+      }
     } catch (IOException e) {
-      LOG.debug("closing the page hashes failed", e);
+      LOG.debug("closing the page hashes or the local stream log failed", e);
     }
   }
 }

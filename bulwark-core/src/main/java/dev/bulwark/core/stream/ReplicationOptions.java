@@ -21,10 +21,12 @@ import java.util.Optional;
  *     a restore replays at most this much of it
  * @param retention how long every point of the stream stays restorable; older points only at
  *     snapshot granularity (the replicator removes segments no longer needed every hour)
+ * @param localLog whether committed transactions are also kept in a local stream log until
+ *     shipped, which {@link Durability#LOCAL} waits for (off: LOCAL waits as SYNC does)
  */
 public record ReplicationOptions(Duration syncInterval, Optional<String> databaseId,
     Optional<Path> stateDir, int maxRequestsPerHour, Duration snapshotInterval,
-    StreamRetention retention) {
+    StreamRetention retention, boolean localLog) {
   /** The default sync interval, one second. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
   /** The default snapshot interval, one hour. */
@@ -47,11 +49,11 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
 
   /**
    * The defaults: 1 s, a derived id, state beside the database, no request ceiling, a snapshot
-   * from the stream every hour.
+   * from the stream every hour, no local stream log.
    */
   public static ReplicationOptions defaults() {
     return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0,
-        DEFAULT_SNAPSHOT_INTERVAL, StreamRetention.KEEP_ALL);
+        DEFAULT_SNAPSHOT_INTERVAL, StreamRetention.KEEP_ALL, false);
   }
 
   /**
@@ -71,36 +73,45 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
   /** These options with another sync interval. */
   public ReplicationOptions withSyncInterval(Duration d) {
     return new ReplicationOptions(d, databaseId, stateDir, maxRequestsPerHour,
-        snapshotInterval, retention);
+        snapshotInterval, retention, localLog);
   }
 
   /** These options with a fixed database id. */
   public ReplicationOptions withDatabaseId(String id) {
     return new ReplicationOptions(syncInterval, Optional.of(id), stateDir, maxRequestsPerHour,
-        snapshotInterval, retention);
+        snapshotInterval, retention, localLog);
   }
 
   /** These options with the replicator's state kept in {@code dir}. */
   public ReplicationOptions withStateDir(Path dir) {
     return new ReplicationOptions(syncInterval, databaseId, Optional.of(dir), maxRequestsPerHour,
-        snapshotInterval, retention);
+        snapshotInterval, retention, localLog);
   }
 
   /** These options with a ceiling on segment uploads per hour. */
   public ReplicationOptions withMaxRequestsPerHour(int n) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, n, snapshotInterval,
-        retention);
+        retention, localLog);
   }
 
   /** These options with another snapshot interval (zero: no snapshots from the stream). */
   public ReplicationOptions withSnapshotInterval(Duration d) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour, d,
-        retention);
+        retention, localLog);
   }
 
   /** These options with a stream retention window the replicator applies itself. */
   public ReplicationOptions withRetention(StreamRetention r) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
-        snapshotInterval, r);
+        snapshotInterval, r, localLog);
+  }
+
+  /**
+   * These options with or without a local stream log (off by default: it writes every
+   * committed page once more, locally).
+   */
+  public ReplicationOptions withLocalLog(boolean on) {
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
+        snapshotInterval, retention, on);
   }
 }

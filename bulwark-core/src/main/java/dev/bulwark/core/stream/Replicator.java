@@ -36,6 +36,26 @@ public interface Replicator extends AutoCloseable {
       throws InterruptedException, TimeoutException, IOException, BulwarkException;
 
   /**
+   * Waits until everything the database had committed when this call began is as durable as
+   * {@code mode} asks: call it right after a commit. It wakes the replicator at once rather
+   * than at its next tick, and concurrent callers share one upload (group commit): a caller
+   * that arrives while a shipment is under way joins the next one. {@link Durability#SYNC}
+   * ships at once whatever the request ceiling; a repository that cannot be reached is a
+   * {@link TimeoutException} (or the failure) after {@code timeout}, never a weaker promise.
+   * A replicator without a local stream log waits for {@link Durability#LOCAL} as for {@link
+   * Durability#SYNC}.
+   *
+   * @throws TimeoutException if that takes longer than {@code timeout}
+   * @throws BulwarkException if replication has failed for good (the cause is attached)
+   */
+  default void awaitDurable(Durability mode, Duration timeout)
+      throws InterruptedException, TimeoutException, IOException, BulwarkException {
+    if (mode != Durability.ASYNC) {
+      awaitDurable(timeout);
+    }
+  }
+
+  /**
    * Ships everything committed so far, then stores a snapshot of the database built from the
    * stream: the newest snapshot of the current generation plus the pages captured since,
    * without reading the database. Its cost grows with the pages changed, not the database's

@@ -29,6 +29,7 @@ import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.KeptSnapshot;
 import dev.bulwark.core.retention.RetentionPolicy;
 import dev.bulwark.core.retention.StreamRetention;
+import dev.bulwark.core.stream.Durability;
 import dev.bulwark.core.stream.PageSetChecksum;
 import dev.bulwark.core.stream.PlannedSegment;
 import dev.bulwark.core.stream.ReplayPlan;
@@ -82,7 +83,7 @@ class LibraryBoundaryTest {
       RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
       KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class,
-      StreamRetention.class, Replicator.class, ReplicationOptions.class,
+      StreamRetention.class, Replicator.class, ReplicationOptions.class, Durability.class,
       // point-in-time restore: the target, and the plan a restore reports
       ReplayTarget.class, ReplayTarget.Newest.class, ReplayTarget.At.class,
       ReplayTarget.Txid.class, ReplayTarget.Position.class, StreamPosition.class,

@@ -112,6 +112,11 @@ public final class SegmentAssembler implements WalSink {
     return new StreamPosition(generation, shippedTxid);
   }
 
+  /** The stream transaction of the newest committed transaction read. */
+  public long readTxid() {
+    return runLastTxid;
+  }
+
   /** Bytes of committed pages read but not yet durable. */
   public long pendingBytes() {
     return sealedBytes + (long) run.size() * pageSize;
