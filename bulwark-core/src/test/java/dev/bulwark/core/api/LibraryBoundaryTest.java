@@ -37,6 +37,9 @@ import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.stream.SegmentRef;
+import dev.bulwark.core.stream.StartupPolicy;
+import dev.bulwark.core.stream.StartupReport;
+import dev.bulwark.core.stream.StreamPoint;
 import dev.bulwark.core.stream.StreamPosition;
 import dev.bulwark.core.stream.StreamTags;
 import java.io.IOException;
@@ -84,6 +87,8 @@ class LibraryBoundaryTest {
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
       KeptSnapshot.class, PruneOptions.class, PruneOptions.Mode.class, PruneResult.class,
       StreamRetention.class, Replicator.class, ReplicationOptions.class, Durability.class,
+      // the start-up check: what it lets through, and what it found
+      StartupPolicy.class, StartupReport.class, StartupReport.Outcome.class, StreamPoint.class,
       // point-in-time restore: the target, and the plan a restore reports
       ReplayTarget.class, ReplayTarget.Newest.class, ReplayTarget.At.class,
       ReplayTarget.Txid.class, ReplayTarget.Position.class, StreamPosition.class,
