@@ -1,6 +1,7 @@
 package dev.bulwark.core.stream;
 
 import dev.bulwark.core.CorruptionException;
+import dev.bulwark.core.fs.Leftovers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The first pass of a fold: the final version of every page the folded segments change, and
@@ -39,6 +42,8 @@ final class PageVersions implements AutoCloseable {
   private final int pageSize;
   private final long basePages;
   private final long budget;
+  private static final Logger LOG = LoggerFactory.getLogger(PageVersions.class);
+  private static final String SPILL_PREFIX = ".bulwark-fold-";
   private final Path spillDir;
   private final Map<Long, Slot> slots = new HashMap<>();
   private final long[] sums;
@@ -64,6 +69,22 @@ final class PageVersions implements AutoCloseable {
     this.spillDir = spillDir;
     this.sums = new long[segments];
     this.zeroPage = new byte[pageSize];
+  }
+
+  /**
+   * Removes the spill files in {@code dir} of folds whose process is gone (killed, so nothing
+   * deleted them): they hold database pages in the clear. Best effort: what cannot be removed
+   * is logged and left.
+   */
+  static void sweep(Path dir) {
+    try {
+      for (Path p : Leftovers.abandoned(dir, SPILL_PREFIX)) {
+        Files.deleteIfExists(p);
+        LOG.info("removed {}, left by a fold that did not finish", p);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove old fold spill files in {}: {}", dir, e.toString());
+    }
   }
 
   /** The database's size in pages after the segments applied so far. */
@@ -203,7 +224,8 @@ final class PageVersions implements AutoCloseable {
 
   private void writeSpill(long offset, byte[] page) throws IOException {
     if (spill == null) {
-      spillFile = Files.createTempFile(spillDir, ".bulwark-fold-", ".pages",
+      // The pid in the name lets a later fold remove what a killed one left (sweep).
+      spillFile = Files.createTempFile(spillDir, Leftovers.ownName(SPILL_PREFIX) + "-", ".pages",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       spill = FileChannel.open(spillFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }

@@ -155,6 +155,7 @@ public final class SnapshotFolder {
       throw new CorruptionException(dbTags.path() + " in snapshot " + shortId(base) + " is "
           + file.size() + " bytes long, not a whole number of " + pageSize + "-byte pages");
     }
+    PageVersions.sweep(spillDir);
     // Only the states and the end of each segment are kept: its pages live in the versions.
     List<Applied> applied = new ArrayList<>(refs.size());
     List<Id> content;

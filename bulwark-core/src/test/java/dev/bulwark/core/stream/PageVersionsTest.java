@@ -90,4 +90,24 @@ class PageVersionsTest {
     java.util.Arrays.fill(b, (byte) value);
     return b;
   }
+
+  @Test
+  void aSpillFileLeftByAKilledFoldIsRemovedByTheNextAndNoOtherFile() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path killed = Files.createFile(dir.resolve(".bulwark-fold-" + gone.pid() + "-123.pages"));
+    Path running = Files.createFile(
+        dir.resolve(".bulwark-fold-" + ProcessHandle.current().pid() + "-456.pages"));
+    Path foreign = Files.createFile(dir.resolve(".bulwark-fold-notes.pages"));
+    PageVersions.sweep(dir);
+    assertThat(killed).doesNotExist();
+    assertThat(running).exists();
+    assertThat(foreign).exists();
+    // A spill file of this process carries its pid, so a later sweep can tell.
+    try (PageVersions v = new PageVersions(PAGE, 4, 1, 0, dir)) {
+      v.write(0, 1, new byte[PAGE]);
+      assertThat(v.spillFile().getFileName().toString())
+          .startsWith(".bulwark-fold-" + ProcessHandle.current().pid() + "-");
+    }
+  }
 }
