@@ -666,8 +666,8 @@ final class SqliteReplicator implements Replicator {
     synchronized (monitor) {
       lastFailure = e;
     }
-    LOG.warn("replicating {} failed, retrying in {} ms: {}", db, interval.toMillis(),
-        e.toString());
+    LOG.warn("replicating {} failed, retrying in {} ms (at once for a caller waiting for"
+        + " durability): {}", db, interval.toMillis(), e.toString());
     retryAt = System.nanoTime() + interval.toNanos();
     if (Duration.between(failingSince, now).compareTo(STALL_LIMIT) > 0) {
       // Holding the WAL back any longer would let it grow without bound: let SQLite
