@@ -28,11 +28,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -253,41 +249,18 @@ class ReplicatorLeaseTest {
   }
 
   private Path walDatabase() throws SQLException {
-    Path db = tmp.resolve("app.db");
-    try (Connection c = open(db); Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("CREATE TABLE t(seq INTEGER PRIMARY KEY, v BLOB)");
-    }
-    return db;
+    return SeqTable.create(tmp.resolve("app.db"));
   }
 
   private static Connection open(Path db) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA busy_timeout=5000");
-    }
-    return c;
+    return SeqTable.open(db);
   }
 
   private static void insert(Connection c, int from, int to) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "INSERT INTO t(seq, v) VALUES (?, randomblob(300))")) {
-      for (int i = from; i < to; i++) {
-        p.setInt(1, i);
-        p.executeUpdate();
-      }
-    }
+    SeqTable.insert(c, from, to);
   }
 
   private static List<String> content(Path db) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT seq, hex(v) FROM t ORDER BY seq")) {
-      while (rs.next()) {
-        rows.add(rs.getLong(1) + ":" + rs.getString(2));
-      }
-    }
-    return rows;
+    return SeqTable.content(db);
   }
 }
