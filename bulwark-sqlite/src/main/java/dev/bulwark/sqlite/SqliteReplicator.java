@@ -623,8 +623,8 @@ final class SqliteReplicator implements Replicator {
   }
 
   /**
-   * The log restarted while the read transaction was let go: take it again before reading
-   * across the restart, so that SQLite cannot restart the log a second time meanwhile.
+   * The log restarted while the read transaction was let go: take it again before reading the
+   * new life, so that SQLite cannot restart the log a second time meanwhile.
    */
   private void pinOnRestart() throws IOException {
     advancePin();

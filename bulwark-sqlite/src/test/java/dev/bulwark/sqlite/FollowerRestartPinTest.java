@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A follower that let go of its read transaction finds the log restarted; the read transaction
  * the replicator takes again at that moment (the follower's restart hook) keeps SQLite from
- * restarting the log a second time while the old life's last frames and the new life are
- * read. Without it, a busy service's second restart in that window is a gap (measured: every
+ * restarting the log a second time while the new life is read. Without it, a busy service's second restart in that window is a gap (measured: every
  * 1% row update of the benchmark's 1 GiB database started a new generation).
  */
 class FollowerRestartPinTest {

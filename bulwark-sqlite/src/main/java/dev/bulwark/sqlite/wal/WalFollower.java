@@ -98,7 +98,8 @@ public final class WalFollower {
 
   /**
    * As {@link #poll(WalSink, boolean)}, calling {@code onRestart} when a poll that is not
-   * pinned finds that SQLite restarted the log, before it reads across the restart.
+   * pinned finds that SQLite restarted the log, after the old life's last frames and before the
+   * new life is read.
    */
   public void poll(WalSink sink, boolean pinned, RestartHook onRestart)
       throws IOException, WalGapException {
@@ -141,17 +142,18 @@ public final class WalFollower {
           + " (first salt " + Integer.toUnsignedString(life.salt1()) + " to "
           + Integer.toUnsignedString(next.salt1()) + ")");
     }
+    // The old life's last frames first, at once: the new life overwrites them as it grows.
+    readRestOfEarlierLife(next, sink, pinned);
     if (!pinned) {
       onRestart.restarted();
-      // The hook has forbidden further restarts; one between finding the first and the hook
-      // would still have overwritten the new life's first frames: the header shows it.
+      // The hook has forbidden further restarts; one since the first was found would have
+      // overwritten the new life's first frames: the header shows it.
       Optional<WalHeader> after = settledHeader();
       if (after.isEmpty() || after.get().salt1() != next.salt1()
           || after.get().salt2() != next.salt2()) {
         throw new WalGapException("SQLite restarted the WAL twice in quick succession");
       }
     }
-    readRestOfEarlierLife(next, sink, pinned);
     life = next;
     position = next.start();
     try {
@@ -211,11 +213,12 @@ public final class WalFollower {
   @FunctionalInterface
   public interface RestartHook {
     /**
-     * Called right after the restart was found, before the old life's last frames and the new
-     * life are read. Reading them takes a while (a busy service restarts the log every few tens
-     * of milliseconds), and a second restart meanwhile would overwrite the new life's first
-     * frames, a gap. A read transaction taken here forbids any further restart while they are
-     * read (see the class comment): that is what the replicator does.
+     * Called once the old life's last frames are read (they come first: the new life
+     * overwrites them as it grows, and taking a read transaction opens a connection), before
+     * the new life is read. Reading it takes a while (a busy service restarts the log every few
+     * tens of milliseconds), and a second restart meanwhile would overwrite its first frames, a
+     * gap. A read transaction taken here forbids any further restart while it is read (see the
+     * class comment): that is what the replicator does.
      */
     void restarted() throws IOException;
   }
