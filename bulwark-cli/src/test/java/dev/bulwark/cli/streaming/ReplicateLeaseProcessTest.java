@@ -10,19 +10,19 @@ import dev.bulwark.core.stream.Segment;
 import dev.bulwark.core.stream.SegmentRef;
 import dev.bulwark.core.stream.SegmentStore;
 import dev.bulwark.core.testing.Slow;
+import dev.bulwark.s3.testing.S3ProxyServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import dev.bulwark.s3.testing.S3ProxyServer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code bulwark replicate} processes of one database, as two hosts (lease host names): the
