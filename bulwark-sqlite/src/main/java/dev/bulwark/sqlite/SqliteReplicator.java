@@ -504,6 +504,7 @@ final class SqliteReplicator implements Replicator {
       assembler.flush();
     }
     boolean due = forced || shipDue();
+    boolean letGo = false;
     try {
       if (databaseReplaced()) {
         beginGeneration("the database file was replaced");
@@ -521,8 +522,11 @@ final class SqliteReplicator implements Replicator {
         pinnedSinceLastRead = follower.lastPollComplete();
         // Only once caught up: while let go every read must be short, or SQLite can restart
         // the log twice during one (a 16 MiB read behind a writer at 20,000 commits a second
-        // was a gap in the 1 GiB benchmark).
-        if (!due && lifeFrames() >= AUTOCHECKPOINT_PAGES && follower.lastPollComplete()) {
+        // was a gap in the 1 GiB benchmark). When shipping is due, after it (below): a
+        // shipment is long, and SYNC waiters make it due at every cycle, which must not keep
+        // the log from ever restarting (measured: 65 MB of WAL in 8 s of SYNC commits).
+        letGo = lifeFrames() >= AUTOCHECKPOINT_PAGES && follower.lastPollComplete();
+        if (letGo && !due) {
           releasePin();
           mode = Mode.UNPINNED;
         }
@@ -554,6 +558,10 @@ final class SqliteReplicator implements Replicator {
       shipNanos = (shipNanos * 7 + took * 3) / 10;
       shipPeakNanos = Math.max(took, shipPeakNanos - shipPeakNanos / 16);
       shipSucceeded();
+      if (letGo && mode == Mode.PINNED) {
+        releasePin();
+        mode = Mode.UNPINNED;
+      }
     }
     synchronized (monitor) {
       if (forced) {

@@ -13,6 +13,7 @@ import dev.bulwark.core.stream.Durability;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.core.testing.FaultyBackend;
+import dev.bulwark.core.testing.Slow;
 import dev.bulwark.sqlite.stream.LocalStreamLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +24,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -96,6 +100,49 @@ class DurabilityTest {
         assertEquals(4, r.lastShippedPosition().orElseThrow().txid(), "commit() waits");
       }
       r.close();
+    }
+  }
+
+  @Test
+  @Slow
+  void continuousSyncCommitsStillLetTheWalRestart() throws Exception {
+    Path db = walDatabase();
+    long bound = 4L * 1000 * (4096 + 24); // four autocheckpoints of 4 KiB pages, as for ASYNC
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
+      Replicator r = SqliteSource.of(db).replicate(repo.repo, options());
+      DurableDataSource ds = new DurableDataSource(plain(db), r, Durability.SYNC,
+          Duration.ofSeconds(20));
+      AtomicLong largest = new AtomicLong();
+      AtomicInteger seq = new AtomicInteger();
+      long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+      List<CompletableFuture<Void>> writers = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        writers.add(CompletableFuture.runAsync(() -> {
+          try (Connection c = ds.getConnection();
+              PreparedStatement p = c.prepareStatement(
+                  "INSERT INTO t(seq, v) VALUES (?, randomblob(10000))")) {
+            while (System.nanoTime() < until) {
+              p.setInt(1, seq.incrementAndGet());
+              p.executeUpdate(); // waits until shipped
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      while (!writers.stream().allMatch(CompletableFuture::isDone)) {
+        Path wal = tmp.resolve("app.db-wal");
+        if (Files.exists(wal)) {
+          largest.accumulateAndGet(Files.size(wal), Math::max);
+        }
+        Thread.sleep(5);
+      }
+      CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+      r.close();
+      // Every commit waited for its upload, so the replicator was forced to ship at every
+      // cycle; it must still let SQLite restart the log now and then.
+      assertTrue(largest.get() <= bound, "the WAL grew to " + largest.get() + " bytes");
+      assertTrue(seq.get() * 10_000L > 2 * bound, "enough written to tell: " + seq.get());
     }
   }
 
