@@ -137,6 +137,7 @@ final class SqliteReplicator implements Replicator {
   private @Nullable Instant failingSince;
   private long retryAt;
   private long pinnedAt;
+  private long releasedAt;
   /** How long shipping took lately, smoothed: shipping starts this much before it is due. */
   private long shipNanos;
   /** The slowest recent shipment, forgotten by a sixteenth at each one after it. */
@@ -533,7 +534,12 @@ final class SqliteReplicator implements Replicator {
       } else {
         Optional<WalHeader> before = follower.life();
         poll(false);
-        if (due || !follower.life().equals(before) || !follower.lastPollComplete()
+        // A shipment a durability waiter forced goes out without the transaction for a while
+        // after it was let go: taken again at once for every SYNC cycle, it left SQLite too
+        // short a moment to restart the log (the WAL outgrew four autocheckpoints under 8 SYNC
+        // writers). Such a shipment is short, far shorter than two restarts of the log.
+        boolean shipPinned = due && (!forced || System.nanoTime() - releasedAt >= MIN_PIN_NANOS);
+        if (shipPinned || !follower.life().equals(before) || !follower.lastPollComplete()
             || lifeFrames() < AUTOCHECKPOINT_PAGES) {
           advancePin();
           poll(false);
@@ -656,6 +662,7 @@ final class SqliteReplicator implements Replicator {
       throw new IOException("cannot end the read transaction on " + db, e);
     }
     pinnedSinceLastRead = false;
+    releasedAt = System.nanoTime();
   }
 
   /**
