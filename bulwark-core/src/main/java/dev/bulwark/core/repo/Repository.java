@@ -421,8 +421,7 @@ public final class Repository implements AutoCloseable {
    * callers that need write-once names check first.
    */
   public void saveStreamFile(String path, byte[] plain) throws IOException {
-    byte[] sealed = key.seal(plain);
-    backend.save(new Handle(FileType.STREAM, path), sealed, 0, sealed.length);
+    saveSealed(FileType.STREAM, path, plain);
   }
 
   /**
@@ -433,13 +432,7 @@ public final class Repository implements AutoCloseable {
    *     or not sealed with this repository's key)
    */
   public byte[] loadStreamFile(String path) throws IOException, BulwarkException {
-    Handle h = new Handle(FileType.STREAM, path);
-    byte[] sealed = backend.load(h, 0, -1);
-    try {
-      return key.open(sealed);
-    } catch (CorruptionException e) {
-      throw new CorruptionException(h + ": " + e.getMessage(), e);
-    }
+    return loadSealed(FileType.STREAM, path);
   }
 
   /** True if the stream file {@code path} exists. */
@@ -449,10 +442,7 @@ public final class Repository implements AutoCloseable {
 
   /** The files directly in the stream folder {@code folder}, sorted by name. */
   public List<FileInfo> listStreamFolder(String folder) throws IOException {
-    List<FileInfo> files = new ArrayList<>();
-    backend.listFolder(FileType.STREAM, folder, files::add);
-    files.sort(Comparator.comparing(FileInfo::name));
-    return files;
+    return listSorted(FileType.STREAM, folder);
   }
 
   /**
@@ -476,8 +466,7 @@ public final class Repository implements AutoCloseable {
    * {@code bulwark/leases/}), replacing one of that name atomically.
    */
   public void saveLeaseFile(String path, byte[] plain) throws IOException {
-    byte[] sealed = key.seal(plain);
-    backend.save(new Handle(FileType.LEASE, path), sealed, 0, sealed.length);
+    saveSealed(FileType.LEASE, path, plain);
   }
 
   /**
@@ -487,7 +476,28 @@ public final class Repository implements AutoCloseable {
    * @throws CorruptionException naming the file if it fails authentication
    */
   public byte[] loadLeaseFile(String path) throws IOException, BulwarkException {
-    Handle h = new Handle(FileType.LEASE, path);
+    return loadSealed(FileType.LEASE, path);
+  }
+
+  /** The files directly in the lease folder {@code folder}, sorted by name. */
+  public List<FileInfo> listLeaseFolder(String folder) throws IOException {
+    return listSorted(FileType.LEASE, folder);
+  }
+
+  /** Removes the lease file {@code path}; removing a missing one is not an error. */
+  public void removeLeaseFile(String path) throws IOException {
+    backend.delete(new Handle(FileType.LEASE, path));
+  }
+
+  /** Seals {@code plain} with the master key and stores it at {@code path} of {@code type}. */
+  private void saveSealed(FileType type, String path, byte[] plain) throws IOException {
+    byte[] sealed = key.seal(plain);
+    backend.save(new Handle(type, path), sealed, 0, sealed.length);
+  }
+
+  /** Loads and authenticates the file at {@code path} of {@code type}, naming it if damaged. */
+  private byte[] loadSealed(FileType type, String path) throws IOException, BulwarkException {
+    Handle h = new Handle(type, path);
     byte[] sealed = backend.load(h, 0, -1);
     try {
       return key.open(sealed);
@@ -496,17 +506,12 @@ public final class Repository implements AutoCloseable {
     }
   }
 
-  /** The files directly in the lease folder {@code folder}, sorted by name. */
-  public List<FileInfo> listLeaseFolder(String folder) throws IOException {
+  /** The files directly in {@code folder} of {@code type}, sorted by name. */
+  private List<FileInfo> listSorted(FileType type, String folder) throws IOException {
     List<FileInfo> files = new ArrayList<>();
-    backend.listFolder(FileType.LEASE, folder, files::add);
+    backend.listFolder(type, folder, files::add);
     files.sort(Comparator.comparing(FileInfo::name));
     return files;
-  }
-
-  /** Removes the lease file {@code path}; removing a missing one is not an error. */
-  public void removeLeaseFile(String path) throws IOException {
-    backend.delete(new Handle(FileType.LEASE, path));
   }
 
   /**
