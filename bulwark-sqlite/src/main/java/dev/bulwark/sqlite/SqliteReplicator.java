@@ -539,7 +539,11 @@ final class SqliteReplicator implements Replicator {
         // short a moment to restart the log (the WAL outgrew four autocheckpoints under 8 SYNC
         // writers). Such a shipment is short, far shorter than two restarts of the log.
         boolean shipPinned = due && (!forced || System.nanoTime() - releasedAt >= MIN_PIN_NANOS);
-        if (shipPinned || !follower.life().equals(before) || !follower.lastPollComplete()
+        if (mode == Mode.PINNED) {
+          // The restart hook (or a new generation) took the transaction before the new life
+          // was read: that read is the proof; taking it again would only open a connection.
+          pinnedSinceLastRead = follower.lastPollComplete();
+        } else if (shipPinned || !follower.life().equals(before) || !follower.lastPollComplete()
             || lifeFrames() < AUTOCHECKPOINT_PAGES) {
           advancePin();
           poll(false);
