@@ -6,13 +6,14 @@ import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backend.TransientBackendException;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -102,17 +103,21 @@ public final class S3Backend implements Backend {
   }
 
   @Override
-  public void save(Handle h, byte[] data, int off, int len) throws IOException {
-    if (off < 0 || len < 0 || off + len > data.length) {
-      throw new IndexOutOfBoundsException("range " + off + "+" + len + " of " + data.length);
-    }
+  public void save(Handle h, List<ByteBuffer> parts) throws IOException {
     String key = key(h);
-    String md5 = md5(data, off, len);
-    // The body is read straight from the caller's array, also on retries: no copy.
+    long len = 0;
+    MessageDigest md = md5();
+    for (ByteBuffer p : parts) {
+      len += p.remaining();
+      md.update(p.duplicate());
+    }
+    String md5 = Base64.getEncoder().encodeToString(md.digest());
+    long length = len;
+    // The body is read straight from the caller's buffers, also on retries: no copy.
     RequestBody body = RequestBody.fromContentProvider(
-        () -> new ByteArrayInputStream(data, off, len), len, "application/octet-stream");
+        () -> new PartsInputStream(parts), length, "application/octet-stream");
     try {
-      client.putObject(b -> b.bucket(where.bucket()).key(key).contentLength((long) len)
+      client.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(length)
           .contentMD5(md5), body);
     } catch (SdkException e) {
       throw S3Failure.of("PUT", object(key), e);
@@ -314,11 +319,9 @@ public final class S3Backend implements Backend {
     return where.bucket() + "/" + key;
   }
 
-  private static String md5(byte[] data, int off, int len) {
+  private static MessageDigest md5() {
     try {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      md.update(data, off, len);
-      return Base64.getEncoder().encodeToString(md.digest());
+      return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is part of every Java runtime", e);
     }

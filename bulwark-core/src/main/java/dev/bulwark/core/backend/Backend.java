@@ -2,6 +2,9 @@ package dev.bulwark.core.backend;
 
 import dev.bulwark.core.FileType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -24,7 +27,21 @@ public interface Backend extends AutoCloseable {
   void create() throws IOException;
 
   /** Stores {@code data[off, off+len)} under {@code handle}, atomically and durably. */
-  void save(Handle handle, byte[] data, int off, int len) throws IOException;
+  default void save(Handle handle, byte[] data, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, data.length);
+    save(handle, List.of(ByteBuffer.wrap(data, off, len)));
+  }
+
+  /**
+   * Stores the concatenation of {@code parts} (each from its position to its limit) under
+   * {@code handle}, atomically and durably. The buffers are read through duplicates, so their
+   * positions stay as they were and a retry can read them again; they must not change until
+   * this returns.
+   *
+   * <p>A pack comes in parts so that it never needs one contiguous array: on a small heap,
+   * room for 16 MiB in one piece may not be found even when far more is free in total.
+   */
+  void save(Handle handle, List<ByteBuffer> parts) throws IOException;
 
   /**
    * Reads {@code length} bytes from {@code offset}; {@code length < 0} reads to the end.

@@ -80,12 +80,12 @@ public final class LocalBackend implements Backend {
   }
 
   @Override
-  public void save(Handle h, byte[] data, int off, int len) throws IOException {
+  public void save(Handle h, List<ByteBuffer> parts) throws IOException {
     Path target = path(h);
     if (h.type() == FileType.PACK || h.type().hasPathNames()) {
       AtomicFiles.createDirectories(target.getParent());
     }
-    AtomicFiles.write(target, data, off, len);
+    AtomicFiles.write(target, parts);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.concurrent.HeapBudget;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
@@ -147,10 +148,19 @@ public final class Checker {
     }
     progress.setTotalBytes(total);
     List<Future<?>> futures = new ArrayList<>();
+    HeapBudget budget = HeapBudget.ofMaxHeap(3);
     try (Workers workers = new Workers("check", "read", threads)) {
       for (var e : packs.entrySet()) {
-        if (onDisk.containsKey(e.getKey())) {
-          futures.add(workers.executor().submit(() -> readPack(e.getKey(), e.getValue())));
+        Long size = onDisk.get(e.getKey());
+        if (size != null) {
+          futures.add(workers.executor().submit(() -> {
+            // Each reader holds a whole pack: on a small heap with many cores, the packs
+            // read at once would not fit.
+            try (HeapBudget.Grant g = budget.take(size)) {
+              readPack(e.getKey(), e.getValue());
+            }
+            return null;
+          }));
         }
       }
       for (Future<?> f : futures) {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -40,13 +41,23 @@ public final class AtomicFiles {
 
   /** Writes {@code data[off, off+len)} to {@code target} atomically, replacing it if present. */
   public static void write(Path target, byte[] data, int off, int len) throws IOException {
+    write(target, List.of(ByteBuffer.wrap(data, off, len)));
+  }
+
+  /**
+   * Writes the concatenation of {@code parts} (each from its position to its limit, read
+   * through a duplicate) to {@code target} the same way.
+   */
+  public static void write(Path target, List<ByteBuffer> parts) throws IOException {
     Path tmp = tempSibling(target);
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE), fileAttributes())) {
-        ByteBuffer buf = ByteBuffer.wrap(data, off, len);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
+        for (ByteBuffer part : parts) {
+          ByteBuffer buf = part.duplicate();
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
         }
         ch.force(true);
       }

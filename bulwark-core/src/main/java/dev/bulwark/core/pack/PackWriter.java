@@ -3,30 +3,35 @@ package dev.bulwark.core.pack;
 import dev.bulwark.core.BlobType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.crypto.MasterKey;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Collects sealed blobs of one type into a pack held in memory, then appends the encrypted
- * header. Not thread-safe: callers serialize {@link #add} (sealing, the expensive part, happens
+ * header. The blobs are kept as they were added, not copied into one buffer: a pack of 16 MiB
+ * in one array is a "humongous" object for the garbage collector, and on a 128 MiB heap a few
+ * of them could find no contiguous room while far more was free in total.
+ *
+ * <p>Not thread-safe: callers serialize {@link #add} (sealing, the expensive part, happens
  * before, in the caller's thread).
  */
 public final class PackWriter {
   private final MasterKey key;
-  private byte[] buf;
+  private final List<ByteBuffer> parts = new ArrayList<>();
   private int size;
   private final List<PackedBlob> blobs = new ArrayList<>();
   private boolean finished;
 
-  /** A writer whose buffer starts at {@code initialCapacity} bytes and grows as needed. */
-  public PackWriter(MasterKey key, int initialCapacity) {
+  /** An empty writer sealing its header with {@code key}. */
+  public PackWriter(MasterKey key) {
     this.key = key;
-    this.buf = new byte[Math.max(1024, initialCapacity)];
   }
 
   /**
-   * Appends one sealed blob.
+   * Appends one sealed blob. The array is kept, not copied: it must not change afterwards.
    *
    * @param sealed the blob as {@link MasterKey#seal} returned it
    * @param uncompressedLength plaintext length if the sealed content is a zstd frame, else 0
@@ -35,8 +40,10 @@ public final class PackWriter {
     if (finished) {
       throw new IllegalStateException("pack already finished");
     }
-    ensure(sealed.length);
-    System.arraycopy(sealed, 0, buf, size, sealed.length);
+    if (sealed.length > Integer.MAX_VALUE - 1024 - size) {
+      throw new IllegalStateException("a pack cannot grow past 2 GiB");
+    }
+    parts.add(ByteBuffer.wrap(sealed).asReadOnlyBuffer());
     PackedBlob b = new PackedBlob(type, id, size, sealed.length, uncompressedLength);
     size += sealed.length;
     blobs.add(b);
@@ -61,15 +68,15 @@ public final class PackWriter {
     finished = true;
     byte[] header = encodeHeader(blobs);
     byte[] sealedHeader = key.seal(header, 0, header.length);
-    ensure(sealedHeader.length + 4);
-    System.arraycopy(sealedHeader, 0, buf, size, sealedHeader.length);
-    size += sealedHeader.length;
-    PackFormat.putIntLe(buf, size, sealedHeader.length);
-    size += 4;
-    Id id = Id.hash(buf, 0, size);
-    FinishedPack p = new FinishedPack(id, buf, size, List.copyOf(blobs));
-    buf = null;
-    return p;
+    byte[] tail = Arrays.copyOf(sealedHeader, sealedHeader.length + 4);
+    PackFormat.putIntLe(tail, sealedHeader.length, sealedHeader.length);
+    parts.add(ByteBuffer.wrap(tail).asReadOnlyBuffer());
+    size += tail.length;
+    MessageDigest sha = Id.sha256();
+    for (ByteBuffer p : parts) {
+      sha.update(p.duplicate());
+    }
+    return new FinishedPack(Id.of(sha.digest()), List.copyOf(parts), size, List.copyOf(blobs));
   }
 
   static byte[] encodeHeader(List<PackedBlob> blobs) {
@@ -93,9 +100,4 @@ public final class PackWriter {
     return h;
   }
 
-  private void ensure(int more) {
-    if (size + more > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(size + more, buf.length * 3 / 2));
-    }
-  }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.Semaphore;
  * waits for a write and fsync. The one pack-filling path of the repository. Thread-safe.
  *
  * <p>Memory is bounded: at most {@code maxPacksInFlight} finished packs wait or upload at
- * once, after which {@link #add} waits. A pack is stored before its {@link Listener} hears of
+ * once, after which {@link #add} waits, so at most that many packs and one open pack per type
+ * are held, whatever the number of threads adding. A pack is stored before its {@link Listener} hears of
  * it, and the listener writes any index naming it, so no index ever names a pack not stored.
  */
 public final class PackUploader {
@@ -61,9 +62,9 @@ public final class PackUploader {
 
   /**
    * How many finished packs may wait for or be in upload at once: one per connection plus one
-   * being handed over, but fewer on a small heap. Each pack is one array of about 1.1x the pack
-   * size, and a few of them at once on a 128 MiB heap left too little contiguous room for the
-   * rest when uploads were slow (seen as an OutOfMemoryError under load).
+   * being handed over, but fewer on a small heap: each pack held costs its size in heap, and a
+   * backup must leave room for its chunks, the index and the collector's headroom (on a
+   * 128 MiB heap, one pack in flight beside the one being filled).
    */
   public static int packsInFlight(int connections, int packBytes, long maxHeapBytes) {
     long affordable = maxHeapBytes / (8L * packBytes);
@@ -85,25 +86,38 @@ public final class PackUploader {
     }
     PackWriter full = null;
     synchronized (writers) {
-      PackWriter w = writers.computeIfAbsent(type,
-          t -> new PackWriter(repo.key(), packBytes + packBytes / 8));
+      PackWriter w = writers.computeIfAbsent(type, t -> new PackWriter(repo.key()));
       w.add(type, id, sealed, uncompressedLength);
       if (w.size() >= packBytes) {
+        // Wait for room while holding the lock: a thread adding meanwhile would otherwise
+        // start another pack, and the packs held would grow with the number of threads.
+        awaitRoom();
         full = w;
         writers.remove(type);
       }
     }
     if (full != null) {
-      upload(full.finish());
+      upload(full);
     }
   }
 
-  private void upload(FinishedPack p) throws IOException {
+  private void awaitRoom() throws InterruptedIOException {
     try {
       packsInFlight.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting to upload a pack");
+    }
+  }
+
+  /** Finishes {@code w} and hands it to an upload thread; the caller holds a permit. */
+  private void upload(PackWriter w) throws IOException {
+    FinishedPack p;
+    try {
+      p = w.finish();
+    } catch (RuntimeException e) {
+      packsInFlight.release();
+      throw e;
     }
     CompletableFuture<Void> f;
     try {
@@ -164,7 +178,8 @@ public final class PackUploader {
       writers.clear();
     }
     for (PackWriter w : open) {
-      upload(w.finish());
+      awaitRoom();
+      upload(w);
     }
     awaitUploads();
   }

@@ -342,7 +342,7 @@ public final class Repository implements AutoCloseable {
 
   /** Stores a finished pack (atomically, as every file). */
   void savePack(FinishedPack p) throws IOException {
-    backend.save(Handle.of(FileType.PACK, p.id()), p.bytes(), 0, p.length());
+    backend.save(Handle.of(FileType.PACK, p.id()), p.parts());
   }
 
   /** Where the repository is, for messages (never contains secrets). */

@@ -7,6 +7,7 @@ import dev.bulwark.core.BlobType;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.crypto.MasterKey;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,13 +18,34 @@ class PackWriterReaderTest {
   private final MasterKey key = MasterKey.generate();
 
   private FinishedPack pack(List<byte[]> plains, boolean compress) {
-    PackWriter w = new PackWriter(key, 1024);
+    PackWriter w = new PackWriter(key);
     for (byte[] p : plains) {
       byte[] payload = compress ? BlobCodec.compress(p, 0, p.length, 3) : p;
       w.add(BlobType.DATA, Id.hash(p), key.seal(payload, 0, payload.length),
           compress ? p.length : 0);
     }
     return w.finish();
+  }
+
+  /** The pack file: its parts one after the other. */
+  private static byte[] bytes(FinishedPack p) {
+    ByteBuffer all = ByteBuffer.allocate(p.length());
+    for (ByteBuffer part : p.parts()) {
+      all.put(part.duplicate());
+    }
+    assertThat(all.hasRemaining()).as("parts add up to the length").isFalse();
+    return all.array();
+  }
+
+  @Test
+  void blobsAreNotCopiedIntoOneArray() {
+    List<byte[]> plains = blobs(3, 1000);
+    FinishedPack p = pack(plains, false);
+    assertThat(p.parts()).hasSize(4);
+    for (int i = 0; i < 3; i++) {
+      assertThat(p.parts().get(i).remaining()).isEqualTo(p.blobs().get(i).length());
+    }
+    assertThat(p.parts().get(0).isReadOnly()).isTrue();
   }
 
   private static List<byte[]> blobs(int n, int size) {
@@ -44,7 +66,7 @@ class PackWriterReaderTest {
       for (boolean compress : new boolean[] {false, true}) {
         List<byte[]> plains = blobs(n, 500);
         FinishedPack p = pack(plains, compress);
-        byte[] file = Arrays.copyOf(p.bytes(), p.length());
+        byte[] file = bytes(p);
         assertThat(Id.hash(file)).isEqualTo(p.id());
         List<PackedBlob> read = PackReader.readHeader(
             (off, len) -> Arrays.copyOfRange(file, (int) off, (int) off + len), file.length, key,
@@ -62,7 +84,7 @@ class PackWriterReaderTest {
   @Test
   void damagedHeaderOrBlobIsReportedAsCorruption() {
     FinishedPack p = pack(blobs(4, 300), true);
-    byte[] file = Arrays.copyOf(p.bytes(), p.length());
+    byte[] file = bytes(p);
     byte[] badHeader = file.clone();
     badHeader[badHeader.length - 10] ^= 1;
     assertThatThrownBy(() -> PackReader.readHeader(
@@ -82,7 +104,7 @@ class PackWriterReaderTest {
 
   @Test
   void headerEntriesUseResticsTypeCodes() {
-    PackWriter w = new PackWriter(key, 16);
+    PackWriter w = new PackWriter(key);
     byte[] plain = "tree".getBytes();
     w.add(BlobType.TREE, Id.hash(plain), key.seal(plain, 0, plain.length), 0);
     w.add(BlobType.DATA, Id.hash(plain), key.seal(plain, 0, plain.length), 0);

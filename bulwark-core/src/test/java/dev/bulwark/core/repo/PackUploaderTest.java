@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,48 @@ class PackUploaderTest {
     assertThat(filler.isAlive()).isFalse();
     assertThat(failures).isEmpty();
     assertThat(repo.packSizes()).hasSize(2);
+  }
+
+  @Test
+  void manyFillingThreadsHoldNoMorePacksThanTheBound() throws Exception {
+    BlockingQueue<Runnable> handedOver = new LinkedBlockingQueue<>();
+    PackUploader uploader = new PackUploader(repo, PACK_BYTES, handedOver::add, 1,
+        (pack, bytes) -> { });
+    Map<Id, byte[]> plain = new HashMap<>();
+    AtomicLong accepted = new AtomicLong();
+    List<Thread> fillers = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      Thread filler = new Thread(() -> {
+        try {
+          for (int i = 0; i < 100; i++) {
+            add(uploader, BlobType.DATA, 100_000, plain);
+            accepted.addAndGet(100_000);
+          }
+        } catch (Exception e) {
+          // interrupted at the end of the test
+        }
+      }, "filler-" + t);
+      fillers.add(filler);
+      filler.start();
+    }
+    assertThat(handedOver.poll(30, TimeUnit.SECONDS)).isNotNull();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!fillers.stream().allMatch(f -> f.getState() == Thread.State.WAITING
+        || f.getState() == Thread.State.BLOCKED) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    try {
+      assertThat(fillers).allMatch(f -> f.isAlive() && f.getState() != Thread.State.RUNNABLE);
+      assertThat(handedOver).as("the upload never ran, so no second pack went out").isEmpty();
+      // One pack handed over and one full pack waiting for room: six threads each filling a
+      // pack of its own while waiting would have held six.
+      assertThat(accepted.get()).isLessThanOrEqualTo(2L * (PACK_BYTES + 100_000));
+    } finally {
+      fillers.forEach(Thread::interrupt);
+      for (Thread f : fillers) {
+        f.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    }
   }
 
   private void add(PackUploader uploader, BlobType type, int size, Map<Id, byte[]> plain)

@@ -8,6 +8,7 @@ import dev.bulwark.core.backend.TransientBackendException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -325,9 +326,9 @@ public final class FaultyBackend implements Backend {
   }
 
   @Override
-  public void save(Handle handle, byte[] data, int off, int len) throws IOException {
+  public void save(Handle handle, List<ByteBuffer> parts) throws IOException {
     before(Op.SAVE, handle);
-    inner.save(handle, data, off, len);
+    inner.save(handle, parts);
   }
 
   @Override
