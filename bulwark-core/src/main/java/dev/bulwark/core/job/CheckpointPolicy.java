@@ -1,0 +1,41 @@
+package dev.bulwark.core.job;
+
+/**
+ * How many units of work (packs for a backup; files or packs for the others) a long job does
+ * between two persisted checkpoints, and what it asks at each checkpoint whether to yield.
+ *
+ * @param every units between checkpoints, at least 1
+ * @param yieldSignal asked after each checkpoint
+ */
+public record CheckpointPolicy(int every, YieldSignal yieldSignal) {
+  /** The units between checkpoints when nothing says otherwise; see bench/RESULTS.md. */
+  public static final int DEFAULT_EVERY = 16;
+
+  /** The environment variable that sets {@link #every} when no flag does. */
+  public static final String ENV = "BULWARK_CHECKPOINT_EVERY";
+
+  public CheckpointPolicy {
+    if (every < 1) {
+      throw new IllegalArgumentException("the checkpoint interval must be at least 1, got "
+          + every);
+    }
+    if (yieldSignal == null) {
+      throw new IllegalArgumentException("a checkpoint policy needs a yield signal");
+    }
+  }
+
+  /** Every {@link #DEFAULT_EVERY} units, never yielding. */
+  public static CheckpointPolicy defaults() {
+    return new CheckpointPolicy(DEFAULT_EVERY, YieldSignal.NEVER);
+  }
+
+  /** The same interval, yielding when {@code signal} asks. */
+  public CheckpointPolicy withYieldSignal(YieldSignal signal) {
+    return new CheckpointPolicy(every, signal);
+  }
+
+  /** The same signal, a checkpoint every {@code n} units. */
+  public CheckpointPolicy withEvery(int n) {
+    return new CheckpointPolicy(n, yieldSignal);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.bulwark.core.job;
+
+import dev.bulwark.core.BulwarkException;
+
+/**
+ * A job stopped at a checkpoint because something more urgent asked it to. Not a failure: its
+ * progress up to that checkpoint is persisted, and running the same job again resumes from it.
+ */
+public final class JobYieldedException extends BulwarkException {
+  private static final long serialVersionUID = 1L;
+  private final String job;
+  private final String reason;
+
+  /**
+   * @param job what yielded, for people ({@code "backup of /srv/app/app.db"})
+   * @param reason why, as {@link YieldSignal#requested} said
+   */
+  public JobYieldedException(String job, String reason) {
+    super(job + " yielded at a checkpoint (" + reason + "); run it again to resume");
+    this.job = job;
+    this.reason = reason;
+  }
+
+  public String job() {
+    return job;
+  }
+
+  public String reason() {
+    return reason;
+  }
+}
