@@ -4,6 +4,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
@@ -34,6 +35,7 @@ public final class Bulwark {
   private @Nullable BackupOptions backupOptions;
   private Kdf.@Nullable Params kdf;
   private @Nullable Progress progress;
+  private @Nullable RateLimits rateLimits;
 
   private Bulwark(Backend backend) {
     this.backend = backend;
@@ -96,6 +98,18 @@ public final class Bulwark {
     return this;
   }
 
+  /**
+   * Upload and download limits in KiB/s, restic's {@code --limit-upload} and {@code
+   * --limit-download} (default: unlimited). Every thread of the opened repository shares them;
+   * to share them with another repository of the process, wrap its backend with the same
+   * call's result instead ({@link RateLimits#apply}).
+   */
+  public Bulwark rateLimits(RateLimits limits) {
+    requireUnset(rateLimits == null, "rateLimits");
+    this.rateLimits = limits;
+    return this;
+  }
+
   /** scrypt cost for a repository this call creates (default: restic's). */
   public Bulwark keyDerivation(Kdf.Params params) {
     requireUnset(kdf == null, "keyDerivation");
@@ -115,6 +129,7 @@ public final class Bulwark {
     if (password == null) {
       throw new IllegalStateException("no password set: call password(...) or passwordFile(...)");
     }
+    Backend backend = rateLimits == null ? this.backend : rateLimits.apply(this.backend);
     try {
       Repository r = createIfMissing && !backend.exists()
           ? Repository.init(backend, password, kdf != null ? kdf : Kdf.Params.calibrated())

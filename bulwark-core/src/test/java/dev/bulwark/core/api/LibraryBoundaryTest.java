@@ -6,6 +6,7 @@ import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.BackendProvider;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.FileMeta;
 import dev.bulwark.core.backup.FileSource;
@@ -78,7 +79,7 @@ class LibraryBoundaryTest {
       // extension points
       Source.class, SourceView.class, SourceView.EntryVisitor.class, SourceEntry.class,
       SourceEntry.Kind.class, SourceEntry.Content.class, FileMeta.class, DatabaseKind.class,
-      Backend.class, BackendProvider.class, Handle.class, FileInfo.class,
+      Backend.class, BackendProvider.class, Handle.class, FileInfo.class, RateLimits.class,
       // values the API takes and returns
       FileSource.class, BackupOptions.class, Kdf.Params.class, Snapshot.class,
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
