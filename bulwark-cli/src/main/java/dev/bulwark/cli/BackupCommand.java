@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         "  bulwark backup --repo /backups/repo --tag nightly /srv/app/data"})
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin LimitOptions limits;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files and folders to back up.")
@@ -94,7 +95,7 @@ final class BackupCommand implements Callable<Integer> {
     }
     List<Source> sources = sources();
     Progress progress = new Progress();
-    try (Repository r = repo.open(true); Lock lock = r.lock(false);
+    try (Repository r = repo.open(true, limits); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
       BackupResult res = new Archiver(r, opts, progress).backup(lock, sources);
       lock.releaseAfterSuccess();

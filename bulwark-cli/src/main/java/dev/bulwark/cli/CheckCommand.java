@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example:", "  bulwark check --repo /backups/repo --read-data"})
 final class CheckCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin LimitOptions limits;
   @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +40,7 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Progress progress = new Progress();
     CheckResult res;
-    try (Repository r = repo.open(true); Lock lock = noLock.lock(r, true);
+    try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, true);
         ProgressPrinter pp = new ProgressPrinter(progress, "check", readData)) {
       res = new Checker(r, Workers.defaultThreads(), progress).check(readData);
     }

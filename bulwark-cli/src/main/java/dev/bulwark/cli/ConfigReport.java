@@ -75,6 +75,8 @@ final class ConfigReport {
     api.put("host", a.host());
     api.put("port", a.port());
     putPath(api, "token-file", a.tokenFile());
+    n.put("limit-upload", c.limits().uploadKiBps());
+    n.put("limit-download", c.limits().downloadKiBps());
     ArrayNode dbs = n.putArray("databases");
     for (DatabaseConfig d : c.databases()) {
       ObjectNode db = dbs.addObject();

@@ -37,6 +37,7 @@ final class PruneCommand implements Callable<Integer> {
   }
 
   @Mixin RepoOptions repo;
+  @Mixin LimitOptions limits;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-n", "--dry-run"}, description = "Only show what would be removed.")
@@ -83,7 +84,7 @@ final class PruneCommand implements Callable<Integer> {
         throw new UsageException("--stream-retention: " + e.getMessage());
       }
     }
-    try (Repository r = repo.open(true); Lock lock = r.lock(true)) {
+    try (Repository r = repo.open(true, limits); Lock lock = r.lock(true)) {
       prune(r, lock, opts, json ? Report.JSON : Report.HUMAN, spec.commandLine().getOut());
     }
     return 0;

@@ -53,6 +53,7 @@ final class ReplicateCommand implements Callable<Integer> {
   private static final long WATCH_MILLIS = 1000;
 
   @Mixin RepoOptions repo;
+  @Mixin LimitOptions limits;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--sqlite", paramLabel = "DB", required = true,
@@ -106,7 +107,7 @@ final class ReplicateCommand implements Callable<Integer> {
     // Before anything slow: a signal while the first snapshot is taken must stop cleanly too.
     try (ProcessSignals.Restore term = ProcessSignals.handle("TERM", stop::countDown);
         ProcessSignals.Restore intr = ProcessSignals.handle("INT", stop::countDown);
-        Repository r = repo.open(true)) {
+        Repository r = repo.open(true, limits)) {
       // Before the replicator opens the database: a database that does not continue its
       // stream is refused here, before anything is shipped on top of the wrong history.
       StartupReport check = source.startupCheck(r, options, startup.policy());

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.Backends;
+import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
 import java.io.Console;
@@ -110,7 +111,18 @@ final class RepoOptions {
 
   /** Opens the repository, with its index unless {@code withIndex} is false. */
   Repository open(boolean withIndex) throws IOException, BulwarkException, UsageException {
-    Backend b = backend();
+    return open(withIndex, RateLimits.UNLIMITED);
+  }
+
+  /** Like {@link #open(boolean)}, every transfer within {@code limits} (flags, else env). */
+  Repository open(boolean withIndex, LimitOptions limits)
+      throws IOException, BulwarkException, UsageException {
+    return open(withIndex, limits.rateLimits(env));
+  }
+
+  private Repository open(boolean withIndex, RateLimits limits)
+      throws IOException, BulwarkException, UsageException {
+    Backend b = limits.apply(backend());
     // Before asking for a password: there is nothing to unlock.
     Repository.requireExists(b);
     byte[] pw = password("enter the repository password");

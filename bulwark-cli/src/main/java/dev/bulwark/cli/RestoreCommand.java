@@ -63,6 +63,7 @@ import picocli.CommandLine.Spec;
         "10:no repository", "11:repository locked", "12:wrong password", "130:interrupted"})
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin LimitOptions limits;
   @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -150,7 +151,7 @@ final class RestoreCommand implements Callable<Integer> {
           + "--rocksdb restores");
     }
     Progress progress = new Progress();
-    try (Repository r = repo.open(true); Lock lock = noLock.lock(r, false);
+    try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
       Snapshot s = HostSnapshots.find(r, SnapshotRef.parse(snapshot), host);
       int n = threads != null ? threads : threadsFor(r);
@@ -175,7 +176,7 @@ final class RestoreCommand implements Callable<Integer> {
       return 0;
     }
     Progress progress = new Progress();
-    try (Repository r = repo.open(true);
+    try (Repository r = repo.open(true, limits);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", !dryRun)) {
       int n = threads != null ? threads : threadsFor(r);
       DatabaseRestorer restorer = new DatabaseRestorer(r, kind, n, progress);

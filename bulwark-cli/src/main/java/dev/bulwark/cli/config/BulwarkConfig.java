@@ -1,5 +1,6 @@
 package dev.bulwark.cli.config;
 
+import dev.bulwark.core.backend.RateLimits;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,13 +13,21 @@ import java.util.List;
  * @param keyFiles server key files, each a password of its own key; any one unlocks
  * @param api the HTTP API
  * @param databases what to back up, in file order; names are unique
+ * @param limits upload and download limits of every transfer the daemon makes, together
  */
 public record BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
-    ApiConfig api, List<DatabaseConfig> databases) {
+    ApiConfig api, List<DatabaseConfig> databases, RateLimits limits) {
 
   public BulwarkConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
     databases = databases == null ? List.of() : List.copyOf(databases);
+    limits = limits == null ? RateLimits.UNLIMITED : limits;
+  }
+
+  /** A configuration without rate limits. */
+  public BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
+      ApiConfig api, List<DatabaseConfig> databases) {
+    this(file, repository, passwordFile, keyFiles, api, databases, RateLimits.UNLIMITED);
   }
 
   /** The files that can unlock the repository: the password file first, then key files. */

@@ -1,5 +1,6 @@
 package dev.bulwark.cli.config;
 
+import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.nio.file.InvalidPathException;
@@ -56,8 +57,12 @@ final class ConfigBinder {
       throw missing(root, "password-file", "give a password-file or key-files to unlock the "
           + "repository (or set BULWARK_PASSWORD_FILE, or --password-file)");
     }
+    // KiB/s as restic's --limit-upload/--limit-download; 0 = unlimited.
+    long maxKiBps = Long.MAX_VALUE / 1024;
+    RateLimits limits = new RateLimits(integer(root, "", "limit-upload", 0, 0, maxKiBps),
+        integer(root, "", "limit-download", 0, 0, maxKiBps));
     return new BulwarkConfig(file, repository(repo), passwordFile, keyFiles, api(root),
-        databases(root));
+        databases(root), limits);
   }
 
   private String repository(YamlNode.Scalar s) throws ConfigException {

@@ -50,6 +50,16 @@ public final class ConfigOptions {
       description = "File holding the API's bearer token; overrides 'api.token-file'.")
   Path tokenFile;
 
+  @Option(names = "--limit-upload", paramLabel = "KiB/s",
+      description = "Upload at most this many KiB/s, all transfers together (0 = unlimited); "
+          + "overrides 'limit-upload'.")
+  Long limitUpload;
+
+  @Option(names = "--limit-download", paramLabel = "KiB/s",
+      description = "Download at most this many KiB/s, all transfers together (0 = "
+          + "unlimited); overrides 'limit-download'.")
+  Long limitDownload;
+
   /**
    * Finds the file (see {@code docs/configuration.md} for the search order), loads it with the
    * environment (the process's unless given) and these flags applied, and validates it.
@@ -91,6 +101,12 @@ public final class ConfigOptions {
     }
     if (tokenFile != null) {
       out.add(new FlagOverride("--token-file", "api.token-file", tokenFile.toString()));
+    }
+    if (limitUpload != null) {
+      out.add(new FlagOverride("--limit-upload", "limit-upload", limitUpload.toString()));
+    }
+    if (limitDownload != null) {
+      out.add(new FlagOverride("--limit-download", "limit-download", limitDownload.toString()));
     }
     return out;
   }

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class ConfigSchema {
   static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
-      "databases");
+      "databases", "limit-upload", "limit-download");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
       "retention", "verify", "auto-restore", "stream");
@@ -29,7 +29,7 @@ final class ConfigSchema {
 
   /** Every value outside {@code databases}, as a dotted path. */
   static final List<String> TOP_VALUES = List.of("repository", "password-file", "key-files",
-      "api.enabled", "api.host", "api.port", "api.token-file");
+      "api.enabled", "api.host", "api.port", "api.token-file", "limit-upload", "limit-download");
 
   /**
    * Every value of one database, as a dotted path below it. Not {@code name}: the name is how

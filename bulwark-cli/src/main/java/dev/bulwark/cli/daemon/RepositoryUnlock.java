@@ -32,7 +32,8 @@ final class RepositoryUnlock {
       throw new ConfigException(config.file() + ": password-file / key-files: give at least "
           + "one file that unlocks the repository");
     }
-    Backend backend = Backends.open(config.repository(), System.getenv());
+    // One pair of buckets for the daemon: backups, verifications and streams share the limits.
+    Backend backend = config.limits().apply(Backends.open(config.repository(), System.getenv()));
     List<String> tried = new ArrayList<>();
     try {
       Repository.requireExists(backend);

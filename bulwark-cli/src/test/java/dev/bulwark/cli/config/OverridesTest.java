@@ -58,6 +58,8 @@ class OverridesTest {
     TOP.put("api.host", Map.entry("0.0.0.0", c -> c.api().host()));
     TOP.put("api.port", Map.entry("2222", c -> String.valueOf(c.api().port())));
     TOP.put("api.token-file", Map.entry("/env/token", c -> c.api().tokenFile().toString()));
+    TOP.put("limit-upload", Map.entry("512", c -> "" + c.limits().uploadKiBps()));
+    TOP.put("limit-download", Map.entry("2048", c -> "" + c.limits().downloadKiBps()));
     DB.put("kind", Map.entry("rocksdb", d -> d.kind().name().toLowerCase()));
     DB.put("path", Map.entry("/env/db", d -> d.path().toString()));
     DB.put("files", Map.entry("/env/f1:/env/f2", d -> String.join(":",
