@@ -17,7 +17,13 @@ public enum FileType {
    * Bulwark's stream leases (one writer per stream), under a folder restic does not know,
    * named by relative path ({@code <database>/<claim>}) like {@link #STREAM}.
    */
-  LEASE("bulwark/leases");
+  LEASE("bulwark/leases"),
+  /**
+   * Small records Bulwark keeps about itself (a daemon's schedule and history per host and
+   * database), under a folder restic does not know, named by relative path like {@link
+   * #STREAM}.
+   */
+  STATE("bulwark/state");
 
   private final String folder;
 
@@ -27,7 +33,7 @@ public enum FileType {
 
   /** True if files of this kind are named by a relative path inside the folder, not an id. */
   public boolean hasPathNames() {
-    return this == STREAM || this == LEASE;
+    return this == STREAM || this == LEASE || this == STATE;
   }
 
   /** The folder (or, for the config, the file name) under the repository root. */

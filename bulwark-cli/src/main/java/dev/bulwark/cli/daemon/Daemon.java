@@ -70,6 +70,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private final Scheduler scheduler;
   private final DatabaseBackup backup;
   private final SnapshotVerification verification;
+  private final DaemonMemory memory;
   private final AutoRestore autoRestore;
   private final DatabaseStreams streams;
   private final String host = Host.name();
@@ -105,6 +106,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     });
     this.scheduler = new Scheduler(clock, this::runDue);
     this.streams = new DatabaseStreams(repo, clock);
+    this.memory = new DaemonMemory(repo, host, clock);
     for (DatabaseConfig d : config.databases()) {
       databases.put(d.name(), new DatabaseState(d));
     }
@@ -143,6 +145,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
         throw new IllegalStateException("already started or closed");
       }
       running = true;
+      configs = configs();
+    }
+    recall(configs);
+    synchronized (lock) {
       // Queued before the scheduler runs, and jobs run in order: restores come first.
       for (DatabaseState s : databases.values()) {
         if (s.config.autoRestore()) {
@@ -398,6 +404,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     refreshRepositoryStats();
     JobStatus st = job.status();
     Instant now = clock.instant();
+    Map.Entry<DatabaseConfig, DaemonRecord> remembered = null;
     synchronized (lock) {
       DatabaseState s = databases.get(job.database());
       String next = "";
@@ -406,6 +413,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
         next = s.nextBackup == null ? "" : "; next backup at " + s.nextBackup;
       } else if (s != null && job.kind() == JobKind.VERIFY) {
         s.verifyEnded(st, now);
+      }
+      if (s != null && (job.kind() == JobKind.BACKUP || job.kind() == JobKind.VERIFY)) {
+        remembered = Map.entry(s.config, memory.recordOf(s));
       }
       String took = " in " + String.format(Locale.ROOT, "%.1f s",
           st.duration().toMillis() / 1000.0);
@@ -418,7 +428,27 @@ public final class Daemon implements DaemonControl, AutoCloseable {
             took, st.error());
       }
     }
+    if (remembered != null) {
+      memory.remember(remembered.getKey(), remembered.getValue());
+    }
     scheduler.wake();
+  }
+
+  /** Takes each database's record from the repository, so status and schedule carry on. */
+  private void recall(List<DatabaseConfig> configs) {
+    for (DatabaseConfig db : configs) {
+      memory.recall(db).ifPresent(r -> {
+        synchronized (lock) {
+          DatabaseState s = databases.get(db.name());
+          if (s != null && s.config.path().equals(db.path())) {
+            s.recall(r);
+            LOG.info("{}: carrying on from the daemon record of {} (last verification {})",
+                db.name(), r.saved(), r.lastVerifyEnded() == null ? "none"
+                    : r.lastVerifyEnded());
+          }
+        }
+      });
+    }
   }
 
   private void refreshRepositoryStats() {

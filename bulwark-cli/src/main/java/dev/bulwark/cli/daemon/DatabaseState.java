@@ -124,6 +124,37 @@ final class DatabaseState {
     nextVerify = config.verifyEvery() == null ? null : now.plus(config.verifyEvery());
   }
 
+  /** The backups that ended, oldest first (at most {@link #HISTORY_SIZE}). */
+  java.util.List<JobStatus> history() {
+    return new ArrayList<>(history);
+  }
+
+  /**
+   * Takes what a previous daemon remembered: the last jobs, the history, and the last
+   * verification's end, from which the next one is planned. What this daemon already knows
+   * (a job the API started before the record was read) wins; the record's history goes
+   * before its own.
+   */
+  void recall(DaemonRecord r) {
+    if (lastBackup == null) {
+      lastBackup = r.lastBackup();
+    }
+    if (lastSuccessfulBackup == null) {
+      lastSuccessfulBackup = r.lastSuccessfulBackup();
+    }
+    if (lastVerify == null) {
+      lastVerify = r.lastVerify();
+      lastVerifyEnded = r.lastVerifyEnded();
+    }
+    java.util.List<JobStatus> recalled = r.history();
+    for (int i = recalled.size() - 1; i >= 0; i--) {
+      history.addFirst(recalled.get(i));
+    }
+    while (history.size() > HISTORY_SIZE) {
+      history.removeFirst();
+    }
+  }
+
   /** Takes a reloaded configuration of this database; what changed is planned again. */
   void reconfigure(DatabaseConfig next) {
     boolean sameTarget = next.kind() == config.kind() && next.path().equals(config.path());

@@ -489,6 +489,24 @@ public final class Repository implements AutoCloseable {
     backend.delete(new Handle(FileType.LEASE, path));
   }
 
+  /**
+   * Seals {@code plain} and stores it as the state file {@code path} (a relative path under
+   * {@code bulwark/state/}), replacing one of that name atomically.
+   */
+  public void saveStateFile(String path, byte[] plain) throws IOException {
+    saveSealed(FileType.STATE, path, plain);
+  }
+
+  /**
+   * Loads and authenticates the state file {@code path}; returns its plaintext.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   * @throws CorruptionException naming the file if it fails authentication
+   */
+  public byte[] loadStateFile(String path) throws IOException, BulwarkException {
+    return loadSealed(FileType.STATE, path);
+  }
+
   /** Seals {@code plain} with the master key and stores it at {@code path} of {@code type}. */
   private void saveSealed(FileType type, String path, byte[] plain) throws IOException {
     byte[] sealed = key.seal(plain);
