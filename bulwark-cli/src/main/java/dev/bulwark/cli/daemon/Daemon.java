@@ -404,7 +404,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     refreshRepositoryStats();
     JobStatus st = job.status();
     Instant now = clock.instant();
-    Map.Entry<DatabaseConfig, DaemonRecord> remembered = null;
+    DaemonMemory.Pending remembered = null;
     synchronized (lock) {
       DatabaseState s = databases.get(job.database());
       String next = "";
@@ -415,7 +415,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
         s.verifyEnded(st, now);
       }
       if (s != null && (job.kind() == JobKind.BACKUP || job.kind() == JobKind.VERIFY)) {
-        remembered = Map.entry(s.config, memory.recordOf(s));
+        remembered = memory.take(s);
       }
       String took = " in " + String.format(Locale.ROOT, "%.1f s",
           st.duration().toMillis() / 1000.0);
@@ -429,7 +429,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
     }
     if (remembered != null) {
-      memory.remember(remembered.getKey(), remembered.getValue());
+      memory.remember(remembered);
     }
     scheduler.wake();
   }

@@ -9,8 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,19 @@ final class DaemonMemory {
   private final Repository repo;
   private final String host;
   private final Clock clock;
+  /** Orders the records taken (under the daemon's lock, never waiting for a save). */
+  private final AtomicLong taken = new AtomicLong();
+  /** By record name, the order number of the newest record saved; guarded by this. */
+  private final Map<String, Long> newestSaved = new HashMap<>();
+
+  /**
+   * A record taken at a job's end, to be saved once the daemon's lock is released.
+   *
+   * @param db whose record it is
+   * @param record what to save
+   * @param order when it was taken, relative to the others
+   */
+  record Pending(DatabaseConfig db, DaemonRecord record, long order) {}
 
   DaemonMemory(Repository repo, String host, Clock clock) {
     this.repo = repo;
@@ -70,14 +86,28 @@ final class DaemonMemory {
     return Optional.of(r);
   }
 
-  /** Stores {@code record} as this host's record of {@code db}; a failure is only logged. */
-  void remember(DatabaseConfig db, DaemonRecord record) {
+  /**
+   * Stores a taken record as this host's record of its database, unless a record taken later
+   * was already saved (two jobs that end together must not leave the older one behind). A
+   * failure is only logged.
+   */
+  synchronized void remember(Pending p) {
+    String path = path(p.db());
+    if (newestSaved.getOrDefault(path, -1L) > p.order()) {
+      return;
+    }
     try {
-      repo.saveStateFile(path(db), record.toJson());
+      repo.saveStateFile(path, p.record().toJson());
+      newestSaved.put(path, p.order());
     } catch (IOException | RuntimeException e) {
       LOG.warn("{}: cannot save the daemon record (the status after a restart will lack "
-          + "this job): {}", db.name(), Supervisor.oneLine(e));
+          + "this job): {}", p.db().name(), Supervisor.oneLine(e));
     }
+  }
+
+  /** Takes the record of {@code s} as it is now. The caller holds the daemon's lock. */
+  Pending take(DatabaseState s) {
+    return new Pending(s.config, recordOf(s), taken.getAndIncrement());
   }
 
   /** The record of {@code s} as it is now, by this host. The caller holds the daemon's lock. */
