@@ -9,6 +9,7 @@ import dev.bulwark.core.concurrent.HeapBudget;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.IndexFiles;
 import dev.bulwark.core.repo.Repository;
@@ -39,13 +40,25 @@ public final class Checker {
   private final Repository repo;
   private final int threads;
   private final Progress progress;
+  private final CheckpointPolicy checkpoints;
   private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private final List<String> hints = new ArrayList<>();
 
+  /** A checker with {@link CheckpointPolicy#defaults()}. */
   public Checker(Repository repo, int threads, Progress progress) {
+    this(repo, threads, progress, CheckpointPolicy.defaults());
+  }
+
+  /**
+   * A checker whose {@code --read-data} records the packs verified every {@code
+   * checkpoints.every()} packs (so that a check run again resumes after them), asking {@code
+   * checkpoints.yieldSignal()} after each record whether to stop there.
+   */
+  public Checker(Repository repo, int threads, Progress progress, CheckpointPolicy checkpoints) {
     this.repo = repo;
     this.threads = threads;
     this.progress = progress;
+    this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
   }
 
   /** Runs the check; {@code readData} also decrypts and hashes every stored blob. */

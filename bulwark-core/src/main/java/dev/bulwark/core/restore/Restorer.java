@@ -9,6 +9,7 @@ import dev.bulwark.core.concurrent.Futures;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.index.BlobLocation;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.repo.TreeWalker;
@@ -59,16 +60,29 @@ public final class Restorer {
   private final Repository repo;
   private final int threads;
   private final Progress progress;
+  private final CheckpointPolicy checkpoints;
   /** Files restored in the current run that have further hard links, by (inode, device). */
   private final Map<HardLinkKey, Path> hardLinks = new HashMap<>();
   /** Whether each restored file is fsynced before it is renamed to its final name. */
   private boolean syncFiles = true;
   private WrittenBlobs written = WrittenBlobs.NONE;
 
+  /** A restorer with {@link CheckpointPolicy#defaults()}. */
   public Restorer(Repository repo, int threads, Progress progress) {
+    this(repo, threads, progress, CheckpointPolicy.defaults());
+  }
+
+  /**
+   * A restorer that records its progress beside the target every {@code checkpoints.every()}
+   * files restored and verified (so that a restore run again skips them), asking {@code
+   * checkpoints.yieldSignal()} after each record whether to stop there.
+   */
+  public Restorer(Repository repo, int threads, Progress progress,
+      CheckpointPolicy checkpoints) {
     this.repo = repo;
     this.threads = threads;
     this.progress = progress;
+    this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
   }
 
   /**
