@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         "  bulwark backup --repo /backups/repo --tag nightly /srv/app/data"})
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin CheckpointOptions checkpoints;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files and folders to back up.")
@@ -79,7 +80,7 @@ final class BackupCommand implements Callable<Integer> {
     BackupOptions opts;
     try {
       opts = BackupOptions.defaults().withPackBytes(Messages.parseSize(packSize))
-          .withZstdLevel(compression).withTags(tags);
+          .withZstdLevel(compression).withTags(tags).withCheckpoints(checkpoints.policy());
       if (chunkSize != null) {
         opts = opts.withChunkBytes(Messages.parseSize(chunkSize));
       }
