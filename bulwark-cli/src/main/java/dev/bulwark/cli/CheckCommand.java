@@ -44,7 +44,8 @@ final class CheckCommand implements Callable<Integer> {
     CheckResult res;
     try (Repository r = repo.open(true); Lock lock = noLock.lock(r, true);
         ProgressPrinter pp = new ProgressPrinter(progress, "check", readData)) {
-      res = new Checker(r, Workers.defaultThreads(), progress, policy).check(readData);
+      res = new Checker(r, Workers.defaultThreads(), progress, policy,
+          Checker.stateFolder(repo.env())).check(readData);
     }
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
