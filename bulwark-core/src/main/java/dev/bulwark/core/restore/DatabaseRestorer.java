@@ -352,7 +352,7 @@ public final class DatabaseRestorer {
       long start = System.nanoTime();
       StagedPageChecksum pages = replay != null && replay.pageSize() > 0
           ? new StagedPageChecksum(replay.pageSize()) : null;
-      new Restorer(repo, threads, progress).restoreStaging(snap, db.path(), staging,
+      new Restorer(repo, threads, progress, checkpoints).restoreStaging(snap, db.path(), staging,
           pages != null ? pages : WrittenBlobs.NONE);
       refuseAnythingButFilesAndFolders(snap, staging);
       long fetched = System.nanoTime();
