@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin LimitOptions limits;
+  @Mixin CheckpointOptions checkpoints;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files and folders to back up.")
@@ -80,7 +81,7 @@ final class BackupCommand implements Callable<Integer> {
     BackupOptions opts;
     try {
       opts = BackupOptions.defaults().withPackBytes(Messages.parseSize(packSize))
-          .withZstdLevel(compression).withTags(tags);
+          .withZstdLevel(compression).withTags(tags).withCheckpoints(checkpoints.policy());
       if (chunkSize != null) {
         opts = opts.withChunkBytes(Messages.parseSize(chunkSize));
       }

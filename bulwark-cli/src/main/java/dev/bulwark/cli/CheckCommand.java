@@ -4,6 +4,7 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.check.Checker;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import java.util.concurrent.Callable;
@@ -30,6 +31,7 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin LimitOptions limits;
   @Mixin NoLockOption noLock;
+  @Mixin CheckpointOptions checkpoints;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--read-data", description = "Also read, decrypt and hash all data, and "
@@ -39,10 +41,12 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Progress progress = new Progress();
+    CheckpointPolicy policy = checkpoints.policy();
     CheckResult res;
     try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, true);
         ProgressPrinter pp = new ProgressPrinter(progress, "check", readData)) {
-      res = new Checker(r, Workers.defaultThreads(), progress).check(readData);
+      res = new Checker(r, Workers.defaultThreads(), progress, policy,
+          Checker.stateFolder(repo.env())).check(readData);
     }
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();

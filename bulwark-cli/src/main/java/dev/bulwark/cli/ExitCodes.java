@@ -5,6 +5,7 @@ import dev.bulwark.core.IncompleteBackupException;
 import dev.bulwark.core.RepositoryLockedException;
 import dev.bulwark.core.RepositoryNotFoundException;
 import dev.bulwark.core.WrongPasswordException;
+import dev.bulwark.core.job.JobYieldedException;
 import java.io.InterruptedIOException;
 import picocli.CommandLine;
 
@@ -17,6 +18,8 @@ final class ExitCodes {
   static final int NO_REPOSITORY = 10;
   static final int LOCKED = 11;
   static final int WRONG_PASSWORD = 12;
+  /** sysexits' EX_TEMPFAIL: a job yielded at a checkpoint; run it again to resume. */
+  static final int YIELDED = 75;
   static final int INTERRUPTED = 130;
 
   private ExitCodes() {}
@@ -38,6 +41,9 @@ final class ExitCodes {
     }
     if (t instanceof WrongPasswordException) {
       return WRONG_PASSWORD;
+    }
+    if (t instanceof JobYieldedException) {
+      return YIELDED;
     }
     if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
       return INTERRUPTED;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.prune.PruneOptions;
 import dev.bulwark.core.prune.PruneResult;
 import dev.bulwark.core.prune.Pruner;
@@ -38,6 +39,7 @@ final class PruneCommand implements Callable<Integer> {
 
   @Mixin RepoOptions repo;
   @Mixin LimitOptions limits;
+  @Mixin CheckpointOptions checkpoints;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-n", "--dry-run"}, description = "Only show what would be removed.")
@@ -53,10 +55,10 @@ final class PruneCommand implements Callable<Integer> {
   String packSize;
 
   @Option(names = "--batch", paramLabel = "PACKS",
-      defaultValue = "${env:BULWARK_PRUNE_BATCH:-16}",
-      description = "Write an index after every PACKS repacked packs, so an interrupted prune "
-          + "keeps its work (default: $BULWARK_PRUNE_BATCH or 16).")
-  int batch;
+      description = "The same as --checkpoint-every, which wins over it: write an index after "
+          + "every PACKS repacked packs, so an interrupted prune keeps its work (default: "
+          + "$BULWARK_CHECKPOINT_EVERY, then $BULWARK_PRUNE_BATCH, then 16).")
+  String batch;
 
   @Option(names = "--stream-retention", paramLabel = "DURATION",
       description = "Keep every point of a stream restorable for DURATION back from now (e.g. "
@@ -72,7 +74,7 @@ final class PruneCommand implements Callable<Integer> {
     PruneOptions opts;
     try {
       opts = PruneOptions.defaults().withMaxUnusedPercent(parsePercent(maxUnused))
-          .withPackBytes(Messages.parseSize(packSize)).withBatchPacks(batch)
+          .withPackBytes(Messages.parseSize(packSize)).withCheckpoints(checkpointPolicy())
           .withMode(dryRun ? PruneOptions.Mode.DRY_RUN : PruneOptions.Mode.PRUNE);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -88,6 +90,26 @@ final class PruneCommand implements Callable<Integer> {
       prune(r, lock, opts, json ? Report.JSON : Report.HUMAN, spec.commandLine().getOut());
     }
     return 0;
+  }
+
+  /**
+   * The checkpoint policy of the flags and environment; {@code --batch} and {@code
+   * BULWARK_PRUNE_BATCH} came before the common interval, and each still counts below its
+   * common counterpart.
+   */
+  private CheckpointPolicy checkpointPolicy() throws UsageException {
+    CheckpointPolicy p = checkpoints.policy();
+    if (checkpoints.every != null) {
+      return p;
+    }
+    if (batch != null) {
+      return p.withEvery(CheckpointOptions.parse(batch, "--batch"));
+    }
+    String legacy = repo.env().get("BULWARK_PRUNE_BATCH");
+    if (repo.env().get(CheckpointPolicy.ENV) == null && legacy != null) {
+      return p.withEvery(CheckpointOptions.parse(legacy, "BULWARK_PRUNE_BATCH"));
+    }
+    return p;
   }
 
   /**

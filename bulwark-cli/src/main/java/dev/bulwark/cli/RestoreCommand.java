@@ -6,6 +6,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -60,11 +61,14 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:done (or nothing to do with --if-* options)",
         "1:error (no such point in the stream, a gap or a damaged segment: nothing written)",
         "2:usage (e.g. a --time that does not parse, --time with --txid)",
-        "10:no repository", "11:repository locked", "12:wrong password", "130:interrupted"})
+        "10:no repository", "11:repository locked", "12:wrong password",
+        "75:yielded at a checkpoint (--yield-file): run the same command again to resume",
+        "130:interrupted"})
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin LimitOptions limits;
   @Mixin NoLockOption noLock;
+  @Mixin CheckpointOptions checkpoints;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot id, unique id prefix, or latest.")
@@ -151,11 +155,12 @@ final class RestoreCommand implements Callable<Integer> {
           + "--rocksdb restores");
     }
     Progress progress = new Progress();
+    CheckpointPolicy policy = checkpoints.policy();
     try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
       Snapshot s = HostSnapshots.find(r, SnapshotRef.parse(snapshot), host);
       int n = threads != null ? threads : threadsFor(r);
-      RestoreResult res = new Restorer(r, n, progress).restore(s, target, includes);
+      RestoreResult res = new Restorer(r, n, progress, policy).restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
           s.id().shortForm(), res.files(), Messages.bytes(res.bytes()), target, res.seconds());
     }
@@ -176,10 +181,11 @@ final class RestoreCommand implements Callable<Integer> {
       return 0;
     }
     Progress progress = new Progress();
+    CheckpointPolicy policy = checkpoints.policy();
     try (Repository r = repo.open(true, limits);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", !dryRun)) {
       int n = threads != null ? threads : threadsFor(r);
-      DatabaseRestorer restorer = new DatabaseRestorer(r, kind, n, progress);
+      DatabaseRestorer restorer = new DatabaseRestorer(r, kind, n, progress, policy);
       if (host != null) {
         restorer = restorer.forHost(host);
       }

@@ -20,7 +20,7 @@ class ArchitectureTest {
   /** Bottom up; {@code ""} is the root package of shared words. */
   static final PackageLayers LAYERS = PackageLayers.under("dev.bulwark.core")
       .above("")
-      .above("crypto", "chunk", "tree", "concurrent")
+      .above("crypto", "chunk", "tree", "concurrent", "job")
       // Above tree: writing a file beside a user's file needs that name's exact bytes.
       .above("fs")
       .above("backend")

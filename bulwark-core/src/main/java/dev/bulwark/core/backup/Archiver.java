@@ -9,6 +9,7 @@ import dev.bulwark.core.SourceException;
 import dev.bulwark.core.chunk.FixedChunker;
 import dev.bulwark.core.concurrent.Futures;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.job.CheckpointCounter;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
@@ -66,6 +67,9 @@ public final class Archiver {
    * @throws IllegalArgumentException if {@code lock} is not held on this repository
    * @throws IncompleteBackupException if some files could not be read (the snapshot is saved)
    * @throws SourceException if a source cannot be opened at all (nothing is saved)
+   * @throws dev.bulwark.core.job.JobYieldedException if the options' checkpoint policy asked
+   *     to yield at an index checkpoint: no snapshot is saved, and the next backup reuses
+   *     every pack a checkpoint indexed
    */
   public BackupResult backup(Lock lock, List<? extends Source> sources)
       throws IOException, BulwarkException {
@@ -86,7 +90,8 @@ public final class Archiver {
     try (Workers uploads = new Workers("backup", "upload", connections)) {
       BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel(),
           uploads.executor(), PackUploader.packsInFlight(connections, options.packBytes(),
-              Runtime.getRuntime().maxMemory()));
+              Runtime.getRuntime().maxMemory()),
+          new CheckpointCounter(options.checkpoints(), "backup"));
       return backupWith(sources, saver, start, t0);
     }
   }
@@ -185,6 +190,7 @@ public final class Archiver {
 
   private void store(SourceEntry e, Dir root, BlobSaver saver, Workers workers,
       List<String> unreadable, long[] counts) throws IOException, BulwarkException {
+    saver.throwIfYieldRequested();
     List<FileName> names;
     LinkTarget target;
     try {
@@ -291,6 +297,7 @@ public final class Archiver {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("backup interrupted");
         }
+        saver.throwIfYieldRequested();
       }
       List<Id> ids = new ArrayList<>(futures.size());
       for (Future<Id> f : futures) {

@@ -2,6 +2,7 @@ package dev.bulwark.core.backup;
 
 import dev.bulwark.core.chunk.FixedChunker;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Host;
 import java.time.Clock;
@@ -20,9 +21,12 @@ import java.util.List;
  * @param hostname recorded in the snapshot
  * @param tags added to the snapshot
  * @param clock source of the snapshot time
+ * @param checkpoints an index file is written every {@code every} packs stored, so a killed
+ *     backup's next run reuses them; after each the backup asks whether to yield
  */
 public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, int zstdLevel,
-    int threads, String hostname, List<String> tags, Clock clock) {
+    int threads, String hostname, List<String> tags, Clock clock,
+    CheckpointPolicy checkpoints) {
   /**
    * Default chunk size. Databases rewrite pages in place; small page-aligned chunks keep what a
    * changed page costs small, at the price of longer content lists (see bench/).
@@ -54,6 +58,9 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1");
     }
+    if (checkpoints == null) {
+      throw new IllegalArgumentException("a backup needs a checkpoint policy");
+    }
     tags = List.copyOf(tags);
   }
 
@@ -81,41 +88,57 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   public static BackupOptions defaults() {
     return new BackupOptions(DEFAULT_CHUNK_BYTES, DEFAULT_PAGE_CHUNK_BYTES,
         BlobSaver.DEFAULT_PACK_BYTES, DEFAULT_ZSTD_LEVEL, Workers.defaultThreads(), Host.name(),
-        List.of(), Clock.systemUTC());
+        List.of(), Clock.systemUTC(), CheckpointPolicy.defaults());
   }
 
   /** These options with {@code n}-byte chunks for all content, database pages included. */
   public BackupOptions withChunkBytes(int n) {
-    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock);
+    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock,
+        checkpoints);
   }
 
   /** These options with {@code n}-byte chunks for database pages only. */
   public BackupOptions withPageChunkBytes(int n) {
     return new BackupOptions(chunkBytes, n, packBytes, zstdLevel, threads, hostname, tags,
-        clock);
+        clock, checkpoints);
   }
 
   public BackupOptions withPackBytes(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags,
+        clock, checkpoints);
   }
 
   public BackupOptions withZstdLevel(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags,
+        clock, checkpoints);
   }
 
   public BackupOptions withThreads(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags,
+        clock, checkpoints);
   }
 
   public BackupOptions withHostname(String h) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags,
+        clock, checkpoints);
   }
 
   public BackupOptions withTags(List<String> t) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, t, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        t, clock, checkpoints);
   }
 
   public BackupOptions withClock(Clock c) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, tags, c);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, c, checkpoints);
+  }
+
+  /**
+   * These options with an index checkpoint every {@code policy.every()} packs stored, asking
+   * {@code policy.yieldSignal()} after each whether to stop there.
+   */
+  public BackupOptions withCheckpoints(CheckpointPolicy policy) {
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, clock, policy);
   }
 }

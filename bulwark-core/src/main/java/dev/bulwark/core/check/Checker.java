@@ -7,6 +7,9 @@ import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.HeapBudget;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.job.CheckpointCounter;
+import dev.bulwark.core.job.CheckpointPolicy;
+import dev.bulwark.core.job.JobYieldedException;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
 import dev.bulwark.core.repo.DatabaseTags;
@@ -19,15 +22,21 @@ import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a repository the way {@code restic check} does: index files, pack sizes, snapshots
@@ -39,18 +48,56 @@ public final class Checker {
   private final Repository repo;
   private final int threads;
   private final Progress progress;
+  private final CheckpointPolicy checkpoints;
+  /** Where the read-data progress record is kept; null for none. */
+  private final @Nullable Path stateFolder;
   private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
   private final List<String> hints = new ArrayList<>();
 
+  /** A checker that keeps no progress record: every check reads everything it checks. */
   public Checker(Repository repo, int threads, Progress progress) {
+    this(repo, threads, progress, CheckpointPolicy.defaults(), null);
+  }
+
+  /**
+   * A checker whose {@code --read-data} records the packs verified every {@code
+   * checkpoints.every()} packs read (so that a check run again resumes after them), asking
+   * {@code checkpoints.yieldSignal()} after each record whether to stop there. The record is
+   * kept in the state folder of this process's environment: {@code $BULWARK_STATE_DIR}, else
+   * {@code $XDG_STATE_HOME/bulwark}, else {@code ~/.local/state/bulwark}.
+   */
+  public Checker(Repository repo, int threads, Progress progress, CheckpointPolicy checkpoints) {
+    this(repo, threads, progress, checkpoints, ReadProgress.stateFolder(System.getenv()));
+  }
+
+  /**
+   * As {@link #Checker(Repository, int, Progress, CheckpointPolicy)}, keeping the progress
+   * record in {@code stateFolder} (created 0700 if missing).
+   */
+  public Checker(Repository repo, int threads, Progress progress, CheckpointPolicy checkpoints,
+      Path stateFolder) {
     this.repo = repo;
     this.threads = threads;
     this.progress = progress;
+    this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
+    this.stateFolder = stateFolder;
   }
 
-  /** Runs the check; {@code readData} also decrypts and hashes every stored blob. */
-  public CheckResult check(boolean readData) throws IOException {
-    Map<Id, List<PackedBlob>> packs = loadIndexes();
+  /** The state folder {@code env} names for progress records (see the constructors). */
+  public static Path stateFolder(Map<String, String> env) {
+    return ReadProgress.stateFolder(env);
+  }
+
+  /**
+   * Runs the check; {@code readData} also decrypts and hashes every stored blob, skipping the
+   * packs that an earlier run's progress record shows verified in this repository state.
+   *
+   * @throws JobYieldedException if the checkpoint policy's signal asked at a checkpoint of
+   *     {@code readData}; the packs read so far are recorded, and the next check resumes
+   */
+  public CheckResult check(boolean readData) throws IOException, JobYieldedException {
+    IndexFiles indexFiles = loadIndexes();
+    Map<Id, List<PackedBlob>> packs = indexFiles.packs();
     Map<Id, Long> onDisk = repo.packSizes();
     for (var e : packs.entrySet()) {
       Long size = onDisk.get(e.getKey());
@@ -99,18 +146,18 @@ public final class Checker {
     CheckResult.Streams streams = streamChecker.check(streamTags, readData);
     long read = 0;
     if (readData) {
-      read = readPacks(packs, onDisk);
+      read = readPacks(indexFiles, onDisk);
     }
     return new CheckResult(errors, hints, snapshots, trees.size(), packs.size(), read, streams);
   }
 
-  private Map<Id, List<PackedBlob>> loadIndexes() throws IOException {
+  private IndexFiles loadIndexes() throws IOException {
     IndexFiles files = repo.indexFiles();
     files.unreadable().forEach((iid, e) -> errors.add("index " + iid + ": " + e.getMessage()));
     for (Id p : files.conflicting()) {
       errors.add("pack " + p + " is described differently by two index files");
     }
-    return files.packs();
+    return files;
   }
 
   /** Walks a snapshot's trees not seen before, reporting every problem and going on. */
@@ -140,78 +187,156 @@ public final class Checker {
     });
   }
 
-  private long readPacks(Map<Id, List<PackedBlob>> packs, Map<Id, Long> onDisk)
-      throws IOException {
+  /**
+   * Reads and verifies every stored pack the index names, in ascending id order, but those
+   * an earlier run's record shows verified against index files still here. Every {@code
+   * every} packs read in order, records how far it got, then asks whether to yield.
+   *
+   * @return the packs verified: read now, or earlier in this repository state
+   */
+  private long readPacks(IndexFiles files, Map<Id, Long> onDisk)
+      throws IOException, JobYieldedException {
+    @Nullable Path record = stateFolder == null ? null
+        : ReadProgress.file(stateFolder, repo.config().id());
+    ReadProgress before = record == null ? null : ReadProgress.load(record);
+    if (before != null && !before.repository().equals(repo.config().id())) {
+      before = null;
+    }
+    Set<Id> indexFilesNow = new TreeSet<>(files.ids());
+    indexFilesNow.removeAll(files.unreadable().keySet());
+    Map<Id, List<String>> found = new HashMap<>();
+    List<Id> toRead = new ArrayList<>();
     long total = 0;
-    for (Id p : packs.keySet()) {
-      total += onDisk.getOrDefault(p, 0L);
+    long skipped = 0;
+    for (Id p : new TreeSet<>(files.packs().keySet())) {
+      Long size = onDisk.get(p);
+      if (size == null) {
+        continue;
+      }
+      if (before != null && p.compareTo(before.cursor()) <= 0
+          && before.indexFiles().contains(files.describedBy().get(p))) {
+        skipped++;
+        List<String> old = before.errors().getOrDefault(p, List.of());
+        errors.addAll(old);
+        if (!old.isEmpty()) {
+          found.put(p, old);
+        }
+      } else {
+        toRead.add(p);
+        total += size;
+      }
+    }
+    if (skipped > 0) {
+      hints.add("resumed: " + skipped + " packs verified by an earlier check --read-data in "
+          + "this repository state were not read again");
     }
     progress.setTotalBytes(total);
-    List<Future<?>> futures = new ArrayList<>();
+    CheckpointCounter counter = new CheckpointCounter(checkpoints, "check --read-data");
+    Deque<Future<List<String>>> pending = new ArrayDeque<>();
     HeapBudget budget = HeapBudget.ofMaxHeap(3);
     try (Workers workers = new Workers("check", "read", threads)) {
-      for (var e : packs.entrySet()) {
-        Long size = onDisk.get(e.getKey());
-        if (size != null) {
-          futures.add(workers.executor().submit(() -> {
-            // Each reader holds a whole pack: on a small heap with many cores, the packs
-            // read at once would not fit.
-            try (HeapBudget.Grant g = budget.take(size)) {
-              readPack(e.getKey(), e.getValue());
+      try {
+        int window = Math.max(2, threads * 2);
+        int next = 0;
+        for (int done = 0; done < toRead.size(); done++) {
+          // A sliding window in id order: the packs done in order are a prefix, which is what a
+          // record can name with one cursor.
+          while (next < toRead.size() && pending.size() < window) {
+            Id p = toRead.get(next++);
+            long size = onDisk.get(p);
+            List<PackedBlob> indexed = files.packs().get(p);
+            pending.add(workers.executor().submit(() -> {
+              // Each reader holds a whole pack: on a small heap with many cores, the packs
+              // read at once would not fit.
+              try (HeapBudget.Grant g = budget.take(size)) {
+                return readPack(p, indexed);
+              }
+            }));
+          }
+          Id p = toRead.get(done);
+          List<String> problems = await(pending.poll(), p);
+          errors.addAll(problems);
+          if (!problems.isEmpty()) {
+            found.put(p, problems);
+          }
+          if (counter.add(1)) {
+            if (record != null) {
+              try {
+                new ReadProgress(repo.config().id(), indexFilesNow, p, found).save(record);
+              } catch (IOException e) {
+                // A state folder that cannot be written (a read-only home) must not fail the
+                // check; it only cannot resume.
+                hints.add("cannot record the progress of check --read-data in " + record + " ("
+                    + e + "); a check run again reads every pack");
+                record = null;
+              }
             }
-            return null;
-          }));
+            counter.checkpointed();
+          }
         }
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("check interrupted");
-        } catch (ExecutionException ex) {
-          errors.add("reading packs: " + ex.getCause());
-        }
+      } finally {
+        pending.forEach(f -> f.cancel(true));
       }
     }
-    return futures.size();
+    if (record != null) {
+      try {
+        Files.deleteIfExists(record);
+      } catch (IOException e) {
+        hints.add("cannot remove the finished progress record " + record + " (" + e + ")");
+      }
+    }
+    return CheckpointCounter.saturatingAdd(toRead.size(), skipped);
   }
 
-  private void readPack(Id id, List<PackedBlob> indexed) {
+  private static List<String> await(Future<List<String>> f, Id pack) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("check interrupted");
+    } catch (ExecutionException ex) {
+      return List.of("reading pack " + pack + ": " + ex.getCause());
+    }
+  }
+
+  /** Reads one pack and returns the problems found in it. */
+  private List<String> readPack(Id id, List<PackedBlob> indexed) {
+    List<String> problems = new ArrayList<>();
     String what = "pack " + id;
     try {
       byte[] data = repo.loadPack(id);
       progress.addBytes(data.length);
       if (!Id.hash(data).equals(id)) {
-        errors.add(what + ": content does not match its id (damaged)");
+        problems.add(what + ": content does not match its id (damaged)");
       }
       List<PackedBlob> header;
       try {
         header = repo.readPackHeader(data, what);
       } catch (BulwarkException e) {
-        errors.add(e.getMessage());
+        problems.add(e.getMessage());
         header = null;
       }
       if (header != null && !new HashSet<>(header).equals(new HashSet<>(indexed))) {
-        errors.add(what + ": header does not match the index");
+        problems.add(what + ": header does not match the index");
       }
       for (PackedBlob b : indexed) {
         if (b.offset() + b.length() > data.length) {
-          errors.add(what + ": blob " + b.id().shortForm() + " lies beyond the end");
+          problems.add(what + ": blob " + b.id().shortForm() + " lies beyond the end");
           continue;
         }
         try {
           byte[] plain = repo.openBlob(data, (int) b.offset(), b, what);
           if (plain.length != b.plaintextLength()) {
-            errors.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
+            problems.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
           }
         } catch (BulwarkException e) {
-          errors.add(e.getMessage());
+          problems.add(e.getMessage());
         }
       }
     } catch (IOException e) {
-      errors.add(what + ": cannot read: " + e.getMessage());
+      problems.add(what + ": cannot read: " + e.getMessage());
     }
     progress.addItem();
+    return problems;
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.core.prune;
 
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.retention.StreamRetention;
 import java.time.Clock;
 
@@ -10,21 +11,21 @@ import java.time.Clock;
  *     the repository after the prune (restic's {@code --max-unused}); 0 repacks every partly
  *     used pack, 100 repacks none
  * @param packBytes target size of the packs that repacking writes
- * @param batchPacks an index file for the new packs is written after every this many repacked
- *     packs, so a kill loses at most one batch of repacking
+ * @param checkpoints an index file for the new packs is written after every {@code every}
+ *     repacked packs, so a kill loses at most one batch of repacking; after each the prune asks
+ *     whether to yield
  * @param mode whether to change the repository or only plan
  * @param streamRetention how long every point of a stream stays restorable; stream segments
  *     beyond it, and segments and generations no remaining snapshot can replay, are removed
  * @param clock where the retention window is counted back from
  */
-public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPacks, Mode mode,
+public record PruneOptions(double maxUnusedPercent, int packBytes, CheckpointPolicy checkpoints,
+    Mode mode,
     StreamRetention streamRetention, Clock clock) {
   /** restic's default for {@code --max-unused}. */
   public static final double DEFAULT_MAX_UNUSED_PERCENT = 5;
   /** restic's default target pack size. */
   public static final int DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
-  /** Repacked packs per persisted batch. */
-  public static final int DEFAULT_BATCH_PACKS = 16;
 
   /** Whether a prune changes the repository. */
   public enum Mode {
@@ -41,11 +42,9 @@ public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPack
     if (packBytes < 1024 * 1024 || packBytes > 128 * 1024 * 1024) {
       throw new IllegalArgumentException("pack size must be between 1 and 128 MiB");
     }
-    if (batchPacks < 1) {
-      throw new IllegalArgumentException("batch size must be at least 1 pack");
-    }
-    if (mode == null || streamRetention == null || clock == null) {
-      throw new IllegalArgumentException("mode, stream retention and clock are required");
+    if (checkpoints == null || mode == null || streamRetention == null || clock == null) {
+      throw new IllegalArgumentException(
+          "checkpoints, mode, stream retention and clock are required");
     }
   }
 
@@ -54,34 +53,48 @@ public record PruneOptions(double maxUnusedPercent, int packBytes, int batchPack
    * remaining snapshot can replay kept, the system clock, changes made.
    */
   public static PruneOptions defaults() {
-    return new PruneOptions(DEFAULT_MAX_UNUSED_PERCENT, DEFAULT_PACK_BYTES, DEFAULT_BATCH_PACKS,
-        Mode.PRUNE, StreamRetention.KEEP_ALL, Clock.systemUTC());
+    return new PruneOptions(DEFAULT_MAX_UNUSED_PERCENT, DEFAULT_PACK_BYTES,
+        CheckpointPolicy.defaults(), Mode.PRUNE, StreamRetention.KEEP_ALL, Clock.systemUTC());
   }
 
   public PruneOptions withMaxUnusedPercent(double p) {
-    return new PruneOptions(p, packBytes, batchPacks, mode, streamRetention, clock);
+    return new PruneOptions(p, packBytes, checkpoints, mode, streamRetention, clock);
   }
 
   public PruneOptions withPackBytes(int n) {
-    return new PruneOptions(maxUnusedPercent, n, batchPacks, mode, streamRetention, clock);
+    return new PruneOptions(maxUnusedPercent, n, checkpoints, mode, streamRetention, clock);
   }
 
+  /** These options with a checkpoint every {@code n} repacked packs, the same yield signal. */
   public PruneOptions withBatchPacks(int n) {
-    return new PruneOptions(maxUnusedPercent, packBytes, n, mode, streamRetention, clock);
+    return withCheckpoints(checkpoints.withEvery(n));
+  }
+
+  /**
+   * These options with an index checkpoint every {@code policy.every()} repacked packs, asking
+   * {@code policy.yieldSignal()} after each whether to stop there.
+   */
+  public PruneOptions withCheckpoints(CheckpointPolicy policy) {
+    return new PruneOptions(maxUnusedPercent, packBytes, policy, mode, streamRetention, clock);
+  }
+
+  /** Repacked packs per persisted batch: the checkpoint interval. */
+  public int batchPacks() {
+    return checkpoints.every();
   }
 
   public PruneOptions withMode(Mode m) {
-    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, m, streamRetention, clock);
+    return new PruneOptions(maxUnusedPercent, packBytes, checkpoints, m, streamRetention, clock);
   }
 
   /** These options with another stream retention. */
   public PruneOptions withStreamRetention(StreamRetention r) {
-    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, mode, r, clock);
+    return new PruneOptions(maxUnusedPercent, packBytes, checkpoints, mode, r, clock);
   }
 
   /** These options with the retention window counted back from {@code c}'s time. */
   public PruneOptions withClock(Clock c) {
-    return new PruneOptions(maxUnusedPercent, packBytes, batchPacks, mode, streamRetention, c);
+    return new PruneOptions(maxUnusedPercent, packBytes, checkpoints, mode, streamRetention, c);
   }
 
   /** True if this prune only plans. */

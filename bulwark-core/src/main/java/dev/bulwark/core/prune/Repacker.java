@@ -8,6 +8,7 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
+import dev.bulwark.core.job.CheckpointCounter;
 import dev.bulwark.core.pack.PackedBlob;
 import dev.bulwark.core.repo.PackUploader;
 import dev.bulwark.core.repo.Repository;
@@ -51,21 +52,26 @@ final class Repacker {
    *
    * @throws dev.bulwark.core.CorruptionException if a blob to copy is damaged; nothing has been
    *     deleted at that point
+   * @throws dev.bulwark.core.job.JobYieldedException if the checkpoint policy's signal asked
+   *     at a batch's checkpoint; nothing has been deleted at that point
    */
   void repack(Map<Id, List<PackedBlob>> repack) throws IOException, BulwarkException {
+    // A yield leaves the open packs unwritten: their blobs are still in their source packs.
     int connections = Math.max(1, repo.connections());
     try (Workers uploads = new Workers("prune", "upload", connections)) {
       PackUploader uploader = new PackUploader(repo, options.packBytes(), uploads.executor(),
           PackUploader.packsInFlight(connections, options.packBytes(),
               Runtime.getRuntime().maxMemory()), this::stored);
-      int inBatch = 0;
+      CheckpointCounter checkpoints = new CheckpointCounter(options.checkpoints(), "prune");
       for (var e : repack.entrySet()) {
         copyFrom(e.getKey(), e.getValue(), uploader);
         progress.addItem();
-        if (++inBatch == options.batchPacks()) {
-          inBatch = 0;
+        if (checkpoints.add(1)) {
           uploader.awaitUploads();
           writeBatchIndex();
+          // Nothing is deleted yet: the batch's new packs duplicate blobs of packs that are
+          // still indexed, which check accepts and the next prune plans away.
+          checkpoints.checkpointed();
           // isInterrupted, not interrupted(): the flag must survive so that closing the upload
           // workers interrupts a stalled upload instead of waiting it out.
           if (Thread.currentThread().isInterrupted()) {

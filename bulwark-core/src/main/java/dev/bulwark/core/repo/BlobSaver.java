@@ -5,6 +5,9 @@ import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
+import dev.bulwark.core.job.CheckpointCounter;
+import dev.bulwark.core.job.CheckpointPolicy;
+import dev.bulwark.core.job.JobYieldedException;
 import dev.bulwark.core.pack.BlobCodec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes new blobs into a repository: skips blobs already stored, compresses and seals the rest
@@ -25,6 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Order on disk is what makes a crash harmless: a pack is stored before any index names it,
  * and the caller writes a snapshot only after {@link #flush()} returns.
+ *
+ * <p>Checkpoints: an index file is written every {@link CheckpointPolicy#every()} packs stored
+ * (and at the latest every {@value #INDEX_FLUSH_BLOBS} blobs, restic's index file size), so a
+ * backup killed at any instant leaves at most one batch of stored packs that no index names
+ * (the packs of the current batch, plus those stored meanwhile on other upload threads); the
+ * next backup loads the index and reuses the rest. Right after writing one, the saver asks the
+ * policy's yield signal whether to stop; once it asks, {@link #throwIfYieldRequested()} throws,
+ * no further checkpoint is written before {@link #flush()}, and the caller stops saving.
  */
 public final class BlobSaver {
   /** restic's default target pack size. */
@@ -44,6 +56,9 @@ public final class BlobSaver {
   private final AtomicLong newPlainBytes = new AtomicLong();
   private final AtomicLong storedBytes = new AtomicLong();
   private final AtomicLong packsWritten = new AtomicLong();
+  private final CheckpointCounter checkpoints;
+  /** Why the yield signal asked at a checkpoint; null while it has not. */
+  private volatile @Nullable String yieldRequested;
 
   /**
    * A saver that uploads packs in the thread that fills them.
@@ -56,16 +71,31 @@ public final class BlobSaver {
 
   /**
    * A saver that uploads packs on {@code uploads} (owned by the caller), with at most
-   * {@code maxPacksInFlight} finished packs waiting or uploading at once.
+   * {@code maxPacksInFlight} finished packs waiting or uploading at once, and checkpoints
+   * with the default policy (never yielding).
    *
    * @param zstdLevel zstd level for blob content; 0 stores blobs uncompressed
    */
   public BlobSaver(Repository repo, int packBytes, int zstdLevel, Executor uploads,
       int maxPacksInFlight) {
+    this(repo, packBytes, zstdLevel, uploads, maxPacksInFlight,
+        new CheckpointCounter(CheckpointPolicy.defaults(), "saving blobs"));
+  }
+
+  /**
+   * A saver that uploads packs on {@code uploads} (owned by the caller), with at most
+   * {@code maxPacksInFlight} finished packs waiting or uploading at once, writing an index
+   * checkpoint whenever {@code checkpoints} (counting stored packs) says one is due.
+   *
+   * @param zstdLevel zstd level for blob content; 0 stores blobs uncompressed
+   */
+  public BlobSaver(Repository repo, int packBytes, int zstdLevel, Executor uploads,
+      int maxPacksInFlight, CheckpointCounter checkpoints) {
     if (packBytes < 1024 * 1024) {
       throw new IllegalArgumentException("pack size must be at least 1 MiB");
     }
     this.repo = repo;
+    this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
     this.zstdLevel = repo.config().version() >= 2 ? zstdLevel : 0;
     this.uploader = new PackUploader(repo, packBytes, uploads, maxPacksInFlight, this::stored);
   }
@@ -97,22 +127,45 @@ public final class BlobSaver {
     return true;
   }
 
-  /** Indexes a stored pack, writing an index file once enough blobs wait for one. */
+  /**
+   * Indexes a stored pack, writing an index file (a checkpoint) once enough packs or blobs wait
+   * for one, then asking whether to yield.
+   */
   private void stored(PackBlobs p, long bytes) throws IOException {
     storedBytes.addAndGet(bytes);
     packsWritten.incrementAndGet();
     repo.index().addPack(p.pack(), p.blobs());
-    List<PackBlobs> toWrite = null;
+    // One checkpoint at a time, and its yield question answered before the next can start:
+    // a yield asked at one checkpoint must stop the job with no second one written.
     synchronized (unindexed) {
       unindexed.add(p);
       unindexedBlobs += p.blobs().size();
-      if (unindexedBlobs >= INDEX_FLUSH_BLOBS) {
-        toWrite = takeUnindexed();
+      boolean due = checkpoints.add(1);
+      // After a yield no checkpoint is written: the caller stops, and flush() indexes the rest
+      // only if it goes on to finish after all.
+      if ((due || unindexedBlobs >= INDEX_FLUSH_BLOBS) && yieldRequested == null) {
+        writeIndex(takeUnindexed());
+        yieldRequested = checkpoints.recordCheckpoint();
       }
     }
-    if (toWrite != null) {
-      writeIndex(toWrite);
+  }
+
+  /**
+   * Throws if the yield signal asked to stop at a checkpoint: everything that checkpoint named
+   * is durable and indexed, and the caller should stop.
+   *
+   * @throws JobYieldedException naming the counter's job and the signal's reason
+   */
+  public void throwIfYieldRequested() throws JobYieldedException {
+    String why = yieldRequested;
+    if (why != null) {
+      throw new JobYieldedException(checkpoints.job(), why);
     }
+  }
+
+  /** Index checkpoints written so far (not counting the index {@link #flush()} writes). */
+  public long checkpoints() {
+    return checkpoints.checkpoints();
   }
 
   private List<PackBlobs> takeUnindexed() {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param unreadable the index files that could not be read, with why, in the order listed
  * @param conflicting packs that two index files describe with different blobs
  * @param describedTwice true if some pack is named by more than one index file
+ * @param describedBy for each pack of {@code packs}, the index file whose description it is
  */
 public record IndexFiles(List<Id> ids, Map<Id, List<PackedBlob>> packs,
-    Map<Id, BulwarkException> unreadable, List<Id> conflicting, boolean describedTwice) {}
+    Map<Id, BulwarkException> unreadable, List<Id> conflicting, boolean describedTwice,
+    Map<Id, Id> describedBy) {}

@@ -196,6 +196,7 @@ public final class Repository implements AutoCloseable {
     Map<Id, BulwarkException> unreadable = new LinkedHashMap<>();
     Set<Id> conflicting = new LinkedHashSet<>();
     boolean describedTwice = false;
+    Map<Id, Id> describedBy = new HashMap<>();
     for (Id iid : ids) {
       IndexFile f;
       try {
@@ -206,6 +207,7 @@ public final class Repository implements AutoCloseable {
       }
       for (PackBlobs p : f.packs()) {
         List<PackedBlob> prev = packs.putIfAbsent(p.pack(), p.blobs());
+        describedBy.putIfAbsent(p.pack(), iid);
         if (prev != null) {
           describedTwice = true;
           if (!new HashSet<>(prev).equals(new HashSet<>(p.blobs()))) {
@@ -215,7 +217,7 @@ public final class Repository implements AutoCloseable {
       }
     }
     return new IndexFiles(List.copyOf(ids), packs, unreadable, List.copyOf(conflicting),
-        describedTwice);
+        describedTwice, describedBy);
   }
 
   /** Every pack file stored, with its size in bytes. */

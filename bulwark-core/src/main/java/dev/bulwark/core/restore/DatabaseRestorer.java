@@ -8,6 +8,7 @@ import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.fs.BackgroundSync;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Repository;
@@ -108,18 +109,30 @@ public final class DatabaseRestorer {
   private final int threads;
   private final Progress progress;
   private final String host;
+  private final CheckpointPolicy checkpoints;
 
   /** A restorer for which {@code latest} means this host's ({@link Host#name()}) newest. */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
-    this(repo, kind, threads, progress, Host.name());
+    this(repo, kind, threads, progress, CheckpointPolicy.defaults());
+  }
+
+  /**
+   * A restorer for which {@code latest} means this host's newest, that checkpoints every
+   * {@code checkpoints.every()} packs read and asks {@code checkpoints.yieldSignal()} there
+   * whether to stop.
+   */
+  public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
+      CheckpointPolicy checkpoints) {
+    this(repo, kind, threads, progress, checkpoints, Host.name());
   }
 
   private DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
-      String host) {
+      CheckpointPolicy checkpoints, String host) {
     this.repo = repo;
     this.kind = kind;
     this.threads = threads;
     this.progress = progress;
+    this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
     this.host = java.util.Objects.requireNonNull(host, "host");
   }
 
@@ -128,7 +141,7 @@ public final class DatabaseRestorer {
    * hostName} (as recorded in the snapshot) instead of this host's.
    */
   public DatabaseRestorer forHost(String hostName) {
-    return new DatabaseRestorer(repo, kind, threads, progress, hostName);
+    return new DatabaseRestorer(repo, kind, threads, progress, checkpoints, hostName);
   }
 
   /** The host whose snapshots {@code latest} means. */
@@ -339,7 +352,7 @@ public final class DatabaseRestorer {
       long start = System.nanoTime();
       StagedPageChecksum pages = replay != null && replay.pageSize() > 0
           ? new StagedPageChecksum(replay.pageSize()) : null;
-      new Restorer(repo, threads, progress).restoreStaging(snap, db.path(), staging,
+      new Restorer(repo, threads, progress, checkpoints).restoreStaging(snap, db.path(), staging,
           pages != null ? pages : WrittenBlobs.NONE);
       refuseAnythingButFilesAndFolders(snap, staging);
       long fetched = System.nanoTime();

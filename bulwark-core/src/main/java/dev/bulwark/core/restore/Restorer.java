@@ -9,6 +9,8 @@ import dev.bulwark.core.concurrent.Futures;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.index.BlobLocation;
+import dev.bulwark.core.job.CheckpointCounter;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.repo.TreeWalker;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,29 +56,58 @@ import org.slf4j.LoggerFactory;
  * checked against its id before it is written. Files recorded as hard links of each other (same
  * inode and device, more than one link) are restored as hard links, as restic does. One restore
  * at a time per instance.
+ *
+ * <p>Checkpoints: a restore into a folder records beside it, every {@link CheckpointPolicy#every}
+ * files, how many files it restored (see {@link RestoreProgress}); run again, it keeps those
+ * still unchanged and restores the rest. At each checkpoint it asks the policy's yield signal
+ * whether to stop ({@link dev.bulwark.core.job.JobYieldedException}). A single path restored
+ * for a database ({@link #restoreStaging}) asks every {@code every} packs read and records
+ * nothing: its copy is removed unless finished.
  */
 public final class Restorer {
   private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
   private final Repository repo;
   private final int threads;
   private final Progress progress;
+  private final CheckpointPolicy checkpoints;
   /** Files restored in the current run that have further hard links, by (inode, device). */
   private final Map<HardLinkKey, Path> hardLinks = new HashMap<>();
   /** Whether each restored file is fsynced before it is renamed to its final name. */
   private boolean syncFiles = true;
   private WrittenBlobs written = WrittenBlobs.NONE;
+  /**
+   * While one path is restored (a database's staging copy): counts the packs read, to ask at
+   * every checkpoint whether to yield. Nothing is recorded there: the copy is removed unless
+   * it is finished, and a restore run again starts it over.
+   */
+  private @Nullable CheckpointCounter packCheckpoints;
 
+  /** A restorer with {@link CheckpointPolicy#defaults()}. */
   public Restorer(Repository repo, int threads, Progress progress) {
-    this.repo = repo;
-    this.threads = threads;
-    this.progress = progress;
+    this(repo, threads, progress, CheckpointPolicy.defaults());
   }
 
   /**
-   * Restores {@code snapshot} under {@code target}.
+   * A restorer that records its progress beside the target every {@code checkpoints.every()}
+   * files restored and verified (so that a restore run again skips them), asking {@code
+   * checkpoints.yieldSignal()} after each record whether to stop there.
+   */
+  public Restorer(Repository repo, int threads, Progress progress,
+      CheckpointPolicy checkpoints) {
+    this.repo = repo;
+    this.threads = threads;
+    this.progress = progress;
+    this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
+  }
+
+  /**
+   * Restores {@code snapshot} under {@code target}, resuming a restore of the same snapshot
+   * and paths that a kill or a yield stopped.
    *
    * @param includes absolute snapshot paths to restore (with everything below them); empty
    *     restores everything
+   * @throws dev.bulwark.core.job.JobYieldedException if the checkpoint policy's signal asked at
+   *     a checkpoint: the files restored so far are recorded
    */
   public RestoreResult restore(Snapshot snapshot, Path target, List<String> includes)
       throws IOException, BulwarkException {
@@ -84,9 +116,12 @@ public final class Restorer {
     AtomicFiles.createDirectories(target);
     long[] counts = new long[3];
     Deque<Runnable> dirFixups = new ArrayDeque<>();
+    FileCheckpoints files = FileCheckpoints.start(snapshot, includes, target,
+        new CheckpointCounter(checkpoints, "restore of snapshot " + snapshot.id().shortForm()));
     try (Workers workers = new Workers("restore", "blob", threads)) {
-      restoreTree(snapshot.tree(), "", target, includes, workers, counts, dirFixups);
+      restoreTree(snapshot.tree(), "", target, includes, workers, counts, dirFixups, files);
     }
+    files.finish();
     // Directory modes and times last: writing files into them would change their mtime, and
     // a read-only directory would refuse its own files.
     while (!dirFixups.isEmpty()) {
@@ -128,11 +163,14 @@ public final class Restorer {
       boolean sync, WrittenBlobs observer) throws IOException, BulwarkException {
     syncFiles = sync;
     written = observer;
+    packCheckpoints = new CheckpointCounter(checkpoints, "restore of " + snapshotPath
+        + " from snapshot " + snapshot.id().shortForm());
     try {
       return restoreOnePath(snapshot, snapshotPath, destination);
     } finally {
       syncFiles = true;
       written = WrittenBlobs.NONE;
+      packCheckpoints = null;
     }
   }
 
@@ -156,7 +194,7 @@ public final class Restorer {
         case DIR -> {
           AtomicFiles.createDirectories(destination);
           restoreTree(node.subtree(), normalizeInclude(snapshotPath), destination, List.of(),
-              workers, counts, dirFixups);
+              workers, counts, dirFixups, FileCheckpoints.none());
           counts[1]++;
           dirFixups.push(() -> applyMeta(destination, node));
         }
@@ -241,7 +279,7 @@ public final class Restorer {
    * {@code includes} select into {@code dir}, with everything below them.
    */
   private void restoreTree(Id treeId, String treePath, Path dir, List<String> includes,
-      Workers workers, long[] counts, Deque<Runnable> dirFixups)
+      Workers workers, long[] counts, Deque<Runnable> dirFixups, FileCheckpoints files)
       throws IOException, BulwarkException {
     // Where each folder being walked is restored to, by its snapshot path.
     Map<String, Path> outDirs = new HashMap<>();
@@ -266,9 +304,16 @@ public final class Restorer {
               }
               case FILE -> {
                 if (sel == Selection.ALL) {
-                  if (!restoredAsHardLink(n, out)) {
-                    restoreFile(n, out, workers);
-                    counts[2] += n.size();
+                  if (files.isDone(n, out)) {
+                    // Written and verified by an earlier run; a later link still links to it.
+                    rememberHardLink(n, out);
+                    progress.addItem();
+                  } else {
+                    if (!restoredAsHardLink(n, out)) {
+                      restoreFile(n, out, workers);
+                      counts[2] += n.size();
+                    }
+                    files.fileDone();
                   }
                   counts[0]++;
                 }
@@ -366,11 +411,7 @@ public final class Restorer {
    * is remembered and restored normally (returns false).
    */
   private boolean restoredAsHardLink(Node n, Path out) throws IOException {
-    if (Long.compareUnsigned(n.links(), 1) <= 0 || n.inode() == 0) {
-      return false;
-    }
-    HardLinkKey key = new HardLinkKey(n.inode(), n.deviceId());
-    Path first = hardLinks.putIfAbsent(key, out);
+    Path first = rememberHardLink(n, out);
     if (first == null) {
       return false;
     }
@@ -378,6 +419,17 @@ public final class Restorer {
     Files.createLink(out, first);
     progress.addItem();
     return true;
+  }
+
+  /**
+   * Remembers {@code out} as the first restored name of {@code n}'s (inode, device) if {@code
+   * n} has further links; returns the first name if one was remembered before, else null.
+   */
+  private @Nullable Path rememberHardLink(Node n, Path out) {
+    if (Long.compareUnsigned(n.links(), 1) <= 0 || n.inode() == 0) {
+      return null;
+    }
+    return hardLinks.putIfAbsent(new HardLinkKey(n.inode(), n.deviceId()), out);
   }
 
   /** Largest single read: consecutive blobs of one pack are fetched together up to this. */
@@ -445,12 +497,22 @@ public final class Restorer {
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
       List<Future<?>> pending = new ArrayList<>();
       int window = threads * 2;
+      Id lastPack = null;
       for (Run run : plan(locs)) {
+        boolean newPack = !run.pack().equals(lastPack);
+        lastPack = run.pack();
         pending.add(workers.executor().submit(() -> {
           writeRun(run, ch, tmp);
           return null;
         }));
-        if (pending.size() >= window) {
+        if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
+          // Everything read so far is written; then the yield question.
+          for (Future<?> f : pending) {
+            Futures.await(f);
+          }
+          pending.clear();
+          packCheckpoints.checkpointed();
+        } else if (pending.size() >= window) {
           Futures.await(pending.remove(0));
         }
       }

@@ -3,6 +3,7 @@ package dev.bulwark.core.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
@@ -63,7 +64,7 @@ class CheckerFaultTest {
     repo.close();
   }
 
-  private CheckResult check(boolean readData) throws IOException {
+  private CheckResult check(boolean readData) throws IOException, BulwarkException {
     return new Checker(repo, 2, new Progress()).check(readData);
   }
 

@@ -2,6 +2,7 @@ package dev.bulwark.core.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.api.Bulwark;
 import dev.bulwark.core.api.BulwarkRepository;
@@ -55,11 +56,11 @@ class StreamCheckTest {
     repo.close();
   }
 
-  private CheckResult check() throws IOException {
+  private CheckResult check() throws IOException, BulwarkException {
     return new Checker(repo, 2, new Progress()).check(false);
   }
 
-  private CheckResult checkReadData() throws IOException {
+  private CheckResult checkReadData() throws IOException, BulwarkException {
     return new Checker(repo, 2, new Progress()).check(true);
   }
 
