@@ -6,6 +6,7 @@ import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Host;
 import java.time.Clock;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a backup runs. Immutable; start from {@link #defaults()} and change with the withers.
@@ -20,9 +21,13 @@ import java.util.List;
  * @param hostname recorded in the snapshot
  * @param tags added to the snapshot
  * @param clock source of the snapshot time
+ * @param parent the snapshot (id or unique prefix) whose unchanged files are reused; null for
+ *     the newest snapshot of the same paths from this host
+ * @param force read every file, reusing nothing from the parent (which is still recorded)
  */
 public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, int zstdLevel,
-    int threads, String hostname, List<String> tags, Clock clock) {
+    int threads, String hostname, List<String> tags, Clock clock, @Nullable String parent,
+    boolean force) {
   /**
    * Default chunk size. Databases rewrite pages in place; small page-aligned chunks keep what a
    * changed page costs small, at the price of longer content lists (see bench/).
@@ -81,41 +86,57 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   public static BackupOptions defaults() {
     return new BackupOptions(DEFAULT_CHUNK_BYTES, DEFAULT_PAGE_CHUNK_BYTES,
         BlobSaver.DEFAULT_PACK_BYTES, DEFAULT_ZSTD_LEVEL, Workers.defaultThreads(), Host.name(),
-        List.of(), Clock.systemUTC());
+        List.of(), Clock.systemUTC(), null, false);
   }
 
   /** These options with {@code n}-byte chunks for all content, database pages included. */
   public BackupOptions withChunkBytes(int n) {
-    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock);
+    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock, parent, force);
   }
 
   /** These options with {@code n}-byte chunks for database pages only. */
   public BackupOptions withPageChunkBytes(int n) {
     return new BackupOptions(chunkBytes, n, packBytes, zstdLevel, threads, hostname, tags,
-        clock);
+        clock, parent, force);
   }
 
   public BackupOptions withPackBytes(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags, clock, parent, force);
   }
 
   public BackupOptions withZstdLevel(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags, clock, parent, force);
   }
 
   public BackupOptions withThreads(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags, clock, parent, force);
   }
 
   public BackupOptions withHostname(String h) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags, clock, parent, force);
   }
 
   public BackupOptions withTags(List<String> t) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, t, clock);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, t, clock, parent, force);
   }
 
   public BackupOptions withClock(Clock c) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, tags, c);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, tags, c, parent, force);
+  }
+
+  /**
+   * These options with {@code ref} (a snapshot id or unique prefix) as the parent whose
+   * unchanged files are reused, whatever its host and paths; null to pick the newest snapshot of
+   * the same paths from this host.
+   */
+  public BackupOptions withParent(@Nullable String ref) {
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, clock, ref, force);
+  }
+
+  /** These options reading every file ({@code true}) or reusing unchanged ones from the parent. */
+  public BackupOptions withForce(boolean f) {
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, clock, parent, f);
   }
 }
