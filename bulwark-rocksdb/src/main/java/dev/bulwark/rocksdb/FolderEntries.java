@@ -63,9 +63,10 @@ final class FolderEntries {
 
   /**
    * Tables and blob files are written once under a fresh number and never changed, so the same
-   * name and size is the same file (BackupEngine's rule); a checkpoint's hard links give them a
-   * new ctime, so restic's metadata rule would read them all again. MANIFEST, OPTIONS, CURRENT
-   * and the WAL change in place and are always read.
+   * name and size is the same file (BackupEngine's rule; the archiver also wants the same mtime,
+   * which a database created again under old numbers does not have); a checkpoint's hard links
+   * give them a new ctime, so restic's metadata rule would read them all again. MANIFEST,
+   * OPTIONS, CURRENT and the WAL change in place and are always read.
    */
   static SourceEntry.Reuse reuseOf(Path file) {
     String name = file.getFileName().toString();

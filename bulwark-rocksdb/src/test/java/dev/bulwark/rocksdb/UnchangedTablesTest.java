@@ -83,6 +83,50 @@ class UnchangedTablesTest {
     }
   }
 
+  @Test
+  void aDatabaseCreatedAgainUnderTheSameTableNamesIsReadAgain() throws Exception {
+    Path dbPath = dir.resolve("db");
+    try (Repository repo = TestRepos.init(dir.resolve("repo"))) {
+      Map<String, Long> first = create(dbPath, 1);
+      BackupResult a = TestRepos.backup(repo, RocksDbSource.offline(dbPath));
+      deleteTree(dbPath);
+      Map<String, Long> second = create(dbPath, 2);
+      assertThat(second).as("same names and sizes, other content").isEqualTo(first);
+      String content;
+      try (Options o = new Options(); RocksDB db = RocksDB.openReadOnly(o, dbPath.toString())) {
+        content = content(db);
+      }
+
+      BackupResult b = TestRepos.backup(repo, RocksDbSource.offline(dbPath));
+      assertThat(b.snapshot().parent()).isEqualTo(a.snapshot().id());
+      assertThat(b.filesUnchanged()).isZero();
+      assertThat(b.bytesRead()).isGreaterThan(sum(second));
+      assertRestores(repo, b, second, content);
+    }
+  }
+
+  /** A closed database of 5 uncompressed tables whose sizes do not depend on {@code seed}. */
+  private static Map<String, Long> create(Path dbPath, long seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed);
+    try (Options o = new Options().setCreateIfMissing(true).setDisableAutoCompactions(true)
+            .setCompressionType(org.rocksdb.CompressionType.NO_COMPRESSION);
+        RocksDB db = RocksDB.open(o, dbPath.toString());
+        FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      for (int t = 0; t < 5; t++) {
+        writeTable(db, flush, random, t);
+      }
+      return tables(db);
+    }
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var s = java.nio.file.Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
   private void assertRestores(Repository repo, BackupResult r, Map<String, Long> tables,
       String content) throws Exception {
     Path target = dir.resolve("restored-" + r.snapshot().id().shortForm());

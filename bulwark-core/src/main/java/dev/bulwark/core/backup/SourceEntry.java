@@ -34,8 +34,10 @@ public record SourceEntry(Path path, Kind kind, FileMeta meta, @Nullable Content
     /** Unchanged when size, mtime, ctime and inode equal the parent's (restic's rule). */
     IF_METADATA_EQUAL,
     /**
-     * Unchanged when the parent has a file of the same name and size: files that are never
-     * rewritten under their name (RocksDB's tables and blob files).
+     * Unchanged when the parent has a file of the same name, size and mtime: files that are
+     * never rewritten under their name (RocksDB's tables and blob files), whose ctime changes
+     * when a checkpoint links them. The mtime tells a table of a database created again under
+     * a reused number.
      */
     IF_SIZE_EQUAL
   }

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * <p>A file with {@link SourceEntry.Reuse#IF_METADATA_EQUAL} is unchanged when its size, mtime,
  * ctime and inode all equal the parent node's (restic's rule; the device id is not compared,
  * since it can change across reboots). A file with {@link SourceEntry.Reuse#IF_SIZE_EQUAL} is
- * unchanged when the parent has a file of the same name and size. Either way every blob of the
+ * unchanged when the parent has a file of the same name, size and mtime: the mtime tells a
+ * database deleted and created again, or restored to an older state, whose new tables reuse
+ * the numbers (and often the sizes) of tables in the parent. Either way every blob of the
  * reused list must still be in the index (a pruned or damaged parent makes the file be read).
  *
  * <p>Timestamps only prove that nothing changed when they were taken well before the parent
@@ -62,7 +64,8 @@ final class UnchangedFiles {
         || old.content() == null) {
       return null;
     }
-    if (e.reuse() == SourceEntry.Reuse.IF_METADATA_EQUAL && !sameMetadata(e.meta(), old)) {
+    if (e.reuse() == SourceEntry.Reuse.IF_METADATA_EQUAL ? !sameMetadata(e.meta(), old)
+        : !e.meta().mtime().equals(old.mtime())) {
       return null;
     }
     for (Id id : old.content()) {
