@@ -102,7 +102,9 @@ final class BackupCommand implements Callable<Integer> {
     }
     List<Source> sources = sources();
     Progress progress = new Progress();
-    try (Repository r = repo.open(true); Lock lock = r.lock(false);
+    // The archiver loads the index under the lock; loading it here too doubled the fixed cost
+    // of a backup that reads little (10 GiB of RocksDB tables: seconds per load).
+    try (Repository r = repo.open(false); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
       BackupResult res = new Archiver(r, opts, progress).backup(lock, sources);
       lock.releaseAfterSuccess();
