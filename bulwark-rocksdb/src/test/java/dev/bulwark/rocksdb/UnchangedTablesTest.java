@@ -2,10 +2,15 @@ package dev.bulwark.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.core.Progress;
 import dev.bulwark.core.SnapshotRef;
+import dev.bulwark.core.api.Bulwark;
+import dev.bulwark.core.api.BulwarkRepository;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
+import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.Repository;
+import dev.bulwark.core.repo.Snapshot;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -103,6 +108,39 @@ class UnchangedTablesTest {
       assertThat(b.bytesRead()).isGreaterThan(sum(second));
       assertRestores(repo, b, second, content);
     }
+  }
+
+  @Test
+  void theLibraryFacadeSkipsUnchangedTablesUnlessForced() throws Exception {
+    Path dbPath = dir.resolve("db");
+    Map<String, Long> tables = create(dbPath, 3);
+    Progress first = new Progress();
+    Progress second = new Progress();
+    Progress forced = new Progress();
+    Snapshot a;
+    Snapshot b;
+    try (BulwarkRepository repo = facade(first, BackupOptions.defaults())) {
+      a = repo.backup(RocksDbDatabase.at(dbPath));
+    }
+    try (BulwarkRepository repo = facade(second, BackupOptions.defaults())) {
+      b = repo.backup(RocksDbDatabase.at(dbPath));
+    }
+    try (BulwarkRepository repo = facade(forced, BackupOptions.defaults().withForce(true))) {
+      repo.backup(RocksDbDatabase.at(dbPath));
+    }
+    assertThat(first.unchangedItems()).isZero();
+    assertThat(b.parent()).isEqualTo(a.id());
+    assertThat(second.unchangedItems()).isEqualTo(tables.size());
+    assertThat(second.unchangedBytes()).isEqualTo(sum(tables));
+    assertThat(second.doneBytes()).as("skipped bytes count as done")
+        .isGreaterThanOrEqualTo(sum(tables));
+    assertThat(forced.unchangedItems()).isZero();
+  }
+
+  private BulwarkRepository facade(Progress progress, BackupOptions options) throws Exception {
+    return Bulwark.repository(dir.resolve("repo")).password(TestRepos.password())
+        .createIfMissing(true).keyDerivation(new Kdf.Params(1024, 8, 1)).progress(progress)
+        .backupOptions(options).open();
   }
 
   /** A closed database of 5 uncompressed tables whose sizes do not depend on {@code seed}. */
