@@ -8,7 +8,8 @@ work_name=work-rocksdb
 size_mib="${1:-10240}"
 add_mib=$(( size_mib / 100 ))
 source "$(dirname "$0")/common.sh"
-jar="$(find "$HOME/.m2/repository/org/rocksdb/rocksdbjni" -name 'rocksdbjni-*.jar' | sort | tail -1)"
+jar="$(find "$HOME/.m2/repository/org/rocksdb/rocksdbjni" -name 'rocksdbjni-*.jar' \
+  | sort | tail -1)"
 rocks=(java -cp "$jar" "$here/RocksBench.java")
 db="$work/db"; cp="$work/checkpoint"
 trap 'rm -rf "$work"' EXIT
@@ -28,7 +29,8 @@ restic_round() {
   read -r c cm < <(timed "${rocks[@]}" checkpoint "$db" "$cp")
   read -r r rm_ < <(timed restic -r "$work/restic-repo" backup "$cp")
   if [ -n "${1:-}" ]; then
-    read -r ri rim < <(timed restic -r "$work/restic-repo" backup --ignore-ctime --parent "$1" "$cp")
+    read -r ri rim < <(timed restic -r "$work/restic-repo" backup --ignore-ctime \
+      --parent "$1" "$cp")
   else
     ri=- rim=0
   fi
@@ -38,7 +40,8 @@ restic_round() {
 read -r b1 b1m < <(timed "$bulwark" backup --repo "$work/bulwark-repo" --rocksdb "$db")
 bread1=$(grep -o 'saved: .*' "$work/last.log" || true)
 read -r c1 r1 r1m _ _ < <(restic_round)
-rid1=$(restic -r "$work/restic-repo" snapshots --json latest | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+rid1=$(restic -r "$work/restic-repo" snapshots --json latest \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 read -r e1 e1m < <(timed "${rocks[@]}" engine "$db" "$work/engine")
 
 echo "adding ${add_mib} MiB (1%) in new tables..." >&2
@@ -52,7 +55,9 @@ read -r e2 e2m < <(timed "${rocks[@]}" engine "$db" "$work/engine")
 read -r bf bfm < <(timed "$bulwark" backup --repo "$work/bulwark-repo" --rocksdb "$db" --force)
 "$bulwark" check --repo "$work/bulwark-repo" >/dev/null
 
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.3f}')" "$1" "$2"; }
+ratio() {
+  python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.3f}')" "$1" "$2"
+}
 mib() { echo $(( $1 / 1024 )); }
 cat <<MD
 database: ${size_mib} MiB, ${tables1} tables, then ${add_mib} MiB more (${tables2} tables)

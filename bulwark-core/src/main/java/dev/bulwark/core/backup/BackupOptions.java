@@ -91,7 +91,8 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
 
   /** These options with {@code n}-byte chunks for all content, database pages included. */
   public BackupOptions withChunkBytes(int n) {
-    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock, parent, force);
+    return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock, parent,
+        force);
   }
 
   /** These options with {@code n}-byte chunks for database pages only. */
@@ -101,27 +102,33 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   }
 
   public BackupOptions withPackBytes(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags, clock, parent, force);
+    return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags,
+        clock, parent, force);
   }
 
   public BackupOptions withZstdLevel(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags, clock, parent, force);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags,
+        clock, parent, force);
   }
 
   public BackupOptions withThreads(int n) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags, clock, parent, force);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags,
+        clock, parent, force);
   }
 
   public BackupOptions withHostname(String h) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags, clock, parent, force);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags,
+        clock, parent, force);
   }
 
   public BackupOptions withTags(List<String> t) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, t, clock, parent, force);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, t,
+        clock, parent, force);
   }
 
   public BackupOptions withClock(Clock c) {
-    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname, tags, c, parent, force);
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, c, parent, force);
   }
 
   /**
