@@ -73,6 +73,14 @@ final class BackupCommand implements Callable<Integer> {
       + "per core).")
   Integer threads;
 
+  @Option(names = "--parent", paramLabel = "ID", description = "Reuse unchanged files of this "
+      + "snapshot (default: the newest snapshot of the same paths from this host).")
+  String parent;
+
+  @Option(names = "--force", description = "Read every file, even those unchanged since the "
+      + "parent snapshot.")
+  boolean force;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -81,7 +89,8 @@ final class BackupCommand implements Callable<Integer> {
     BackupOptions opts;
     try {
       opts = BackupOptions.defaults().withPackBytes(Messages.parseSize(packSize))
-          .withZstdLevel(compression).withTags(tags).withCheckpoints(checkpoints.policy());
+          .withZstdLevel(compression).withTags(tags).withParent(parent).withForce(force)
+          .withCheckpoints(checkpoints.policy());
       if (chunkSize != null) {
         opts = opts.withChunkBytes(Messages.parseSize(chunkSize));
       }
@@ -96,7 +105,9 @@ final class BackupCommand implements Callable<Integer> {
     }
     List<Source> sources = sources();
     Progress progress = new Progress();
-    try (Repository r = repo.open(true, limits); Lock lock = r.lock(false);
+    // The archiver loads the index under the lock; loading it here too doubled the fixed cost
+    // of a backup that reads little (10 GiB of RocksDB tables: seconds per load).
+    try (Repository r = repo.open(false, limits); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
       BackupResult res = new Archiver(r, opts, progress).backup(lock, sources);
       lock.releaseAfterSuccess();
@@ -137,14 +148,17 @@ final class BackupCommand implements Callable<Integer> {
       n.put("snapshot_id", res.snapshot().id().toString());
       n.put("files", res.files());
       n.put("bytes_read", res.bytesRead());
+      n.put("files_unchanged", res.filesUnchanged());
+      n.put("bytes_unchanged", res.bytesUnchanged());
       n.put("new_blobs", res.newBlobs());
       n.put("bytes_added", res.bytesAdded());
       n.put("seconds", res.seconds());
       out.println(m.writeValueAsString(n));
     } else {
-      out.printf("snapshot %s saved: %d files, %s read, %s added in %.1f s%n",
-          res.snapshot().id().shortForm(), res.files(), Messages.bytes(res.bytesRead()),
-          Messages.bytes(res.bytesAdded()), res.seconds());
+      out.printf("snapshot %s saved: %d files, %s read, %d unchanged (%s not read), %s added in "
+          + "%.1f s%n", res.snapshot().id().shortForm(), res.files(),
+          Messages.bytes(res.bytesRead()), res.filesUnchanged(),
+          Messages.bytes(res.bytesUnchanged()), Messages.bytes(res.bytesAdded()), res.seconds());
     }
   }
 }

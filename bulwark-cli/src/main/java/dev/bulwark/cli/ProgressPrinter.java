@@ -69,6 +69,10 @@ final class ProgressPrinter implements AutoCloseable {
       }
     }
     sb.append(' ').append(Messages.bytes((long) rate)).append("/s");
+    if (progress.unchangedItems() > 0) {
+      sb.append(", ").append(progress.unchangedItems()).append(" unchanged (")
+          .append(Messages.bytes(progress.unchangedBytes())).append(" not read)");
+    }
     return sb.toString();
   }
 

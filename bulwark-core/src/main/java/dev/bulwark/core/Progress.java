@@ -10,6 +10,8 @@ public final class Progress {
   private final AtomicLong totalBytes = new AtomicLong(-1);
   private final AtomicLong doneBytes = new AtomicLong();
   private final AtomicLong doneItems = new AtomicLong();
+  private final AtomicLong unchangedBytes = new AtomicLong();
+  private final AtomicLong unchangedItems = new AtomicLong();
   private final long startNanos = System.nanoTime();
   private final Listener listener;
 
@@ -47,6 +49,28 @@ public final class Progress {
   public void addItem() {
     doneItems.incrementAndGet();
     listener.changed(this);
+  }
+
+  /**
+   * Counts a file of {@code bytes} that was not read because it did not change since the parent
+   * snapshot; it counts as done too, so the done bytes still reach the total.
+   */
+  public void addUnchanged(long bytes) {
+    unchangedBytes.addAndGet(bytes);
+    unchangedItems.incrementAndGet();
+    doneBytes.addAndGet(bytes);
+    doneItems.incrementAndGet();
+    listener.changed(this);
+  }
+
+  /** Bytes of files skipped as unchanged (included in {@link #doneBytes()}). */
+  public long unchangedBytes() {
+    return unchangedBytes.get();
+  }
+
+  /** Files skipped as unchanged (included in {@link #doneItems()}). */
+  public long unchangedItems() {
+    return unchangedItems.get();
   }
 
   public long totalBytes() {

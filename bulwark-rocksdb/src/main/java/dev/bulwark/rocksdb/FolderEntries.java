@@ -54,11 +54,24 @@ final class FolderEntries {
         visitChildren(child, recorded, visitor);
       } else if (a.isRegularFile()) {
         visitor.accept(SourceEntry.file(recorded, FileMeta.of(child),
-            () -> Files.newInputStream(child), ALIGNMENT));
+            () -> Files.newInputStream(child), ALIGNMENT).withReuse(reuseOf(child), a.size()));
       } else {
         LOG.warn("skipping {}: RocksDB keeps only files and folders", child);
       }
     }
+  }
+
+  /**
+   * Tables and blob files are written once under a fresh number and never changed, so the same
+   * name and size is the same file (BackupEngine's rule; the archiver also wants the same mtime,
+   * which a database created again under old numbers does not have); a checkpoint's hard links
+   * give them a new ctime, so restic's metadata rule would read them all again. MANIFEST,
+   * OPTIONS, CURRENT and the WAL change in place and are always read.
+   */
+  static SourceEntry.Reuse reuseOf(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".sst") || name.endsWith(".blob") ? SourceEntry.Reuse.IF_SIZE_EQUAL
+        : SourceEntry.Reuse.NEVER;
   }
 
   /** Bytes in the regular files below {@code dir}. */

@@ -102,7 +102,9 @@ public final class Archiver {
     Set<String> paths = new LinkedHashSet<>();
     List<String> tags = new ArrayList<>(options.tags());
     List<String> unreadable = new ArrayList<>();
-    long[] counts = new long[2];
+    // Files, bytes read, files reused unchanged, their bytes.
+    long[] counts = new long[4];
+    Snapshot parent = null;
     try (Workers workers = new Workers("backup", "chunk", options.threads())) {
       List<SourceView> views = new ArrayList<>();
       Throwable failure = null;
@@ -121,10 +123,16 @@ public final class Archiver {
               tags.add(t);
             }
           }
+        }
+        parent = findParent(List.copyOf(paths));
+        UnchangedFiles unchanged = parent == null || options.force() ? null
+            : new UnchangedFiles(new ParentTree(repo, parent.tree()), parent, repo.index(),
+                Instant.now());
+        for (SourceView v : views) {
           v.visit(new SourceView.EntryVisitor() {
             @Override
             public void accept(SourceEntry e) throws IOException, BulwarkException {
-              store(e, root, saver, workers, unreadable, counts);
+              store(e, root, saver, workers, unreadable, counts, unchanged);
             }
 
             @Override
@@ -163,22 +171,30 @@ public final class Archiver {
     }
     Id tree = saveTree(root, saver);
     saver.flush();
-    Snapshot parent = findParent(List.copyOf(paths));
     Snapshot snap = repo.saveSnapshot(Snapshot.create(start, tree, List.copyOf(paths),
         options.hostname(), Host.user(), Host.uid(), Host.gid(), tags,
         parent == null ? null : parent.id()));
     double seconds = (System.nanoTime() - t0) / 1e9;
-    LOG.info("snapshot {} saved: {} files, {} bytes read, {} new blobs, {} bytes added in {} s",
-        snap.id().shortForm(), counts[0], counts[1], saver.newBlobs(), saver.storedBytes(),
-        String.format("%.1f", seconds));
+    LOG.info("snapshot {} saved: {} files, {} bytes read, {} unchanged files ({} bytes) reused"
+        + " from parent {}, {} new blobs, {} bytes added in {} s", snap.id().shortForm(),
+        counts[0], counts[1], counts[2], counts[3],
+        parent == null ? "none" : parent.id().shortForm(), saver.newBlobs(),
+        saver.storedBytes(), String.format("%.1f", seconds));
     if (!unreadable.isEmpty()) {
       throw new IncompleteBackupException(snap.id(), unreadable);
     }
     return new BackupResult(snap, counts[0], counts[1], saver.newBlobs(), saver.storedBytes(),
-        seconds);
+        seconds, counts[2], counts[3]);
   }
 
+  /**
+   * The snapshot named by {@link BackupOptions#parent()}, else the newest of the same paths
+   * from this host (a snapshot of another host's files says nothing about this host's).
+   */
   private Snapshot findParent(List<String> paths) throws IOException, BulwarkException {
+    if (options.parent() != null) {
+      return repo.findSnapshot(options.parent());
+    }
     Snapshot parent = null;
     for (Snapshot s : repo.snapshots()) {
       if (s.paths().equals(paths) && s.hostname().equals(options.hostname())) {
@@ -189,7 +205,8 @@ public final class Archiver {
   }
 
   private void store(SourceEntry e, Dir root, BlobSaver saver, Workers workers,
-      List<String> unreadable, long[] counts) throws IOException, BulwarkException {
+      List<String> unreadable, long[] counts, UnchangedFiles unchanged)
+      throws IOException, BulwarkException {
     saver.throwIfYieldRequested();
     List<FileName> names;
     LinkTarget target;
@@ -210,6 +227,17 @@ public final class Archiver {
       case SYMLINK -> parent.put(name,
           withMeta(name, NodeType.SYMLINK, e.meta()).linkTarget(target).build());
       case FILE -> {
+        List<Id> reused = unchanged == null ? null : unchanged.reusableContent(e, names);
+        if (reused != null) {
+          // The content is the parent's; the metadata is read now, as for any file.
+          parent.put(name, withMeta(name, NodeType.FILE, e.meta()).size(e.size())
+              .content(reused).build());
+          counts[0]++;
+          counts[2]++;
+          counts[3] += e.size();
+          progress.addUnchanged(e.size());
+          return;
+        }
         try {
           FileContent c = storeContent(e, saver, workers);
           parent.put(name,

@@ -7,6 +7,7 @@ import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Host;
 import java.time.Clock;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a backup runs. Immutable; start from {@link #defaults()} and change with the withers.
@@ -23,10 +24,13 @@ import java.util.List;
  * @param clock source of the snapshot time
  * @param checkpoints an index file is written every {@code every} packs stored, so a killed
  *     backup's next run reuses them; after each the backup asks whether to yield
+ * @param parent the snapshot (id or unique prefix) whose unchanged files are reused; null for
+ *     the newest snapshot of the same paths from this host
+ * @param force read every file, reusing nothing from the parent (which is still recorded)
  */
 public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, int zstdLevel,
-    int threads, String hostname, List<String> tags, Clock clock,
-    CheckpointPolicy checkpoints) {
+    int threads, String hostname, List<String> tags, Clock clock, CheckpointPolicy checkpoints,
+    @Nullable String parent, boolean force) {
   /**
    * Default chunk size. Databases rewrite pages in place; small page-aligned chunks keep what a
    * changed page costs small, at the price of longer content lists (see bench/).
@@ -88,49 +92,50 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   public static BackupOptions defaults() {
     return new BackupOptions(DEFAULT_CHUNK_BYTES, DEFAULT_PAGE_CHUNK_BYTES,
         BlobSaver.DEFAULT_PACK_BYTES, DEFAULT_ZSTD_LEVEL, Workers.defaultThreads(), Host.name(),
-        List.of(), Clock.systemUTC(), CheckpointPolicy.defaults());
+        List.of(), Clock.systemUTC(), CheckpointPolicy.defaults(), null,
+        false);
   }
 
   /** These options with {@code n}-byte chunks for all content, database pages included. */
   public BackupOptions withChunkBytes(int n) {
     return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock,
-        checkpoints);
+        checkpoints, parent, force);
   }
 
   /** These options with {@code n}-byte chunks for database pages only. */
   public BackupOptions withPageChunkBytes(int n) {
     return new BackupOptions(chunkBytes, n, packBytes, zstdLevel, threads, hostname, tags,
-        clock, checkpoints);
+        clock, checkpoints, parent, force);
   }
 
   public BackupOptions withPackBytes(int n) {
     return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags,
-        clock, checkpoints);
+        clock, checkpoints, parent, force);
   }
 
   public BackupOptions withZstdLevel(int n) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags,
-        clock, checkpoints);
+        clock, checkpoints, parent, force);
   }
 
   public BackupOptions withThreads(int n) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags,
-        clock, checkpoints);
+        clock, checkpoints, parent, force);
   }
 
   public BackupOptions withHostname(String h) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags,
-        clock, checkpoints);
+        clock, checkpoints, parent, force);
   }
 
   public BackupOptions withTags(List<String> t) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
-        t, clock, checkpoints);
+        t, clock, checkpoints, parent, force);
   }
 
   public BackupOptions withClock(Clock c) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
-        tags, c, checkpoints);
+        tags, c, checkpoints, parent, force);
   }
 
   /**
@@ -139,6 +144,22 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
    */
   public BackupOptions withCheckpoints(CheckpointPolicy policy) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
-        tags, clock, policy);
+        tags, clock, policy, parent, force);
+  }
+
+  /**
+   * These options with {@code ref} (a snapshot id or unique prefix) as the parent whose
+   * unchanged files are reused, whatever its host and paths; null to pick the newest snapshot of
+   * the same paths from this host.
+   */
+  public BackupOptions withParent(@Nullable String ref) {
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, clock, checkpoints, ref, force);
+  }
+
+  /** These options reading every file ({@code true}) or reusing unchanged ones from the parent. */
+  public BackupOptions withForce(boolean f) {
+    return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
+        tags, clock, checkpoints, parent, f);
   }
 }

@@ -81,7 +81,7 @@ public final class FileSource implements Source {
           public void accept(SourceEntry e) throws IOException, BulwarkException {
             visitor.accept(e.kind() == SourceEntry.Kind.SYMLINK ? e : new SourceEntry(e.path(),
                 e.kind(), e.meta().withPermissions(e.meta().permissions() & 0700), e.content(),
-                e.linkTarget(), e.alignment()));
+                e.linkTarget(), e.alignment(), e.reuse(), e.size()));
           }
 
           @Override
@@ -151,7 +151,8 @@ public final class FileSource implements Source {
         walk(c, visitor);
       }
     } else if (a.isRegularFile()) {
-      visitor.accept(SourceEntry.file(p, meta, () -> openFile(p), 1));
+      visitor.accept(SourceEntry.file(p, meta, () -> openFile(p), 1)
+          .withReuse(SourceEntry.Reuse.IF_METADATA_EQUAL, a.size()));
     } else {
       LOG.warn("skipping {}: not a file, folder or symlink", p);
     }

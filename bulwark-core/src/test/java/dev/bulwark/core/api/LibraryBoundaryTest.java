@@ -82,7 +82,8 @@ class LibraryBoundaryTest {
   private static final Set<Class<?>> EXPORTED_TYPES = Set.of(
       // extension points
       Source.class, SourceView.class, SourceView.EntryVisitor.class, SourceEntry.class,
-      SourceEntry.Kind.class, SourceEntry.Content.class, FileMeta.class, DatabaseKind.class,
+      SourceEntry.Kind.class, SourceEntry.Content.class, SourceEntry.Reuse.class, FileMeta.class,
+      DatabaseKind.class,
       Backend.class, BackendProvider.class, Handle.class, FileInfo.class, RateLimits.class,
       // values the API takes and returns
       FileSource.class, BackupOptions.class, Kdf.Params.class, Snapshot.class,
