@@ -31,6 +31,7 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin NoLockOption noLock;
   @Mixin CheckpointOptions checkpoints;
+  @Mixin RetryLockOption retryLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--read-data", description = "Also read, decrypt and hash all data, and "
@@ -41,8 +42,10 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Progress progress = new Progress();
     CheckpointPolicy policy = checkpoints.policy();
+    retryLock.retryFor();
     CheckResult res;
-    try (Repository r = repo.open(true); Lock lock = noLock.lock(r, true);
+    try (Repository r = repo.open(true);
+        Lock lock = noLock.noLock ? null : retryLock.lock(r, true, "check");
         ProgressPrinter pp = new ProgressPrinter(progress, "check", readData)) {
       res = new Checker(r, Workers.defaultThreads(), progress, policy,
           Checker.stateFolder(repo.env())).check(readData);

@@ -17,7 +17,13 @@ public enum FileType {
    * Bulwark's stream leases (one writer per stream), under a folder restic does not know,
    * named by relative path ({@code <database>/<claim>}) like {@link #STREAM}.
    */
-  LEASE("bulwark/leases");
+  LEASE("bulwark/leases"),
+  /**
+   * Bulwark's lock requests: a process waiting for the repository lock asks the jobs that hold
+   * it to yield at their next checkpoint. Under a folder restic does not know, each named by
+   * the random id of one waiting process.
+   */
+  LOCK_REQUEST("bulwark/lock-requests");
 
   private final String folder;
 
@@ -27,7 +33,7 @@ public enum FileType {
 
   /** True if files of this kind are named by a relative path inside the folder, not an id. */
   public boolean hasPathNames() {
-    return this == STREAM || this == LEASE;
+    return this == STREAM || this == LEASE || this == LOCK_REQUEST;
   }
 
   /** The folder (or, for the config, the file name) under the repository root. */
