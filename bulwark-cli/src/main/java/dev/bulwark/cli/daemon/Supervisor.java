@@ -247,6 +247,10 @@ final class Supervisor implements AutoCloseable {
           running = null;
         }
         active.remove(e.key, job);
+        if (yieldedFor != null) {
+          // Before the yielded job is released: whoever awaited it and asks again finds this.
+          resume(e, resumeAtOnce);
+        }
       }
       try {
         if (job.status().started() != null) {
@@ -254,9 +258,6 @@ final class Supervisor implements AutoCloseable {
         }
       } finally {
         job.release();
-      }
-      if (yieldedFor != null) {
-        resume(e, resumeAtOnce);
       }
     }
   }
