@@ -8,6 +8,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.job.CheckpointPolicy;
+import dev.bulwark.core.job.YieldFile;
 import dev.bulwark.core.job.YieldSignal;
 import dev.bulwark.core.repo.LockRequests;
 import dev.bulwark.core.repo.Host;
@@ -336,7 +337,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
    */
   private Job submitBackup(DatabaseState s, JobPriority priority) {
     DatabaseConfig db = s.config;
-    YieldSignal outside = priority == JobPriority.URGENT ? YieldSignal.NEVER : outsideSignal();
+    YieldSignal outside = priority == JobPriority.URGENT ? YieldSignal.NEVER
+        : outsideSignal(db);
     Job job = supervisor.submit(JobKind.BACKUP, db.name(), priority, outside, y -> {
       Job.Outcome o = backupOf(db, y);
       if (o.problem() == null) {
@@ -380,7 +382,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
 
   private Job submitVerify(DatabaseState s) {
     DatabaseConfig db = s.config;
-    Job job = supervisor.submit(JobKind.VERIFY, db.name(), JobPriority.LOW, outsideSignal(),
+    Job job = supervisor.submit(JobKind.VERIFY, db.name(), JobPriority.LOW, outsideSignal(db),
         y -> verification.run(db, checkpoints.withYieldSignal(y)));
     if (refused(job)) {
       s.verifyEnded(job.status(), clock.instant());
@@ -396,11 +398,12 @@ public final class Daemon implements DaemonControl, AutoCloseable {
    * and counting it here too would count it twice.
    */
   /**
-   * What asks a yielding job to stop from outside the daemon: the daemon-wide sentinel file and
-   * another process waiting for the repository lock.
+   * What asks a yielding job of {@code db} to stop from outside the daemon: the daemon-wide
+   * sentinel file, the database's own, and another process waiting for the repository lock.
    */
-  private YieldSignal outsideSignal() {
-    return YieldSignal.anyOf(List.of(checkpoints.yieldSignal(), lockRequests));
+  private YieldSignal outsideSignal(DatabaseConfig db) {
+    YieldSignal own = db.yieldFile() == null ? YieldSignal.NEVER : new YieldFile(db.yieldFile());
+    return YieldSignal.anyOf(List.of(checkpoints.yieldSignal(), own, lockRequests));
   }
 
   private static boolean refused(Job job) {

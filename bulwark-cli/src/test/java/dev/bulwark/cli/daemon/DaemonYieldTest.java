@@ -72,10 +72,15 @@ class DaemonYieldTest {
   }
 
   private Daemon open() throws Exception {
+    return open(null);
+  }
+
+  /** The daemon with one database, {@code yieldFile} its sentinel, after one backup of it. */
+  private Daemon open(Path yieldFile) throws Exception {
     BulwarkConfig config = new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(),
         passwordFile, List.of(), new ApiConfig(ApiConfig.DEFAULT_HOST, 0, null, false),
         List.of(new DatabaseConfig("app", DatabaseType.SQLITE, db, List.of(), null, null, null,
-            false)));
+            false, null, yieldFile)));
     Daemon d = Daemon.open(config, NO_RELOAD, Clock.systemUTC(), Duration.ZERO);
     assertThat(d.backupNow("app").await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
     return d;
@@ -148,7 +153,8 @@ class DaemonYieldTest {
     };
     try (Daemon d = open()) {
       d.checkpoints(new CheckpointPolicy(1, gate));
-      d.resumeBackoff(Duration.ofMillis(200));
+      // Long enough that the resumed job is still waiting while the yield is looked at.
+      d.resumeBackoff(Duration.ofSeconds(2));
       JobHandle verify = d.verifyNow("app");
       await(atFirstCheckpoint);
       CompletableFuture<Cli.Result> prune = CompletableFuture.supplyAsync(() ->
@@ -169,6 +175,35 @@ class DaemonYieldTest {
       assertThat(verified.started()).isBefore(Instant.now());
       assertThat(end(verified)).isAfter(prunedAt.minusMillis(1));
       assertThat(d.status().databases().get(0).verifyFailures()).isZero();
+    }
+  }
+
+  @Test
+  void theDatabasesYieldFileStopsItsVerificationUntilTheFileIsGoneAndIsNeverDeleted()
+      throws Exception {
+    Path sentinel = dir.resolve("app.yield");
+    try (Daemon d = open(sentinel)) {
+      d.checkpoints(new CheckpointPolicy(1, YieldSignal.NEVER));
+      d.resumeBackoff(Duration.ofMillis(100));
+      Files.writeString(sentinel, "");
+      JobStatus yielded = d.verifyNow("app").await(WAIT);
+      assertThat(yielded.state()).isEqualTo(JobState.YIELDED);
+      assertThat(yielded.error()).contains(sentinel.toString());
+      JobHandle resumed = d.verifyNow("app");
+      assertThat(resumed.status().resumes()).isEqualTo(yielded.id());
+
+      // Several looks at the sentinel later, the resumed job still waits for it to go.
+      Thread.sleep(1_500);
+      assertThat(resumed.status().state()).isEqualTo(JobState.QUEUED);
+      assertThat(sentinel).exists();
+      Files.delete(sentinel);
+      JobStatus verified = resumed.await(WAIT);
+      assertThat(verified.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(d.status().databases().get(0).yields()).isEqualTo(1);
+      // A backup asked for over the API does not yield to the sentinel.
+      Files.writeString(sentinel, "");
+      assertThat(d.backupNow("app").await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(sentinel).exists();
     }
   }
 
