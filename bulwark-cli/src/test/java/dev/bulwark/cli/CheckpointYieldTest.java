@@ -336,6 +336,35 @@ class CheckpointYieldTest {
   }
 
   @Test
+  void aYieldedDatabaseRestoreLeavesTheDatabaseAsItWasAndTheNextRunRestoresIt()
+      throws Exception {
+    Path repo = init("repo");
+    Path db = Files.createDirectories(dir.resolve("node")).resolve("app.db");
+    dev.bulwark.core.testing.Sqlite.sql(db, "pragma journal_mode=wal", "create table t(x)",
+        "with recursive c(x) as (select 1 union all select x + 1 from c limit 1500) "
+            + "insert into t select randomblob(4000) from c");
+    cli.run("backup", "--repo", repo.toString(), "--pack-size", "1M", "--sqlite",
+        db.toString()).assertOk();
+    dev.bulwark.core.testing.Sqlite.sql(db, "delete from t where rowid > 10");
+    Path sentinel = Files.writeString(dir.resolve("yield"), "");
+
+    Cli.Result yielded = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString(), "--checkpoint-every", "2", "--yield-file", sentinel.toString());
+
+    assertThat(yielded.exitCode()).as(yielded.toString()).isEqualTo(75);
+    assertThat(yielded.stderr()).contains("yielded at a checkpoint (yield file");
+    assertThat(dev.bulwark.core.testing.Sqlite.rows(db, "t")).isEqualTo(10);
+    try (var s = Files.list(db.getParent())) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains("bulwark-staging") || n.contains("bulwark-old"));
+    }
+    Files.delete(sentinel);
+    cli.run("restore", "latest", "--repo", repo.toString(), "--db", db.toString(),
+        "--checkpoint-every", "2", "--yield-file", sentinel.toString()).assertOk();
+    assertThat(dev.bulwark.core.testing.Sqlite.rows(db, "t")).isEqualTo(1500);
+  }
+
+  @Test
   void anIntervalOfZeroNegativeOrNotANumberIsAUsageErrorNamingItsSource() throws Exception {
     Path repo = init("repo");
     Path src = source("src", 1);

@@ -67,6 +67,9 @@ public final class Archiver {
    * @throws IllegalArgumentException if {@code lock} is not held on this repository
    * @throws IncompleteBackupException if some files could not be read (the snapshot is saved)
    * @throws SourceException if a source cannot be opened at all (nothing is saved)
+   * @throws dev.bulwark.core.job.JobYieldedException if the options' checkpoint policy asked
+   *     to yield at an index checkpoint: no snapshot is saved, and the next backup reuses
+   *     every pack a checkpoint indexed
    */
   public BackupResult backup(Lock lock, List<? extends Source> sources)
       throws IOException, BulwarkException {

@@ -56,6 +56,13 @@ import org.slf4j.LoggerFactory;
  * checked against its id before it is written. Files recorded as hard links of each other (same
  * inode and device, more than one link) are restored as hard links, as restic does. One restore
  * at a time per instance.
+ *
+ * <p>Checkpoints: a restore into a folder records beside it, every {@link CheckpointPolicy#every}
+ * files, how many files it restored (see {@link RestoreProgress}); run again, it keeps those
+ * still unchanged and restores the rest. At each checkpoint it asks the policy's yield signal
+ * whether to stop ({@link dev.bulwark.core.job.JobYieldedException}). A single path restored
+ * for a database ({@link #restoreStaging}) asks every {@code every} packs read and records
+ * nothing: its copy is removed unless finished.
  */
 public final class Restorer {
   private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
@@ -94,10 +101,13 @@ public final class Restorer {
   }
 
   /**
-   * Restores {@code snapshot} under {@code target}.
+   * Restores {@code snapshot} under {@code target}, resuming a restore of the same snapshot
+   * and paths that a kill or a yield stopped.
    *
    * @param includes absolute snapshot paths to restore (with everything below them); empty
    *     restores everything
+   * @throws dev.bulwark.core.job.JobYieldedException if the checkpoint policy's signal asked at
+   *     a checkpoint: the files restored so far are recorded
    */
   public RestoreResult restore(Snapshot snapshot, Path target, List<String> includes)
       throws IOException, BulwarkException {

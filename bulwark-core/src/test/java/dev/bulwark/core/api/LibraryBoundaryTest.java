@@ -14,6 +14,10 @@ import dev.bulwark.core.backup.SourceEntry;
 import dev.bulwark.core.backup.SourceView;
 import dev.bulwark.core.check.CheckResult;
 import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.job.CheckpointPolicy;
+import dev.bulwark.core.job.JobYieldedException;
+import dev.bulwark.core.job.YieldFile;
+import dev.bulwark.core.job.YieldSignal;
 import dev.bulwark.core.prune.PruneOptions;
 import dev.bulwark.core.prune.PruneResult;
 import dev.bulwark.core.repo.DatabaseTags;
@@ -93,7 +97,9 @@ class LibraryBoundaryTest {
       ReplayTarget.class, ReplayTarget.Newest.class, ReplayTarget.At.class,
       ReplayTarget.Txid.class, ReplayTarget.Position.class, StreamPosition.class,
       ReplayPlan.class, PlannedSegment.class, SegmentRef.class, StreamTags.class,
-      PageSetChecksum.class, DatabaseTags.class);
+      PageSetChecksum.class, DatabaseTags.class,
+      // long jobs: how often they checkpoint, and what asks them to yield
+      CheckpointPolicy.class, YieldSignal.class, YieldFile.class, JobYieldedException.class);
 
   @Test
   void theApiNamesOnlyExportedTypes() throws Exception {
