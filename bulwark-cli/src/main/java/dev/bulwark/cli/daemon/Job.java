@@ -115,6 +115,16 @@ final class Job implements JobHandle {
     end(JobState.YIELDED, now);
   }
 
+  /** Cancels it if it has not started; true if it did. */
+  synchronized boolean cancelIfQueued(String why, Instant now) {
+    if (state != JobState.QUEUED) {
+      return false;
+    }
+    error = why;
+    end(JobState.CANCELLED, now);
+    return true;
+  }
+
   synchronized void cancel(String why, Instant now) {
     if (!state.isDone()) {
       error = why;

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Runs the daemon's jobs one at a time on one named thread ({@code bulwark-daemon-job-N}), the
  * most urgent first ({@link JobPriority}) and, among equals, in the order they were asked for; so
  * two jobs never race on the repository. At most one job per kind and database is queued or
- * running: asking again returns that job.
+ * running: asking again returns that job, unless the request is more urgent and the job has
+ * not started; then a new job of the request's priority replaces it (the old one ends as
+ * cancelled).
  *
  * <p>Yielding: when a job is queued while a less urgent one runs, the running one is asked to
  * stop at its next checkpoint (its {@link YieldSignal}); so is it when its own outside signal
@@ -171,7 +173,15 @@ final class Supervisor implements AutoCloseable {
     Key key = new Key(kind, database);
     Job existing = active.get(key);
     if (existing != null) {
-      return existing;
+      // A more urgent request replaces the same job still waiting: it must neither wait behind
+      // less urgent work nor for the sentinel that a resumption waits out.
+      if (!priority.preempts(existing.priority()) || !existing.cancelIfQueued(
+          "replaced by a more urgent request for the same job", clock.instant())) {
+        return existing;
+      }
+      LOG.info("{} replaced by a more urgent request", existing);
+      active.remove(key, existing);
+      existing.release();
     }
     Job job = new Job(Long.toString(ids.incrementAndGet()), kind, database, clock.instant(),
         priority, null);
@@ -303,6 +313,10 @@ final class Supervisor implements AutoCloseable {
 
   /** Queues {@code n} if its outside signal stopped asking, else looks again later. */
   private void resumeIfQuiet(Entry n) {
+    if (n.job.status().state().isDone()) {
+      // Replaced by a more urgent request meanwhile.
+      return;
+    }
     String still = n.outside.requested();
     synchronized (this) {
       if (closing) {

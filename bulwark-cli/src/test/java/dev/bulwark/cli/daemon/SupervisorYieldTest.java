@@ -172,6 +172,46 @@ class SupervisorYieldTest {
   }
 
   @Test
+  void anUrgentRequestReplacesTheSameJobWaitingToResumeAndRunsAtOnce() throws Exception {
+    Checkpointed scheduled = new Checkpointed(3);
+    scheduled.go.countDown();
+    try (Supervisor sup = new Supervisor(Clock.systemUTC(), WAIT, listener)) {
+      sup.resumeBackoff(Duration.ofMinutes(10));
+      Job backup = sup.submit(JobKind.BACKUP, "app", JobPriority.NORMAL,
+          () -> "yield file exists", scheduled);
+      assertThat(backup.await(WAIT).state()).isEqualTo(JobState.YIELDED);
+      Job waiting = sup.active(JobKind.BACKUP, "app");
+      assertThat(waiting.resumes()).isEqualTo(backup.id());
+
+      AtomicInteger ranNow = new AtomicInteger();
+      Job now = sup.submit(JobKind.BACKUP, "app", JobPriority.URGENT, YieldSignal.NEVER,
+          y -> {
+            ranNow.incrementAndGet();
+            return Job.Outcome.NONE;
+          });
+      assertThat(now.id()).isNotIn(backup.id(), waiting.id());
+      assertThat(now.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(ranNow).hasValue(1);
+      JobStatus replaced = waiting.await(WAIT);
+      assertThat(replaced.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(replaced.error()).contains("more urgent request");
+      assertThat(sup.active(JobKind.BACKUP, "app")).isNull();
+      // A less urgent request for a queued or running job still gets that job.
+      CountDownLatch release = new CountDownLatch(1);
+      Job urgent = sup.submit(JobKind.VERIFY, "app", JobPriority.URGENT, YieldSignal.NEVER,
+          y -> {
+            release.await();
+            return Job.Outcome.NONE;
+          });
+      assertThat(sup.submit(JobKind.VERIFY, "app", JobPriority.LOW, YieldSignal.NEVER,
+          y -> Job.Outcome.NONE)).isSameAs(urgent);
+      release.countDown();
+      assertThat(urgent.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+    assertThat(scheduled.runs).hasValue(1);
+  }
+
+  @Test
   void closeCancelsAJobWaitingToResume() throws Exception {
     Checkpointed verify = new Checkpointed(3);
     verify.go.countDown();
