@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon behind {@code bulwark run}: backs up each configured database on its schedule,
  * verifies its newest snapshot on another, restores missing databases on start, and answers
- * {@link DaemonControl}. All work runs as jobs, one at a time, under one {@link Supervisor};
- * one {@link Scheduler} thread starts them when due. Databases configured with {@code stream:}
+ * {@link DaemonControl}. All work runs as jobs, one at a time and the most urgent first (see
+ * {@link JobPriority}; a less urgent job yields at its next checkpoint), under one {@link
+ * Supervisor}; one {@link Scheduler} thread starts them when due. Databases configured with {@code stream:}
  * are kept streaming beside the jobs ({@link DatabaseStreams}). Times come from the injected
  * clock.
  *
