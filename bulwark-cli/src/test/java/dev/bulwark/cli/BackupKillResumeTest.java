@@ -66,7 +66,8 @@ class BackupKillResumeTest {
       Path repo = init("kill-" + kill);
       long start = System.nanoTime();
       Process p = start(repo, "kill-" + kill);
-      // The first kill lands anywhere before the first pack, the others while packs are stored.
+      // The first kill lands within the clean run's start-up time (before or after its first
+      // pack, as this run's start-up goes), the others while packs are stored.
       long delayMs;
       if (kill == 0) {
         delayMs = random.nextLong(firstPackMs + 1);

@@ -196,7 +196,8 @@ public final class Checker {
    */
   private long readPacks(IndexFiles files, Map<Id, Long> onDisk)
       throws IOException, JobYieldedException {
-    Path record = stateFolder == null ? null : ReadProgress.file(stateFolder, repo.config().id());
+    @Nullable Path record = stateFolder == null ? null
+        : ReadProgress.file(stateFolder, repo.config().id());
     ReadProgress before = record == null ? null : ReadProgress.load(record);
     if (before != null && !before.repository().equals(repo.config().id())) {
       before = null;
@@ -260,7 +261,15 @@ public final class Checker {
           }
           if (counter.add(1)) {
             if (record != null) {
-              new ReadProgress(repo.config().id(), indexFilesNow, p, found).save(record);
+              try {
+                new ReadProgress(repo.config().id(), indexFilesNow, p, found).save(record);
+              } catch (IOException e) {
+                // A state folder that cannot be written (a read-only home) must not fail the
+                // check; it only cannot resume.
+                hints.add("cannot record the progress of check --read-data in " + record + " ("
+                    + e + "); a check run again reads every pack");
+                record = null;
+              }
             }
             counter.checkpointed();
           }
@@ -270,7 +279,11 @@ public final class Checker {
       }
     }
     if (record != null) {
-      Files.deleteIfExists(record);
+      try {
+        Files.deleteIfExists(record);
+      } catch (IOException e) {
+        hints.add("cannot remove the finished progress record " + record + " (" + e + ")");
+      }
     }
     return CheckpointCounter.saturatingAdd(toRead.size(), skipped);
   }

@@ -9,7 +9,6 @@ import dev.bulwark.core.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +82,8 @@ record ReadProgress(String repository, Set<Id> indexFiles, Id cursor,
     byte[] json;
     try {
       json = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
+    } catch (IOException e) {
+      // Missing, or unreadable: nothing is skipped, which is never wrong.
       return null;
     }
     try {

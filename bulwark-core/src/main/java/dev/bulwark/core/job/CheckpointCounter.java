@@ -1,5 +1,7 @@
 package dev.bulwark.core.job;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Counts the units a long job has done and says when a checkpoint is due, then, once the job
  * has persisted its progress, asks the policy's {@link YieldSignal} whether to stop there.
@@ -61,7 +63,7 @@ public final class CheckpointCounter {
    * Records that the job persisted its progress, and returns why it should yield now, or null
    * to go on; for a job that learns of its checkpoints on a thread that cannot stop it.
    */
-  public String recordCheckpoint() {
+  public @Nullable String recordCheckpoint() {
     synchronized (this) {
       checkpoints = saturatingAdd(checkpoints, 1);
     }

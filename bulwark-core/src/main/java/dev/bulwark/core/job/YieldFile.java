@@ -3,6 +3,7 @@ package dev.bulwark.core.job;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link YieldSignal} that asks while a sentinel file exists (a job's {@code --yield-file
@@ -19,7 +20,7 @@ public record YieldFile(Path sentinel) implements YieldSignal {
   }
 
   @Override
-  public String requested() {
+  public @Nullable String requested() {
     return Files.exists(sentinel, LinkOption.NOFOLLOW_LINKS)
         ? "yield file " + sentinel + " exists" : null;
   }

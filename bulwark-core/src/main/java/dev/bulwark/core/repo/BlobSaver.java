@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes new blobs into a repository: skips blobs already stored, compresses and seals the rest
@@ -34,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * backup killed at any instant leaves at most one batch of stored packs that no index names
  * (the packs of the current batch, plus those stored meanwhile on other upload threads); the
  * next backup loads the index and reuses the rest. Right after writing one, the saver asks the
- * policy's yield signal whether to stop; once it asks, {@link #yieldRequested()} says why, no
- * further checkpoint is written before {@link #flush()}, and the caller stops saving.
+ * policy's yield signal whether to stop; once it asks, {@link #throwIfYieldRequested()} throws,
+ * no further checkpoint is written before {@link #flush()}, and the caller stops saving.
  */
 public final class BlobSaver {
   /** restic's default target pack size. */
@@ -56,7 +57,8 @@ public final class BlobSaver {
   private final AtomicLong storedBytes = new AtomicLong();
   private final AtomicLong packsWritten = new AtomicLong();
   private final CheckpointCounter checkpoints;
-  private volatile String yieldRequested;
+  /** Why the yield signal asked at a checkpoint; null while it has not. */
+  private volatile @Nullable String yieldRequested;
 
   /**
    * A saver that uploads packs in the thread that fills them.
@@ -149,15 +151,8 @@ public final class BlobSaver {
   }
 
   /**
-   * Why the saver's yield signal asked to stop at a checkpoint, or null while it has not: once
-   * set, everything that checkpoint named is durable and indexed, and the caller should stop.
-   */
-  public String yieldRequested() {
-    return yieldRequested;
-  }
-
-  /**
-   * Throws if the yield signal asked to stop at a checkpoint.
+   * Throws if the yield signal asked to stop at a checkpoint: everything that checkpoint named
+   * is durable and indexed, and the caller should stop.
    *
    * @throws JobYieldedException naming the counter's job and the signal's reason
    */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class FileCheckpoints {
   private static final Logger LOG = LoggerFactory.getLogger(FileCheckpoints.class);
 
-  private final @Nullable Path file;
+  private @Nullable Path file;
   private final RestoreProgress.@Nullable Loaded earlier;
   private final dev.bulwark.core.@Nullable Id snapshot;
   private final List<String> includes;
@@ -113,16 +113,29 @@ final class FileCheckpoints {
   void fileDone() throws IOException, JobYieldedException {
     if (counter.add(1)) {
       if (file != null) {
-        new RestoreProgress(snapshot, includes, ordinal).save(file);
+        try {
+          new RestoreProgress(snapshot, includes, ordinal).save(file);
+        } catch (IOException e) {
+          // A target whose folder takes no new file (a mount point, say) still restores; it
+          // only cannot resume.
+          LOG.warn("cannot record the restore's progress in {} ({}); a restore run again will "
+              + "start over", file, e.toString());
+          file = null;
+        }
       }
       counter.checkpointed();
     }
   }
 
   /** The restore completed: the record is removed. */
-  void finish() throws IOException {
+  void finish() {
     if (file != null) {
-      Files.deleteIfExists(file);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("the restore is complete, but its progress record {} could not be removed "
+            + "({})", file, e.toString());
+      }
     }
     if (skipped > 0) {
       LOG.info("{} files restored by an earlier run were kept", skipped);

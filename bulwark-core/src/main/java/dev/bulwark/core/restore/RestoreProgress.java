@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -60,7 +59,8 @@ record RestoreProgress(Id snapshot, List<String> includes, long filesDone) {
     try {
       json = Files.readAllBytes(file);
       ctime = (FileTime) Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    } catch (IOException e) {
+      // Missing, or unreadable: nothing is skipped, which is never wrong.
       return null;
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       // Without ctime no file can be shown unchanged since: nothing is skipped.
