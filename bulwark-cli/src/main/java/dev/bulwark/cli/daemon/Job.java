@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One job under the {@link Supervisor}: its identity and, as it runs, its state and outcome.
@@ -15,9 +16,9 @@ final class Job implements JobHandle {
   private final String database;
   private final Instant queued;
   private final JobPriority priority;
-  private final String resumes;
+  private final @Nullable String resumes;
   /** Set by the supervisor when a more urgent job is queued; asked at each checkpoint. */
-  private volatile String yieldAsked;
+  private volatile @Nullable String yieldAsked;
   private final CountDownLatch done = new CountDownLatch(1);
   private JobState state = JobState.QUEUED;
   private Instant started;
@@ -46,7 +47,7 @@ final class Job implements JobHandle {
    * @param resumes the id of the yielded job this one resumes, or null
    */
   Job(String id, JobKind kind, String database, Instant queued, JobPriority priority,
-      String resumes) {
+      @Nullable String resumes) {
     this.id = id;
     this.kind = kind;
     this.database = database;
@@ -60,7 +61,7 @@ final class Job implements JobHandle {
   }
 
   /** The id of the yielded job this one resumes, or null. */
-  String resumes() {
+  @Nullable String resumes() {
     return resumes;
   }
 
@@ -72,7 +73,7 @@ final class Job implements JobHandle {
   }
 
   /** Why the supervisor asked this job to yield, or null: the job's own {@code YieldSignal}. */
-  String yieldAsked() {
+  @Nullable String yieldAsked() {
     return yieldAsked;
   }
 

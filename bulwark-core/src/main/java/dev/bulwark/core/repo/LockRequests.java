@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class LockRequests implements YieldSignal {
    * asked only for a request that is really there.
    */
   @Override
-  public String requested() {
+  public @Nullable String requested() {
     try {
       Instant now = clock.instant();
       for (FileInfo f : repo.listLockRequests()) {
