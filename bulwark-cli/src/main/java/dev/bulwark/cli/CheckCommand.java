@@ -32,6 +32,7 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin LimitOptions limits;
   @Mixin NoLockOption noLock;
   @Mixin CheckpointOptions checkpoints;
+  @Mixin RetryLockOption retryLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--read-data", description = "Also read, decrypt and hash all data, and "
@@ -42,8 +43,10 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Progress progress = new Progress();
     CheckpointPolicy policy = checkpoints.policy();
+    retryLock.retryFor();
     CheckResult res;
-    try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, true);
+    try (Repository r = repo.open(true, limits);
+        Lock lock = noLock.noLock ? null : retryLock.lock(r, true, "check");
         ProgressPrinter pp = new ProgressPrinter(progress, "check", readData)) {
       res = new Checker(r, Workers.defaultThreads(), progress, policy,
           Checker.stateFolder(repo.env())).check(readData);

@@ -40,6 +40,7 @@ final class PruneCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin LimitOptions limits;
   @Mixin CheckpointOptions checkpoints;
+  @Mixin RetryLockOption retryLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-n", "--dry-run"}, description = "Only show what would be removed.")
@@ -86,7 +87,8 @@ final class PruneCommand implements Callable<Integer> {
         throw new UsageException("--stream-retention: " + e.getMessage());
       }
     }
-    try (Repository r = repo.open(true, limits); Lock lock = r.lock(true)) {
+    retryLock.retryFor();
+    try (Repository r = repo.open(true, limits); Lock lock = retryLock.lock(r, true, "prune")) {
       prune(r, lock, opts, json ? Report.JSON : Report.HUMAN, spec.commandLine().getOut());
     }
     return 0;

@@ -8,6 +8,7 @@ import dev.bulwark.cli.daemon.ProcessSignals;
 import dev.bulwark.cli.http.ApiServer;
 import java.io.IOException;
 import java.time.Clock;
+import dev.bulwark.core.job.CheckpointPolicy;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -61,10 +62,13 @@ final class RunCommand implements Callable<Integer> {
   String stopGrace;
 
   @Mixin StartupOptions startup;
+  /** The jobs' checkpoint interval, and a sentinel file that makes every job yield. */
+  @Mixin CheckpointOptions checkpoints;
 
   @Override
   public Integer call() throws Exception {
     Duration grace = parseGrace(stopGrace);
+    CheckpointPolicy checkpointPolicy = checkpoints.policy();
     BulwarkConfig cfg = configOptions.load();
     CountDownLatch stop = new CountDownLatch(1);
     AtomicReference<Daemon> running = new AtomicReference<>();
@@ -76,6 +80,7 @@ final class RunCommand implements Callable<Integer> {
     try (Daemon daemon = Daemon.open(cfg, configOptions::load, Clock.systemUTC(), grace);
         ApiServer api = cfg.api().enabled() ? new ApiServer(cfg.api(), daemon) : null) {
       daemon.startupPolicy(startup.policy());
+      daemon.checkpoints(checkpointPolicy);
       running.set(daemon);
       // The API first: a "back up now" may come while auto-restores run; it queues behind them.
       if (api != null) {

@@ -23,7 +23,13 @@ public enum FileType {
    * database), under a folder restic does not know, named by relative path like {@link
    * #STREAM}.
    */
-  STATE("bulwark/state");
+  STATE("bulwark/state"),
+  /**
+   * Bulwark's lock requests: a process waiting for the repository lock asks the jobs that hold
+   * it to yield at their next checkpoint. Under a folder restic does not know, each named by
+   * the random id of one waiting process.
+   */
+  LOCK_REQUEST("bulwark/lock-requests");
 
   private final String folder;
 
@@ -33,7 +39,7 @@ public enum FileType {
 
   /** True if files of this kind are named by a relative path inside the folder, not an id. */
   public boolean hasPathNames() {
-    return this == STREAM || this == LEASE || this == STATE;
+    return this == STREAM || this == LEASE || this == STATE || this == LOCK_REQUEST;
   }
 
   /** The folder (or, for the config, the file name) under the repository root. */

@@ -156,8 +156,9 @@ final class ConfigBinder {
         : retention(retention, p + ".retention");
     boolean autoRestore = bool(db, p, "auto-restore", false);
     StreamConfig stream = stream(db, p, kind);
+    Path yieldFile = path(db, p, "yield-file");
     return new DatabaseConfig(name, kind, path, files, every, policy, verifyEvery, autoRestore,
-        stream);
+        stream, yieldFile);
   }
 
   /** {@code stream: {sync-interval, retention}}, or null when the database is not streamed. */

@@ -19,7 +19,7 @@ final class ConfigSchema {
       "databases", "limit-upload", "limit-download");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
-      "retention", "verify", "auto-restore", "stream");
+      "retention", "verify", "auto-restore", "stream", "yield-file");
   static final List<String> SCHEDULE = List.of("every");
   static final List<String> VERIFY = List.of("every");
   static final List<String> STREAM = List.of("sync-interval", "retention",
@@ -40,7 +40,7 @@ final class ConfigSchema {
       "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
       "retention.keep-within", "retention.keep-tag", "verify.every", "auto-restore",
       "stream.sync-interval", "stream.retention", "stream.max-requests-per-hour",
-      "stream.snapshot-interval");
+      "stream.snapshot-interval", "yield-file");
 
   /** Values that are lists of paths: in a variable, separated by the path separator. */
   static final Set<String> PATH_LISTS = Set.of("key-files", "files");
@@ -51,8 +51,9 @@ final class ConfigSchema {
   /**
    * {@code BULWARK_*} variables that are not configuration values, and so are not typos:
    * where the file is, the password itself (for the one-shot commands), the launcher's JVM
-   * options, the test suite's switch, and the S3 backend's settings (read by bulwark-s3 from
-   * the environment).
+   * options, the test suite's switch, the S3 backend's settings (read by bulwark-s3 from
+   * the environment), and the long jobs' checkpoint interval and local state folder (which
+   * {@code run} passes to its jobs too).
    */
   static final Set<String> OTHER_VARIABLES = Set.of("BULWARK_CONFIG", "BULWARK_PASSWORD",
       "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS", "BULWARK_PRUNE_BATCH", "BULWARK_S3_PATH_STYLE",

@@ -20,14 +20,23 @@ import java.util.List;
  * @param autoRestore restore the newest snapshot on start when the database is missing
  * @param stream how the daemon keeps it streaming (SQLite only), or null when it is not
  *     streamed
+ * @param yieldFile a sentinel file: while it exists, this database's scheduled backups and
+ *     verifications stop at their next checkpoint and wait; null for none
  */
 public record DatabaseConfig(String name, DatabaseType kind, Path path, List<Path> files,
     Duration every, RetentionPolicy retention, Duration verifyEvery, boolean autoRestore,
-    StreamConfig stream) {
+    StreamConfig stream, Path yieldFile) {
 
   public DatabaseConfig {
     files = files == null ? List.of() : List.copyOf(files);
     retention = retention == null ? RetentionPolicy.KEEP_ALL : retention;
+  }
+
+  /** A database without a yield file. */
+  public DatabaseConfig(String name, DatabaseType kind, Path path, List<Path> files,
+      Duration every, RetentionPolicy retention, Duration verifyEvery, boolean autoRestore,
+      StreamConfig stream) {
+    this(name, kind, path, files, every, retention, verifyEvery, autoRestore, stream, null);
   }
 
   /** A database that is backed up on its schedule only, not streamed. */

@@ -7,6 +7,10 @@ import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.job.CheckpointPolicy;
+import dev.bulwark.core.job.YieldFile;
+import dev.bulwark.core.job.YieldSignal;
+import dev.bulwark.core.repo.LockRequests;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -38,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon behind {@code bulwark run}: backs up each configured database on its schedule,
  * verifies its newest snapshot on another, restores missing databases on start, and answers
- * {@link DaemonControl}. All work runs as jobs, one at a time, under one {@link Supervisor};
- * one {@link Scheduler} thread starts them when due. Databases configured with {@code stream:}
+ * {@link DaemonControl}. All work runs as jobs, one at a time and the most urgent first (see
+ * {@link JobPriority}; a less urgent job yields at its next checkpoint), under one {@link
+ * Supervisor}; one {@link Scheduler} thread starts them when due. Databases configured with {@code stream:}
  * are kept streaming beside the jobs ({@link DatabaseStreams}). Times come from the injected
  * clock.
  *
@@ -77,6 +82,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private final Set<Id> reportedFuture = new HashSet<>();
   private final Object lock = new Object();
   private final Map<String, DatabaseState> databases = new LinkedHashMap<>();
+  /** Checkpoint interval and daemon-wide yield signal (run's --yield-file) of every job. */
+  private volatile CheckpointPolicy checkpoints = CheckpointPolicy.defaults();
+  private final LockRequests lockRequests;
   private long repositoryBytes;
   private int snapshotCount;
   private boolean running;
@@ -93,10 +101,15 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     this.backup = new DatabaseBackup(repo, clock);
     this.verification = new SnapshotVerification(repo);
     this.autoRestore = new AutoRestore(repo);
+    this.lockRequests = new LockRequests(repo);
     this.supervisor = new Supervisor(clock, stopGrace, new Supervisor.Listener() {
       @Override
       public void started(Job job) {
-        LOG.info("{} started", job);
+        if (job.resumes() == null) {
+          LOG.info("{} started", job);
+        } else {
+          LOG.info("{} started: resumes job {} from its checkpoint", job, job.resumes());
+        }
       }
 
       @Override
@@ -134,6 +147,19 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   }
 
   /**
+   * How often the daemon's jobs checkpoint, and a daemon-wide signal (the sentinel file of
+   * {@code run --yield-file}) that asks every job to yield; call before {@link #start()}.
+   */
+  public void checkpoints(CheckpointPolicy policy) {
+    checkpoints = java.util.Objects.requireNonNull(policy, "policy");
+  }
+
+  /** How long a job that yielded to an outside signal waits before it looks again (tests). */
+  void resumeBackoff(Duration d) {
+    supervisor.resumeBackoff(d);
+  }
+
+  /**
    * Queues the auto-restores, starts streaming the databases configured with {@code stream:}
    * (one that is missing until its auto-restore ran starts on a later try), then starts
    * scheduling.
@@ -153,7 +179,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       for (DatabaseState s : databases.values()) {
         if (s.config.autoRestore()) {
           DatabaseConfig db = s.config;
-          supervisor.submit(JobKind.RESTORE, db.name(), () -> autoRestore.run(db));
+          // Nothing yields to it: it runs before anything else is queued.
+          supervisor.submit(JobKind.RESTORE, db.name(), JobPriority.URGENT, YieldSignal.NEVER,
+              y -> autoRestore.run(db));
         }
       }
       configs = configs();
@@ -166,7 +194,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   @Override
   public JobHandle backupNow(String database) throws UnknownDatabaseException {
     synchronized (lock) {
-      return submitBackup(state(database));
+      return submitBackup(state(database), JobPriority.URGENT);
     }
   }
 
@@ -257,7 +285,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
         }
         s.planVerify(started);
         if (s.isBackupDue(now)) {
-          submitBackup(s);
+          submitBackup(s, JobPriority.NORMAL);
         }
         if (s.isVerifyDue(now)) {
           if (s.newestSnapshot == null) {
@@ -310,10 +338,16 @@ public final class Daemon implements DaemonControl, AutoCloseable {
         : "newest snapshot " + newest + " + " + human(s.config.every()));
   }
 
-  private Job submitBackup(DatabaseState s) {
+  /**
+   * Queues a backup of {@code s}: urgent when asked over the API, normal when the schedule asks.
+   * Only a scheduled one yields: someone waits for a requested one.
+   */
+  private Job submitBackup(DatabaseState s, JobPriority priority) {
     DatabaseConfig db = s.config;
-    Job job = supervisor.submit(JobKind.BACKUP, db.name(), () -> {
-      Job.Outcome o = backupOf(db);
+    YieldSignal outside = priority == JobPriority.URGENT ? YieldSignal.NEVER
+        : outsideSignal(db);
+    Job job = supervisor.submit(JobKind.BACKUP, db.name(), priority, outside, y -> {
+      Job.Outcome o = backupOf(db, y);
       if (o.problem() == null) {
         applyRetention(db);
       }
@@ -334,7 +368,7 @@ public final class Daemon implements DaemonControl, AutoCloseable {
    * when that cannot be done now (not streaming at the moment, or the fold failed), the
    * database is copied as any other is, so the schedule never goes without its snapshot.
    */
-  private Job.Outcome backupOf(DatabaseConfig db)
+  private Job.Outcome backupOf(DatabaseConfig db, YieldSignal yieldSignal)
       throws IOException, BulwarkException, InterruptedException {
     if (db.isStreamed() && db.files().isEmpty()) {
       try {
@@ -350,12 +384,13 @@ public final class Daemon implements DaemonControl, AutoCloseable {
             + " instead", db.name(), Supervisor.oneLine(e));
       }
     }
-    return backup.run(db);
+    return backup.run(db, checkpoints.withYieldSignal(yieldSignal));
   }
 
   private Job submitVerify(DatabaseState s) {
     DatabaseConfig db = s.config;
-    Job job = supervisor.submit(JobKind.VERIFY, db.name(), () -> verification.run(db));
+    Job job = supervisor.submit(JobKind.VERIFY, db.name(), JobPriority.LOW, outsideSignal(db),
+        y -> verification.run(db, checkpoints.withYieldSignal(y)));
     if (refused(job)) {
       s.verifyEnded(job.status(), clock.instant());
     } else {
@@ -369,6 +404,15 @@ public final class Daemon implements DaemonControl, AutoCloseable {
    * failure can end before submit returns) is not: its end is reported to {@link #jobEnded},
    * and counting it here too would count it twice.
    */
+  /**
+   * What asks a yielding job of {@code db} to stop from outside the daemon: the daemon-wide
+   * sentinel file, the database's own, and another process waiting for the repository lock.
+   */
+  private YieldSignal outsideSignal(DatabaseConfig db) {
+    YieldSignal own = db.yieldFile() == null ? YieldSignal.NEVER : new YieldFile(db.yieldFile());
+    return YieldSignal.anyOf(List.of(checkpoints.yieldSignal(), own, lockRequests));
+  }
+
   private static boolean refused(Job job) {
     JobStatus st = job.status();
     return st.state().isDone() && st.started() == null;
@@ -408,7 +452,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     synchronized (lock) {
       DatabaseState s = databases.get(job.database());
       String next = "";
-      if (s != null && job.kind() == JobKind.BACKUP) {
+      if (s != null && st.state() == JobState.YIELDED) {
+        s.jobYielded(st);
+      } else if (s != null && job.kind() == JobKind.BACKUP) {
         s.backupEnded(st, job.outcome(), now);
         next = s.nextBackup == null ? "" : "; next backup at " + s.nextBackup;
       } else if (s != null && job.kind() == JobKind.VERIFY) {
@@ -424,6 +470,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
             st.snapshotId() == null ? "" : ": snapshot " + st.snapshotId().substring(0, 8),
             job.kind() == JobKind.BACKUP ? ", " + st.bytesAdded() + " bytes added" : "", next);
         case FAILED -> LOG.warn("{} failed{}: {}{}", job, took, st.error(), next);
+        case YIELDED -> LOG.info("{} yielded at a checkpoint after{}: {}; it resumes after the "
+            + "more urgent work", job, took, st.error());
         default -> LOG.info("{} {}{}: {}", job, st.state().name().toLowerCase(Locale.ROOT),
             took, st.error());
       }

@@ -8,6 +8,7 @@ import dev.bulwark.core.Progress;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -29,9 +30,15 @@ final class DatabaseBackup {
     this.clock = clock;
   }
 
-  /** Backs up {@code db}; an interrupt stops it before its snapshot is written. */
-  Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
-    BackupOptions options = BackupOptions.defaults().withClock(clock);
+  /**
+   * Backs up {@code db}; an interrupt stops it before its snapshot is written, and so does its
+   * yield signal at a checkpoint (the packs stored so far are indexed: the next run reuses them).
+   *
+   * @throws dev.bulwark.core.job.JobYieldedException if the yield signal asked it to stop
+   */
+  Job.Outcome run(DatabaseConfig db, CheckpointPolicy checkpoints)
+      throws IOException, BulwarkException {
+    BackupOptions options = BackupOptions.defaults().withClock(clock).withCheckpoints(checkpoints);
     try {
       BackupResult r;
       try (Lock lock = repo.lock(false)) {

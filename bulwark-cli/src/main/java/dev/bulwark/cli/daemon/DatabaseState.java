@@ -39,6 +39,8 @@ final class DatabaseState {
   JobStatus lastVerify;
   long backupFailures;
   long verifyFailures;
+  /** Jobs of this database that yielded (each resumed by a new job of the same kind). */
+  long yields;
   private final ArrayDeque<JobStatus> history = new ArrayDeque<>();
 
   DatabaseState(DatabaseConfig config) {
@@ -91,10 +93,7 @@ final class DatabaseState {
   void backupEnded(JobStatus st, Job.Outcome o, Instant now) {
     backupPending = false;
     lastBackup = st;
-    history.addLast(st);
-    while (history.size() > HISTORY_SIZE) {
-      history.removeFirst();
-    }
+    addToHistory(st);
     if (st.state() == JobState.SUCCEEDED) {
       lastSuccessfulBackup = st;
     } else if (st.state() == JobState.FAILED) {
@@ -155,6 +154,17 @@ final class DatabaseState {
     }
   }
 
+  /**
+   * Records a job that yielded to more urgent work: not a failure, and nothing is planned,
+   * because the supervisor resumes it; a yielded backup stays in the history.
+   */
+  void jobYielded(JobStatus st) {
+    yields++;
+    if (st.kind() == JobKind.BACKUP) {
+      addToHistory(st);
+    }
+  }
+
   /** Takes a reloaded configuration of this database; what changed is planned again. */
   void reconfigure(DatabaseConfig next) {
     boolean sameTarget = next.kind() == config.kind() && next.path().equals(config.path());
@@ -175,7 +185,14 @@ final class DatabaseState {
   DatabaseStatus toStatus(JobStatus current) {
     return new DatabaseStatus(config.name(), config.kind(), config.path(), nextBackup,
         nextVerify, current, lastBackup, lastSuccessfulBackup, lastVerify, backupFailures,
-        verifyFailures, new ArrayList<>(history), newestSnapshot, futureSnapshots);
+        verifyFailures, new ArrayList<>(history), newestSnapshot, futureSnapshots, null, yields);
+  }
+
+  private void addToHistory(JobStatus st) {
+    history.addLast(st);
+    while (history.size() > HISTORY_SIZE) {
+      history.removeFirst();
+    }
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -26,14 +26,27 @@ import java.util.List;
  * @param futureSnapshots this host's snapshots of the database dated in the future (beyond the
  *     allowed clock skew), which scheduling ignores
  * @param stream its replication, or null if it is not streamed
+ * @param yields jobs of this database that yielded to more urgent work since the daemon
+ *     started (each was resumed by a new job); not failures
  */
 public record DatabaseStatus(String name, DatabaseType kind, Path path, Instant nextBackup,
     Instant nextVerify, JobStatus current, JobStatus lastBackup, JobStatus lastSuccessfulBackup,
     JobStatus lastVerify, long backupFailures, long verifyFailures, List<JobStatus> history,
-    Instant newestSnapshot, int futureSnapshots, StreamStatus stream) {
+    Instant newestSnapshot, int futureSnapshots, StreamStatus stream, long yields) {
 
   public DatabaseStatus {
     history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  /** A database none of whose jobs yielded. */
+  public DatabaseStatus(String name, DatabaseType kind, Path path, Instant nextBackup,
+      Instant nextVerify, JobStatus current, JobStatus lastBackup,
+      JobStatus lastSuccessfulBackup, JobStatus lastVerify, long backupFailures,
+      long verifyFailures, List<JobStatus> history, Instant newestSnapshot,
+      int futureSnapshots, StreamStatus stream) {
+    this(name, kind, path, nextBackup, nextVerify, current, lastBackup, lastSuccessfulBackup,
+        lastVerify, backupFailures, verifyFailures, history, newestSnapshot, futureSnapshots,
+        stream, 0);
   }
 
   /** A database that is not streamed. */
@@ -51,7 +64,7 @@ public record DatabaseStatus(String name, DatabaseType kind, Path path, Instant 
   public DatabaseStatus withStream(StreamStatus s) {
     return new DatabaseStatus(name, kind, path, nextBackup, nextVerify, current, lastBackup,
         lastSuccessfulBackup, lastVerify, backupFailures, verifyFailures, history,
-        newestSnapshot, futureSnapshots, s);
+        newestSnapshot, futureSnapshots, s, yields);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One job under the {@link Supervisor}: its identity and, as it runs, its state and outcome.
@@ -14,6 +15,10 @@ final class Job implements JobHandle {
   private final JobKind kind;
   private final String database;
   private final Instant queued;
+  private final JobPriority priority;
+  private final @Nullable String resumes;
+  /** Set by the supervisor when a more urgent job is queued; asked at each checkpoint. */
+  private volatile @Nullable String yieldAsked;
   private final CountDownLatch done = new CountDownLatch(1);
   private JobState state = JobState.QUEUED;
   private Instant started;
@@ -35,10 +40,41 @@ final class Job implements JobHandle {
   }
 
   Job(String id, JobKind kind, String database, Instant queued) {
+    this(id, kind, database, queued, JobPriority.NORMAL, null);
+  }
+
+  /**
+   * @param resumes the id of the yielded job this one resumes, or null
+   */
+  Job(String id, JobKind kind, String database, Instant queued, JobPriority priority,
+      @Nullable String resumes) {
     this.id = id;
     this.kind = kind;
     this.database = database;
     this.queued = queued;
+    this.priority = priority;
+    this.resumes = resumes;
+  }
+
+  JobPriority priority() {
+    return priority;
+  }
+
+  /** The id of the yielded job this one resumes, or null. */
+  @Nullable String resumes() {
+    return resumes;
+  }
+
+  /** Asks the job to stop at its next checkpoint; the first reason stays. */
+  void askToYield(String reason) {
+    if (yieldAsked == null) {
+      yieldAsked = reason;
+    }
+  }
+
+  /** Why the supervisor asked this job to yield, or null: the job's own {@code YieldSignal}. */
+  @Nullable String yieldAsked() {
+    return yieldAsked;
   }
 
   String id() {
@@ -74,6 +110,22 @@ final class Job implements JobHandle {
     end(JobState.FAILED, now);
   }
 
+  /** Marks it stopped at a checkpoint for something more urgent ({@code why}). */
+  synchronized void yielded(String why, Instant now) {
+    error = why;
+    end(JobState.YIELDED, now);
+  }
+
+  /** Cancels it if it has not started; true if it did. */
+  synchronized boolean cancelIfQueued(String why, Instant now) {
+    if (state != JobState.QUEUED) {
+      return false;
+    }
+    error = why;
+    end(JobState.CANCELLED, now);
+    return true;
+  }
+
   synchronized void cancel(String why, Instant now) {
     if (!state.isDone()) {
       error = why;
@@ -103,7 +155,7 @@ final class Job implements JobHandle {
   public synchronized JobStatus status() {
     Outcome o = outcome();
     return new JobStatus(id, kind, database, state, queued, started, duration, o.snapshotId(),
-        o.bytesAdded(), error);
+        o.bytesAdded(), error, resumes);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.fs.FileTrees;
 import dev.bulwark.core.fs.Leftovers;
+import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -38,16 +39,19 @@ final class SnapshotVerification {
   }
 
   /**
-   * Verifies the newest snapshot of {@code db}.
+   * Verifies the newest snapshot of {@code db}, checkpointing as {@code checkpoints} says; a
+   * yield deletes the partial copy, and the job that resumes it restores from the start.
    *
+   * @throws dev.bulwark.core.job.JobYieldedException if its yield signal asked it to stop
    * @throws BulwarkException if there is no snapshot of it, or the restored copy is not a
    *     healthy database
    */
-  Job.Outcome run(DatabaseConfig db) throws IOException, BulwarkException {
+  Job.Outcome run(DatabaseConfig db, CheckpointPolicy checkpoints)
+      throws IOException, BulwarkException {
     repo.loadIndex();
     Path abs = db.path().toAbsolutePath().normalize();
     DatabaseRestorer restorer = new DatabaseRestorer(repo, DatabaseSources.restoreKind(db.kind()),
-        Workers.defaultThreads(), new Progress());
+        Workers.defaultThreads(), new Progress(), checkpoints);
     // This host's newest: another host's copy of the same path says nothing about ours.
     List<Snapshot> all = repo.snapshots();
     DatabaseSnapshots mine = new DatabaseSnapshots(abs, restorer.host());

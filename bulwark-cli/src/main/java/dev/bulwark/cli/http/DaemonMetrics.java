@@ -37,6 +37,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>bulwark_backup_running</td><td>gauge (1 while a backup is queued or running)</td></tr>
  *   <tr><td>bulwark_verify_last_success_timestamp_seconds</td><td>gauge</td></tr>
  *   <tr><td>bulwark_verify_failures_total</td><td>counter</td></tr>
+ *   <tr><td>bulwark_job_yields_total</td><td>counter</td></tr>
+ *   <tr><td>bulwark_job_resumed</td><td>gauge (1 while the current job resumes a yielded
+ *   one)</td></tr>
  *   <tr><td>bulwark_stream_up</td><td>gauge (1 while streaming, 0 while starting or
  *       retrying; streamed databases only, as the stream families below)</td></tr>
  *   <tr><td>bulwark_stream_lag_seconds</td><td>gauge (live RPO)</td></tr>
@@ -98,6 +101,12 @@ final class DaemonMetrics implements MultiCollector {
                 ? ended(d.lastVerify()) : Double.NaN),
         counter("bulwark_verify_failures", "Verifications of the database that failed since "
             + "the daemon started.", dbs, DatabaseStatus::verifyFailures),
+        counter("bulwark_job_yields", "Jobs of the database that stopped at a checkpoint for "
+            + "more urgent work since the daemon started; each is resumed.", dbs,
+            DatabaseStatus::yields),
+        gauge("bulwark_job_resumed", null, "1 while the database's current job resumes one "
+            + "that yielded, else 0.", dbs,
+            d -> d.current() != null && d.current().resumes() != null ? 1 : 0),
         gauge("bulwark_stream_up", null, "1 while the database streams, 0 while its "
             + "replication starts or waits to retry after a failure.", dbs,
             d -> d.stream() == null ? Double.NaN

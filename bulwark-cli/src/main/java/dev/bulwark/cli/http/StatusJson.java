@@ -48,6 +48,7 @@ final class StatusJson {
     n.set("last_verify", job(d.lastVerify()));
     n.put("backup_failures", d.backupFailures());
     n.put("verify_failures", d.verifyFailures());
+    n.put("yields", d.yields());
     var history = n.putArray("history");
     for (JobStatus j : d.history()) {
       history.add(job(j));
@@ -97,6 +98,7 @@ final class StatusJson {
     n.put("snapshot_id", j.snapshotId());
     n.put("bytes_added", j.bytesAdded());
     n.put("error", j.error());
+    n.put("resumes_job", j.resumes());
     return n;
   }
 

@@ -57,7 +57,8 @@ class MetricsTest {
     assertThat(before.keySet()).containsExactlyInAnyOrder("bulwark_backup_failures_total",
         "bulwark_snapshots_in_future",
         "bulwark_verify_failures_total", "bulwark_repository_size_bytes",
-        "bulwark_repository_snapshots", "bulwark_backup_running");
+        "bulwark_repository_snapshots", "bulwark_backup_running", "bulwark_job_yields_total",
+        "bulwark_job_resumed");
     assertThat(before.get("bulwark_backup_failures_total").type()).isEqualTo("counter");
     assertThat(before.get("bulwark_backup_failures_total").help()).isNotEmpty();
     // Never backed up: no timestamp at all rather than 1970 (a family without samples is left
@@ -80,8 +81,8 @@ class MetricsTest {
     assertThat(after.keySet()).containsExactlyInAnyOrder("bulwark_backup_failures_total",
         "bulwark_snapshots_in_future",
         "bulwark_verify_failures_total", "bulwark_repository_size_bytes",
-        "bulwark_repository_snapshots", "bulwark_backup_running",
-        "bulwark_backup_last_success_timestamp_seconds", "bulwark_backup_last_duration_seconds",
+        "bulwark_repository_snapshots", "bulwark_backup_running", "bulwark_job_yields_total",
+        "bulwark_job_resumed", "bulwark_backup_last_success_timestamp_seconds", "bulwark_backup_last_duration_seconds",
         "bulwark_backup_last_added_bytes", "bulwark_verify_last_success_timestamp_seconds");
     assertThat(after.get("bulwark_backup_last_success_timestamp_seconds").type())
         .isEqualTo("gauge");

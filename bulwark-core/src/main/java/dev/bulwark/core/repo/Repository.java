@@ -509,6 +509,32 @@ public final class Repository implements AutoCloseable {
     return loadSealed(FileType.STATE, path);
   }
 
+  /**
+   * Seals {@code plain} and stores it as the lock request {@code name} (one segment under
+   * {@code bulwark/lock-requests/}), replacing one of that name atomically.
+   */
+  public void saveLockRequest(String name, byte[] plain) throws IOException {
+    saveSealed(FileType.LOCK_REQUEST, name, plain);
+  }
+
+  /** Loads and authenticates the lock request {@code name}; returns its plaintext. */
+  public byte[] loadLockRequest(String name) throws IOException, BulwarkException {
+    return loadSealed(FileType.LOCK_REQUEST, name);
+  }
+
+  /** Every lock request, sorted by name. */
+  public List<FileInfo> listLockRequests() throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    backend.listTree(FileType.LOCK_REQUEST, files::add);
+    files.sort(Comparator.comparing(FileInfo::name));
+    return files;
+  }
+
+  /** Removes the lock request {@code name}; removing a missing one is not an error. */
+  public void removeLockRequest(String name) throws IOException {
+    backend.delete(new Handle(FileType.LOCK_REQUEST, name));
+  }
+
   /** Seals {@code plain} with the master key and stores it at {@code path} of {@code type}. */
   private void saveSealed(FileType type, String path, byte[] plain) throws IOException {
     byte[] sealed = key.seal(plain);
