@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.IdList;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -247,14 +248,14 @@ public record Tree(List<Node> nodes) {
       // restic's check reports a file with content null as "has nil blob list".
       throw new CorruptionException(where + ": file has no content list");
     }
-    List<Id> ids = new ArrayList<>(array.size());
+    IdList.Builder ids = IdList.builder();
     for (JsonNode e : array) {
       if (!e.isTextual()) {
         throw new CorruptionException(where + ": content holds a non-string");
       }
       ids.add(id(e.textValue(), where));
     }
-    return ids;
+    return ids.build();
   }
 
   private static Id id(String hex, String where) throws CorruptionException {
