@@ -159,6 +159,7 @@ public final class Archiver {
         }
       }
     }
+    saver.storeOpenPacks();
     Id tree = saveTree(root, saver);
     saver.flush();
     Snapshot parent = findParent(List.copyOf(paths));

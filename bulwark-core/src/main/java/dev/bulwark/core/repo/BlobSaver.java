@@ -146,6 +146,15 @@ public final class BlobSaver {
   }
 
   /**
+   * Stores the open packs and waits for every upload, without writing an index yet: frees the
+   * memory the packs held before a phase that needs it (a backup's trees, whose largest blob is
+   * a file's whole content list).
+   */
+  public void storeOpenPacks() throws IOException {
+    uploader.flush();
+  }
+
+  /**
    * Stores the open packs, waits for every upload, and writes an index for every pack not yet
    * indexed. When it returns, everything saved so far is durable and indexed.
    */
