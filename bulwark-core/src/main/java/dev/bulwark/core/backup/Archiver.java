@@ -3,6 +3,7 @@ package dev.bulwark.core.backup;
 import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.IdList;
 import dev.bulwark.core.IncompleteBackupException;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.SourceException;
@@ -29,8 +30,10 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -169,6 +172,7 @@ public final class Archiver {
         }
       }
     }
+    saver.storeOpenPacks();
     Id tree = saveTree(root, saver);
     saver.flush();
     Snapshot snap = repo.saveSnapshot(Snapshot.create(start, tree, List.copyOf(paths),
@@ -287,8 +291,12 @@ public final class Archiver {
   private FileContent storeContent(SourceEntry e, BlobSaver saver, Workers workers)
       throws IOException, BulwarkException {
     int chunk = options.chunkBytesFor(e.alignment());
-    Semaphore inFlight = new Semaphore(options.threads() * 3);
-    List<Future<Id>> futures = new ArrayList<>();
+    int window = options.threads() * 3;
+    Semaphore inFlight = new Semaphore(window);
+    // Only the chunks still being saved have a future; every finished one leaves its id in the
+    // compact list (32 bytes), so memory does not grow with the number of chunks.
+    Deque<Future<Id>> pending = new ArrayDeque<>();
+    IdList.Builder ids = IdList.builder();
     long size = 0;
     InputStream in;
     try {
@@ -310,7 +318,7 @@ public final class Archiver {
         }
         size += c.length;
         inFlight.acquireUninterruptibly();
-        futures.add(workers.executor().submit(() -> {
+        pending.add(workers.executor().submit(() -> {
           try {
             Id id = Id.hash(c);
             saver.save(BlobType.DATA, id, c, 0, c.length);
@@ -320,6 +328,11 @@ public final class Archiver {
             inFlight.release();
           }
         }));
+        // Ids go in order: a finished chunk behind a slow one waits, but never more than a
+        // window's worth of futures (a task releases its permit just before it completes).
+        while (!pending.isEmpty() && (pending.peek().isDone() || pending.size() > 2 * window)) {
+          ids.add(Futures.await(pending.poll()));
+        }
         // isInterrupted, not interrupted(): the flag must stay set, or closing the workers on
         // the way out waits for a stalled upload instead of interrupting it.
         if (Thread.currentThread().isInterrupted()) {
@@ -327,13 +340,12 @@ public final class Archiver {
         }
         saver.throwIfYieldRequested();
       }
-      List<Id> ids = new ArrayList<>(futures.size());
-      for (Future<Id> f : futures) {
-        ids.add(Futures.await(f));
+      while (!pending.isEmpty()) {
+        ids.add(Futures.await(pending.poll()));
       }
-      return new FileContent(size, ids);
+      return new FileContent(size, ids.build());
     } finally {
-      for (Future<Id> f : futures) {
+      for (Future<Id> f : pending) {
         f.cancel(false);
       }
     }

@@ -48,6 +48,7 @@ public final class BlobSaver {
 
   private final Repository repo;
   private final int zstdLevel;
+  // Blobs being stored by this saver and not yet in the index.
   private final Set<Key> claimed = ConcurrentHashMap.newKeySet();
   private final PackUploader uploader;
   private final List<PackBlobs> unindexed = new ArrayList<>();
@@ -106,7 +107,17 @@ public final class BlobSaver {
    * @return true if the blob was new
    */
   public boolean save(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
-    if (repo.index().has(type, id) || !claimed.add(new Key(type, id))) {
+    if (repo.index().has(type, id)) {
+      return false;
+    }
+    Key key = new Key(type, id);
+    if (!claimed.add(key)) {
+      return false;
+    }
+    // A claim ends once its pack is indexed (so claims never outnumber the blobs in flight): a
+    // claim taken just after that must see the blob in the index, or it would be stored twice.
+    if (repo.index().has(type, id)) {
+      claimed.remove(key);
       return false;
     }
     byte[] payload = null;
@@ -135,6 +146,10 @@ public final class BlobSaver {
     storedBytes.addAndGet(bytes);
     packsWritten.incrementAndGet();
     repo.index().addPack(p.pack(), p.blobs());
+    // Only after the index has them, so a concurrent save finds each blob in one or the other.
+    for (var b : p.blobs()) {
+      claimed.remove(new Key(b.type(), b.id()));
+    }
     // One checkpoint at a time, and its yield question answered before the next can start:
     // a yield asked at one checkpoint must stop the job with no second one written.
     synchronized (unindexed) {
@@ -181,6 +196,15 @@ public final class BlobSaver {
       storedBytes.addAndGet(json.length);
       repo.saveUnpacked(FileType.INDEX, json);
     }
+  }
+
+  /**
+   * Stores the open packs and waits for every upload, without writing an index yet: frees the
+   * memory the packs held before a phase that needs it (a backup's trees, whose largest blob is
+   * a file's whole content list).
+   */
+  public void storeOpenPacks() throws IOException {
+    uploader.flush();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.bulwark.core.tree;
 
 import dev.bulwark.core.Id;
+import dev.bulwark.core.IdList;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -94,7 +95,8 @@ public record Node(
               ? "directory " + name + " needs a subtree"
               : type.jsonName() + " " + name + " must not have a subtree");
     }
-    content = content == null ? null : List.copyOf(content);
+    // Compact: a large file at small chunks has hundreds of thousands of ids.
+    content = content == null ? null : IdList.copyOf(content);
   }
 
   /**

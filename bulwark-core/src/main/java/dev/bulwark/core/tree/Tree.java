@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
+import dev.bulwark.core.IdList;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -71,16 +72,97 @@ public record Tree(List<Node> nodes) {
    * node's keys in Go's order with Go's omission and escaping rules (see the class table).
    */
   public byte[] toJson() {
-    StringBuilder out = new StringBuilder(64 + 400 * nodes.size());
-    out.append("{\"nodes\":[");
+    // Counted first, then written into an array of exactly that size: a file's content list
+    // can be tens of megabytes of JSON, and a growing builder plus its String and byte copies
+    // held four or five times that at once.
+    CountingOut counter = new CountingOut();
+    writeJson(counter);
+    if (counter.count > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("tree of " + counter.count + " bytes of JSON is too large");
+    }
+    ArrayOut out = new ArrayOut(new byte[(int) counter.count]);
+    writeJson(out);
+    return out.bytes;
+  }
+
+  private void writeJson(ByteSink out) {
+    out.ascii("{\"nodes\":[");
     for (int i = 0; i < nodes.size(); i++) {
       if (i > 0) {
-        out.append(',');
+        out.ascii(",");
       }
-      appendNode(out, nodes.get(i));
+      Node n = nodes.get(i);
+      StringBuilder head = new StringBuilder(400);
+      appendNode(head, n);
+      int cut = head.indexOf(CONTENT_MARK);
+      out.utf8(head.substring(0, cut));
+      if (n.content() == null) {
+        out.ascii("null");
+      } else {
+        out.ascii("[");
+        for (int c = 0; c < n.content().size(); c++) {
+          out.ascii(c > 0 ? ",\"" : "\"");
+          out.ascii(n.content().get(c).toString());
+          out.ascii("\"");
+        }
+        out.ascii("]");
+      }
+      out.utf8(head.substring(cut + CONTENT_MARK.length()));
     }
-    out.append("]}\n");
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    out.ascii("]}\n");
+  }
+
+  // Where appendNode leaves the content list for writeJson to stream; no JSON holds it, as
+  // appendNode escapes every string it writes.
+  private static final String CONTENT_MARK = "\0content\0";
+
+  /** Where writeJson puts bytes. */
+  private interface ByteSink {
+    /** A string known to be ASCII. */
+    void ascii(String s);
+
+    default void utf8(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      raw(b);
+    }
+
+    void raw(byte[] b);
+  }
+
+  private static final class CountingOut implements ByteSink {
+    long count;
+
+    @Override
+    public void ascii(String s) {
+      count += s.length();
+    }
+
+    @Override
+    public void raw(byte[] b) {
+      count += b.length;
+    }
+  }
+
+  private static final class ArrayOut implements ByteSink {
+    final byte[] bytes;
+    int pos;
+
+    ArrayOut(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void ascii(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        bytes[pos++] = (byte) s.charAt(i);
+      }
+    }
+
+    @Override
+    public void raw(byte[] b) {
+      System.arraycopy(b, 0, bytes, pos, b.length);
+      pos += b.length;
+    }
   }
 
   private static void appendNode(StringBuilder out, Node n) {
@@ -108,16 +190,7 @@ public record Tree(List<Node> nodes) {
       }
     }
     appendUnsignedUnlessZero(out, "device", n.device());
-    out.append(",\"content\":");
-    if (n.content() == null) {
-      out.append("null");
-    } else {
-      out.append('[');
-      for (int i = 0; i < n.content().size(); i++) {
-        out.append(i > 0 ? ",\"" : "\"").append(n.content().get(i)).append('"');
-      }
-      out.append(']');
-    }
+    out.append(",\"content\":").append(CONTENT_MARK);
     if (n.subtree() != null) {
       out.append(",\"subtree\":\"").append(n.subtree()).append('"');
     }
@@ -247,14 +320,14 @@ public record Tree(List<Node> nodes) {
       // restic's check reports a file with content null as "has nil blob list".
       throw new CorruptionException(where + ": file has no content list");
     }
-    List<Id> ids = new ArrayList<>(array.size());
+    IdList.Builder ids = IdList.builder();
     for (JsonNode e : array) {
       if (!e.isTextual()) {
         throw new CorruptionException(where + ": content holds a non-string");
       }
       ids.add(id(e.textValue(), where));
     }
-    return ids;
+    return ids.build();
   }
 
   private static Id id(String hex, String where) throws CorruptionException {

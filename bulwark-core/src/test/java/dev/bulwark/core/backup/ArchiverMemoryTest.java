@@ -15,7 +15,12 @@ class ArchiverMemoryTest {
   }
 
   @Test
-  void theLaunchersHeapHoldsOnePerConnectionPlusOne() {
+  void theLaunchersHeapHoldsTwo() {
+    assertThat(PackUploader.packsInFlight(2, PACK, 192L << 20)).isEqualTo(2);
+  }
+
+  @Test
+  void aLargerHeapHoldsOnePerConnectionPlusOne() {
     assertThat(PackUploader.packsInFlight(2, PACK, 512L << 20)).isEqualTo(3);
   }
 
