@@ -3,11 +3,11 @@ package dev.bulwark.cli.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.config.DatabaseType;
-import dev.bulwark.cli.daemon.DaemonControl;
+
 import dev.bulwark.cli.daemon.DaemonStatus;
 import dev.bulwark.cli.daemon.DatabaseStatus;
-import dev.bulwark.cli.daemon.JobHandle;
-import dev.bulwark.core.repo.Snapshot;
+
+
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -22,39 +22,8 @@ import org.junit.jupiter.api.Test;
  * staleness alert works right after a restart, before this daemon's first backup.
  */
 class DaemonMetricsTest {
-
-  /** A daemon that has only a status: the metrics are a function of it. */
-  private static DaemonControl statusOnly(DaemonStatus status) {
-    return new DaemonControl() {
-      @Override
-      public JobHandle backupNow(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public JobHandle verifyNow(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public DaemonStatus status() {
-        return status;
-      }
-
-      @Override
-      public List<Snapshot> snapshots(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public void reload() {
-        throw new UnsupportedOperationException();
-      }
-    };
-  }
-
   private static Optional<Double> gauge(DaemonStatus status, String name) {
-    for (MetricSnapshot m : new DaemonMetrics(statusOnly(status)).collect()) {
+    for (MetricSnapshot m : new DaemonMetrics(StatusOnlyDaemon.of(status)).collect()) {
       if (m.getMetadata().getPrometheusName().equals(name)) {
         List<? extends DataPointSnapshot> points = m.getDataPoints();
         return points.isEmpty() ? Optional.empty()

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.cli.config.DatabaseType;
-import dev.bulwark.cli.daemon.DaemonControl;
+
 import dev.bulwark.cli.daemon.DaemonStatus;
 import dev.bulwark.cli.daemon.DatabaseStatus;
-import dev.bulwark.cli.daemon.JobHandle;
+
 import dev.bulwark.cli.daemon.JobKind;
 import dev.bulwark.cli.daemon.JobState;
 import dev.bulwark.cli.daemon.JobStatus;
 import dev.bulwark.cli.daemon.StreamState;
 import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.cli.testing.PrometheusText;
-import dev.bulwark.core.repo.Snapshot;
+
 import dev.bulwark.core.stream.StreamPosition;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
@@ -100,7 +100,7 @@ class StreamMetricsTest {
   private static String text(DaemonStatus status) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out,
-        new DaemonMetrics(statusOnly(status)).collect());
+        new DaemonMetrics(StatusOnlyDaemon.of(status)).collect());
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -112,32 +112,4 @@ class StreamMetricsTest {
         .value();
   }
 
-  private static DaemonControl statusOnly(DaemonStatus status) {
-    return new DaemonControl() {
-      @Override
-      public JobHandle backupNow(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public JobHandle verifyNow(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public DaemonStatus status() {
-        return status;
-      }
-
-      @Override
-      public List<Snapshot> snapshots(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public void reload() {
-        throw new UnsupportedOperationException();
-      }
-    };
-  }
 }

@@ -3,14 +3,14 @@ package dev.bulwark.cli.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.config.DatabaseType;
-import dev.bulwark.cli.daemon.DaemonControl;
+
 import dev.bulwark.cli.daemon.DaemonStatus;
 import dev.bulwark.cli.daemon.DatabaseStatus;
-import dev.bulwark.cli.daemon.JobHandle;
+
 import dev.bulwark.cli.daemon.JobKind;
 import dev.bulwark.cli.daemon.JobState;
 import dev.bulwark.cli.daemon.JobStatus;
-import dev.bulwark.core.repo.Snapshot;
+
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -30,37 +30,9 @@ class YieldStatusTest {
     return new DaemonStatus(T, "/repo", 0, 1, List.of(db));
   }
 
-  private static DaemonControl statusOnly(DaemonStatus status) {
-    return new DaemonControl() {
-      @Override
-      public JobHandle backupNow(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public JobHandle verifyNow(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public DaemonStatus status() {
-        return status;
-      }
-
-      @Override
-      public List<Snapshot> snapshots(String database) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public void reload() {
-        throw new UnsupportedOperationException();
-      }
-    };
-  }
 
   private static double value(DaemonStatus status, String name) {
-    for (MetricSnapshot m : new DaemonMetrics(statusOnly(status)).collect()) {
+    for (MetricSnapshot m : new DaemonMetrics(StatusOnlyDaemon.of(status)).collect()) {
       if (m.getMetadata().getPrometheusName().equals(name)) {
         Object p = m.getDataPoints().get(0);
         return p instanceof CounterSnapshot.CounterDataPointSnapshot c ? c.getValue()

@@ -452,10 +452,7 @@ public final class Repository implements AutoCloseable {
    * sorted by that path.
    */
   public List<FileInfo> listStreamFiles() throws IOException {
-    List<FileInfo> files = new ArrayList<>();
-    backend.listTree(FileType.STREAM, files::add);
-    files.sort(Comparator.comparing(FileInfo::name));
-    return files;
+    return listTreeSorted(FileType.STREAM);
   }
 
   /** Removes the stream file {@code path}; removing a missing one is not an error. */
@@ -524,15 +521,20 @@ public final class Repository implements AutoCloseable {
 
   /** Every lock request, sorted by name. */
   public List<FileInfo> listLockRequests() throws IOException {
-    List<FileInfo> files = new ArrayList<>();
-    backend.listTree(FileType.LOCK_REQUEST, files::add);
-    files.sort(Comparator.comparing(FileInfo::name));
-    return files;
+    return listTreeSorted(FileType.LOCK_REQUEST);
   }
 
   /** Removes the lock request {@code name}; removing a missing one is not an error. */
   public void removeLockRequest(String name) throws IOException {
     backend.delete(new Handle(FileType.LOCK_REQUEST, name));
+  }
+
+  /** Every file of {@code type} at any depth, named by its relative path, sorted by it. */
+  private List<FileInfo> listTreeSorted(FileType type) throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    backend.listTree(type, files::add);
+    files.sort(Comparator.comparing(FileInfo::name));
+    return files;
   }
 
   /** Seals {@code plain} with the master key and stores it at {@code path} of {@code type}. */
