@@ -70,7 +70,14 @@ public final class Main implements Runnable {
       err.println(helpHint(ex.getCommandLine()));
       return ExitCodes.USAGE;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Picocli hands only exceptions to the handler above; an Error would end the JVM with a
+      // stack trace. What the failed work held is unreachable by now, so one line fits.
+      report(e, verbose, err);
+      return ExitCodes.ERROR;
+    }
   }
 
   private static String helpHint(CommandLine cmd) {

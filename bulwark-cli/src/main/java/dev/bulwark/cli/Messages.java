@@ -10,6 +10,11 @@ final class Messages {
   private Messages() {}
 
   static String oneLine(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError) {
+        return outOfMemory(Runtime.getRuntime().maxMemory());
+      }
+    }
     String m;
     if (t instanceof NoSuchFileException e) {
       m = "no such file or directory: " + e.getFile();
@@ -25,6 +30,12 @@ final class Messages {
       m = t.getClass().getSimpleName();
     }
     return m.replace('\n', ' ');
+  }
+
+  /** What to do when the heap ran out: this much data needs a larger one. */
+  static String outOfMemory(long maxHeapBytes) {
+    return "out of memory: this job needs more than the JVM's " + bytes(maxHeapBytes)
+        + " heap; raise it, e.g. BULWARK_OPTS=-Xmx1g (see the README's memory notes)";
   }
 
   /** Human size: 1.5 GiB. */
