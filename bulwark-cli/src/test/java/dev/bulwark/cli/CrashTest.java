@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The kill points are found by watching the repository, not by timing: as soon as the
  * backup's lock appears, its first pack, its 20th pack, and its first index file. With 4 KiB
  * chunks a 300 MiB file is 76,800 blobs, so an index is flushed at 50,000 blobs (BlobSaver's
- * threshold), i.e. at about 65%: that kill lands after an index but before the snapshot.
+ * threshold), i.e. at about 65%: that kill lands after an index but before the snapshot. The
+ * checkpoint interval is set past the backup's 75 packs so that this threshold, not the
+ * interval, writes that index (kills between checkpoints: {@code BackupKillResumeTest}).
  *
  * <p>The tests run in order and share the repository: each kill adds debris (unindexed
  * packs, a stale lock, perhaps temp files) to what the earlier kills left.
@@ -46,7 +48,7 @@ class CrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long BIG_BYTES = 300L << 20;
   private static final List<String> BIG_OPTIONS =
-      List.of("--chunk-size", "4K", "--pack-size", "4M");
+      List.of("--chunk-size", "4K", "--pack-size", "4M", "--checkpoint-every", "1000");
   private static final Duration POINT_TIMEOUT = Duration.ofMinutes(2);
 
   @TempDir static Path dir;
