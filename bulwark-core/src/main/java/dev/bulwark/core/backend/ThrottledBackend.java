@@ -1,11 +1,8 @@
 package dev.bulwark.core.backend;
 
-import dev.bulwark.core.FileType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,30 +17,14 @@ import org.jspecify.annotations.Nullable;
  * again. Listing, stat and delete are not limited: they move a few bytes. Waiting is
  * interruptible ({@link java.io.InterruptedIOException}). Thread-safe.
  */
-final class ThrottledBackend implements Backend {
-  private final Backend inner;
+final class ThrottledBackend extends ForwardingBackend {
   private final @Nullable TokenBucket upload;
   private final @Nullable TokenBucket download;
 
   ThrottledBackend(Backend inner, @Nullable TokenBucket upload, @Nullable TokenBucket download) {
-    this.inner = inner;
+    super(inner);
     this.upload = upload;
     this.download = download;
-  }
-
-  @Override
-  public String location() {
-    return inner.location();
-  }
-
-  @Override
-  public boolean exists() throws IOException {
-    return inner.exists();
-  }
-
-  @Override
-  public void create() throws IOException {
-    inner.create();
   }
 
   @Override
@@ -65,46 +46,5 @@ final class ThrottledBackend implements Backend {
       download.take(data.length);
     }
     return data;
-  }
-
-  @Override
-  public Optional<Long> stat(Handle handle) throws IOException {
-    return inner.stat(handle);
-  }
-
-  @Override
-  public void list(FileType type, Consumer<FileInfo> consumer) throws IOException {
-    inner.list(type, consumer);
-  }
-
-  @Override
-  public void listFolder(FileType type, String folder, Consumer<FileInfo> consumer)
-      throws IOException {
-    inner.listFolder(type, folder, consumer);
-  }
-
-  @Override
-  public void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException {
-    inner.listTree(type, consumer);
-  }
-
-  @Override
-  public void delete(Handle handle) throws IOException {
-    inner.delete(handle);
-  }
-
-  @Override
-  public int deleteTempFiles(java.time.Duration lockFreeMinAge) throws IOException {
-    return inner.deleteTempFiles(lockFreeMinAge);
-  }
-
-  @Override
-  public int connections() {
-    return inner.connections();
-  }
-
-  @Override
-  public void close() throws IOException {
-    inner.close();
   }
 }

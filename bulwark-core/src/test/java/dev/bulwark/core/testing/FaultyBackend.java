@@ -3,6 +3,7 @@ package dev.bulwark.core.testing;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
+import dev.bulwark.core.backend.ForwardingBackend;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.backend.TransientBackendException;
 import java.io.EOFException;
@@ -39,17 +40,16 @@ import java.util.function.Consumer;
  * a repository is opened are not consumed by the opening. When several faults match a call, the
  * first added that fires wins. Thread-safe.
  */
-public final class FaultyBackend implements Backend {
+public final class FaultyBackend extends ForwardingBackend {
   /** The operations a fault can be attached to. */
   public enum Op { SAVE, LOAD, STAT, LIST, DELETE }
 
-  private final Backend inner;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Map<Op, AtomicInteger> calls = new EnumMap<>(Op.class);
   private final Map<FileType, Map<Op, AtomicInteger>> callsByType = new EnumMap<>(FileType.class);
 
   public FaultyBackend(Backend inner) {
-    this.inner = inner;
+    super(inner);
     for (Op op : Op.values()) {
       calls.put(op, new AtomicInteger());
     }
@@ -311,21 +311,6 @@ public final class FaultyBackend implements Backend {
   }
 
   @Override
-  public String location() {
-    return inner.location();
-  }
-
-  @Override
-  public boolean exists() throws IOException {
-    return inner.exists();
-  }
-
-  @Override
-  public void create() throws IOException {
-    inner.create();
-  }
-
-  @Override
   public void save(Handle handle, List<ByteBuffer> parts) throws IOException {
     before(Op.SAVE, handle);
     inner.save(handle, parts);
@@ -376,16 +361,6 @@ public final class FaultyBackend implements Backend {
   public void delete(Handle handle) throws IOException {
     before(Op.DELETE, handle);
     inner.delete(handle);
-  }
-
-  @Override
-  public int deleteTempFiles(Duration lockFreeMinAge) throws IOException {
-    return inner.deleteTempFiles(lockFreeMinAge);
-  }
-
-  @Override
-  public int connections() {
-    return inner.connections();
   }
 
   @Override
