@@ -12,6 +12,14 @@ import java.util.Optional;
  * {@code bulwark:db=/srv/app/app.db}, then one {@code bulwark:<property>=<value>} per property
  * (page size, change counter, sequence number, schema version...).
  *
+ * <p>A <em>group snapshot</em> holds several databases taken at one moment (a service's SQLite
+ * database, its RocksDB database and its key files). Each member's tags then carry its
+ * position, from 1: {@code bulwark:1.kind=sqlite}, {@code bulwark:1.db=/srv/app/app.db},
+ * {@code bulwark:1.page-size=4096}, {@code bulwark:2.kind=rocksdb}..., and the group may be
+ * named by {@code bulwark:group=<name>}. {@link #fromTags} sees no single database in such a
+ * snapshot (so code that handles one database, such as the stream's, leaves it alone, as
+ * earlier versions do); {@link #members} lists them all.
+ *
  * @param kind the database kind, e.g. {@code sqlite} or {@code rocksdb}
  * @param path absolute path of the database file or folder when it was backed up
  * @param properties further facts, in the order the source gave them
@@ -21,6 +29,10 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
   public static final String PREFIX = "bulwark:";
   private static final String KIND = PREFIX + "kind=";
   private static final String DB = PREFIX + "db=";
+  private static final String GROUP = PREFIX + "group=";
+  private static final java.util.regex.Pattern MEMBER =
+      java.util.regex.Pattern.compile("bulwark:([1-9][0-9]{0,3})\\.([a-z0-9-]+)=(.*)",
+          java.util.regex.Pattern.DOTALL);
 
   public DatabaseTags {
     if (kind == null || !kind.matches("[a-z0-9-]+")) {
@@ -46,6 +58,80 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
     return tags;
   }
 
+  /**
+   * The tags of this database as member {@code position} (from 1) of a group snapshot: {@code
+   * bulwark:<position>.kind=...}, {@code bulwark:<position>.db=...}, then its properties.
+   */
+  public List<String> toMemberTags(int position) {
+    if (position < 1 || position > 9999) {
+      throw new IllegalArgumentException("member position must be 1-9999: " + position);
+    }
+    List<String> tags = new ArrayList<>();
+    String p = PREFIX + position + ".";
+    tags.add(p + "kind=" + kind);
+    tags.add(p + "db=" + path);
+    properties.forEach((k, v) -> tags.add(p + k + "=" + v));
+    return tags;
+  }
+
+  /** The tag naming a group snapshot's group. */
+  public static String groupTag(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("invalid group name (letters, digits, . _ -): " + name);
+    }
+    return GROUP + name;
+  }
+
+  /** The group a snapshot's tags name, if any. */
+  public static Optional<String> group(List<String> tags) {
+    for (String t : tags) {
+      if (t.startsWith(GROUP) && t.length() > GROUP.length()) {
+        return Optional.of(t.substring(GROUP.length()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Every database a snapshot's tags describe, in member order: the one database of a
+   * single-database snapshot, the members of a group snapshot, none for a snapshot of plain
+   * files. A member whose tags are incomplete or invalid is left out.
+   */
+  public static List<DatabaseTags> members(List<String> tags) {
+    Optional<DatabaseTags> single = fromTags(tags);
+    if (single.isPresent()) {
+      return List.of(single.get());
+    }
+    java.util.SortedMap<Integer, Map<String, String>> byPosition = new java.util.TreeMap<>();
+    for (String t : tags) {
+      var m = MEMBER.matcher(t);
+      if (m.matches()) {
+        byPosition.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new LinkedHashMap<>())
+            .putIfAbsent(m.group(2), m.group(3));
+      }
+    }
+    List<DatabaseTags> out = new ArrayList<>();
+    for (Map<String, String> fields : byPosition.values()) {
+      Map<String, String> props = new LinkedHashMap<>(fields);
+      String kind = props.remove("kind");
+      String path = props.remove("db");
+      if (kind == null || path == null) {
+        continue;
+      }
+      try {
+        out.add(new DatabaseTags(kind, path, props));
+      } catch (IllegalArgumentException e) {
+        // A member a later version wrote differently is not one this version can restore.
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The member of a snapshot (single-database or group) that is the database at {@code dbPath}. */
+  public static Optional<DatabaseTags> member(List<String> tags, String dbPath) {
+    return members(tags).stream().filter(d -> d.path().equals(dbPath)).findFirst();
+  }
+
   /** The database a snapshot's tags describe, if they describe one. */
   public static Optional<DatabaseTags> fromTags(List<String> tags) {
     String kind = null;
@@ -56,7 +142,8 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
         kind = t.substring(KIND.length());
       } else if (t.startsWith(DB)) {
         path = t.substring(DB.length());
-      } else if (t.startsWith(PREFIX) && t.indexOf('=') > PREFIX.length()) {
+      } else if (t.startsWith(PREFIX) && t.indexOf('=') > PREFIX.length()
+          && !t.startsWith(GROUP)) {
         int eq = t.indexOf('=');
         props.put(t.substring(PREFIX.length(), eq), t.substring(eq + 1));
       }

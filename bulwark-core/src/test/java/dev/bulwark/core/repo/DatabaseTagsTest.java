@@ -32,4 +32,42 @@ class DatabaseTagsTest {
     assertThatThrownBy(() -> new DatabaseTags("sqlite", "/a", Map.of("db", "x")))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void groupMembersRoundTripInPositionOrderAndAreNoSingleDatabase() {
+    DatabaseTags a = new DatabaseTags("sqlite", "/srv/app/app.db", Map.of("page-size", "4096"));
+    DatabaseTags b = new DatabaseTags("rocksdb", "/srv/app/index", Map.of());
+    List<String> tags = new java.util.ArrayList<>(List.of("nightly",
+        DatabaseTags.groupTag("node")));
+    tags.addAll(b.toMemberTags(2));
+    tags.addAll(a.toMemberTags(1));
+    assertThat(tags).contains("bulwark:1.kind=sqlite", "bulwark:2.db=/srv/app/index",
+        "bulwark:1.page-size=4096", "bulwark:group=node");
+    assertThat(DatabaseTags.members(tags)).containsExactly(a, b);
+    assertThat(DatabaseTags.member(tags, "/srv/app/index")).contains(b);
+    assertThat(DatabaseTags.member(tags, "/srv/other")).isEmpty();
+    assertThat(DatabaseTags.group(tags)).contains("node");
+    // Code that handles one database leaves a group alone.
+    assertThat(DatabaseTags.fromTags(tags)).isEmpty();
+  }
+
+  @Test
+  void aSingleDatabaseIsItsOnlyMemberAndAGroupTagIsNoProperty() {
+    DatabaseTags d = new DatabaseTags("sqlite", "/a.db", Map.of("page-size", "512"));
+    List<String> tags = new java.util.ArrayList<>(d.toTags());
+    tags.add(DatabaseTags.groupTag("svc"));
+    assertThat(DatabaseTags.members(tags)).containsExactly(d);
+    assertThat(DatabaseTags.fromTags(tags).orElseThrow().properties()).doesNotContainKey("group");
+    assertThat(DatabaseTags.members(List.of("nightly"))).isEmpty();
+  }
+
+  @Test
+  void incompleteOrInvalidMembersAndGroupNamesAreRefused() {
+    assertThat(DatabaseTags.members(List.of("bulwark:1.kind=sqlite", "bulwark:2.db=/x",
+        "bulwark:3.kind=sqlite", "bulwark:3.db=relative"))).isEmpty();
+    assertThatThrownBy(() -> DatabaseTags.groupTag("a b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DatabaseTags("sqlite", "/a", Map.of()).toMemberTags(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
