@@ -94,6 +94,52 @@ public final class BulwarkRepository implements AutoCloseable {
   }
 
   /**
+   * Backs up several databases of one service (say its SQLite database and its RocksDB
+   * database) and the files that travel with them (key files, recorded owner-only) into one
+   * group snapshot named {@code name}, while the service keeps running. Every database is
+   * opened (checkpointed, or copied under a read transaction) before any is read, so they are
+   * taken as close to one moment as their engines allow. Each database is recorded as a
+   * numbered member of the snapshot ({@code bulwark:1.kind=sqlite}, {@code bulwark:1.db=...},
+   * in list order) with the group's name ({@code bulwark:group=NAME}).
+   *
+   * @param name the group's name: letters, digits, {@code . _ -}
+   * @param databases the members, in order; at least one, each path once
+   * @param files files that travel with the databases, possibly none
+   * @return the saved snapshot
+   * @throws IllegalArgumentException if the name is invalid, there is no database, or one
+   *     database path is given twice
+   * @throws dev.bulwark.core.IncompleteBackupException if some files could not be read (the
+   *     snapshot was saved without them)
+   */
+  public synchronized Snapshot backupGroup(String name, List<? extends Database> databases,
+      List<Path> files) throws IOException, BulwarkException {
+    dev.bulwark.core.repo.DatabaseTags.groupTag(name);
+    if (databases.isEmpty()) {
+      throw new IllegalArgumentException("group " + name + " has no database to back up");
+    }
+    java.util.Set<Path> seen = new java.util.HashSet<>();
+    List<Source> sources = new java.util.ArrayList<>();
+    for (Database db : databases) {
+      if (!seen.add(db.path().toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("group " + name + " names the database " + db.path()
+            + " twice");
+      }
+      sources.add(db);
+    }
+    if (!files.isEmpty()) {
+      sources.add(dev.bulwark.core.backup.FileSource.of(files).ownerOnly());
+    }
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(false)) {
+        Snapshot saved = new Archiver(repo, options, progress).backup(lock, sources, name)
+            .snapshot();
+        lock.releaseAfterSuccess();
+        return saved;
+      }
+    });
+  }
+
+  /**
    * At start-up: restores this host's newest snapshot of {@code db} if, and only if, there is no
    * database there and the repository has such a snapshot. "This host" is the host name backups
    * are recorded under ({@link BackupOptions#hostname()}, by default the machine's), so a

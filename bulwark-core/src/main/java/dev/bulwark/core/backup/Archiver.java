@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,16 +77,34 @@ public final class Archiver {
    */
   public BackupResult backup(Lock lock, List<? extends Source> sources)
       throws IOException, BulwarkException {
+    return backup(lock, sources, null);
+  }
+
+  /**
+   * Backs up every source into one snapshot, as {@link #backup(Lock, List)}, as a group
+   * snapshot named {@code group} when it is not null. Every source is opened (its checkpoint,
+   * read transaction or copy taken) before any is read, so the databases of a group are taken
+   * as close to one moment as their engines allow. With several databases, or a group name,
+   * each database's tags are those of a numbered member ({@link DatabaseTags#toMemberTags}).
+   *
+   * @throws IllegalArgumentException if {@code lock} is not held on this repository, or {@code
+   *     group} is not a valid group name
+   */
+  public BackupResult backup(Lock lock, List<? extends Source> sources, @Nullable String group)
+      throws IOException, BulwarkException {
+    if (group != null) {
+      DatabaseTags.groupTag(group);
+    }
     if (!lock.isHeldOn(repo)) {
       throw new IllegalArgumentException("a backup needs a lock held on its repository");
     }
     // Under the lock no prune can run, so what the index files say now stays true until
     // this backup ends; an index read before the lock may name packs a prune deleted since.
     repo.loadIndex();
-    return backupLocked(sources);
+    return backupLocked(sources, group);
   }
 
-  private BackupResult backupLocked(List<? extends Source> sources)
+  private BackupResult backupLocked(List<? extends Source> sources, @Nullable String group)
       throws IOException, BulwarkException {
     Instant start = options.clock().instant();
     long t0 = System.nanoTime();
@@ -95,15 +114,15 @@ public final class Archiver {
           uploads.executor(), PackUploader.packsInFlight(connections, options.packBytes(),
               Runtime.getRuntime().maxMemory()),
           new CheckpointCounter(options.checkpoints(), "backup"));
-      return backupWith(sources, saver, start, t0);
+      return backupWith(sources, group, saver, start, t0);
     }
   }
 
-  private BackupResult backupWith(List<? extends Source> sources, BlobSaver saver, Instant start,
-      long t0) throws IOException, BulwarkException {
+  private BackupResult backupWith(List<? extends Source> sources, @Nullable String group,
+      BlobSaver saver, Instant start, long t0) throws IOException, BulwarkException {
     Dir root = new Dir(null);
     Set<String> paths = new LinkedHashSet<>();
-    List<String> tags = new ArrayList<>(options.tags());
+    List<String> tags = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     // Files, bytes read, files reused unchanged, their bytes.
     long[] counts = new long[4];
@@ -119,14 +138,12 @@ public final class Archiver {
           total = v.estimatedBytes() < 0 || total < 0 ? -1 : total + v.estimatedBytes();
         }
         progress.setTotalBytes(total);
+        List<List<String>> viewTags = new ArrayList<>();
         for (SourceView v : views) {
           paths.addAll(v.paths());
-          for (String t : v.tags()) {
-            if (!tags.contains(t)) {
-              tags.add(t);
-            }
-          }
+          viewTags.add(v.tags());
         }
+        tags.addAll(SnapshotTags.of(options.tags(), viewTags, group));
         parent = findParent(List.copyOf(paths));
         UnchangedFiles unchanged = parent == null || options.force() ? null
             : new UnchangedFiles(new ParentTree(repo, parent.tree()), parent, repo.index(),
