@@ -8,11 +8,14 @@ import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.BackupResult;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.Source;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +26,13 @@ import picocli.CommandLine.Spec;
 /** {@code bulwark backup}. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
     description = "Back up a database (online: it may be in use) with the files that travel with "
-        + "it, or plain files and folders, into a new snapshot.",
+        + "it, or several databases of one service as one group snapshot, or plain files and "
+        + "folders, into a new snapshot.",
     footer = {"", "Examples:",
         "  bulwark backup --repo /backups/repo --sqlite /srv/app/app.db --file /srv/app/node.key",
         "  bulwark backup --repo /backups/repo --rocksdb /srv/node/db   (a closed database)",
+        "  bulwark backup --repo /backups/repo --group node --sqlite /srv/node/app.db \\",
+        "      --rocksdb /srv/node/chaindata --file /srv/node/node.key",
         "  bulwark backup --repo /backups/repo --tag nightly /srv/app/data"})
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -38,12 +44,18 @@ final class BackupCommand implements Callable<Integer> {
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--sqlite", paramLabel = "DB", description = "A SQLite database to back up "
-      + "consistently while it is in use (WAL or rollback journal).")
-  Path sqlite;
+      + "consistently while it is in use (WAL or rollback journal; repeatable).")
+  List<Path> sqlite = new ArrayList<>();
 
   @Option(names = "--rocksdb", paramLabel = "DIR", description = "A closed RocksDB database "
-      + "folder to back up (a running service backs up its open database through the library).")
-  Path rocksdb;
+      + "folder to back up (a running service backs up its open database through the library; "
+      + "repeatable).")
+  List<Path> rocksdb = new ArrayList<>();
+
+  @Option(names = "--group", paramLabel = "NAME", description = "Record the databases as one "
+      + "named group snapshot (implied, unnamed, by more than one database): each database is a "
+      + "numbered member, every --sqlite in order, then every --rocksdb.")
+  String group;
 
   @Option(names = "--file", paramLabel = "PATH", description = "A file that travels with the "
       + "database (identity key, config); recorded as owner-only, restored 0600 (repeatable).")
@@ -109,7 +121,7 @@ final class BackupCommand implements Callable<Integer> {
     // of a backup that reads little (10 GiB of RocksDB tables: seconds per load).
     try (Repository r = repo.open(false, limits); Lock lock = r.lock(false);
         ProgressPrinter pp = new ProgressPrinter(progress, "backup", !json)) {
-      BackupResult res = new Archiver(r, opts, progress).backup(lock, sources);
+      BackupResult res = new Archiver(r, opts, progress).backup(lock, sources, group);
       lock.releaseAfterSuccess();
       print(res);
     }
@@ -117,15 +129,20 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   private List<Source> sources() throws UsageException {
-    if (sqlite != null && rocksdb != null) {
-      throw new UsageException("one database per snapshot: give --sqlite or --rocksdb, not both");
+    if (group != null) {
+      try {
+        DatabaseTags.groupTag(group);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--group " + group + ": " + e.getMessage());
+      }
     }
     List<Source> out = new ArrayList<>();
-    if (sqlite != null) {
-      out.add(DatabaseSources.database(DatabaseType.SQLITE, sqlite));
+    Set<Path> seen = new HashSet<>();
+    for (Path db : sqlite) {
+      out.add(DatabaseSources.database(DatabaseType.SQLITE, once(seen, db)));
     }
-    if (rocksdb != null) {
-      out.add(DatabaseSources.database(DatabaseType.ROCKSDB, rocksdb));
+    for (Path db : rocksdb) {
+      out.add(DatabaseSources.database(DatabaseType.ROCKSDB, once(seen, db)));
     }
     if (!files.isEmpty()) {
       out.add(DatabaseSources.travelling(files));
@@ -138,6 +155,14 @@ final class BackupCommand implements Callable<Integer> {
           + "PATH");
     }
     return out;
+  }
+
+  /** {@code db}, unless it was named before: one database cannot be two members. */
+  private static Path once(Set<Path> seen, Path db) throws UsageException {
+    if (!seen.add(db.toAbsolutePath().normalize())) {
+      throw new UsageException("the database " + db + " is given twice: name each database once");
+    }
+    return db;
   }
 
   private void print(BackupResult res) throws java.io.IOException {

@@ -136,6 +136,20 @@ final class InfoCommand implements Callable<Integer> {
       d.put("path", db.path());
       db.properties().forEach(d::put);
     });
+    if (DatabaseTags.fromTags(s.tags()).isEmpty()) {
+      // A group snapshot: every member database with its facts, in member order.
+      DatabaseTags.group(s.tags()).ifPresent(g -> out.put("group", g));
+      List<DatabaseTags> members = DatabaseTags.members(s.tags());
+      if (!members.isEmpty()) {
+        ArrayNode list = out.putArray("members");
+        for (DatabaseTags db : members) {
+          ObjectNode d = list.addObject();
+          d.put("kind", db.kind());
+          d.put("path", db.path());
+          db.properties().forEach(d::put);
+        }
+      }
+    }
     ArrayNode files = out.putArray("files");
     long total = walk(r, s.tree(), files);
     out.put("total_bytes", total);
@@ -170,6 +184,19 @@ final class InfoCommand implements Callable<Integer> {
               k.path("current").asBoolean() ? "*" : " ", k.path("id").asText(),
               k.path("username").asText(), k.path("hostname").asText(),
               k.path("created").asText()));
+        } else if (e.getKey().equals("members")) {
+          pw.println(indent + "members:");
+          int n = 0;
+          for (var m : v) {
+            n++;
+            pw.printf("%s  %d. kind: %s%n", indent, n, m.path("kind").asText());
+            String inner = indent + "     ";
+            m.fields().forEachRemaining(f -> {
+              if (!f.getKey().equals("kind")) {
+                pw.println(inner + f.getKey() + ": " + f.getValue().asText());
+              }
+            });
+          }
         } else if (e.getKey().equals("files")) {
           pw.println(indent + "files:");
           v.forEach(f -> pw.printf("%s  %12s  %s%n", indent,

@@ -2,6 +2,9 @@ package dev.bulwark.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
@@ -21,6 +24,8 @@ import picocli.CommandLine.Spec;
     description = "List the snapshots in the repository, oldest first.",
     footer = {"", "Example:", "  bulwark snapshots --repo /backups/repo --json"})
 final class SnapshotsCommand implements Callable<Integer> {
+  private static final java.util.regex.Pattern MEMBER_TAG =
+      java.util.regex.Pattern.compile("bulwark:[0-9]+\\..*", java.util.regex.Pattern.DOTALL);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -43,7 +48,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       try (JsonGenerator g = new ObjectMapper().getFactory().createGenerator(sw)) {
         g.writeStartArray();
         for (Snapshot s : all) {
-          SnapshotJson.writeListing(s, g);
+          writeListing(s, g);
         }
         g.writeEndArray();
       }
@@ -54,11 +59,59 @@ final class SnapshotsCommand implements Callable<Integer> {
     out.printf(fmt, "ID", "Time", "Host", "Tags", "Paths");
     out.println("-".repeat(80));
     for (Snapshot s : all) {
+      List<DatabaseTags> members = groupMembers(s);
+      List<String> shown = members.isEmpty() ? s.tags()
+          : s.tags().stream().filter(t -> !MEMBER_TAG.matcher(t).matches()).toList();
       out.printf(fmt, s.id().shortForm(), TIME.format(s.time()), s.hostname(),
-          String.join(",", s.tags()), String.join(", ", s.paths()));
+          String.join(",", shown), String.join(", ", s.paths()));
+      for (int i = 0; i < members.size(); i++) {
+        DatabaseTags m = members.get(i);
+        out.printf("%10s member %d: %s %s%s%n", "", i + 1, m.kind(), m.path(),
+            m.properties().isEmpty() ? "" : " (" + facts(m) + ")");
+      }
     }
     out.println("-".repeat(80));
     out.println(all.size() + " snapshot" + (all.size() == 1 ? "" : "s"));
     return 0;
+  }
+
+  /** The members of a group snapshot; none for any other snapshot. */
+  private static List<DatabaseTags> groupMembers(Snapshot s) {
+    return DatabaseTags.fromTags(s.tags()).isPresent() ? List.of()
+        : DatabaseTags.members(s.tags());
+  }
+
+  private static String facts(DatabaseTags m) {
+    StringBuilder sb = new StringBuilder();
+    m.properties().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k)
+        .append('=').append(v));
+    return sb.toString();
+  }
+
+  /**
+   * Writes {@code s} as restic's listing does; a group snapshot also gets {@code group} and
+   * {@code members} (kind, path, facts), so a script need not parse the member tags.
+   */
+  private static void writeListing(Snapshot s, JsonGenerator g) throws java.io.IOException {
+    List<DatabaseTags> members = groupMembers(s);
+    if (members.isEmpty()) {
+      SnapshotJson.writeListing(s, g);
+      return;
+    }
+    ObjectMapper m = new ObjectMapper();
+    StringWriter sw = new StringWriter();
+    try (JsonGenerator one = m.getFactory().createGenerator(sw)) {
+      SnapshotJson.writeListing(s, one);
+    }
+    ObjectNode node = (ObjectNode) m.readTree(sw.toString());
+    DatabaseTags.group(s.tags()).ifPresent(name -> node.put("group", name));
+    ArrayNode list = node.putArray("members");
+    for (DatabaseTags db : members) {
+      ObjectNode d = list.addObject();
+      d.put("kind", db.kind());
+      d.put("path", db.path());
+      db.properties().forEach(d::put);
+    }
+    m.writeTree(g, node);
   }
 }

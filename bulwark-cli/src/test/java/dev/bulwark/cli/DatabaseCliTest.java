@@ -122,10 +122,15 @@ class DatabaseCliTest {
 
   @Test
   void databaseOptionsAreCheckedForSense() {
-    Cli.Result both = cli.run("backup", "--repo", dir.toString(), "--sqlite", "a.db",
-        "--rocksdb", "b");
-    assertThat(both.exitCode()).isEqualTo(2);
-    assertThat(both.stderr()).contains("one database per snapshot");
+    // Several databases make one group snapshot, but one database cannot be two members.
+    Cli.Result twice = cli.run("backup", "--repo", dir.toString(), "--sqlite", "a.db",
+        "--rocksdb", "./a.db");
+    assertThat(twice.exitCode()).isEqualTo(2);
+    assertThat(twice.stderr()).contains("the database ./a.db is given twice");
+    Cli.Result badGroup = cli.run("backup", "--repo", dir.toString(), "--sqlite", "a.db",
+        "--group", "my group");
+    assertThat(badGroup.exitCode()).isEqualTo(2);
+    assertThat(badGroup.stderr()).contains("--group my group: invalid group name");
     Cli.Result two = cli.run("restore", "latest", "--repo", dir.toString(), "--db", "a.db",
         "--target", "x");
     assertThat(two.exitCode()).isEqualTo(2);
