@@ -9,6 +9,7 @@ import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.config.EffectiveConfig;
+import dev.bulwark.cli.config.GroupConfig;
 import dev.bulwark.cli.config.Origin;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.nio.file.Path;
@@ -85,20 +86,7 @@ final class ConfigReport {
       putPath(db, "path", d.path());
       paths(db.putArray("files"), d.files());
       putDuration(db.putObject("schedule"), "every", d.every());
-      RetentionPolicy r = d.retention();
-      ObjectNode ret = db.putObject("retention");
-      ret.put("keep-last", r.last());
-      ret.put("keep-hourly", r.hourly());
-      ret.put("keep-daily", r.daily());
-      ret.put("keep-weekly", r.weekly());
-      ret.put("keep-monthly", r.monthly());
-      ret.put("keep-yearly", r.yearly());
-      if (r.within().isZero()) {
-        ret.putNull("keep-within");
-      } else {
-        ret.put("keep-within", r.within().toString());
-      }
-      r.tags().forEach(ret.putArray("keep-tag")::add);
+      retention(db.putObject("retention"), d.retention());
       putDuration(db.putObject("verify"), "every", d.verifyEvery());
       db.put("auto-restore", d.autoRestore());
       if (d.stream() == null) {
@@ -111,7 +99,35 @@ final class ConfigReport {
         putDuration(stream, "snapshot-interval", d.stream().snapshotInterval());
       }
     }
+    if (!c.groups().isEmpty()) {
+      // Only when there are groups: a file without them is reported exactly as before.
+      ArrayNode groups = n.putArray("groups");
+      for (GroupConfig g : c.groups()) {
+        ObjectNode group = groups.addObject();
+        group.put("name", g.name());
+        ArrayNode members = group.putArray("databases");
+        g.databases().forEach(d -> members.add(d.name()));
+        paths(group.putArray("files"), g.files());
+        putDuration(group.putObject("schedule"), "every", g.every());
+        retention(group.putObject("retention"), g.retention());
+      }
+    }
     return n;
+  }
+
+  private static void retention(ObjectNode ret, RetentionPolicy r) {
+    ret.put("keep-last", r.last());
+    ret.put("keep-hourly", r.hourly());
+    ret.put("keep-daily", r.daily());
+    ret.put("keep-weekly", r.weekly());
+    ret.put("keep-monthly", r.monthly());
+    ret.put("keep-yearly", r.yearly());
+    if (r.within().isZero()) {
+      ret.putNull("keep-within");
+    } else {
+      ret.put("keep-within", r.within().toString());
+    }
+    r.tags().forEach(ret.putArray("keep-tag")::add);
   }
 
   private static void putPath(ObjectNode n, String key, Path p) {

@@ -14,14 +14,23 @@ import java.util.List;
  * @param api the HTTP API
  * @param databases what to back up, in file order; names are unique
  * @param limits upload and download limits of every transfer the daemon makes, together
+ * @param groups databases backed up together as one group snapshot, in file order; names are
+ *     unique among groups and databases
  */
 public record BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
-    ApiConfig api, List<DatabaseConfig> databases, RateLimits limits) {
+    ApiConfig api, List<DatabaseConfig> databases, RateLimits limits, List<GroupConfig> groups) {
 
   public BulwarkConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
     databases = databases == null ? List.of() : List.copyOf(databases);
     limits = limits == null ? RateLimits.UNLIMITED : limits;
+    groups = groups == null ? List.of() : List.copyOf(groups);
+  }
+
+  /** A configuration without groups. */
+  public BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
+      ApiConfig api, List<DatabaseConfig> databases, RateLimits limits) {
+    this(file, repository, passwordFile, keyFiles, api, databases, limits, List.of());
   }
 
   /** A configuration without rate limits. */

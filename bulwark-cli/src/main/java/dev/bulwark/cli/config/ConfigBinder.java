@@ -61,8 +61,9 @@ final class ConfigBinder {
     long maxKiBps = Long.MAX_VALUE / 1024;
     RateLimits limits = new RateLimits(integer(root, "", "limit-upload", 0, 0, maxKiBps),
         integer(root, "", "limit-download", 0, 0, maxKiBps));
+    List<DatabaseConfig> databases = databases(root);
     return new BulwarkConfig(file, repository(repo), passwordFile, keyFiles, api(root),
-        databases(root), limits);
+        databases, limits, groups(root, databases));
   }
 
   private String repository(YamlNode.Scalar s) throws ConfigException {
@@ -130,6 +131,81 @@ final class ConfigBinder {
             + "environment variables " + prefix + "*; rename one");
       }
       out.add(database(db, p, name));
+    }
+    return out;
+  }
+
+  /**
+   * {@code groups:}: each a name, its member databases by their names under {@code databases:},
+   * and the group's own files, schedule and retention.
+   */
+  private List<GroupConfig> groups(YamlNode.Mapping root, List<DatabaseConfig> databases)
+      throws ConfigException {
+    YamlNode.Sequence list = sequence(root, "", "groups");
+    List<GroupConfig> out = new ArrayList<>();
+    if (list == null) {
+      return out;
+    }
+    Map<String, DatabaseConfig> byName = new LinkedHashMap<>();
+    databases.forEach(d -> byName.put(d.name(), d));
+    Map<String, String> seenNames = new HashMap<>();
+    for (int i = 0; i < list.items().size(); i++) {
+      String p = "groups[" + i + "]";
+      if (!(list.items().get(i) instanceof YamlNode.Mapping g)) {
+        throw fail(list.items().get(i), p, "expected a mapping (name: ..., databases: [...]), "
+            + "found " + list.items().get(i).description());
+      }
+      checkFields(g, p, ConfigSchema.GROUP);
+      YamlNode.Scalar nameNode = scalar(g, p, "name");
+      if (nameNode == null) {
+        throw missing(g, p + ".name", "a unique name such as 'node'");
+      }
+      String name = nameNode.text().strip();
+      if (!NAME.matcher(name).matches()) {
+        throw fail(nameNode, p + ".name", "'" + name + "' is not a valid name (letters, digits, "
+            + "'.', '_' and '-', starting with a letter or digit, at most 64)");
+      }
+      if (byName.containsKey(name)) {
+        throw fail(nameNode, p + ".name", "'" + name + "' is already the name of a database; "
+            + "a group needs a name of its own (the API finds both by name)");
+      }
+      String where = p + " (line " + nameNode.origin().line() + ")";
+      String before = seenNames.putIfAbsent(name, where);
+      if (before != null) {
+        throw fail(nameNode, p + ".name", "'" + name + "' is already the name of " + before);
+      }
+      List<DatabaseConfig> members = new ArrayList<>();
+      List<YamlNode.Scalar> refs = scalars(g, p, "databases");
+      if (refs.isEmpty()) {
+        throw missing(g, p + ".databases", "the names of its databases, configured under "
+            + "databases:, e.g. [app, chain]");
+      }
+      for (int j = 0; j < refs.size(); j++) {
+        YamlNode.Scalar ref = refs.get(j);
+        String mp = p + ".databases[" + j + "]";
+        String member = ref.text().strip();
+        DatabaseConfig db = byName.get(member);
+        if (db == null) {
+          throw fail(ref, mp, "'" + member + "' is not a configured database"
+              + NearestName.hint(member, byName.keySet()) + "; a group names databases "
+              + "configured under databases:");
+        }
+        if (members.contains(db)) {
+          throw fail(ref, mp, "'" + member + "' is already a member of this group");
+        }
+        if (db.isStreamed()) {
+          throw fail(ref, mp, "'" + member + "' is streamed; streaming stays per single SQLite "
+              + "database, so remove its 'stream' or leave it out of the group");
+        }
+        members.add(db);
+      }
+      List<Path> files = paths(g, p, "files");
+      YamlNode.Mapping schedule = mapping(g, p, "schedule", ConfigSchema.SCHEDULE);
+      Duration every = schedule == null ? null : duration(schedule, p + ".schedule", "every");
+      YamlNode.Mapping retention = mapping(g, p, "retention", ConfigSchema.RETENTION);
+      RetentionPolicy policy = retention == null ? RetentionPolicy.KEEP_ALL
+          : retention(retention, p + ".retention");
+      out.add(new GroupConfig(name, members, files, every, policy));
     }
     return out;
   }

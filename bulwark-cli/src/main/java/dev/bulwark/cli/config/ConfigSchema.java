@@ -16,10 +16,13 @@ import java.util.Set;
  */
 final class ConfigSchema {
   static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
-      "databases", "limit-upload", "limit-download");
+      "databases", "limit-upload", "limit-download", "groups");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
       "retention", "verify", "auto-restore", "stream", "yield-file");
+  /** A group's fields; groups take no environment variables (their members do). */
+  static final List<String> GROUP = List.of("name", "databases", "files", "schedule",
+      "retention");
   static final List<String> SCHEDULE = List.of("every");
   static final List<String> VERIFY = List.of("every");
   static final List<String> STREAM = List.of("sync-interval", "retention",
