@@ -4,6 +4,7 @@ import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
 import dev.bulwark.cli.config.ConfigSource;
 import dev.bulwark.cli.config.DatabaseConfig;
+import dev.bulwark.cli.config.GroupConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.FileType;
 import dev.bulwark.core.Id;
@@ -11,6 +12,7 @@ import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.job.YieldFile;
 import dev.bulwark.core.job.YieldSignal;
 import dev.bulwark.core.repo.LockRequests;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Host;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -82,6 +84,12 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   private final Set<Id> reportedFuture = new HashSet<>();
   private final Object lock = new Object();
   private final Map<String, DatabaseState> databases = new LinkedHashMap<>();
+  /**
+   * The configured groups by name; each is also scheduled in {@link #databases} under its
+   * name, as a {@link DatabaseConfig} without kind or path ({@link #scheduleOf}). Guarded by
+   * {@link #lock}.
+   */
+  private final Map<String, GroupConfig> groups = new LinkedHashMap<>();
   /** Checkpoint interval and daemon-wide yield signal (run's --yield-file) of every job. */
   private volatile CheckpointPolicy checkpoints = CheckpointPolicy.defaults();
   private final LockRequests lockRequests;
@@ -123,6 +131,19 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     for (DatabaseConfig d : config.databases()) {
       databases.put(d.name(), new DatabaseState(d));
     }
+    for (GroupConfig g : config.groups()) {
+      groups.put(g.name(), g);
+      databases.put(g.name(), new DatabaseState(scheduleOf(g)));
+    }
+  }
+
+  /**
+   * A group as the scheduler, the status and the API see it: its name, files, schedule and
+   * retention; no kind or path (so no verification, auto-restore, stream or daemon record).
+   */
+  private static DatabaseConfig scheduleOf(GroupConfig g) {
+    return new DatabaseConfig(g.name(), null, null, g.files(), g.every(), g.retention(), null,
+        false, null, null);
   }
 
   /**
@@ -201,6 +222,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   @Override
   public JobHandle verifyNow(String database) throws UnknownDatabaseException {
     synchronized (lock) {
+      if (groups.containsKey(database)) {
+        // A group restores member by member; verifying a group snapshot is not built yet.
+        throw new UnknownDatabaseException(database);
+      }
       return submitVerify(state(database));
     }
   }
@@ -240,7 +265,13 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
       Map<String, DatabaseState> old = new LinkedHashMap<>(databases);
       databases.clear();
-      for (DatabaseConfig d : next.databases()) {
+      groups.clear();
+      List<DatabaseConfig> scheduled = new ArrayList<>(next.databases());
+      for (GroupConfig g : next.groups()) {
+        groups.put(g.name(), g);
+        scheduled.add(scheduleOf(g));
+      }
+      for (DatabaseConfig d : scheduled) {
         DatabaseState s = old.remove(d.name());
         if (s == null) {
           s = new DatabaseState(d);
@@ -344,10 +375,12 @@ public final class Daemon implements DaemonControl, AutoCloseable {
    */
   private Job submitBackup(DatabaseState s, JobPriority priority) {
     DatabaseConfig db = s.config;
+    GroupConfig group = groups.get(db.name());
     YieldSignal outside = priority == JobPriority.URGENT ? YieldSignal.NEVER
         : outsideSignal(db);
     Job job = supervisor.submit(JobKind.BACKUP, db.name(), priority, outside, y -> {
-      Job.Outcome o = backupOf(db, y);
+      Job.Outcome o = group != null
+          ? backup.runGroup(group, checkpoints.withYieldSignal(y)) : backupOf(db, y);
       if (o.problem() == null) {
         applyRetention(db);
       }
@@ -460,7 +493,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       } else if (s != null && job.kind() == JobKind.VERIFY) {
         s.verifyEnded(st, now);
       }
-      if (s != null && (job.kind() == JobKind.BACKUP || job.kind() == JobKind.VERIFY)) {
+      if (s != null && s.config.path() != null
+          && (job.kind() == JobKind.BACKUP || job.kind() == JobKind.VERIFY)) {
         remembered = memory.take(s);
       }
       String took = " in " + String.format(Locale.ROOT, "%.1f s",
@@ -524,9 +558,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return null;
   }
 
-  /** Every configured database, in order. The caller holds the lock. */
+  /** Every configured database, in order, without the groups. The caller holds the lock. */
   private List<DatabaseConfig> configs() {
-    return databases.values().stream().map(s -> s.config).toList();
+    return databases.values().stream().map(s -> s.config)
+        .filter(c -> !groups.containsKey(c.name())).toList();
   }
 
   private DatabaseState state(String name) throws UnknownDatabaseException {
@@ -537,8 +572,12 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     return s;
   }
 
-  /** This host's snapshots of {@code db} among {@code all}. */
+  /** This host's snapshots of {@code db}, or of the group of that name, among {@code all}. */
   private List<Snapshot> snapshotsOf(DatabaseConfig db, List<Snapshot> all) {
+    if (db.path() == null) {
+      return all.stream().filter(s -> s.hostname().equals(host)
+          && DatabaseTags.group(s.tags()).map(db.name()::equals).orElse(false)).toList();
+    }
     return new DatabaseSnapshots(db.path(), host).of(all);
   }
 

@@ -167,7 +167,9 @@ final class DatabaseState {
 
   /** Takes a reloaded configuration of this database; what changed is planned again. */
   void reconfigure(DatabaseConfig next) {
-    boolean sameTarget = next.kind() == config.kind() && next.path().equals(config.path());
+    // A group's schedule has neither kind nor path: its members are its target.
+    boolean sameTarget = next.kind() == config.kind()
+        && Objects.equals(next.path(), config.path());
     if (!sameTarget) {
       newestSnapshot = null;
       snapshotsScanned = false;
