@@ -129,7 +129,8 @@ class ConfigCheckCliTest {
     Cli.Result r = Cli.withEnv(Map.of()).inProcess()
         .run("config", "check", "--config", example.toString())
         .assertOk();
-    assertThat(r.stdout()).contains(": valid").contains("name: chain-index");
+    assertThat(r.stdout()).contains(": valid").contains("name: chain-index")
+        .contains("groups:").contains("name: node-state");
   }
 
   @Test

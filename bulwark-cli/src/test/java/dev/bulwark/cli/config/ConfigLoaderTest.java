@@ -213,8 +213,11 @@ class ConfigLoaderTest {
     assertThat(example).exists();
     BulwarkConfig c = ConfigLoader.load(example, Map.of());
     assertThat(c.databases()).extracting(DatabaseConfig::name)
-        .containsExactly("node", "chain-index");
+        .containsExactly("node", "chain-index", "wallet");
     assertThat(c.databases().get(1).every()).isNull();
+    assertThat(c.groups()).extracting(GroupConfig::name).containsExactly("node-state");
+    assertThat(c.groups().get(0).databases()).extracting(DatabaseConfig::name)
+        .containsExactly("wallet", "chain-index");
     assertThat(c.databases().get(0).retention().isEmpty()).isFalse();
   }
 
