@@ -223,8 +223,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   public JobHandle verifyNow(String database) throws UnknownDatabaseException {
     synchronized (lock) {
       if (groups.containsKey(database)) {
-        // A group restores member by member; verifying a group snapshot is not built yet.
-        throw new UnknownDatabaseException(database);
+        // Verification restores one database; a group's members are verified by their names.
+        throw new UnknownDatabaseException(database, "is a group: verify its databases by "
+            + "their own names");
       }
       return submitVerify(state(database));
     }

@@ -9,4 +9,9 @@ public final class UnknownDatabaseException extends BulwarkException {
   public UnknownDatabaseException(String name) {
     super("no database named '" + name + "' in the configuration");
   }
+
+  /** A request named something configured that it does not apply to, saying why. */
+  UnknownDatabaseException(String name, String why) {
+    super("'" + name + "' " + why);
+  }
 }

@@ -78,7 +78,10 @@ final class RpcMethods {
       names.add(database);
     } else {
       for (DatabaseStatus d : daemon.status().databases()) {
-        names.add(d.name());
+        // A group (no path of its own) is backed up, but verified through its databases.
+        if (backup || d.path() != null) {
+          names.add(d.name());
+        }
       }
     }
     // Start every job first, then wait on all of them against one deadline.

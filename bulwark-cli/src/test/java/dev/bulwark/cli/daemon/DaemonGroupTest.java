@@ -4,6 +4,8 @@ import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.config.ApiConfig;
 import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
@@ -11,6 +13,7 @@ import dev.bulwark.cli.config.ConfigSource;
 import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.config.GroupConfig;
+import dev.bulwark.cli.http.ApiServer;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.crypto.Kdf;
@@ -18,9 +21,14 @@ import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.retention.RetentionPolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,10 +44,26 @@ import org.rocksdb.RocksDB;
 class DaemonGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String PASSWORD = "daemon group test password";
+  private static final String TOKEN = "group-test-token";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final ConfigSource NO_RELOAD = () -> {
     throw new ConfigException("reload is not part of these tests");
   };
   @TempDir Path dir;
+
+  private static JsonNode rpc(ApiServer api, String method, String params) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + api.port() + "/rpc"))
+        .header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,"
+            + "\"method\":\"" + method + "\",\"params\":" + params + "}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.has("error")).as(r.body()).isFalse();
+    return body.path("result");
+  }
 
   @Test
   void backUpNowMakesOneGroupSnapshotAndRetentionKeepsToTheGroup() throws Exception {
@@ -66,17 +90,24 @@ class DaemonGroupTest {
     GroupConfig group = new GroupConfig("node", List.of(app, rocks), List.of(key), null,
         new RetentionPolicy(1, 0, 0, 0, 0, 0, dev.bulwark.core.retention.KeepWithin.NONE,
             List.of()));
+    Path token = Files.writeString(dir.resolve("token"), TOKEN);
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     BulwarkConfig config = new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(), pw,
-        List.of(), new ApiConfig(ApiConfig.DEFAULT_HOST, 0, null, false), List.of(app, rocks),
+        List.of(), new ApiConfig("127.0.0.1", 0, token, true), List.of(app, rocks),
         RateLimits.UNLIMITED, List.of(group));
 
-    try (Daemon d = Daemon.open(config, NO_RELOAD, Clock.systemUTC(), Duration.ofSeconds(5))) {
+    try (Daemon d = Daemon.open(config, NO_RELOAD, Clock.systemUTC(), Duration.ofSeconds(5));
+        ApiServer api = new ApiServer(config.api(), d)) {
+      api.start();
       JobStatus alone = d.backupNow("app").await(WAIT);
       assertThat(alone.state()).as(String.valueOf(alone.error())).isEqualTo(JobState.SUCCEEDED);
-      JobStatus first = d.backupNow("node").await(WAIT);
-      assertThat(first.state()).as(String.valueOf(first.error())).isEqualTo(JobState.SUCCEEDED);
+      // "Back up now" over the API, by the group's name.
+      JsonNode job = rpc(api, "backup_now", "{\"database\":\"node\",\"wait\":60}")
+          .path("jobs").get(0);
+      assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
       List<Snapshot> ofGroup = d.snapshots("node");
-      assertThat(ofGroup).extracting(s -> s.id().toString()).containsExactly(first.snapshotId());
+      assertThat(ofGroup).extracting(s -> s.id().toString())
+          .containsExactly(job.path("snapshot_id").asText());
       Snapshot snap = ofGroup.get(0);
       assertThat(DatabaseTags.group(snap.tags())).contains("node");
       assertThat(DatabaseTags.members(snap.tags())).extracting(DatabaseTags::path)
@@ -99,8 +130,18 @@ class DaemonGroupTest {
       assertThat(st.backupFailures()).isZero();
       assertThat(d.status().databases()).extracting(DatabaseStatus::name)
           .containsExactly("app", "chain", "node");
+      JsonNode listed = rpc(api, "status", "{}").path("databases").get(2);
+      assertThat(listed.path("name").asText()).isEqualTo("node");
+      assertThat(listed.path("last_successful_backup").path("snapshot_id").asText())
+          .isEqualTo(second.snapshotId());
+      // Verifying "everything" verifies the databases and passes over the group.
+      JsonNode verifying = rpc(api, "verify_now", "{\"wait\":0}").path("jobs");
+      assertThat(verifying.findValuesAsText("database")).containsExactly("app", "chain");
       assertThatThrownBy(() -> d.verifyNow("node"))
-          .isInstanceOf(UnknownDatabaseException.class);
+          .isInstanceOf(UnknownDatabaseException.class)
+          .hasMessage("'node' is a group: verify its databases by their own names");
+      assertThat(st.kind()).isNull();
+      assertThat(st.path()).isNull();
     }
   }
 }
