@@ -579,7 +579,9 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       return all.stream().filter(s -> s.hostname().equals(host)
           && DatabaseTags.group(s.tags()).map(db.name()::equals).orElse(false)).toList();
     }
-    return new DatabaseSnapshots(db.path(), host).of(all);
+    // A group's snapshots are the group's: its retention thins them, not a member's.
+    return new DatabaseSnapshots(db.path(), host).of(all).stream()
+        .filter(s -> DatabaseTags.group(s.tags()).isEmpty()).toList();
   }
 
   private static Instant min(Instant a, Instant b) {

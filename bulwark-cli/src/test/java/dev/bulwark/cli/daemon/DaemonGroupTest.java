@@ -14,6 +14,7 @@ import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.config.GroupConfig;
 import dev.bulwark.cli.http.ApiServer;
+import dev.bulwark.cli.testing.Eventually;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.crypto.Kdf;
@@ -65,8 +66,11 @@ class DaemonGroupTest {
     return body.path("result");
   }
 
-  @Test
-  void backUpNowMakesOneGroupSnapshotAndRetentionKeepsToTheGroup() throws Exception {
+  /**
+   * A SQLite database, a closed RocksDB folder and a key file, configured as databases without
+   * schedules and as the group "node" (keep-last 1) backed up {@code every} (null: on demand).
+   */
+  private BulwarkConfig service(Duration every) throws Exception {
     Path repo = dir.resolve("repo");
     try (Repository r = Repository.init(LocalBackend.open(repo),
         PASSWORD.getBytes(StandardCharsets.UTF_8), new Kdf.Params(1024, 8, 1))) {
@@ -87,7 +91,7 @@ class DaemonGroupTest {
         null, null, false);
     DatabaseConfig rocks = new DatabaseConfig("chain", DatabaseType.ROCKSDB, chain, List.of(),
         null, null, null, false);
-    GroupConfig group = new GroupConfig("node", List.of(app, rocks), List.of(key), null,
+    GroupConfig group = new GroupConfig("node", List.of(app, rocks), List.of(key), every,
         new RetentionPolicy(1, 0, 0, 0, 0, 0, dev.bulwark.core.retention.KeepWithin.NONE,
             List.of()));
     Path token = Files.writeString(dir.resolve("token"), TOKEN);
@@ -95,7 +99,39 @@ class DaemonGroupTest {
     BulwarkConfig config = new BulwarkConfig(dir.resolve("bulwark.yml"), repo.toString(), pw,
         List.of(), new ApiConfig("127.0.0.1", 0, token, true), List.of(app, rocks),
         RateLimits.UNLIMITED, List.of(group));
+    return config;
+  }
 
+  @Test
+  void aScheduledGroupIsBackedUpWhenDueAndNotItsMembersAlone() throws Exception {
+    BulwarkConfig config = service(Duration.ofHours(1));
+    try (Daemon d = Daemon.open(config, NO_RELOAD, Clock.systemUTC(), Duration.ofSeconds(5))) {
+      d.start();
+      // No snapshot of the group yet: its first backup is due at once.
+      Eventually.await("the group's first scheduled backup", WAIT, () -> status(d, "node")
+          .lastSuccessfulBackup() != null);
+      List<Snapshot> ofGroup = d.snapshots("node");
+      assertThat(ofGroup).hasSize(1);
+      assertThat(DatabaseTags.members(ofGroup.get(0).tags())).hasSize(2);
+      assertThat(status(d, "node").nextBackup())
+          .isEqualTo(ofGroup.get(0).time().plus(Duration.ofHours(1)));
+      // The members have no schedule of their own.
+      assertThat(status(d, "app").lastBackup()).isNull();
+      assertThat(d.snapshots("app")).isEmpty();
+    }
+  }
+
+  private static DatabaseStatus status(Daemon d, String name) {
+    return d.status().databases().stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void backUpNowMakesOneGroupSnapshotAndRetentionKeepsToTheGroup() throws Exception {
+    BulwarkConfig config = service(null);
+    Path db = dir.resolve("svc/app.db");
+    Path chain = dir.resolve("svc/chain");
+    Path key = dir.resolve("svc/node.key");
     try (Daemon d = Daemon.open(config, NO_RELOAD, Clock.systemUTC(), Duration.ofSeconds(5));
         ApiServer api = new ApiServer(config.api(), d)) {
       api.start();
