@@ -135,6 +135,10 @@ final class BackupCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UsageException("--group " + group + ": " + e.getMessage());
       }
+      if (sqlite.isEmpty() && rocksdb.isEmpty()) {
+        throw new UsageException("--group " + group + " groups databases: give at least one "
+            + "--sqlite DB or --rocksdb DIR");
+      }
     }
     List<Source> out = new ArrayList<>();
     Set<Path> seen = new HashSet<>();

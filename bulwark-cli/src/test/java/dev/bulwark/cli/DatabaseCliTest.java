@@ -131,6 +131,10 @@ class DatabaseCliTest {
         "--group", "my group");
     assertThat(badGroup.exitCode()).isEqualTo(2);
     assertThat(badGroup.stderr()).contains("--group my group: invalid group name");
+    Cli.Result emptyGroup = cli.run("backup", "--repo", dir.toString(), "--group", "node",
+        "--file", "node.key");
+    assertThat(emptyGroup.exitCode()).isEqualTo(2);
+    assertThat(emptyGroup.stderr()).contains("--group node groups databases");
     Cli.Result two = cli.run("restore", "latest", "--repo", dir.toString(), "--db", "a.db",
         "--target", "x");
     assertThat(two.exitCode()).isEqualTo(2);
