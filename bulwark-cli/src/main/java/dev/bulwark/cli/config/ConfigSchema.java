@@ -16,10 +16,15 @@ import java.util.Set;
  */
 final class ConfigSchema {
   static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
-      "databases", "limit-upload", "limit-download");
+      "databases", "limit-upload", "limit-download", "repositories");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
-      "retention", "verify", "auto-restore", "stream", "yield-file");
+      "retention", "verify", "auto-restore", "stream", "yield-file", "repositories");
+  /** One named repository of the top-level {@code repositories:} map. */
+  static final List<String> REPOSITORY = List.of("location", "password-file", "key-files",
+      "limit-upload", "limit-download");
+  /** One entry of a database's {@code repositories:} list, when it is a mapping. */
+  static final List<String> TARGET = List.of("name", "schedule", "retention", "verify");
   static final List<String> SCHEDULE = List.of("every");
   static final List<String> VERIFY = List.of("every");
   static final List<String> STREAM = List.of("sync-interval", "retention",
