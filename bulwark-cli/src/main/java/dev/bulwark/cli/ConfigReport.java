@@ -10,6 +10,8 @@ import dev.bulwark.cli.config.DatabaseConfig;
 import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.config.EffectiveConfig;
 import dev.bulwark.cli.config.Origin;
+import dev.bulwark.cli.config.RepositoryConfig;
+import dev.bulwark.cli.config.RepositoryTarget;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,20 +87,7 @@ final class ConfigReport {
       putPath(db, "path", d.path());
       paths(db.putArray("files"), d.files());
       putDuration(db.putObject("schedule"), "every", d.every());
-      RetentionPolicy r = d.retention();
-      ObjectNode ret = db.putObject("retention");
-      ret.put("keep-last", r.last());
-      ret.put("keep-hourly", r.hourly());
-      ret.put("keep-daily", r.daily());
-      ret.put("keep-weekly", r.weekly());
-      ret.put("keep-monthly", r.monthly());
-      ret.put("keep-yearly", r.yearly());
-      if (r.within().isZero()) {
-        ret.putNull("keep-within");
-      } else {
-        ret.put("keep-within", r.within().toString());
-      }
-      r.tags().forEach(ret.putArray("keep-tag")::add);
+      retention(db.putObject("retention"), d.retention());
       putDuration(db.putObject("verify"), "every", d.verifyEvery());
       db.put("auto-restore", d.autoRestore());
       if (d.stream() == null) {
@@ -110,8 +99,52 @@ final class ConfigReport {
         stream.put("max-requests-per-hour", d.stream().maxRequestsPerHour());
         putDuration(stream, "snapshot-interval", d.stream().snapshotInterval());
       }
+      if (!c.repositories().isEmpty()) {
+        targets(db.putArray("repositories"), c.targets(d));
+      }
+    }
+    if (!c.repositories().isEmpty()) {
+      repositories(n.putObject("repositories"), c.repositories());
     }
     return n;
+  }
+
+  /** The named repositories, unlock files and limits filled in from the top level. */
+  private static void repositories(ObjectNode n, List<RepositoryConfig> repos) {
+    for (RepositoryConfig r : repos) {
+      ObjectNode o = n.putObject(r.name());
+      o.put("location", r.location());
+      putPath(o, "password-file", r.passwordFile());
+      paths(o.putArray("key-files"), r.keyFiles());
+      o.put("limit-upload", r.limits().uploadKiBps());
+      o.put("limit-download", r.limits().downloadKiBps());
+    }
+  }
+
+  /** Where a database goes, each with its effective schedule, retention and verification. */
+  private static void targets(ArrayNode a, List<RepositoryTarget> targets) {
+    for (RepositoryTarget t : targets) {
+      ObjectNode o = a.addObject();
+      o.put("name", t.repository());
+      putDuration(o.putObject("schedule"), "every", t.every());
+      retention(o.putObject("retention"), t.retention());
+      putDuration(o.putObject("verify"), "every", t.verifyEvery());
+    }
+  }
+
+  private static void retention(ObjectNode ret, RetentionPolicy r) {
+    ret.put("keep-last", r.last());
+    ret.put("keep-hourly", r.hourly());
+    ret.put("keep-daily", r.daily());
+    ret.put("keep-weekly", r.weekly());
+    ret.put("keep-monthly", r.monthly());
+    ret.put("keep-yearly", r.yearly());
+    if (r.within().isZero()) {
+      ret.putNull("keep-within");
+    } else {
+      ret.put("keep-within", r.within().toString());
+    }
+    r.tags().forEach(ret.putArray("keep-tag")::add);
   }
 
   private static void putPath(ObjectNode n, String key, Path p) {

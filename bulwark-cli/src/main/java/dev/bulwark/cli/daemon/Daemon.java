@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@link Supervisor#close()}), then closes the repository; afterwards no thread of the daemon
  * remains. Thread-safe.
  */
-public final class Daemon implements DaemonControl, AutoCloseable {
+public final class Daemon implements RunningDaemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
   private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
@@ -189,6 +189,15 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     streams.apply(configs);
     refreshRepositoryStats();
     scheduler.start();
+  }
+
+  /**
+   * Restores {@code db} now from this daemon's repository if it is missing and a snapshot
+   * exists (what auto-restore does at start); {@link RepositoryDaemons} asks each repository
+   * in turn.
+   */
+  Job.Outcome restoreIfMissing(DatabaseConfig db) throws IOException, BulwarkException {
+    return autoRestore.run(db);
   }
 
   @Override
