@@ -370,6 +370,7 @@ public final class RepositoryDaemons implements RunningDaemon {
     try {
       BulwarkConfig projected = project(config, m.name);
       Daemon d = Daemon.open(projected, () -> project(source.load(), m.name), clock, stopGrace);
+      d.repositoryName(m.name);
       synchronized (lock) {
         m.daemon = d;
         m.error = null;
