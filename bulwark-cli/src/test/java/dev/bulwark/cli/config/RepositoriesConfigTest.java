@@ -144,6 +144,38 @@ class RepositoriesConfigTest {
         .hasMessageContaining("databases[0].repositories: is empty");
   }
 
+  @Test
+  void variablesSetARepositorysFieldsAndADatabasesRepositories() throws Exception {
+    Path f = write(HEAD + """
+        databases:
+          - {name: node-1, kind: sqlite, path: /a.db}
+        """);
+    EffectiveConfig ec = ConfigLoader.resolve(f, Map.of(
+        "BULWARK_REPO_OFFSITE_LOCATION", "/elsewhere",
+        "BULWARK_REPO_SECOND_LIMIT_DOWNLOAD", "9",
+        "BULWARK_DB_NODE_1_REPOSITORIES", "second, default"), List.of());
+    BulwarkConfig c = ec.config();
+    assertThat(c.repository("offsite").orElseThrow().location()).isEqualTo("/elsewhere");
+    assertThat(c.repository("second").orElseThrow().limits()).isEqualTo(new RateLimits(100, 9));
+    assertThat(c.targets(c.databases().get(0))).extracting(RepositoryTarget::repository)
+        .containsExactly("second", "default");
+    assertThat(ec.origin("repositories.offsite.location").orElseThrow().source())
+        .isEqualTo("BULWARK_REPO_OFFSITE_LOCATION");
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BULWARK_REPO_OFSITE_LOCATION", "/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("BULWARK_REPO_OFSITE_LOCATION: names no repository of " + f
+            + "'s repositories: (second, offsite); see docs/configuration.md");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BULWARK_REPO_OFFSITE_PATH", "/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BULWARK_REPO_OFFSITE_PATH: no such repository field");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BULWARK_DB_NODE_1_REPOSITORIES",
+        "default,nope")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BULWARK_DB_NODE_1_REPOSITORIES: databases[0].repositories[1]: "
+            + "no repository is named 'nope'");
+  }
+
   private Path write(String text) throws Exception {
     Path f = Files.createTempFile(dir, "bulwark", ".yml");
     Files.writeString(f, text);
