@@ -193,7 +193,8 @@ final class ConfigReport {
 
   private void line(StringBuilder out, String text, String path) {
     out.append(text);
-    String note = effective.origin(path).map(ConfigReport::note).orElse(defaultNote(path));
+    String note = effective.origin(path).map(ConfigReport::note)
+        .orElse(blockGiven(path) ? "default" : defaultNote(path));
     if (!note.isEmpty()) {
       out.append(" ".repeat(Math.max(1, COMMENT_COLUMN - text.length()))).append("# ")
           .append(note);
@@ -201,7 +202,26 @@ final class ConfigReport {
     out.append('\n');
   }
 
+  /**
+   * True for a value left out of a block that a database's repository entry gives (its
+   * {@code retention:} with only {@code keep-daily}): a default, not the database's value.
+   */
+  private boolean blockGiven(String path) {
+    java.util.regex.Matcher m = Pattern.compile(
+        "(databases\\[\\d+]\\.repositories\\[\\d+]\\.[a-z-]+)\\..*").matcher(path);
+    return m.matches() && effective.origins().keySet().stream()
+        .anyMatch(k -> k.startsWith(m.group(1) + "."));
+  }
+
   private static String defaultNote(String path) {
+    if (path.startsWith("repositories.")) {
+      // Left out of a named repository: the top level's unlock files and limits.
+      return "as the top level's";
+    }
+    if (path.matches("databases\\[\\d+]\\.repositories\\[\\d+]\\..*")) {
+      // Left out of a repository's block: the database's own value, not a default.
+      return path.endsWith("].name") ? "" : "as the database's";
+    }
     if (path.endsWith(".schedule.every")) {
       return "default: backups on demand only";
     }
