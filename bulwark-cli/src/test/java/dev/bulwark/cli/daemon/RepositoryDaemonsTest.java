@@ -148,6 +148,26 @@ class RepositoryDaemonsTest {
     assertThat(snapshots(dir.resolve("near"))).as("near has no schedule here").isZero();
   }
 
+  @Test
+  void aRepositoryMissingAtStartIsOpenedWhenItAppearsAndItsScheduleBegins() throws Exception {
+    Path far = dir.resolve("far");
+    Files.move(far, dir.resolve("far-later"));
+    BulwarkConfig cfg = ConfigLoader.load(Files.writeString(config, Files.readString(config)
+        .replace("      - locked-out\n", "")), Map.of());
+    try (RepositoryDaemons d = RepositoryDaemons.open(cfg, () -> cfg, Clock.systemUTC(),
+        Duration.ofSeconds(5))) {
+      d.reopenAfter(Duration.ofMillis(100));
+      assertThat(d.status().repositories().get(1).isUp()).isFalse();
+      assertThat(d.status().repositories().get(1).error()).contains(far.toString());
+      d.start();
+      Eventually.await("a backup to near", WAIT, () -> successes(d, "default") >= 1);
+      Files.move(dir.resolve("far-later"), far);
+      Eventually.await("far open and backed up", WAIT, () -> successes(d, "far") >= 1);
+      assertThat(d.status().repositories().get(1).isUp()).isTrue();
+    }
+    assertThat(snapshots(far)).isEqualTo(1);
+  }
+
   private static long successes(DaemonControl d, String repository) {
     return d.status().repositories().stream().filter(r -> r.name().equals(repository))
         .flatMap(r -> r.databases().stream()).flatMap(s -> s.history().stream())
