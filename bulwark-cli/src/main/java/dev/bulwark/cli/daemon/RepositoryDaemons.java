@@ -284,8 +284,17 @@ public final class RepositoryDaemons implements RunningDaemon {
       config = next;
       open = openDaemons();
     }
+    // Each repository takes the new file on its own: one that cannot does not stop the others.
+    ConfigException failed = null;
     for (Daemon d : open) {
-      d.reload();
+      try {
+        d.reload();
+      } catch (ConfigException e) {
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 
@@ -367,8 +376,12 @@ public final class RepositoryDaemons implements RunningDaemon {
 
   /** Opens {@code m}'s daemon; returns why it could not, or null. */
   private Exception tryOpen(Member m) {
+    BulwarkConfig current;
+    synchronized (lock) {
+      current = config;
+    }
     try {
-      BulwarkConfig projected = project(config, m.name);
+      BulwarkConfig projected = project(current, m.name);
       Daemon d = Daemon.open(projected, () -> project(source.load(), m.name), clock, stopGrace);
       d.repositoryName(m.name);
       synchronized (lock) {
