@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigLoader;
+import dev.bulwark.cli.config.ConfigSource;
 import dev.bulwark.cli.testing.Eventually;
 import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.crypto.Kdf;
@@ -166,6 +167,28 @@ class RepositoryDaemonsTest {
       assertThat(d.status().repositories().get(1).isUp()).isTrue();
     }
     assertThat(snapshots(far)).isEqualTo(1);
+  }
+
+  @Test
+  void aReloadGivesEachRepositoryItsNewSchedule() throws Exception {
+    String text = Files.readString(config).replace("      - locked-out\n", "")
+        .replace("schedule: {every: 1s}", "schedule: {every: 1d}")
+        .replace("schedule: {every: 2s}", "schedule: {every: 1d}");
+    Files.writeString(config, text);
+    ConfigSource fromFile = () -> ConfigLoader.load(config, Map.of());
+    try (RepositoryDaemons d = RepositoryDaemons.open(fromFile.load(), fromFile,
+        Clock.systemUTC(), Duration.ofSeconds(5))) {
+      d.start();
+      Eventually.await("the first backup to each", WAIT,
+          () -> successes(d, "default") == 1 && successes(d, "far") == 1);
+      // far alone goes to every second; near stays daily.
+      Files.writeString(config, text.replace("        schedule: {every: 1d}\n"
+          + "        retention: {keep-last: 1}", "        schedule: {every: 1s}\n"
+          + "        retention: {keep-last: 1}"));
+      d.reload();
+      Eventually.await("two more backups to far", WAIT, () -> successes(d, "far") >= 3);
+      assertThat(successes(d, "default")).isEqualTo(1);
+    }
   }
 
   private static long successes(DaemonControl d, String repository) {
