@@ -11,6 +11,8 @@ import dev.bulwark.cli.config.DurationText;
 import dev.bulwark.cli.config.EffectiveConfig;
 import dev.bulwark.cli.config.GroupConfig;
 import dev.bulwark.cli.config.Origin;
+import dev.bulwark.cli.config.RepositoryConfig;
+import dev.bulwark.cli.config.RepositoryTarget;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +100,12 @@ final class ConfigReport {
         stream.put("max-requests-per-hour", d.stream().maxRequestsPerHour());
         putDuration(stream, "snapshot-interval", d.stream().snapshotInterval());
       }
+      if (!c.repositories().isEmpty()) {
+        targets(db.putArray("repositories"), c.targets(d));
+      }
+    }
+    if (!c.repositories().isEmpty()) {
+      repositories(n.putObject("repositories"), c.repositories());
     }
     if (!c.groups().isEmpty()) {
       // Only when there are groups: a file without them is reported exactly as before.
@@ -113,6 +121,29 @@ final class ConfigReport {
       }
     }
     return n;
+  }
+
+  /** The named repositories, unlock files and limits filled in from the top level. */
+  private static void repositories(ObjectNode n, List<RepositoryConfig> repos) {
+    for (RepositoryConfig r : repos) {
+      ObjectNode o = n.putObject(r.name());
+      o.put("location", r.location());
+      putPath(o, "password-file", r.passwordFile());
+      paths(o.putArray("key-files"), r.keyFiles());
+      o.put("limit-upload", r.limits().uploadKiBps());
+      o.put("limit-download", r.limits().downloadKiBps());
+    }
+  }
+
+  /** Where a database goes, each with its effective schedule, retention and verification. */
+  private static void targets(ArrayNode a, List<RepositoryTarget> targets) {
+    for (RepositoryTarget t : targets) {
+      ObjectNode o = a.addObject();
+      o.put("name", t.repository());
+      putDuration(o.putObject("schedule"), "every", t.every());
+      retention(o.putObject("retention"), t.retention());
+      putDuration(o.putObject("verify"), "every", t.verifyEvery());
+    }
   }
 
   private static void retention(ObjectNode ret, RetentionPolicy r) {
@@ -176,7 +207,8 @@ final class ConfigReport {
 
   private void line(StringBuilder out, String text, String path) {
     out.append(text);
-    String note = effective.origin(path).map(ConfigReport::note).orElse(defaultNote(path));
+    String note = effective.origin(path).map(ConfigReport::note)
+        .orElse(blockGiven(path) ? "default" : defaultNote(path));
     if (!note.isEmpty()) {
       out.append(" ".repeat(Math.max(1, COMMENT_COLUMN - text.length()))).append("# ")
           .append(note);
@@ -184,7 +216,26 @@ final class ConfigReport {
     out.append('\n');
   }
 
+  /**
+   * True for a value left out of a block that a database's repository entry gives (its
+   * {@code retention:} with only {@code keep-daily}): a default, not the database's value.
+   */
+  private boolean blockGiven(String path) {
+    java.util.regex.Matcher m = Pattern.compile(
+        "(databases\\[\\d+]\\.repositories\\[\\d+]\\.[a-z-]+)\\..*").matcher(path);
+    return m.matches() && effective.origins().keySet().stream()
+        .anyMatch(k -> k.startsWith(m.group(1) + "."));
+  }
+
   private static String defaultNote(String path) {
+    if (path.startsWith("repositories.")) {
+      // Left out of a named repository: the top level's unlock files and limits.
+      return "as the top level's";
+    }
+    if (path.matches("databases\\[\\d+]\\.repositories\\[\\d+]\\..*")) {
+      // Left out of a repository's block: the database's own value, not a default.
+      return path.endsWith("].name") ? "" : "as the database's";
+    }
     if (path.endsWith(".schedule.every")) {
       return "default: backups on demand only";
     }

@@ -5,6 +5,8 @@ import dev.bulwark.cli.config.ConfigException;
 import dev.bulwark.cli.config.ConfigOptions;
 import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.ProcessSignals;
+import dev.bulwark.cli.daemon.RepositoryDaemons;
+import dev.bulwark.cli.daemon.RunningDaemon;
 import dev.bulwark.cli.http.ApiServer;
 import java.io.IOException;
 import java.time.Clock;
@@ -71,13 +73,16 @@ final class RunCommand implements Callable<Integer> {
     CheckpointPolicy checkpointPolicy = checkpoints.policy();
     BulwarkConfig cfg = configOptions.load();
     CountDownLatch stop = new CountDownLatch(1);
-    AtomicReference<Daemon> running = new AtomicReference<>();
+    AtomicReference<RunningDaemon> running = new AtomicReference<>();
     // Before anything slow: a signal during start-up must already stop (or reload) cleanly.
     ProcessSignals.handle("TERM", stop::countDown);
     ProcessSignals.handle("INT", stop::countDown);
     ProcessSignals.handle("HUP", () -> reload(running.get()));
     // Reload reads the same file with the same variables and flags.
-    try (Daemon daemon = Daemon.open(cfg, configOptions::load, Clock.systemUTC(), grace);
+    // Databases that name several repositories get one daemon per repository.
+    try (RunningDaemon daemon = cfg.hasSeveralRepositories()
+            ? RepositoryDaemons.open(cfg, configOptions::load, Clock.systemUTC(), grace)
+            : Daemon.open(cfg, configOptions::load, Clock.systemUTC(), grace);
         ApiServer api = cfg.api().enabled() ? new ApiServer(cfg.api(), daemon) : null) {
       daemon.startupPolicy(startup.policy());
       daemon.checkpoints(checkpointPolicy);
@@ -89,7 +94,9 @@ final class RunCommand implements Callable<Integer> {
       }
       daemon.start();
       LOG.info("bulwark running: {} database(s), repository {}, pid {}",
-          cfg.databases().size(), cfg.repository(), ProcessHandle.current().pid());
+          cfg.databases().size(), cfg.hasSeveralRepositories() ? String.join(", ",
+              RepositoryDaemons.repositoryNames(cfg)) : cfg.repository(),
+          ProcessHandle.current().pid());
       stop.await();
       LOG.info("stopping");
       running.set(null);
@@ -98,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void reload(Daemon daemon) {
+  private void reload(RunningDaemon daemon) {
     if (daemon == null) {
       LOG.warn("SIGHUP during start-up or stop ignored");
       return;

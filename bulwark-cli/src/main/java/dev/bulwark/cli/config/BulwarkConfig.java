@@ -2,7 +2,11 @@ package dev.bulwark.cli.config;
 
 import dev.bulwark.core.backend.RateLimits;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The effective configuration of a daemon: file, then environment, then flags applied.
@@ -16,18 +20,36 @@ import java.util.List;
  * @param limits upload and download limits of every transfer the daemon makes, together
  * @param groups databases backed up together as one group snapshot, in file order; names are
  *     unique among groups and databases
+ * @param repositories the named repositories of {@code repositories:}, in file order; the
+ *     top-level {@code repository} is not among them (it is {@link RepositoryConfig#DEFAULT})
+ * @param targets for each database that names its repositories, where it is backed up, in
+ *     its order; a database not in this map goes to the default repository only
  */
 public record BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
-    ApiConfig api, List<DatabaseConfig> databases, RateLimits limits, List<GroupConfig> groups) {
+    ApiConfig api, List<DatabaseConfig> databases, RateLimits limits, List<GroupConfig> groups,
+    List<RepositoryConfig> repositories, Map<String, List<RepositoryTarget>> targets) {
 
   public BulwarkConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
     databases = databases == null ? List.of() : List.copyOf(databases);
     limits = limits == null ? RateLimits.UNLIMITED : limits;
     groups = groups == null ? List.of() : List.copyOf(groups);
+    repositories = repositories == null ? List.of() : List.copyOf(repositories);
+    Map<String, List<RepositoryTarget>> t = new LinkedHashMap<>();
+    if (targets != null) {
+      targets.forEach((k, v) -> t.put(k, List.copyOf(v)));
+    }
+    targets = Collections.unmodifiableMap(t);
   }
 
-  /** A configuration without groups. */
+  /** A configuration with one repository. */
+  public BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
+      ApiConfig api, List<DatabaseConfig> databases, RateLimits limits,
+      List<GroupConfig> groups) {
+    this(file, repository, passwordFile, keyFiles, api, databases, limits, groups, null, null);
+  }
+
+  /** A configuration with one repository and no groups. */
   public BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
       ApiConfig api, List<DatabaseConfig> databases, RateLimits limits) {
     this(file, repository, passwordFile, keyFiles, api, databases, limits, List.of());
@@ -46,8 +68,36 @@ public record BulwarkConfig(Path file, String repository, Path passwordFile, Lis
             keyFiles.stream()).toList();
   }
 
+  /** The top-level repository, as the named repository {@link RepositoryConfig#DEFAULT}. */
+  public RepositoryConfig defaultRepository() {
+    return new RepositoryConfig(RepositoryConfig.DEFAULT, repository, passwordFile, keyFiles,
+        limits);
+  }
+
+  /** The repository of that name, the default one included. */
+  public Optional<RepositoryConfig> repository(String name) {
+    if (RepositoryConfig.DEFAULT.equals(name)) {
+      return Optional.of(defaultRepository());
+    }
+    return repositories.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /** Where {@code db} is backed up, in its order: the default repository unless it names others. */
+  public List<RepositoryTarget> targets(DatabaseConfig db) {
+    List<RepositoryTarget> t = targets.get(db.name());
+    return t == null ? List.of(RepositoryTarget.of(db)) : t;
+  }
+
+  /** True if some database is backed up anywhere but (or besides) the default repository. */
+  public boolean hasSeveralRepositories() {
+    return databases.stream().anyMatch(d -> {
+      List<RepositoryTarget> t = targets(d);
+      return t.size() > 1 || !t.get(0).repository().equals(RepositoryConfig.DEFAULT);
+    });
+  }
+
   /** The database of that name. */
-  public java.util.Optional<DatabaseConfig> database(String name) {
+  public Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();
   }
 }

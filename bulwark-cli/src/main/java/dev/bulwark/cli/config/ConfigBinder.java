@@ -61,18 +61,151 @@ final class ConfigBinder {
     long maxKiBps = Long.MAX_VALUE / 1024;
     RateLimits limits = new RateLimits(integer(root, "", "limit-upload", 0, 0, maxKiBps),
         integer(root, "", "limit-download", 0, 0, maxKiBps));
+    List<RepositoryConfig> repositories = repositories(root, passwordFile, keyFiles, limits);
     List<DatabaseConfig> databases = databases(root);
-    return new BulwarkConfig(file, repository(repo), passwordFile, keyFiles, api(root),
-        databases, limits, groups(root, databases));
+    Map<String, List<RepositoryTarget>> targets = targets(root, databases, repositories);
+    return new BulwarkConfig(file, repository(repo, "repository"), passwordFile, keyFiles,
+        api(root), databases, limits, groups(root, databases), repositories, targets);
   }
 
-  private String repository(YamlNode.Scalar s) throws ConfigException {
+  private String repository(YamlNode.Scalar s, String p) throws ConfigException {
     String r = s.text().strip();
     if (r.startsWith("local:")) {
-      return "local:" + resolve(s, "repository", r.substring("local:".length()));
+      return "local:" + resolve(s, p, r.substring("local:".length()));
     }
     // A URL (s3:..., rclone:...) is taken as written; a plain path is resolved like any path.
-    return SCHEME.matcher(r).matches() ? r : resolve(s, "repository", r).toString();
+    return SCHEME.matcher(r).matches() ? r : resolve(s, p, r).toString();
+  }
+
+  /**
+   * The named repositories of {@code repositories:}; what a block leaves out (unlock files,
+   * limits) is the top level's.
+   */
+  private List<RepositoryConfig> repositories(YamlNode.Mapping root, Path passwordFile,
+      List<Path> keyFiles, RateLimits limits) throws ConfigException {
+    List<RepositoryConfig> out = new ArrayList<>();
+    YamlNode node = child(root, "repositories");
+    if (node == null) {
+      return out;
+    }
+    if (!(node instanceof YamlNode.Mapping map)) {
+      throw fail(node, "repositories", "expected a mapping of names to repositories "
+          + "(offsite: {location: ...}), found " + node.description());
+    }
+    for (Map.Entry<String, YamlNode> e : map.fields().entrySet()) {
+      String name = e.getKey();
+      String p = "repositories." + name;
+      if (RepositoryConfig.DEFAULT.equals(name)) {
+        throw fail(e.getValue(), p, "'default' is the top-level 'repository'; give this one "
+            + "another name");
+      }
+      if (!NAME.matcher(name).matches()) {
+        throw fail(e.getValue(), p, "'" + name + "' is not a valid name (letters, digits, "
+            + "'.', '_' and '-', starting with a letter or digit, at most 64)");
+      }
+      YamlNode.Mapping r = mapping(map, "repositories", name, ConfigSchema.REPOSITORY);
+      if (r == null) {
+        throw fail(e.getValue(), p, "expected a mapping (location: ...), found "
+            + e.getValue().description());
+      }
+      YamlNode.Scalar location = scalar(r, p, "location");
+      if (location == null || location.text().isBlank()) {
+        throw missing(r, p + ".location", "where this repository is, e.g. /backups/second "
+            + "or s3:https://host/bucket/prefix");
+      }
+      Path pw = path(r, p, "password-file");
+      List<Path> keys = paths(r, p, "key-files");
+      if (pw == null && keys.isEmpty()) {
+        pw = passwordFile;
+        keys = keyFiles;
+      }
+      long maxKiBps = Long.MAX_VALUE / 1024;
+      RateLimits own = new RateLimits(
+          integer(r, p, "limit-upload", limits.uploadKiBps(), 0, maxKiBps),
+          integer(r, p, "limit-download", limits.downloadKiBps(), 0, maxKiBps));
+      out.add(new RepositoryConfig(name, repository(location, p + ".location"), pw, keys, own));
+    }
+    return out;
+  }
+
+  /**
+   * Each database's {@code repositories:} list: a name (the database's own schedule, retention
+   * and verification there) or a block with its own. A database without the list is absent
+   * from the map: it goes to the default repository only.
+   */
+  private Map<String, List<RepositoryTarget>> targets(YamlNode.Mapping root,
+      List<DatabaseConfig> databases, List<RepositoryConfig> repositories)
+      throws ConfigException {
+    Map<String, List<RepositoryTarget>> out = new LinkedHashMap<>();
+    YamlNode.Sequence list = sequence(root, "", "databases");
+    List<String> known = new ArrayList<>();
+    known.add(RepositoryConfig.DEFAULT);
+    repositories.forEach(r -> known.add(r.name()));
+    for (int i = 0; i < databases.size(); i++) {
+      String p = "databases[" + i + "]";
+      DatabaseConfig db = databases.get(i);
+      YamlNode.Sequence names = sequence((YamlNode.Mapping) list.items().get(i), p,
+          "repositories");
+      if (names == null) {
+        continue;
+      }
+      if (names.items().isEmpty()) {
+        throw fail(names, p + ".repositories", "is empty; name at least one repository ("
+            + String.join(", ", known) + "), or leave it out for the default one");
+      }
+      List<RepositoryTarget> targets = new ArrayList<>();
+      Map<String, Integer> seen = new HashMap<>();
+      for (int j = 0; j < names.items().size(); j++) {
+        String ip = p + ".repositories[" + j + "]";
+        YamlNode item = names.items().get(j);
+        RepositoryTarget t = target(item, ip, db);
+        // A block's own line is the one before its first field: blame its name.
+        if (item instanceof YamlNode.Mapping m && m.fields().get("name") != null) {
+          item = m.fields().get("name");
+        }
+        if (!known.contains(t.repository())) {
+          throw fail(item, ip, "no repository is named '" + t.repository() + "'"
+              + NearestName.hint(t.repository(), known) + "; known: " + String.join(", ", known));
+        }
+        Integer before = seen.putIfAbsent(t.repository(), j);
+        if (before != null) {
+          throw fail(item, ip, "'" + t.repository() + "' is already " + p + ".repositories["
+              + before + "]; name each repository once");
+        }
+        targets.add(t);
+      }
+      out.put(db.name(), targets);
+    }
+    return out;
+  }
+
+  private RepositoryTarget target(YamlNode item, String ip, DatabaseConfig db)
+      throws ConfigException {
+    if (item instanceof YamlNode.Scalar s && !s.isNull() && !s.text().isBlank()) {
+      origins.put(ip, s.origin());
+      return new RepositoryTarget(s.text().strip(), db.every(), db.retention(),
+          db.verifyEvery());
+    }
+    if (!(item instanceof YamlNode.Mapping m)) {
+      throw fail(item, ip, "expected a repository name or a mapping (name, schedule, "
+          + "retention, verify), found " + item.description());
+    }
+    checkFields(m, ip, ConfigSchema.TARGET);
+    YamlNode.Scalar name = scalar(m, ip, "name");
+    if (name == null || name.text().isBlank()) {
+      throw missing(m, ip + ".name", "the name of a repository of 'repositories:' or 'default'");
+    }
+    // Left out here: the database's own value, so a block may change only its retention.
+    YamlNode.Mapping schedule = mapping(m, ip, "schedule", ConfigSchema.SCHEDULE);
+    Duration every = schedule == null ? db.every() : duration(schedule, ip + ".schedule",
+        "every");
+    YamlNode.Mapping verify = mapping(m, ip, "verify", ConfigSchema.VERIFY);
+    Duration verifyEvery = verify == null ? db.verifyEvery()
+        : duration(verify, ip + ".verify", "every");
+    YamlNode.Mapping retention = mapping(m, ip, "retention", ConfigSchema.RETENTION);
+    RetentionPolicy policy = retention == null ? db.retention()
+        : retention(retention, ip + ".retention");
+    return new RepositoryTarget(name.text().strip(), every, policy, verifyEvery);
   }
 
   private ApiConfig api(YamlNode.Mapping root) throws ConfigException {

@@ -16,13 +16,18 @@ import java.util.Set;
  */
 final class ConfigSchema {
   static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
-      "databases", "limit-upload", "limit-download", "groups");
+      "databases", "limit-upload", "limit-download", "groups", "repositories");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
-      "retention", "verify", "auto-restore", "stream", "yield-file");
+      "retention", "verify", "auto-restore", "stream", "yield-file", "repositories");
   /** A group's fields; groups take no environment variables (their members do). */
   static final List<String> GROUP = List.of("name", "databases", "files", "schedule",
       "retention");
+  /** One named repository of the top-level {@code repositories:} map. */
+  static final List<String> REPOSITORY = List.of("location", "password-file", "key-files",
+      "limit-upload", "limit-download");
+  /** One entry of a database's {@code repositories:} list, when it is a mapping. */
+  static final List<String> TARGET = List.of("name", "schedule", "retention", "verify");
   static final List<String> SCHEDULE = List.of("every");
   static final List<String> VERIFY = List.of("every");
   static final List<String> STREAM = List.of("sync-interval", "retention",
@@ -45,11 +50,24 @@ final class ConfigSchema {
       "stream.sync-interval", "stream.retention", "stream.max-requests-per-hour",
       "stream.snapshot-interval", "yield-file");
 
+  /**
+   * A database's values that are not its own record's: where it is backed up ({@code
+   * BULWARK_DB_<NAME>_REPOSITORIES}, names separated by commas).
+   */
+  static final List<String> DATABASE_TARGET_VALUES = List.of("repositories");
+
+  /**
+   * Every value of one named repository, as a dotted path below it; its variable is {@code
+   * BULWARK_REPO_<NAME>_<FIELD>} ({@code BULWARK_REPO_OFFSITE_LOCATION}), for a repository the
+   * file names.
+   */
+  static final List<String> REPOSITORY_VALUES = REPOSITORY;
+
   /** Values that are lists of paths: in a variable, separated by the path separator. */
   static final Set<String> PATH_LISTS = Set.of("key-files", "files");
 
   /** Values that are lists of words: in a variable, separated by commas. */
-  static final Set<String> WORD_LISTS = Set.of("retention.keep-tag");
+  static final Set<String> WORD_LISTS = Set.of("retention.keep-tag", "repositories");
 
   /**
    * {@code BULWARK_*} variables that are not configuration values, and so are not typos:
@@ -66,6 +84,7 @@ final class ConfigSchema {
 
   static final String PREFIX = "BULWARK_";
   static final String DATABASE_PREFIX = "BULWARK_DB_";
+  static final String REPOSITORY_PREFIX = "BULWARK_REPO_";
 
   private ConfigSchema() {}
 
@@ -82,6 +101,12 @@ final class ConfigSchema {
   /** {@code BULWARK_DB_<NAME>_}: what all of one database's variables start with. */
   static String databasePrefix(String database) {
     return DATABASE_PREFIX + database.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+  }
+
+  /** {@code BULWARK_REPO_<NAME>_}: what all of one named repository's variables start with. */
+  static String repositoryPrefix(String repository) {
+    return REPOSITORY_PREFIX + repository.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+        + "_";
   }
 
   /** {@code schedule.every} becomes {@code SCHEDULE_EVERY}. */

@@ -39,6 +39,10 @@ final class Overlay {
         root = set(root, top, node(top, e.getValue(), origin));
         continue;
       }
+      if (name.startsWith(ConfigSchema.REPOSITORY_PREFIX)) {
+        root = repository(root, name, e.getValue(), origin, file);
+        continue;
+      }
       if (!name.startsWith(ConfigSchema.DATABASE_PREFIX)) {
         throw new ConfigException(name + ": no such setting" + NearestName.hint(name,
             allVariables(databases.keySet())) + "; see docs/configuration.md");
@@ -63,7 +67,9 @@ final class Overlay {
         continue;
       }
       String rest = name.substring(d.getKey().length());
-      for (String path : ConfigSchema.DATABASE_VALUES) {
+      List<String> paths = new ArrayList<>(ConfigSchema.DATABASE_VALUES);
+      paths.addAll(ConfigSchema.DATABASE_TARGET_VALUES);
+      for (String path : paths) {
         if (ConfigSchema.variableSuffix(path).equals(rest)) {
           YamlNode.Sequence list = (YamlNode.Sequence) root.fields().get("databases");
           int i = d.getValue();
@@ -79,6 +85,34 @@ final class Overlay {
         + "database of " + file + " (its databases: " + (databases.isEmpty() ? "none"
         : String.join(", ", databases.values().stream().map(i -> databaseName(root, i))
             .toList())) + ")") + hint + "; see docs/configuration.md");
+  }
+
+  /** A {@code BULWARK_REPO_<NAME>_<FIELD>} variable, for a repository the file names. */
+  private static YamlNode.Mapping repository(YamlNode.Mapping root, String name, String value,
+      Origin origin, Path file) throws ConfigException {
+    List<String> names = new ArrayList<>();
+    if (root.fields().get("repositories") instanceof YamlNode.Mapping repos) {
+      for (Map.Entry<String, YamlNode> r : repos.fields().entrySet()) {
+        names.add(r.getKey());
+        String prefix = ConfigSchema.repositoryPrefix(r.getKey());
+        if (!name.startsWith(prefix) || !(r.getValue() instanceof YamlNode.Mapping block)) {
+          continue;
+        }
+        String rest = name.substring(prefix.length());
+        for (String path : ConfigSchema.REPOSITORY_VALUES) {
+          if (ConfigSchema.variableSuffix(path).equals(rest)) {
+            return root.with("repositories", repos.with(r.getKey(),
+                set(block, path, node(path, value, origin))));
+          }
+        }
+        throw new ConfigException(name + ": no such repository field (known: "
+            + String.join(", ", ConfigSchema.REPOSITORY_VALUES) + "); see "
+            + "docs/configuration.md");
+      }
+    }
+    throw new ConfigException(name + ": names no repository of " + file + "'s repositories: ("
+        + (names.isEmpty() ? "none" : String.join(", ", names)) + "); see "
+        + "docs/configuration.md");
   }
 
   private static String databaseName(YamlNode.Mapping root, int i) {

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * {@link Supervisor#close()}), then closes the repository; afterwards no thread of the daemon
  * remains. Thread-safe.
  */
-public final class Daemon implements DaemonControl, AutoCloseable {
+public final class Daemon implements RunningDaemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
   private static final GroupBy BY_HOST = new GroupBy(EnumSet.of(GroupBy.Field.HOST));
@@ -93,6 +93,8 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   /** Checkpoint interval and daemon-wide yield signal (run's --yield-file) of every job. */
   private volatile CheckpointPolicy checkpoints = CheckpointPolicy.defaults();
   private final LockRequests lockRequests;
+  /** The repository's name in the log when a configuration has several; null with one. */
+  private volatile String repositoryName;
   private long repositoryBytes;
   private int snapshotCount;
   private boolean running;
@@ -114,9 +116,10 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       @Override
       public void started(Job job) {
         if (job.resumes() == null) {
-          LOG.info("{} started", job);
+          LOG.info("{} started", describe(job));
         } else {
-          LOG.info("{} started: resumes job {} from its checkpoint", job, job.resumes());
+          LOG.info("{} started: resumes job {} from its checkpoint", describe(job),
+              job.resumes());
         }
       }
 
@@ -210,6 +213,15 @@ public final class Daemon implements DaemonControl, AutoCloseable {
     streams.apply(configs);
     refreshRepositoryStats();
     scheduler.start();
+  }
+
+  /**
+   * Restores {@code db} now from this daemon's repository if it is missing and a snapshot
+   * exists (what auto-restore does at start); {@link RepositoryDaemons} asks each repository
+   * in turn.
+   */
+  Job.Outcome restoreIfMissing(DatabaseConfig db) throws IOException, BulwarkException {
+    return autoRestore.run(db);
   }
 
   @Override
@@ -500,14 +512,15 @@ public final class Daemon implements DaemonControl, AutoCloseable {
       }
       String took = " in " + String.format(Locale.ROOT, "%.1f s",
           st.duration().toMillis() / 1000.0);
+      String what = describe(job);
       switch (st.state()) {
-        case SUCCEEDED -> LOG.info("{} succeeded{}{}{}{}", job, took,
+        case SUCCEEDED -> LOG.info("{} succeeded{}{}{}{}", what, took,
             st.snapshotId() == null ? "" : ": snapshot " + st.snapshotId().substring(0, 8),
             job.kind() == JobKind.BACKUP ? ", " + st.bytesAdded() + " bytes added" : "", next);
-        case FAILED -> LOG.warn("{} failed{}: {}{}", job, took, st.error(), next);
+        case FAILED -> LOG.warn("{} failed{}: {}{}", what, took, st.error(), next);
         case YIELDED -> LOG.info("{} yielded at a checkpoint after{}: {}; it resumes after the "
-            + "more urgent work", job, took, st.error());
-        default -> LOG.info("{} {}{}: {}", job, st.state().name().toLowerCase(Locale.ROOT),
+            + "more urgent work", what, took, st.error());
+        default -> LOG.info("{} {}{}: {}", what, st.state().name().toLowerCase(Locale.ROOT),
             took, st.error());
       }
     }
@@ -548,6 +561,21 @@ public final class Daemon implements DaemonControl, AutoCloseable {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * Names this daemon's repository in its job log lines ({@link RepositoryDaemons} runs one
+   * daemon per repository, and their jobs have the same names).
+   */
+  void repositoryName(String name) {
+    repositoryName = name;
+  }
+
+  /** The job as its log lines name it: {@code backup of app (job 3)[ to repository far]}. */
+  private String describe(Job job) {
+    String name = repositoryName;
+    return name == null ? job.toString() : job + (job.kind() == JobKind.BACKUP ? " to" : " in")
+        + " repository " + name;
+  }
 
   private JobStatus current(String name) {
     for (JobKind k : List.of(JobKind.BACKUP, JobKind.VERIFY, JobKind.RESTORE)) {

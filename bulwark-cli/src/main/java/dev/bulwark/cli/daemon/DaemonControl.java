@@ -1,6 +1,7 @@
 package dev.bulwark.cli.daemon;
 
 import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.cli.config.RepositoryConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
@@ -27,6 +28,38 @@ public interface DaemonControl {
    */
   JobHandle verifyNow(String database) throws UnknownDatabaseException;
 
+  /**
+   * Starts backups of one database to each repository it is backed up to, or to the one
+   * named by {@code repository} (null: all); as {@link #backupNow(String)} for each.
+   *
+   * @throws UnknownDatabaseException if no database has that name
+   * @throws UnknownRepositoryException if the database is not backed up to that repository
+   */
+  default List<JobHandle> backupNow(String database, String repository)
+      throws UnknownDatabaseException, UnknownRepositoryException {
+    if (repository != null && !repository.equals(RepositoryConfig.DEFAULT)) {
+      requireDatabase(database);
+      throw new UnknownRepositoryException(database, repository);
+    }
+    return List.of(backupNow(database));
+  }
+
+  /**
+   * Starts verifications of one database in each of its repositories, or in the one named
+   * (null: all); as {@link #verifyNow(String)} for each.
+   *
+   * @throws UnknownDatabaseException if no database has that name
+   * @throws UnknownRepositoryException if the database is not backed up to that repository
+   */
+  default List<JobHandle> verifyNow(String database, String repository)
+      throws UnknownDatabaseException, UnknownRepositoryException {
+    if (repository != null && !repository.equals(RepositoryConfig.DEFAULT)) {
+      requireDatabase(database);
+      throw new UnknownRepositoryException(database, repository);
+    }
+    return List.of(verifyNow(database));
+  }
+
   /** A consistent picture of every database: schedule, current job, last results. */
   DaemonStatus status();
 
@@ -43,4 +76,10 @@ public interface DaemonControl {
    * @throws ConfigException if the new file is invalid; the running configuration stays
    */
   void reload() throws ConfigException, IOException;
+
+  private void requireDatabase(String database) throws UnknownDatabaseException {
+    if (status().databases().stream().noneMatch(d -> d.name().equals(database))) {
+      throw new UnknownDatabaseException(database);
+    }
+  }
 }

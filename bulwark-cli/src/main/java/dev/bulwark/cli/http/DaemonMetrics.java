@@ -50,6 +50,12 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>bulwark_repository_size_bytes</td><td>gauge, no label</td></tr>
  *   <tr><td>bulwark_repository_snapshots</td><td>gauge, no label</td></tr>
  * </table>
+ *
+ * <p>With several repositories configured, these families have labels {@code repository} (its
+ * name), and {@code database} where they are per database: {@code bulwark_repository_up},
+ * {@code bulwark_repository_backup_last_success_timestamp_seconds}, {@code
+ * bulwark_repository_backup_failures_total}, {@code bulwark_repository_verify_failures_total};
+ * the families above then describe each database in its first repository.
  */
 final class DaemonMetrics implements MultiCollector {
   private static final String DATABASE = "database";
@@ -64,7 +70,7 @@ final class DaemonMetrics implements MultiCollector {
   public MetricSnapshots collect() {
     DaemonStatus s = daemon.status();
     List<DatabaseStatus> dbs = s.databases();
-    return MetricSnapshots.of(
+    MetricSnapshots single = MetricSnapshots.of(
         gauge("bulwark_backup_last_success_timestamp_seconds", Unit.SECONDS,
             "Unix time the last successful backup of the database ended; before this "
                 + "daemon's first backup, the time of this host's newest snapshot of it.", dbs,
@@ -137,6 +143,13 @@ final class DaemonMetrics implements MultiCollector {
             .help("Snapshots in the repository, as of the last job.")
             .dataPoint(GaugeDataPointSnapshot.builder().value(s.snapshotCount()).build())
             .build());
+    if (s.repositories().isEmpty()) {
+      return single;
+    }
+    MetricSnapshots.Builder b = MetricSnapshots.builder();
+    single.forEach(b::metricSnapshot);
+    RepositoryMetrics.of(s.repositories()).forEach(b::metricSnapshot);
+    return b.build();
   }
 
   @Override
@@ -150,7 +163,9 @@ final class DaemonMetrics implements MultiCollector {
         "bulwark_stream_up", "bulwark_stream_lag_seconds", "bulwark_stream_pending_bytes",
         "bulwark_stream_last_shipped_txid", "bulwark_stream_estimated_restore_seconds",
         "bulwark_stream_failures",
-        "bulwark_repository_size_bytes", "bulwark_repository_snapshots");
+        "bulwark_repository_size_bytes", "bulwark_repository_snapshots",
+        "bulwark_repository_up", "bulwark_repository_backup_last_success_timestamp_seconds",
+        "bulwark_repository_backup_failures", "bulwark_repository_verify_failures");
   }
 
   /** Unix seconds of {@code t}; NaN (no sample) if null. */
@@ -159,7 +174,7 @@ final class DaemonMetrics implements MultiCollector {
   }
 
   /** When a job ended, in Unix seconds; NaN if unknown. */
-  private static double ended(JobStatus j) {
+  static double ended(JobStatus j) {
     if (j == null) {
       return Double.NaN;
     }

@@ -11,6 +11,7 @@ import dev.bulwark.cli.daemon.DatabaseStatus;
 import dev.bulwark.cli.daemon.JobHandle;
 import dev.bulwark.cli.daemon.JobStatus;
 import dev.bulwark.cli.daemon.UnknownDatabaseException;
+import dev.bulwark.cli.daemon.UnknownRepositoryException;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.repo.SnapshotJson;
@@ -70,8 +71,9 @@ final class RpcMethods {
 
   private JsonNode startJobs(JsonNode params, boolean backup)
       throws RpcException, InterruptedException {
-    allow(params, Set.of("database", "wait"));
+    allow(params, Set.of("database", "wait", "repository"));
     String database = database(params);
+    String repository = text(params, "repository");
     Duration wait = waitParam(params);
     List<String> names = new ArrayList<>();
     if (database != null) {
@@ -88,10 +90,22 @@ final class RpcMethods {
     List<JobHandle> handles = new ArrayList<>();
     for (String name : names) {
       try {
-        handles.add(backup ? daemon.backupNow(name) : daemon.verifyNow(name));
+        // One job per repository of the database (one, with a single repository).
+        handles.addAll(backup ? daemon.backupNow(name, repository)
+            : daemon.verifyNow(name, repository));
       } catch (UnknownDatabaseException e) {
         throw new RpcException(RpcException.UNKNOWN_DATABASE, e.getMessage());
+      } catch (UnknownRepositoryException e) {
+        // Of all databases, those backed up to the repository named.
+        if (database != null) {
+          throw new RpcException(RpcException.INVALID_PARAMS, "invalid params: "
+              + e.getMessage());
+        }
       }
+    }
+    if (handles.isEmpty() && repository != null) {
+      throw new RpcException(RpcException.INVALID_PARAMS, "invalid params: no database is "
+          + "backed up to an open repository named '" + repository + "'");
     }
     boolean mayWait = !wait.isZero() && waiting.tryAcquire();
     try {
@@ -172,13 +186,18 @@ final class RpcMethods {
   }
 
   private static String database(JsonNode params) throws RpcException {
-    JsonNode n = params == null ? null : params.get("database");
+    return text(params, "database");
+  }
+
+  /** The non-empty string param {@code name}, or null when absent. */
+  private static String text(JsonNode params, String name) throws RpcException {
+    JsonNode n = params == null ? null : params.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
     if (!n.isTextual() || n.asText().isEmpty()) {
       throw new RpcException(RpcException.INVALID_PARAMS,
-          "invalid params: database must be a non-empty string");
+          "invalid params: " + name + " must be a non-empty string");
     }
     return n.asText();
   }

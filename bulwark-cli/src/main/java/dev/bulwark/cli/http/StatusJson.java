@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cli.daemon.DaemonStatus;
 import dev.bulwark.cli.daemon.DatabaseStatus;
 import dev.bulwark.cli.daemon.JobStatus;
+import dev.bulwark.cli.daemon.RepositoryStatus;
 import dev.bulwark.cli.daemon.StreamStatus;
 import dev.bulwark.core.stream.StreamPosition;
 import java.time.Duration;
@@ -31,6 +32,20 @@ final class StatusJson {
     var dbs = n.putArray("databases");
     for (DatabaseStatus d : s.databases()) {
       dbs.add(database(d));
+    }
+    if (!s.repositories().isEmpty()) {
+      var repos = n.putArray("repositories");
+      for (RepositoryStatus r : s.repositories()) {
+        ObjectNode rn = repos.addObject();
+        rn.put("name", r.name());
+        rn.put("location", r.location());
+        rn.put("up", r.isUp());
+        rn.put("error", r.error());
+        rn.put("repository_bytes", r.repositoryBytes());
+        rn.put("snapshot_count", r.snapshotCount());
+        var rdbs = rn.putArray("databases");
+        r.databases().forEach(d -> rdbs.add(database(d)));
+      }
     }
     return n;
   }
