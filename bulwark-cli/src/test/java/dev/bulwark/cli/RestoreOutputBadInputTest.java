@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import static dev.bulwark.core.testing.Sqlite.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
@@ -8,8 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code restore --db DB --output FOLDER}: refused on one line, the folder left as it was. */
-class RestoreOutputFolderTest {
+/** Bad {@code restore --db DB --output} targets: each refused on one line, nothing written. */
+class RestoreOutputBadInputTest {
   @TempDir Path dir;
 
   private final Cli cli = Cli.withPassword().inProcess();
@@ -31,5 +32,24 @@ class RestoreOutputFolderTest {
     try (var s = Files.list(folder)) {
       assertThat(s.toList()).containsExactly(folder.resolve("keep.txt"));
     }
+  }
+
+  @Test
+  void outputIntoAReadOnlyPlaceFailsOnOneLine() throws Exception {
+    Path repo = dir.resolve("repo");
+    Path db = dir.resolve("app.db");
+    sql(db, "create table t(x)", "insert into t values (1)");
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString()).assertOk();
+    // /proc refuses new files even to root, so this holds whoever runs the tests.
+    Path ro = Path.of("/proc/bulwark-restore-test.db");
+
+    Cli.Result r = cli.run("restore", "latest", "--repo", repo.toString(),
+        "--db", db.toString(), "--output", ro.toString());
+
+    assertThat(r.exitCode()).as(r.toString()).isNotZero();
+    assertThat(r.stderr().lines().toList()).as(r.toString()).hasSize(1);
+    assertThat(r.stderr()).contains("/proc").doesNotContain("\tat ");
+    assertThat(ro).doesNotExist();
   }
 }
