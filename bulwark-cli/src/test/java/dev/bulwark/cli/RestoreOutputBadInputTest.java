@@ -52,4 +52,27 @@ class RestoreOutputBadInputTest {
     assertThat(r.stderr()).contains("/proc").doesNotContain("\tat ");
     assertThat(ro).doesNotExist();
   }
+
+  @Test
+  void outputOntoAnOpenDatabaseIsRefusedAndItIsUnchanged() throws Exception {
+    Path repo = dir.resolve("repo");
+    Path db = dir.resolve("app.db");
+    sql(db, "create table t(x)", "insert into t values (1)");
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString()).assertOk();
+    Path other = dir.resolve("other.db");
+    sql(other, "create table u(y)", "insert into u values (42)");
+    byte[] before = Files.readAllBytes(other);
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + other);
+        var st = c.createStatement()) {
+      st.execute("begin exclusive");
+      Cli.Result r = cli.run("restore", "latest", "--repo", repo.toString(),
+          "--db", db.toString(), "--output", other.toString());
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+      assertThat(r.stderr().lines().toList()).as(r.toString()).hasSize(1);
+      assertThat(r.stderr()).contains("in use").contains(other.toString());
+      st.execute("rollback");
+    }
+    assertThat(Files.readAllBytes(other)).isEqualTo(before);
+  }
 }
