@@ -175,6 +175,11 @@ final class RestoreCommand implements Callable<Integer> {
     if (output != null && !Files.isDirectory(folder)) {
       throw new UsageException("the folder of --output " + output + " does not exist", false);
     }
+    if (output != null && Files.isDirectory(output)) {
+      // Restoring "into" a folder would swap the folder away; the user means a file name.
+      throw new UsageException("--output " + output + " is a folder; name the database file"
+          + " to write, e.g. " + output.resolve(db.getFileName()), false);
+    }
     if (ifDbNotExists && !dryRun && Files.exists(destination)) {
       // Before opening the repository: a service start-up must not fail on it needlessly.
       out.println(destination + " exists; nothing restored");
