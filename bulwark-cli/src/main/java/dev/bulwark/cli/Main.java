@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
     description = "Online backup and restore of embedded databases and the files that travel "
         + "with them, into encrypted restic-compatible repositories.",
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
-        RestoreCommand.class, CheckCommand.class, InfoCommand.class, KeyCommand.class,
+        RestoreCommand.class, DumpCommand.class, CheckCommand.class, InfoCommand.class,
+        KeyCommand.class,
         UnlockCommand.class, ForgetCommand.class, PruneCommand.class, ReplicateCommand.class,
         RunCommand.class, ConfigCommand.class, DemoCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
