@@ -1,0 +1,74 @@
+package dev.bulwark.cli;
+
+import static dev.bulwark.core.testing.Sqlite.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.cli.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restoring a day-old snapshot of a real SQLite database onto the current one fetches only the
+ * chunks that changed, and gives the same bytes as a restore to an empty place.
+ */
+class DeltaRestoreCliTest {
+  private static final Pattern FETCHED =
+      Pattern.compile("fetched ([0-9.]+) (B|KiB|MiB) from the repository, reused ([0-9.]+) MiB");
+  @TempDir Path dir;
+  private final Cli cli = Cli.withPassword().inProcess();
+
+  private static double kib(Matcher m) {
+    double v = Double.parseDouble(m.group(1));
+    return m.group(2).equals("B") ? v / 1024 : m.group(2).equals("KiB") ? v : v * 1024;
+  }
+
+  @Test
+  void restoringYesterdaysSnapshotFetchesOnlyTheChangedChunks() throws Exception {
+    Path repo = dir.resolve("repo");
+    Path db = dir.resolve("app.db");
+    sql(db, "create table t(id integer primary key, v text)",
+        "with recursive c(x) as (select 1 union all select x + 1 from c limit 20000) "
+            + "insert into t select x, printf('%0200d', x) from c");
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString()).assertOk();
+    String yesterday = cli.run("snapshots", "--repo", repo.toString(), "--json").assertOk()
+        .stdout().replaceAll("(?s).*\"id\":\"([0-9a-f]{64})\".*", "$1");
+    // A day of work: 1% of the rows change.
+    sql(db, "update t set v = printf('%0200d', -id) where id between 9000 and 9200");
+    cli.run("backup", "--repo", repo.toString(), "--sqlite", db.toString()).assertOk();
+    long size = Files.size(db);
+
+    Cli.Result delta = cli.run("restore", yesterday, "--repo", repo.toString(), "--db",
+        db.toString()).assertOk();
+    Matcher m = FETCHED.matcher(delta.stdout());
+    assertThat(m.find()).as(delta.stdout()).isTrue();
+    assertThat(kib(m) * 1024).isLessThan(size / 20.0);
+    assertThat(Double.parseDouble(m.group(3)) * 1024 * 1024).isGreaterThan(size * 0.8);
+
+    Path fresh = dir.resolve("fresh.db");
+    Cli.Result full = cli.run("restore", yesterday, "--repo", repo.toString(), "--db",
+        db.toString(), "--output", fresh.toString()).assertOk();
+    assertThat(full.stdout()).contains("reused 0 B");
+    assertThat(Files.readAllBytes(db)).isEqualTo(Files.readAllBytes(fresh));
+    assertThat(sqlCount(db)).isEqualTo(0);
+
+    // --no-delta onto the same database fetches it all.
+    Cli.Result all = cli.run("restore", yesterday, "--repo", repo.toString(), "--db",
+        db.toString(), "--no-delta").assertOk();
+    assertThat(all.stdout()).contains("reused 0 B");
+    assertThat(Files.readAllBytes(db)).isEqualTo(Files.readAllBytes(fresh));
+  }
+
+  /** Rows still holding the day's change: none after the restore. */
+  private static long sqlCount(Path db) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var s = c.createStatement();
+        var r = s.executeQuery("select count(*) from t where v like '-%'")) {
+      return r.getLong(1);
+    }
+  }
+}
