@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bulwark.cli.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 
 /**
  * Restoring a day-old snapshot of a real SQLite database onto the current one fetches only the
@@ -24,6 +28,69 @@ class DeltaRestoreCliTest {
   private static double kib(Matcher m) {
     double v = Double.parseDouble(m.group(1));
     return m.group(2).equals("B") ? v / 1024 : m.group(2).equals("KiB") ? v : v * 1024;
+  }
+
+  private static final Pattern BYTES = Pattern.compile(
+      "fetched ([0-9.]+) (B|KiB|MiB) from the repository, reused ([0-9.]+) (B|KiB|MiB)");
+
+  private static double bytes(String number, String unit) {
+    double v = Double.parseDouble(number);
+    return unit.equals("B") ? v : unit.equals("KiB") ? v * 1024 : v * 1024 * 1024;
+  }
+
+  /** Writes 2,000 keys of 1 KiB from {@code first} and flushes them into one new SST. */
+  private static void sst(Path rdb, int first) throws Exception {
+    try (Options o = new Options().setCreateIfMissing(true).setDisableAutoCompactions(true);
+        RocksDB db = RocksDB.open(o, rdb.toString());
+        FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+      byte[] v = new byte[1024];
+      Random rnd = new Random(first);
+      for (int i = first; i < first + 2000; i++) {
+        rnd.nextBytes(v);
+        db.put(("k" + i).getBytes(), v);
+      }
+      db.flush(f);
+    }
+  }
+
+  private static long sstBytes(Path rdb) throws Exception {
+    try (var files = Files.list(rdb)) {
+      long sum = 0;
+      for (Path p : files.filter(p -> p.toString().endsWith(".sst")).toList()) {
+        sum += Files.size(p);
+      }
+      return sum;
+    }
+  }
+
+  @Test
+  void aRocksDbFolderFetchesOnlyWhatChangedSinceTheSnapshot() throws Exception {
+    RocksDB.loadLibrary();
+    Path repo = dir.resolve("repo");
+    Path rdb = dir.resolve("chain");
+    for (int b = 0; b < 3; b++) {
+      sst(rdb, b * 2000);
+    }
+    long unchanged = sstBytes(rdb);
+    cli.run("init", "--repo", repo.toString(), "--kdf-n", "1024").assertOk();
+    cli.run("backup", "--repo", repo.toString(), "--rocksdb", rdb.toString()).assertOk();
+    String older = cli.run("snapshots", "--repo", repo.toString(), "--json").assertOk()
+        .stdout().replaceAll("(?s).*\"id\":\"([0-9a-f]{64})\".*", "$1");
+    sst(rdb, 6000);
+    cli.run("backup", "--repo", repo.toString(), "--rocksdb", rdb.toString()).assertOk();
+
+    Cli.Result res = cli.run("restore", older, "--repo", repo.toString(), "--rocksdb",
+        rdb.toString()).assertOk();
+    Matcher m = BYTES.matcher(res.stdout());
+    assertThat(m.find()).as(res.stdout()).isTrue();
+    // Every SST of the snapshot was there already; only the small files changed.
+    assertThat(bytes(m.group(3), m.group(4))).isGreaterThan(unchanged * 0.99);
+    assertThat(bytes(m.group(1), m.group(2))).isLessThan(unchanged / 10.0);
+    assertThat(sstBytes(rdb)).isEqualTo(unchanged);
+    try (Options o = new Options(); RocksDB db = RocksDB.openReadOnly(o, rdb.toString())) {
+      assertThat(db.get("k5999".getBytes())).isNotNull();
+      assertThat(db.get("k6000".getBytes())).isNull();
+    }
   }
 
   @Test
