@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
  * reused only when its SHA-256 equals the id of the blob the snapshot has there, since a data
  * blob's id is the SHA-256 of its plaintext. A shorter, sparse, damaged or changed file thus
  * costs only fetches, never a wrong byte: the range is read once, hashed and handed on from the
- * same buffer, so a write to the file between hash and use cannot slip in.
+ * same buffer, so a write to the file between hash and use cannot slip in. Safe to call from
+ * several threads at once.
  */
 final class ExistingContent implements AutoCloseable {
   private final FileChannel ch;
   private final long size;
-  private final MessageDigest sha = Id.sha256();
 
   private ExistingContent(FileChannel ch, long size) {
     this.ch = ch;
@@ -50,21 +50,24 @@ final class ExistingContent implements AutoCloseable {
 
   /**
    * The {@code length} bytes at {@code offset} if their SHA-256 is {@code id}, else null (also
-   * when the file ends before them).
+   * when the file ends before them, or they cannot be read: a bad sector just means a fetch).
    */
-  byte @Nullable [] matching(long offset, int length, Id id) throws IOException {
+  byte @Nullable [] matching(long offset, int length, Id id) {
     if (offset + length > size) {
       return null;
     }
     ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      if (ch.read(buf, offset + buf.position()) < 0) {
-        return null;
+    try {
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          return null;
+        }
       }
+    } catch (IOException e) {
+      return null;
     }
     byte[] b = buf.array();
-    sha.reset();
-    return MessageDigest.isEqual(sha.digest(b), id.bytes()) ? b : null;
+    return MessageDigest.isEqual(Id.sha256().digest(b), id.bytes()) ? b : null;
   }
 
   @Override

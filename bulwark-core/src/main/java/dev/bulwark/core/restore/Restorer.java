@@ -556,7 +556,7 @@ public final class Restorer {
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
       List<Long> at = new ArrayList<>(locs.size());
-      locs = reuseExisting(n, locs, existingFor(out), ch, tmp, at);
+      locs = reuseExisting(n, locs, existingFor(out), ch, tmp, at, workers);
       List<Future<?>> pending = new ArrayList<>();
       int window = threads * 2;
       Id lastPack = null;
@@ -609,31 +609,65 @@ public final class Restorer {
    * file offsets added to {@code at}.
    */
   private List<BlobLocation> reuseExisting(Node n, List<BlobLocation> locs,
-      @Nullable Path existing, FileChannel ch, Path tmp, List<Long> at) throws IOException {
-    List<BlobLocation> fetch = new ArrayList<>(locs.size());
+      @Nullable Path existing, FileChannel ch, Path tmp, List<Long> at, Workers workers)
+      throws IOException, BulwarkException {
     try (ExistingContent old = ExistingContent.open(existing)) {
+      if (old == null) {
+        long pos = 0;
+        for (BlobLocation loc : locs) {
+          at.add(pos);
+          pos += loc.blob().plaintextLength();
+        }
+        return locs;
+      }
+      // Hashed on the workers, a window at a time: a large file has many blobs.
+      List<BlobLocation> fetch = new ArrayList<>(locs.size());
+      Deque<ReuseCheck> window = new ArrayDeque<>();
       long pos = 0;
       for (int i = 0; i < locs.size(); i++) {
-        BlobLocation loc = locs.get(i);
-        int len = loc.blob().plaintextLength();
-        byte[] same = old == null ? null : old.matching(pos, len, n.content().get(i));
-        if (same == null) {
-          fetch.add(loc);
-          at.add(pos);
-        } else {
-          written.written(tmp, pos, same);
-          ByteBuffer buf = ByteBuffer.wrap(same);
-          long p = pos;
-          while (buf.hasRemaining()) {
-            p += ch.write(buf, p);
-          }
-          progress.addBytes(len);
-          deltaBytes.reused(len);
-        }
+        Id id = n.content().get(i);
+        long from = pos;
+        int len = locs.get(i).blob().plaintextLength();
+        window.add(new ReuseCheck(locs.get(i), from,
+            workers.executor().submit(() -> reuse(old, from, len, id, ch, tmp))));
         pos += len;
+        if (window.size() >= threads * 4) {
+          window.poll().settle(at, fetch);
+        }
+      }
+      while (!window.isEmpty()) {
+        window.poll().settle(at, fetch);
+      }
+      return fetch;
+    }
+  }
+
+  /** A blob being compared with the existing file, to be fetched if it was not reused. */
+  private record ReuseCheck(BlobLocation loc, long pos, Future<Boolean> reused) {
+    void settle(List<Long> at, List<BlobLocation> fetch) throws IOException, BulwarkException {
+      if (!Futures.await(reused)) {
+        fetch.add(loc);
+        at.add(pos);
       }
     }
-    return fetch;
+  }
+
+  /** Copies blob {@code id} from {@code old} into {@code ch} at {@code pos} if it is there. */
+  private boolean reuse(ExistingContent old, long pos, int len, Id id, FileChannel ch, Path tmp)
+      throws IOException {
+    byte[] same = old.matching(pos, len, id);
+    if (same == null) {
+      return false;
+    }
+    written.written(tmp, pos, same);
+    ByteBuffer buf = ByteBuffer.wrap(same);
+    long p = pos;
+    while (buf.hasRemaining()) {
+      p += ch.write(buf, p);
+    }
+    progress.addBytes(len);
+    deltaBytes.reused(len);
+    return true;
   }
 
   /** Reads one run, verifies each blob against its id and writes it at its file offset. */
