@@ -75,7 +75,7 @@ final class ExistingContent implements AutoCloseable {
     ch.close();
   }
 
-  /** Counts {@link RestoredBytes} over one restorer's restores; safe to add to from worker threads. */
+  /** Counts {@link RestoredBytes} over a restorer's restores, from any thread. */
   static final class Counter {
     private final AtomicLong reused = new AtomicLong();
     private final AtomicLong fetched = new AtomicLong();

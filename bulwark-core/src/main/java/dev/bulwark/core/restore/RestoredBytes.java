@@ -7,10 +7,4 @@ package dev.bulwark.core.restore;
  *     its blob id (a delta restore)
  * @param fetched bytes read from the repository
  */
-public record RestoredBytes(long reused, long fetched) {
-
-  /** The bytes of both: {@code this} then {@code later}. */
-  public RestoredBytes plus(RestoredBytes later) {
-    return new RestoredBytes(reused + later.reused, fetched + later.fetched);
-  }
-}
+public record RestoredBytes(long reused, long fetched) {}

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * inode and device, more than one link) are restored as hard links, as restic does. One restore
  * at a time per instance.
  *
+ * <p>Delta: a file already where a file is restored (or, for a staging copy, in the database it
+ * will replace) gives every blob it holds at the same offset, checked against the blob's id
+ * ({@link ExistingContent}); only the rest is fetched. {@link #restoredBytes} counts both.
+ *
  * <p>Checkpoints: a restore into a folder records beside it, every {@link CheckpointPolicy#every}
  * files, how many files it restored (see {@link RestoreProgress}); run again, it keeps those
  * still unchanged and restores the rest. At each checkpoint it asks the policy's yield signal
