@@ -635,7 +635,7 @@ public final class Restorer {
         window.add(new ReuseCheck(locs.get(i), from,
             workers.executor().submit(() -> reuse(old, from, len, id, ch, tmp))));
         pos += len;
-        if (window.size() >= threads * 4) {
+        if (window.size() >= threads * 2) {
           window.poll().settle(at, fetch);
         }
       }
