@@ -122,6 +122,11 @@ class DeltaRestoreCliTest {
     assertThat(full.stdout()).contains("reused 0 B");
     assertThat(Files.readAllBytes(db)).isEqualTo(Files.readAllBytes(fresh));
     assertThat(sqlCount(db)).isEqualTo(0);
+    // --output onto a file that is there: it is the snapshot already, so nothing is fetched.
+    Cli.Result again = cli.run("restore", yesterday, "--repo", repo.toString(), "--db",
+        db.toString(), "--output", fresh.toString()).assertOk();
+    assertThat(again.stdout()).contains("fetched 0 B from the repository");
+    assertThat(Files.readAllBytes(fresh)).isEqualTo(Files.readAllBytes(db));
 
     // --no-delta onto the same database fetches it all.
     Cli.Result all = cli.run("restore", yesterday, "--repo", repo.toString(), "--db",
