@@ -14,6 +14,7 @@ import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.RestoreOption;
+import dev.bulwark.core.restore.RestoredBytes;
 import dev.bulwark.core.restore.RestorePlan;
 import dev.bulwark.core.restore.RestoreResult;
 import dev.bulwark.core.restore.Restorer;
@@ -93,6 +94,10 @@ final class RestoreCommand implements Callable<Integer> {
       + "successfully, if the repository has no snapshot of that database.")
   boolean ifReplicaExists;
 
+  @Option(names = "--no-delta", description = "Fetch every byte from the repository: do not "
+      + "reuse the parts of an existing database or file at the target that match the snapshot.")
+  boolean noDelta;
+
   @Option(names = {"-i", "--include"}, paramLabel = "PATH",
       description = "Restore only this path of the snapshot and what is below it (repeatable).")
   List<String> includes = new ArrayList<>();
@@ -160,9 +165,11 @@ final class RestoreCommand implements Callable<Integer> {
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
       Snapshot s = HostSnapshots.find(r, SnapshotRef.parse(snapshot), host);
       int n = threads != null ? threads : threadsFor(r);
-      RestoreResult res = new Restorer(r, n, progress, policy).restore(s, target, includes);
+      Restorer restorer = new Restorer(r, n, progress, policy).delta(!noDelta);
+      RestoreResult res = restorer.restore(s, target, includes);
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
           s.id().shortForm(), res.files(), Messages.bytes(res.bytes()), target, res.seconds());
+      spec.commandLine().getOut().println(reuse(restorer.restoredBytes(), "the files there"));
     }
     return 0;
   }
@@ -211,8 +218,17 @@ final class RestoreCommand implements Callable<Integer> {
         case SKIPPED_NO_SNAPSHOT -> out.println("no snapshot of " + db + "; nothing restored");
         default -> throw new IllegalStateException(res.outcome().toString());
       }
+      if (res.outcome() == DatabaseRestorer.Outcome.RESTORED) {
+        out.println(reuse(res.bytes(), "the database that was at " + destination));
+      }
     }
     return 0;
+  }
+
+  /** One line saying how much of a restore came from the repository and how much was kept. */
+  private static String reuse(RestoredBytes b, String existing) {
+    return "fetched " + Messages.bytes(b.fetched()) + " from the repository, reused "
+        + Messages.bytes(b.reused()) + " from " + existing;
   }
 
   /** {@code --dry-run}: finds and checks the plan under a shared lock, and prints it. */
@@ -253,6 +269,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (ifReplicaExists) {
       options.add(RestoreOption.IF_REPLICA_EXISTS);
+    }
+    if (noDelta) {
+      options.add(RestoreOption.NO_DELTA);
     }
     RestoreOption[] opts = options.toArray(RestoreOption[]::new);
     try (Lock lock = noLock.lock(r, false)) {

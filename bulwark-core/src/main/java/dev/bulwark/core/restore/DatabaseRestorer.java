@@ -55,13 +55,32 @@ public final class DatabaseRestorer {
     private final @Nullable Snapshot snapshot;
     private final @Nullable Path previous;
     private final @Nullable ReplayPlan replay;
+    private final RestoredBytes bytes;
 
     private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous,
         @Nullable ReplayPlan replay) {
+      this(outcome, snapshot, previous, replay, new RestoredBytes(0, 0));
+    }
+
+    private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous,
+        @Nullable ReplayPlan replay, RestoredBytes bytes) {
       this.outcome = outcome;
       this.snapshot = snapshot;
       this.previous = previous;
       this.replay = replay;
+      this.bytes = bytes;
+    }
+
+    Result withBytes(RestoredBytes b) {
+      return new Result(outcome, snapshot, previous, replay, b);
+    }
+
+    /**
+     * The snapshot's bytes reused from the database that was at the target (a delta restore)
+     * and fetched from the repository; zero if the restore was skipped.
+     */
+    public RestoredBytes bytes() {
+      return bytes;
     }
 
     static Result restored(Snapshot snapshot, @Nullable Path previous,
@@ -286,7 +305,7 @@ public final class DatabaseRestorer {
       return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
     }
     return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs,
-        loaded);
+        loaded, !opts.contains(RestoreOption.NO_DELTA));
   }
 
   private Optional<RestorePlan> plan(ReplayTarget point, Path database,
@@ -334,7 +353,7 @@ public final class DatabaseRestorer {
   }
 
   private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target,
-      @Nullable LoadedSegments loaded) throws IOException, BulwarkException {
+      @Nullable LoadedSegments loaded, boolean delta) throws IOException, BulwarkException {
     DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
         new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
             + " (use `bulwark restore --target DIR` for files)"));
@@ -352,8 +371,10 @@ public final class DatabaseRestorer {
       long start = System.nanoTime();
       StagedPageChecksum pages = replay != null && replay.pageSize() > 0
           ? new StagedPageChecksum(replay.pageSize()) : null;
-      new Restorer(repo, threads, progress, checkpoints).restoreStaging(snap, db.path(), staging,
-          pages != null ? pages : WrittenBlobs.NONE);
+      Restorer restorer = new Restorer(repo, threads, progress, checkpoints).delta(delta);
+      restorer.restoreStaging(snap, db.path(), staging,
+          pages != null ? pages : WrittenBlobs.NONE, target);
+      RestoredBytes bytes = restorer.restoredBytes();
       refuseAnythingButFilesAndFolders(snap, staging);
       long fetched = System.nanoTime();
       long replayed;
@@ -383,11 +404,13 @@ public final class DatabaseRestorer {
       LOG.debug("restore phases, s: fetch {}, replay {}, verify {}, then fsync {}, swap {}",
           seconds(fetched - start), seconds(replayed - fetched), seconds(verified - replayed),
           seconds(synced - verified), seconds(System.nanoTime() - synced));
-      LOG.info("restored {} from snapshot {}{}{}", target, snap.id().shortForm(),
+      LOG.info("restored {} from snapshot {}{}{} ({} bytes reused from the target, {} fetched)",
+          target, snap.id().shortForm(),
           replay == null ? "" : " + " + replay.segments().size() + " segments to "
               + replay.reached(),
-          previous == null ? "" : "; previous database kept at " + previous);
-      return Result.restored(snap, previous, replay);
+          previous == null ? "" : "; previous database kept at " + previous,
+          bytes.reused(), bytes.fetched());
+      return Result.restored(snap, previous, replay).withBytes(bytes);
     } finally {
       FileTrees.deleteRecursively(staging);
     }

@@ -13,5 +13,10 @@ public enum RestoreOption {
    * host asked about, or at or before the time asked about). An id that names no snapshot still
    * fails.
    */
-  IF_REPLICA_EXISTS
+  IF_REPLICA_EXISTS,
+  /**
+   * Fetch every byte from the repository: do not reuse the content of a database already at
+   * the target, even where it matches the snapshot (e.g. when that database is suspected).
+   */
+  NO_DELTA
 }

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * inode and device, more than one link) are restored as hard links, as restic does. One restore
  * at a time per instance.
  *
+ * <p>Delta: a file already where a file is restored (or, for a staging copy, in the database it
+ * will replace) gives every blob it holds at the same offset, checked against the blob's id
+ * ({@link ExistingContent}); only the rest is fetched. {@link #restoredBytes} counts both.
+ *
  * <p>Checkpoints: a restore into a folder records beside it, every {@link CheckpointPolicy#every}
  * files, how many files it restored (see {@link RestoreProgress}); run again, it keeps those
  * still unchanged and restores the rest. At each checkpoint it asks the policy's yield signal
@@ -81,6 +85,16 @@ public final class Restorer {
    * it is finished, and a restore run again starts it over.
    */
   private @Nullable CheckpointCounter packCheckpoints;
+  /** Whether a file already at a restored file's place is reused where it matches. */
+  private boolean delta = true;
+  /**
+   * While one path is restored to a staging copy: the existing database (file or folder) that
+   * the copy will replace, whose matching content is reused; null for none.
+   */
+  private @Nullable Path deltaBase;
+  /** The staging path that {@link #deltaBase} corresponds to. */
+  private @Nullable Path deltaStaging;
+  private final ExistingContent.Counter deltaBytes = new ExistingContent.Counter();
 
   /** A restorer with {@link CheckpointPolicy#defaults()}. */
   public Restorer(Repository repo, int threads, Progress progress) {
@@ -98,6 +112,22 @@ public final class Restorer {
     this.threads = threads;
     this.progress = progress;
     this.checkpoints = java.util.Objects.requireNonNull(checkpoints, "checkpoints");
+  }
+
+  /**
+   * Whether files already where restored files go are reused (a delta restore, the default):
+   * each range whose SHA-256 matches the snapshot's blob id there is copied from the existing
+   * file instead of fetched. {@code false} fetches everything, e.g. when the existing files are
+   * suspected.
+   */
+  public Restorer delta(boolean reuse) {
+    this.delta = reuse;
+    return this;
+  }
+
+  /** The bytes this restorer has reused from existing files and fetched so far. */
+  public RestoredBytes restoredBytes() {
+    return deltaBytes.stats();
   }
 
   /**
@@ -157,6 +187,37 @@ public final class Restorer {
   public RestoreResult restoreStaging(Snapshot snapshot, String snapshotPath, Path destination,
       WrittenBlobs written) throws IOException, BulwarkException {
     return restorePath(snapshot, snapshotPath, destination, false, written);
+  }
+
+  /**
+   * As {@link #restoreStaging(Snapshot, String, Path, WrittenBlobs)}, reusing the content of
+   * {@code existing} (the file or folder the staging copy will replace) where it matches the
+   * snapshot, unless {@link #delta(boolean) delta} is off. {@code existing} is only read.
+   */
+  public RestoreResult restoreStaging(Snapshot snapshot, String snapshotPath, Path destination,
+      WrittenBlobs written, @Nullable Path existing) throws IOException, BulwarkException {
+    deltaBase = existing;
+    deltaStaging = destination;
+    try {
+      return restorePath(snapshot, snapshotPath, destination, false, written);
+    } finally {
+      deltaBase = null;
+      deltaStaging = null;
+    }
+  }
+
+  /**
+   * The existing file whose content may be reused for the file restored to {@code out}: the
+   * matching file under {@link #deltaBase} for a staging copy, else {@code out} itself.
+   */
+  private @Nullable Path existingFor(Path out) {
+    if (!delta) {
+      return null;
+    }
+    if (deltaBase != null && deltaStaging != null && out.startsWith(deltaStaging)) {
+      return deltaBase.resolve(deltaStaging.relativize(out).toString());
+    }
+    return out;
   }
 
   private RestoreResult restorePath(Snapshot snapshot, String snapshotPath, Path destination,
@@ -439,16 +500,19 @@ public final class Restorer {
   private record Run(Id pack, long packOffset, int length, List<BlobLocation> blobs,
       long fileOffset) {}
 
-  private static List<Run> plan(List<BlobLocation> locs) {
+  /** The runs that fetch {@code locs}, the i-th to be written at file offset {@code at[i]}. */
+  private static List<Run> plan(List<BlobLocation> locs, List<Long> at) {
     List<Run> runs = new ArrayList<>();
     List<BlobLocation> cur = new ArrayList<>();
     long fileOffset = 0;
     long runFileOffset = 0;
-    for (BlobLocation loc : locs) {
+    for (int i = 0; i < locs.size(); i++) {
+      BlobLocation loc = locs.get(i);
       if (!cur.isEmpty()) {
         BlobLocation last = cur.get(cur.size() - 1);
         BlobLocation first = cur.get(0);
-        boolean adjacent = last.pack().equals(loc.pack())
+        // Blobs reused in between leave a gap in the file: a run is contiguous there too.
+        boolean adjacent = fileOffset == at.get(i) && last.pack().equals(loc.pack())
             && last.blob().offset() + last.blob().length() == loc.blob().offset()
             && loc.blob().offset() + loc.blob().length() - first.blob().offset() <= MAX_READ_BYTES;
         if (!adjacent) {
@@ -457,10 +521,10 @@ public final class Restorer {
         }
       }
       if (cur.isEmpty()) {
-        runFileOffset = fileOffset;
+        runFileOffset = at.get(i);
       }
       cur.add(loc);
-      fileOffset += loc.blob().plaintextLength();
+      fileOffset = at.get(i) + loc.blob().plaintextLength();
     }
     if (!cur.isEmpty()) {
       runs.add(toRun(cur, runFileOffset));
@@ -495,10 +559,12 @@ public final class Restorer {
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
+      List<Long> at = new ArrayList<>(locs.size());
+      locs = reuseExisting(n, locs, existingFor(out), ch, tmp, at, workers);
       List<Future<?>> pending = new ArrayList<>();
       int window = threads * 2;
       Id lastPack = null;
-      for (Run run : plan(locs)) {
+      for (Run run : plan(locs, at)) {
         boolean newPack = !run.pack().equals(lastPack);
         lastPack = run.pack();
         pending.add(workers.executor().submit(() -> {
@@ -541,6 +607,73 @@ public final class Restorer {
     progress.addItem();
   }
 
+  /**
+   * Writes to {@code ch} every blob of {@code n} whose bytes {@code existing} already holds at
+   * the same offset (see {@link ExistingContent}); returns the blobs still to fetch, with their
+   * file offsets added to {@code at}.
+   */
+  private List<BlobLocation> reuseExisting(Node n, List<BlobLocation> locs,
+      @Nullable Path existing, FileChannel ch, Path tmp, List<Long> at, Workers workers)
+      throws IOException, BulwarkException {
+    try (ExistingContent old = ExistingContent.open(existing)) {
+      if (old == null) {
+        long pos = 0;
+        for (BlobLocation loc : locs) {
+          at.add(pos);
+          pos += loc.blob().plaintextLength();
+        }
+        return locs;
+      }
+      // Hashed on the workers, a window at a time: a large file has many blobs.
+      List<BlobLocation> fetch = new ArrayList<>(locs.size());
+      Deque<ReuseCheck> window = new ArrayDeque<>();
+      long pos = 0;
+      for (int i = 0; i < locs.size(); i++) {
+        Id id = n.content().get(i);
+        long from = pos;
+        int len = locs.get(i).blob().plaintextLength();
+        window.add(new ReuseCheck(locs.get(i), from,
+            workers.executor().submit(() -> reuse(old, from, len, id, ch, tmp))));
+        pos += len;
+        if (window.size() >= threads * 2) {
+          window.poll().settle(at, fetch);
+        }
+      }
+      while (!window.isEmpty()) {
+        window.poll().settle(at, fetch);
+      }
+      return fetch;
+    }
+  }
+
+  /** A blob being compared with the existing file, to be fetched if it was not reused. */
+  private record ReuseCheck(BlobLocation loc, long pos, Future<Boolean> reused) {
+    void settle(List<Long> at, List<BlobLocation> fetch) throws IOException, BulwarkException {
+      if (!Futures.await(reused)) {
+        fetch.add(loc);
+        at.add(pos);
+      }
+    }
+  }
+
+  /** Copies blob {@code id} from {@code old} into {@code ch} at {@code pos} if it is there. */
+  private boolean reuse(ExistingContent old, long pos, int len, Id id, FileChannel ch, Path tmp)
+      throws IOException {
+    byte[] same = old.matching(pos, len, id);
+    if (same == null) {
+      return false;
+    }
+    written.written(tmp, pos, same);
+    ByteBuffer buf = ByteBuffer.wrap(same);
+    long p = pos;
+    while (buf.hasRemaining()) {
+      p += ch.write(buf, p);
+    }
+    progress.addBytes(len);
+    deltaBytes.reused(len);
+    return true;
+  }
+
   /** Reads one run, verifies each blob against its id and writes it at its file offset. */
   private void writeRun(Run run, FileChannel ch, Path file)
       throws IOException, BulwarkException {
@@ -563,6 +696,7 @@ public final class Restorer {
         pos += ch.write(buf, pos);
       }
       progress.addBytes(plain.length);
+      deltaBytes.fetched(plain.length);
     }
   }
 

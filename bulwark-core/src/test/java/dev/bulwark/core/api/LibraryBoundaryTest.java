@@ -26,6 +26,7 @@ import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.RestoreOption;
+import dev.bulwark.core.restore.RestoredBytes;
 import dev.bulwark.core.retention.ForgetGroup;
 import dev.bulwark.core.retention.ForgetPlan;
 import dev.bulwark.core.retention.GroupBy;
@@ -88,6 +89,7 @@ class LibraryBoundaryTest {
       // values the API takes and returns
       FileSource.class, BackupOptions.class, Kdf.Params.class, Snapshot.class,
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
+      RestoredBytes.class,
       CheckResult.class, CheckResult.Streams.class, RetentionPolicy.class,
       RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
