@@ -478,47 +478,14 @@ public final class Restorer {
 
   private void restoreFile(Node n, Path out, Workers workers)
       throws IOException, BulwarkException {
-    // Offsets come from the index, so every run can be fetched and written independently.
-    List<BlobLocation> locs = new ArrayList<>(n.content().size());
-    long size = 0;
-    for (Id id : n.content()) {
-      BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(() ->
-          new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
-      locs.add(loc);
-      size += loc.blob().plaintextLength();
-    }
-    if (size != n.size()) {
-      throw new CorruptionException(out + ": blobs hold " + size + " bytes but the snapshot "
-          + "records " + n.size());
-    }
+    // Which blobs to fetch and where each goes in the file: decided here, per file, from the
+    // index alone; the rest of the method only carries the runs out.
+    List<Run> runs = plan(locate(n, out));
     Path tmp = AtomicFiles.tempSibling(out);
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
-      List<Future<?>> pending = new ArrayList<>();
-      int window = threads * 2;
-      Id lastPack = null;
-      for (Run run : plan(locs)) {
-        boolean newPack = !run.pack().equals(lastPack);
-        lastPack = run.pack();
-        pending.add(workers.executor().submit(() -> {
-          writeRun(run, ch, tmp);
-          return null;
-        }));
-        if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
-          // Everything read so far is written; then the yield question.
-          for (Future<?> f : pending) {
-            Futures.await(f);
-          }
-          pending.clear();
-          packCheckpoints.checkpointed();
-        } else if (pending.size() >= window) {
-          Futures.await(pending.remove(0));
-        }
-      }
-      for (Future<?> f : pending) {
-        Futures.await(f);
-      }
+      fetchAndWrite(runs, ch, tmp, workers);
       if (syncFiles) {
         ch.force(true);
       }
@@ -541,9 +508,66 @@ public final class Restorer {
     progress.addItem();
   }
 
-  /** Reads one run, verifies each blob against its id and writes it at its file offset. */
-  private void writeRun(Run run, FileChannel ch, Path file)
+  /** Where each of the file's blobs is stored, in file order, checked against its size. */
+  private List<BlobLocation> locate(Node n, Path out) throws CorruptionException {
+    List<BlobLocation> locs = new ArrayList<>(n.content().size());
+    long size = 0;
+    for (Id id : n.content()) {
+      BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(() ->
+          new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
+      locs.add(loc);
+      size += loc.blob().plaintextLength();
+    }
+    if (size != n.size()) {
+      throw new CorruptionException(out + ": blobs hold " + size + " bytes but the snapshot "
+          + "records " + n.size());
+    }
+    return locs;
+  }
+
+  /**
+   * Fetches and opens the runs on the workers and writes them from this thread, in the order
+   * given (file order): one sequential writer per file. Writers on several threads contend for
+   * the file's lock in the kernel (on ext4 the second one spins for it, burning a core), and
+   * writes out of order leave holes that the file system fills later.
+   */
+  private void fetchAndWrite(List<Run> runs, FileChannel ch, Path tmp, Workers workers)
       throws IOException, BulwarkException {
+    Deque<Future<Opened>> pending = new ArrayDeque<>();
+    try {
+      int window = threads * 2;
+      Id lastPack = null;
+      for (Run run : runs) {
+        boolean newPack = !run.pack().equals(lastPack);
+        lastPack = run.pack();
+        pending.add(workers.executor().submit(() -> openRun(run, tmp)));
+        if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
+          // Everything read so far is written; then the yield question.
+          while (!pending.isEmpty()) {
+            write(Futures.await(pending.poll()), ch);
+          }
+          packCheckpoints.checkpointed();
+        } else if (pending.size() >= window) {
+          write(Futures.await(pending.poll()), ch);
+        }
+      }
+      while (!pending.isEmpty()) {
+        write(Futures.await(pending.poll()), ch);
+      }
+    } finally {
+      // On failure, runs not yet started are dropped (one under way finishes; nobody writes
+      // it). No interrupt: it would close a backend's channel under the worker.
+      for (Future<Opened> f : pending) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  /** The checked plaintext of a run's blobs and where in the file the first one begins. */
+  private record Opened(long fileOffset, List<byte[]> blobs) {}
+
+  /** Reads one run and verifies each of its blobs against its id (on a worker). */
+  private Opened openRun(Run run, Path file) throws IOException, BulwarkException {
     String where = "pack " + run.pack();
     byte[] data;
     try {
@@ -553,11 +577,22 @@ public final class Restorer {
     } catch (EOFException e) {
       throw new CorruptionException(where + " is truncated", e);
     }
+    List<byte[]> plains = new ArrayList<>(run.blobs().size());
     long pos = run.fileOffset();
     for (BlobLocation b : run.blobs()) {
       byte[] plain = repo.openBlob(data, (int) (b.blob().offset() - run.packOffset()),
           b.blob(), where);
       written.written(file, pos, plain);
+      plains.add(plain);
+      pos += plain.length;
+    }
+    return new Opened(run.fileOffset(), plains);
+  }
+
+  /** Writes an opened run at its place in the file. */
+  private void write(Opened run, FileChannel ch) throws IOException {
+    long pos = run.fileOffset();
+    for (byte[] plain : run.blobs()) {
       ByteBuffer buf = ByteBuffer.wrap(plain);
       while (buf.hasRemaining()) {
         pos += ch.write(buf, pos);
