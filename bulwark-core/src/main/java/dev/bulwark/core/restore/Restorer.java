@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -432,60 +433,21 @@ public final class Restorer {
     return hardLinks.putIfAbsent(new HardLinkKey(n.inode(), n.deviceId()), out);
   }
 
-  /** Largest single read: consecutive blobs of one pack are fetched together up to this. */
-  static final int MAX_READ_BYTES = 8 * 1024 * 1024;
-
-  /** Consecutive blobs of one file that lie back to back in one pack: fetched with one read. */
-  private record Run(Id pack, long packOffset, int length, List<BlobLocation> blobs,
-      long fileOffset) {}
-
-  private static List<Run> plan(List<BlobLocation> locs) {
-    List<Run> runs = new ArrayList<>();
-    List<BlobLocation> cur = new ArrayList<>();
-    long fileOffset = 0;
-    long runFileOffset = 0;
-    for (BlobLocation loc : locs) {
-      if (!cur.isEmpty()) {
-        BlobLocation last = cur.get(cur.size() - 1);
-        BlobLocation first = cur.get(0);
-        boolean adjacent = last.pack().equals(loc.pack())
-            && last.blob().offset() + last.blob().length() == loc.blob().offset()
-            && loc.blob().offset() + loc.blob().length() - first.blob().offset() <= MAX_READ_BYTES;
-        if (!adjacent) {
-          runs.add(toRun(cur, runFileOffset));
-          cur = new ArrayList<>();
-        }
-      }
-      if (cur.isEmpty()) {
-        runFileOffset = fileOffset;
-      }
-      cur.add(loc);
-      fileOffset += loc.blob().plaintextLength();
-    }
-    if (!cur.isEmpty()) {
-      runs.add(toRun(cur, runFileOffset));
-    }
-    return runs;
-  }
-
-  private static Run toRun(List<BlobLocation> blobs, long fileOffset) {
-    BlobLocation first = blobs.get(0);
-    BlobLocation last = blobs.get(blobs.size() - 1);
-    long start = first.blob().offset();
-    int len = (int) (last.blob().offset() + last.blob().length() - start);
-    return new Run(first.pack(), start, len, List.copyOf(blobs), fileOffset);
-  }
-
   private void restoreFile(Node n, Path out, Workers workers)
       throws IOException, BulwarkException {
     // Which blobs to fetch and where each goes in the file: decided here, per file, from the
-    // index alone; the rest of the method only carries the runs out.
-    List<Run> runs = plan(locate(n, out));
+    // index alone; the rest of the method only carries the reads out.
+    List<PlacedBlob> blobs = PackReads.place(locate(n, out));
+    List<PackRead> reads = PackReads.plan(blobs);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: {} blobs in {} reads of {} bytes", out, blobs.size(), reads.size(),
+          reads.stream().mapToLong(PackRead::length).sum());
+    }
     Path tmp = AtomicFiles.tempSibling(out);
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
-      fetchAndWrite(runs, ch, tmp, workers);
+      fetchAndWrite(reads, ch, tmp, workers);
       if (syncFiles) {
         ch.force(true);
       }
@@ -526,36 +488,43 @@ public final class Restorer {
   }
 
   /**
-   * Fetches and opens the runs on the workers and writes them from this thread, in the order
-   * given (file order): one sequential writer per file. Writers on several threads contend for
-   * the file's lock in the kernel (on ext4 the second one spins for it, burning a core), and
-   * writes out of order leave holes that the file system fills later.
+   * Fetches and opens the reads on the workers and writes their blobs from this thread alone,
+   * reads in the order given: one writer per file. Writers on several threads contend for the
+   * file's lock in the kernel (on ext4 the second one spins for it, burning a core). At most
+   * {@code 2 * threads} reads, and a heap share of their bytes, are in flight.
    */
-  private void fetchAndWrite(List<Run> runs, FileChannel ch, Path tmp, Workers workers)
+  private void fetchAndWrite(List<PackRead> reads, FileChannel ch, Path tmp, Workers workers)
       throws IOException, BulwarkException {
     Deque<Future<Opened>> pending = new ArrayDeque<>();
+    Deque<Integer> pendingBytes = new ArrayDeque<>();
+    long inFlight = 0;
+    long budget = inFlightBudget();
+    Set<Id> packsSeen = new HashSet<>();
     try {
       int window = threads * 2;
-      Id lastPack = null;
-      for (Run run : runs) {
-        boolean newPack = !run.pack().equals(lastPack);
-        lastPack = run.pack();
-        pending.add(workers.executor().submit(() -> openRun(run, tmp)));
+      for (PackRead read : reads) {
+        boolean newPack = packsSeen.add(read.pack());
+        pending.add(workers.executor().submit(() -> openRead(read, tmp)));
+        pendingBytes.add(read.length());
+        inFlight += read.length();
         if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
           // Everything read so far is written; then the yield question.
           while (!pending.isEmpty()) {
             write(Futures.await(pending.poll()), ch);
+            inFlight -= pendingBytes.poll();
           }
           packCheckpoints.checkpointed();
-        } else if (pending.size() >= window) {
+        }
+        while (pending.size() >= window || (inFlight > budget && pending.size() > 1)) {
           write(Futures.await(pending.poll()), ch);
+          inFlight -= pendingBytes.poll();
         }
       }
       while (!pending.isEmpty()) {
         write(Futures.await(pending.poll()), ch);
       }
     } finally {
-      // On failure, runs not yet started are dropped (one under way finishes; nobody writes
+      // On failure, reads not yet started are dropped (one under way finishes; nobody writes
       // it). No interrupt: it would close a backend's channel under the worker.
       for (Future<Opened> f : pending) {
         f.cancel(false);
@@ -563,41 +532,50 @@ public final class Restorer {
     }
   }
 
-  /** The checked plaintext of a run's blobs and where in the file the first one begins. */
-  private record Opened(long fileOffset, List<byte[]> blobs) {}
+  /**
+   * Sealed bytes in flight at most: a sixth of the heap (a read's plaintext is up to twice
+   * its size again, compressed rows more), never less than one read.
+   */
+  private static long inFlightBudget() {
+    return Math.max(PackReads.MAX_READ_BYTES, Runtime.getRuntime().maxMemory() / 6);
+  }
 
-  /** Reads one run and verifies each of its blobs against its id (on a worker). */
-  private Opened openRun(Run run, Path file) throws IOException, BulwarkException {
-    String where = "pack " + run.pack();
+  /** The checked plaintext of a read's blobs, each with its place in the file. */
+  private record Opened(long[] fileOffsets, byte[][] blobs) {}
+
+  /** Reads one range of a pack and verifies each blob in it against its id (on a worker). */
+  private Opened openRead(PackRead read, Path file) throws IOException, BulwarkException {
+    String where = "pack " + read.pack();
     byte[] data;
     try {
-      data = repo.loadPackRange(run.pack(), run.packOffset(), run.length());
+      data = repo.loadPackRange(read.pack(), read.packOffset(), read.length());
     } catch (NoSuchFileException e) {
       throw new CorruptionException(where + " is missing", e);
     } catch (EOFException e) {
       throw new CorruptionException(where + " is truncated", e);
     }
-    List<byte[]> plains = new ArrayList<>(run.blobs().size());
-    long pos = run.fileOffset();
-    for (BlobLocation b : run.blobs()) {
-      byte[] plain = repo.openBlob(data, (int) (b.blob().offset() - run.packOffset()),
-          b.blob(), where);
-      written.written(file, pos, plain);
-      plains.add(plain);
-      pos += plain.length;
+    int n = read.blobs().size();
+    long[] offsets = new long[n];
+    byte[][] plains = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      PlacedBlob b = read.blobs().get(i);
+      plains[i] = repo.openBlob(data, (int) (b.location().blob().offset() - read.packOffset()),
+          b.location().blob(), where);
+      offsets[i] = b.fileOffset();
+      written.written(file, offsets[i], plains[i]);
     }
-    return new Opened(run.fileOffset(), plains);
+    return new Opened(offsets, plains);
   }
 
-  /** Writes an opened run at its place in the file. */
-  private void write(Opened run, FileChannel ch) throws IOException {
-    long pos = run.fileOffset();
-    for (byte[] plain : run.blobs()) {
-      ByteBuffer buf = ByteBuffer.wrap(plain);
+  /** Writes the blobs of an opened read at their places in the file. */
+  private void write(Opened read, FileChannel ch) throws IOException {
+    for (int i = 0; i < read.blobs().length; i++) {
+      ByteBuffer buf = ByteBuffer.wrap(read.blobs()[i]);
+      long pos = read.fileOffsets()[i];
       while (buf.hasRemaining()) {
         pos += ch.write(buf, pos);
       }
-      progress.addBytes(plain.length);
+      progress.addBytes(read.blobs()[i].length);
     }
   }
 
