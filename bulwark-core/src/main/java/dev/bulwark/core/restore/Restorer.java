@@ -491,12 +491,13 @@ public final class Restorer {
    * Fetches and opens the reads on the workers and writes their blobs from this thread alone,
    * reads in the order given: one writer per file. Writers on several threads contend for the
    * file's lock in the kernel (on ext4 the second one spins for it, burning a core). At most
-   * {@code 2 * threads} reads, and a heap share of their bytes, are in flight.
+   * {@code 2 * threads} reads, and a third of the heap in their sealed and opened bytes, are in
+   * flight.
    */
   private void fetchAndWrite(List<PackRead> reads, FileChannel ch, Path tmp, Workers workers)
       throws IOException, BulwarkException {
     Deque<Future<Opened>> pending = new ArrayDeque<>();
-    Deque<Integer> pendingBytes = new ArrayDeque<>();
+    Deque<Long> pendingBytes = new ArrayDeque<>();
     long inFlight = 0;
     long budget = inFlightBudget();
     Set<Id> packsSeen = new HashSet<>();
@@ -505,8 +506,9 @@ public final class Restorer {
       for (PackRead read : reads) {
         boolean newPack = packsSeen.add(read.pack());
         pending.add(workers.executor().submit(() -> openRead(read, tmp)));
-        pendingBytes.add(read.length());
-        inFlight += read.length();
+        long weight = read.length() + read.plainBytes();
+        pendingBytes.add(weight);
+        inFlight += weight;
         if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
           // Everything read so far is written; then the yield question.
           while (!pending.isEmpty()) {
@@ -532,12 +534,9 @@ public final class Restorer {
     }
   }
 
-  /**
-   * Sealed bytes in flight at most: a sixth of the heap (a read's plaintext is up to twice
-   * its size again, compressed rows more), never less than one read.
-   */
+  /** Sealed and opened bytes of the reads in flight at most (one read may exceed it alone). */
   private static long inFlightBudget() {
-    return Math.max(PackReads.MAX_READ_BYTES, Runtime.getRuntime().maxMemory() / 6);
+    return Runtime.getRuntime().maxMemory() / 3;
   }
 
   /** The checked plaintext of a read's blobs, each with its place in the file. */
@@ -559,9 +558,15 @@ public final class Restorer {
     byte[][] plains = new byte[n][];
     for (int i = 0; i < n; i++) {
       PlacedBlob b = read.blobs().get(i);
-      plains[i] = repo.openBlob(data, (int) (b.location().blob().offset() - read.packOffset()),
-          b.location().blob(), where);
       offsets[i] = b.fileOffset();
+      if (i > 0 && read.blobs().get(i - 1).location().blob().offset()
+          == b.location().blob().offset()) {
+        // Another place of the blob just opened (pages of zeros): one copy for all of them.
+        plains[i] = plains[i - 1];
+      } else {
+        plains[i] = repo.openBlob(data, (int) (b.location().blob().offset()
+            - read.packOffset()), b.location().blob(), where);
+      }
       written.written(file, offsets[i], plains[i]);
     }
     return new Opened(offsets, plains);

@@ -81,4 +81,36 @@ class PackReadsTest {
     assertThat(reads.get(0).blobs()).extracting(PlacedBlob::fileOffset)
         .containsExactly(0L, 2000L);
   }
+
+  @Test
+  void aReadOfWellCompressedBlobsStopsAtItsPlaintextLimit() {
+    // 1,032 sealed bytes that open into 1 MiB each (pages of zeros with a row here and there).
+    int plain = 1024 * 1024;
+    List<BlobLocation> file = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      file.add(new BlobLocation(PACK_A, new PackedBlob(BlobType.DATA,
+          Id.hash(new byte[] {(byte) i, 9}), i * 1032L, 1032, plain)));
+    }
+    List<PackRead> reads = PackReads.plan(PackReads.place(file));
+
+    assertThat(reads).extracting(r -> r.blobs().size()).containsExactly(16, 16, 8);
+    assertThat(reads).extracting(PackRead::plainBytes)
+        .containsExactly(16L * plain, 16L * plain, 8L * plain);
+  }
+
+  @Test
+  void theManyPlacesOfOneBlobCountOnceTowardsTheReadsPlaintext() {
+    BlobLocation zeros = new BlobLocation(PACK_A, new PackedBlob(BlobType.DATA,
+        Id.hash(new byte[] {0}), 0, 1032, 1024 * 1024));
+    List<BlobLocation> file = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      file.add(zeros);
+    }
+    List<PackRead> reads = PackReads.plan(PackReads.place(file));
+
+    assertThat(reads).hasSize(1);
+    assertThat(reads.get(0).plainBytes()).isEqualTo(1024 * 1024);
+    assertThat(reads.get(0).blobs()).hasSize(1000);
+    assertThat(reads.get(0).blobs().get(999).fileOffset()).isEqualTo(999L * 1024 * 1024);
+  }
 }
