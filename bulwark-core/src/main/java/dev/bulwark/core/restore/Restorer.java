@@ -23,7 +23,6 @@ import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -39,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -493,98 +493,23 @@ public final class Restorer {
     return hardLinks.putIfAbsent(new HardLinkKey(n.inode(), n.deviceId()), out);
   }
 
-  /** Largest single read: consecutive blobs of one pack are fetched together up to this. */
-  static final int MAX_READ_BYTES = 8 * 1024 * 1024;
-
-  /** Consecutive blobs of one file that lie back to back in one pack: fetched with one read. */
-  private record Run(Id pack, long packOffset, int length, List<BlobLocation> blobs,
-      long fileOffset) {}
-
-  /** The runs that fetch {@code locs}, the i-th to be written at file offset {@code at[i]}. */
-  private static List<Run> plan(List<BlobLocation> locs, List<Long> at) {
-    List<Run> runs = new ArrayList<>();
-    List<BlobLocation> cur = new ArrayList<>();
-    long fileOffset = 0;
-    long runFileOffset = 0;
-    for (int i = 0; i < locs.size(); i++) {
-      BlobLocation loc = locs.get(i);
-      if (!cur.isEmpty()) {
-        BlobLocation last = cur.get(cur.size() - 1);
-        BlobLocation first = cur.get(0);
-        // Blobs reused in between leave a gap in the file: a run is contiguous there too.
-        boolean adjacent = fileOffset == at.get(i) && last.pack().equals(loc.pack())
-            && last.blob().offset() + last.blob().length() == loc.blob().offset()
-            && loc.blob().offset() + loc.blob().length() - first.blob().offset() <= MAX_READ_BYTES;
-        if (!adjacent) {
-          runs.add(toRun(cur, runFileOffset));
-          cur = new ArrayList<>();
-        }
-      }
-      if (cur.isEmpty()) {
-        runFileOffset = at.get(i);
-      }
-      cur.add(loc);
-      fileOffset = at.get(i) + loc.blob().plaintextLength();
-    }
-    if (!cur.isEmpty()) {
-      runs.add(toRun(cur, runFileOffset));
-    }
-    return runs;
-  }
-
-  private static Run toRun(List<BlobLocation> blobs, long fileOffset) {
-    BlobLocation first = blobs.get(0);
-    BlobLocation last = blobs.get(blobs.size() - 1);
-    long start = first.blob().offset();
-    int len = (int) (last.blob().offset() + last.blob().length() - start);
-    return new Run(first.pack(), start, len, List.copyOf(blobs), fileOffset);
-  }
-
   private void restoreFile(Node n, Path out, Workers workers)
       throws IOException, BulwarkException {
-    // Offsets come from the index, so every run can be fetched and written independently.
-    List<BlobLocation> locs = new ArrayList<>(n.content().size());
-    long size = 0;
-    for (Id id : n.content()) {
-      BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(() ->
-          new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
-      locs.add(loc);
-      size += loc.blob().plaintextLength();
-    }
-    if (size != n.size()) {
-      throw new CorruptionException(out + ": blobs hold " + size + " bytes but the snapshot "
-          + "records " + n.size());
-    }
+    // Which blobs to fetch and where each goes in the file: decided here, per file, from the
+    // index alone; the rest of the method only carries the reads out.
+    List<BlobLocation> locs = locate(n, out);
     Path tmp = AtomicFiles.tempSibling(out);
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
       List<Long> at = new ArrayList<>(locs.size());
       locs = reuseExisting(n, locs, existingFor(out), ch, tmp, at, workers);
-      List<Future<?>> pending = new ArrayList<>();
-      int window = threads * 2;
-      Id lastPack = null;
-      for (Run run : plan(locs, at)) {
-        boolean newPack = !run.pack().equals(lastPack);
-        lastPack = run.pack();
-        pending.add(workers.executor().submit(() -> {
-          writeRun(run, ch, tmp);
-          return null;
-        }));
-        if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
-          // Everything read so far is written; then the yield question.
-          for (Future<?> f : pending) {
-            Futures.await(f);
-          }
-          pending.clear();
-          packCheckpoints.checkpointed();
-        } else if (pending.size() >= window) {
-          Futures.await(pending.remove(0));
-        }
+      List<PackRead> reads = PackReads.plan(PackReads.place(locs, at));
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{}: {} blobs to fetch in {} reads of {} bytes", out, locs.size(),
+            reads.size(), reads.stream().mapToLong(PackRead::length).sum());
       }
-      for (Future<?> f : pending) {
-        Futures.await(f);
-      }
+      fetchAndWrite(reads, ch, tmp, workers);
       if (syncFiles) {
         ch.force(true);
       }
@@ -674,29 +599,118 @@ public final class Restorer {
     return true;
   }
 
-  /** Reads one run, verifies each blob against its id and writes it at its file offset. */
-  private void writeRun(Run run, FileChannel ch, Path file)
+  /** Where each of the file's blobs is stored, in file order, checked against its size. */
+  private List<BlobLocation> locate(Node n, Path out) throws CorruptionException {
+    List<BlobLocation> locs = new ArrayList<>(n.content().size());
+    long size = 0;
+    for (Id id : n.content()) {
+      BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(() ->
+          new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
+      locs.add(loc);
+      size += loc.blob().plaintextLength();
+    }
+    if (size != n.size()) {
+      throw new CorruptionException(out + ": blobs hold " + size + " bytes but the snapshot "
+          + "records " + n.size());
+    }
+    return locs;
+  }
+
+  /**
+   * Fetches and opens the reads on the workers and writes their blobs from this thread alone,
+   * reads in the order given: one writer per file. Writers on several threads contend for the
+   * file's lock in the kernel (on ext4 the second one spins for it, burning a core). At most
+   * {@code 2 * threads} reads, and a third of the heap in their sealed and opened bytes, are in
+   * flight.
+   */
+  private void fetchAndWrite(List<PackRead> reads, FileChannel ch, Path tmp, Workers workers)
       throws IOException, BulwarkException {
-    String where = "pack " + run.pack();
+    Deque<Future<Opened>> pending = new ArrayDeque<>();
+    Deque<Long> pendingBytes = new ArrayDeque<>();
+    long inFlight = 0;
+    long budget = inFlightBudget();
+    Set<Id> packsSeen = new HashSet<>();
+    try {
+      int window = threads * 2;
+      for (PackRead read : reads) {
+        boolean newPack = packsSeen.add(read.pack());
+        pending.add(workers.executor().submit(() -> openRead(read, tmp)));
+        long weight = read.length() + read.plainBytes();
+        pendingBytes.add(weight);
+        inFlight += weight;
+        if (packCheckpoints != null && newPack && packCheckpoints.add(1)) {
+          // Everything read so far is written; then the yield question.
+          while (!pending.isEmpty()) {
+            write(Futures.await(pending.poll()), ch);
+            inFlight -= pendingBytes.poll();
+          }
+          packCheckpoints.checkpointed();
+        }
+        while (pending.size() >= window || (inFlight > budget && pending.size() > 1)) {
+          write(Futures.await(pending.poll()), ch);
+          inFlight -= pendingBytes.poll();
+        }
+      }
+      while (!pending.isEmpty()) {
+        write(Futures.await(pending.poll()), ch);
+      }
+    } finally {
+      // On failure, reads not yet started are dropped (one under way finishes; nobody writes
+      // it). No interrupt: it would close a backend's channel under the worker.
+      for (Future<Opened> f : pending) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  /** Sealed and opened bytes of the reads in flight at most (one read may exceed it alone). */
+  private static long inFlightBudget() {
+    return Runtime.getRuntime().maxMemory() / 3;
+  }
+
+  /** The checked plaintext of a read's blobs, each with its place in the file. */
+  private record Opened(long[] fileOffsets, byte[][] blobs) {}
+
+  /** Reads one range of a pack and verifies each blob in it against its id (on a worker). */
+  private Opened openRead(PackRead read, Path file) throws IOException, BulwarkException {
+    String where = "pack " + read.pack();
     byte[] data;
     try {
-      data = repo.loadPackRange(run.pack(), run.packOffset(), run.length());
+      data = repo.loadPackRange(read.pack(), read.packOffset(), read.length());
     } catch (NoSuchFileException e) {
       throw new CorruptionException(where + " is missing", e);
     } catch (EOFException e) {
       throw new CorruptionException(where + " is truncated", e);
     }
-    long pos = run.fileOffset();
-    for (BlobLocation b : run.blobs()) {
-      byte[] plain = repo.openBlob(data, (int) (b.blob().offset() - run.packOffset()),
-          b.blob(), where);
-      written.written(file, pos, plain);
-      ByteBuffer buf = ByteBuffer.wrap(plain);
+    int n = read.blobs().size();
+    long[] offsets = new long[n];
+    byte[][] plains = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      PlacedBlob b = read.blobs().get(i);
+      offsets[i] = b.fileOffset();
+      if (i > 0 && read.blobs().get(i - 1).location().blob().offset()
+          == b.location().blob().offset()) {
+        // Another place of the blob just opened (pages of zeros): one copy for all of them.
+        plains[i] = plains[i - 1];
+      } else {
+        plains[i] = repo.openBlob(data, (int) (b.location().blob().offset()
+            - read.packOffset()), b.location().blob(), where);
+      }
+      written.written(file, offsets[i], plains[i]);
+    }
+    return new Opened(offsets, plains);
+  }
+
+  /** Writes the blobs of an opened read at their places in the file. */
+  private void write(Opened read, FileChannel ch) throws IOException {
+    for (int i = 0; i < read.blobs().length; i++) {
+      ByteBuffer buf = ByteBuffer.wrap(read.blobs()[i]);
+      long pos = read.fileOffsets()[i];
       while (buf.hasRemaining()) {
         pos += ch.write(buf, pos);
       }
-      progress.addBytes(plain.length);
-      deltaBytes.fetched(plain.length);
+      progress.addBytes(read.blobs()[i].length);
+      deltaBytes.fetched(read.blobs()[i].length);
     }
   }
 
