@@ -98,6 +98,17 @@ final class RestoreCommand implements Callable<Integer> {
       + "reuse the parts of an existing database or file at the target that match the snapshot.")
   boolean noDelta;
 
+  @Option(names = "--no-files", description = "With --db/--rocksdb: restore the database alone,"
+      + " not the files backed up with it (--file: key files, configs), which a restore to the "
+      + "database's own path otherwise puts back at their paths.")
+  boolean noFiles;
+
+  @Option(names = "--overwrite-files", description = "With --db/--rocksdb: replace a file "
+      + "backed up with the database whose content now differs (kept beside it as "
+      + "NAME.bulwark-old-TIME); without it such a file stops the restore before anything "
+      + "changes.")
+  boolean overwriteFiles;
+
   @Option(names = {"-i", "--include"}, paramLabel = "PATH",
       description = "Restore only this path of the snapshot and what is below it (repeatable).")
   List<String> includes = new ArrayList<>();
@@ -155,9 +166,10 @@ final class RestoreCommand implements Callable<Integer> {
       throw new UsageException("--if-db-not-exists and --if-replica-exists apply to --db and "
           + "--rocksdb restores");
     }
-    if (time != null || txid != null || output != null || dryRun) {
-      throw new UsageException("--time, --txid, --output and --dry-run apply to --db and "
-          + "--rocksdb restores");
+    if (time != null || txid != null || output != null || dryRun || noFiles
+        || overwriteFiles) {
+      throw new UsageException("--time, --txid, --output, --dry-run, --no-files and "
+          + "--overwrite-files apply to --db and --rocksdb restores");
     }
     Progress progress = new Progress();
     CheckpointPolicy policy = checkpoints.policy();
@@ -219,6 +231,14 @@ final class RestoreCommand implements Callable<Integer> {
         default -> throw new IllegalStateException(res.outcome().toString());
       }
       if (res.outcome() == DatabaseRestorer.Outcome.RESTORED) {
+        for (Path f : res.files()) {
+          out.println("restored " + f + " (backed up with the database)");
+        }
+        if (!destination.equals(db) && !noFiles
+            && res.snapshot().orElseThrow().paths().size() > 1) {
+          out.println("files backed up with the database were not restored: the database went "
+              + "to --output (restore them with --target DIR, or `bulwark dump`)");
+        }
         out.println(reuse(res.bytes(), "the database that was at " + destination));
       }
     }
@@ -272,6 +292,12 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (noDelta) {
       options.add(RestoreOption.NO_DELTA);
+    }
+    if (noFiles) {
+      options.add(RestoreOption.NO_FILES);
+    }
+    if (overwriteFiles) {
+      options.add(RestoreOption.OVERWRITE_FILES);
     }
     RestoreOption[] opts = options.toArray(RestoreOption[]::new);
     try (Lock lock = noLock.lock(r, false)) {

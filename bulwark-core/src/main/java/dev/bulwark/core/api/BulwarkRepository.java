@@ -143,7 +143,9 @@ public final class BulwarkRepository implements AutoCloseable {
    * At start-up: restores this host's newest snapshot of {@code db} if, and only if, there is no
    * database there and the repository has such a snapshot. "This host" is the host name backups
    * are recorded under ({@link BackupOptions#hostname()}, by default the machine's), so a
-   * repository shared by several hosts never brings back another host's copy.
+   * repository shared by several hosts never brings back another host's copy. The files
+   * backed up with the database (key files) come back to their paths too, as with {@link
+   * #restore(Database, SnapshotRef, RestoreOption...)}.
    */
   public DatabaseRestorer.Result restoreIfMissing(Database db)
       throws IOException, BulwarkException {
@@ -153,7 +155,11 @@ public final class BulwarkRepository implements AutoCloseable {
 
   /**
    * Restores a snapshot over the database, verified before it replaces anything; the database
-   * that was there is kept beside it ({@link DatabaseRestorer.Result#previous()}). {@link
+   * that was there is kept beside it ({@link DatabaseRestorer.Result#previous()}). The
+   * snapshot's other files (key files backed up with it) are restored to their paths, each
+   * owner-only as recorded; an existing one that differs stops the restore before anything is
+   * replaced, unless {@link RestoreOption#OVERWRITE_FILES}; {@link RestoreOption#NO_FILES}
+   * restores the database alone ({@link DatabaseRestorer.Result#files()}). {@link
    * SnapshotRef#latest()} and {@link SnapshotRef#at} choose among this host's snapshots of
    * {@code db}; for a streamed database they replay its stream onto the snapshot, to the newest
    * shipped transaction or to that time ({@link #restore(Database, ReplayTarget,

@@ -56,23 +56,37 @@ public final class DatabaseRestorer {
     private final @Nullable Path previous;
     private final @Nullable ReplayPlan replay;
     private final RestoredBytes bytes;
+    private final List<Path> files;
 
     private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous,
         @Nullable ReplayPlan replay) {
-      this(outcome, snapshot, previous, replay, new RestoredBytes(0, 0));
+      this(outcome, snapshot, previous, replay, new RestoredBytes(0, 0), List.of());
     }
 
     private Result(Outcome outcome, @Nullable Snapshot snapshot, @Nullable Path previous,
-        @Nullable ReplayPlan replay, RestoredBytes bytes) {
+        @Nullable ReplayPlan replay, RestoredBytes bytes, List<Path> files) {
       this.outcome = outcome;
       this.snapshot = snapshot;
       this.previous = previous;
       this.replay = replay;
       this.bytes = bytes;
+      this.files = List.copyOf(files);
     }
 
     Result withBytes(RestoredBytes b) {
-      return new Result(outcome, snapshot, previous, replay, b);
+      return new Result(outcome, snapshot, previous, replay, b, files);
+    }
+
+    Result withFiles(List<Path> restored) {
+      return new Result(outcome, snapshot, previous, replay, bytes, restored);
+    }
+
+    /**
+     * The files of the snapshot besides the database (key files) that were written to their
+     * paths; empty if they were not asked for, already identical, or the restore was skipped.
+     */
+    public List<Path> files() {
+      return files;
     }
 
     /**
@@ -304,8 +318,13 @@ public final class DatabaseRestorer {
     if (plan.isEmpty()) {
       return Result.skipped(Outcome.SKIPPED_NO_SNAPSHOT);
     }
+    // The files beside the database go back to their own paths: only with the database at its
+    // own path, never beside a copy put elsewhere.
+    boolean files = !opts.contains(RestoreOption.NO_FILES)
+        && abs.equals(database.toAbsolutePath().normalize());
     return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs,
-        loaded, !opts.contains(RestoreOption.NO_DELTA));
+        loaded, !opts.contains(RestoreOption.NO_DELTA), files,
+        opts.contains(RestoreOption.OVERWRITE_FILES));
   }
 
   private Optional<RestorePlan> plan(ReplayTarget point, Path database,
@@ -353,7 +372,8 @@ public final class DatabaseRestorer {
   }
 
   private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target,
-      @Nullable LoadedSegments loaded, boolean delta) throws IOException, BulwarkException {
+      @Nullable LoadedSegments loaded, boolean delta, boolean files, boolean overwriteFiles)
+      throws IOException, BulwarkException {
     DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
         new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
             + " (use `bulwark restore --target DIR` for files)"));
@@ -367,6 +387,7 @@ public final class DatabaseRestorer {
     String prefix = "." + AtomicFiles.siblingBase(target, 64) + ".bulwark-staging-";
     removeAbandonedStaging(target.getParent(), prefix);
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
+    List<TravellingFiles.Staged> stagedFiles = List.of();
     try {
       long start = System.nanoTime();
       StagedPageChecksum pages = replay != null && replay.pageSize() > 0
@@ -394,8 +415,14 @@ public final class DatabaseRestorer {
         sync.await();
       }
       long synced = System.nanoTime();
+      if (files) {
+        // Staged, and a differing key file refused, before anything takes a target's name.
+        stagedFiles = new TravellingFiles(restorer, snap).stage(db.path(), overwriteFiles);
+      }
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);
+      List<Path> placed = TravellingFiles.putInPlace(stagedFiles, Instant.now());
+      stagedFiles = List.of();
       if (replay != null) {
         // The restored database belongs to this stream: a replicator started on it checks so.
         new StreamBinding(repo.config().id(), replay.start().databaseId(),
@@ -410,8 +437,9 @@ public final class DatabaseRestorer {
               + replay.reached(),
           previous == null ? "" : "; previous database kept at " + previous,
           bytes.reused(), bytes.fetched());
-      return Result.restored(snap, previous, replay).withBytes(bytes);
+      return Result.restored(snap, previous, replay).withBytes(bytes).withFiles(placed);
     } finally {
+      TravellingFiles.discard(stagedFiles);
       FileTrees.deleteRecursively(staging);
     }
   }

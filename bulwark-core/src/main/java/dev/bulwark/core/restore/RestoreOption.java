@@ -18,5 +18,16 @@ public enum RestoreOption {
    * Fetch every byte from the repository: do not reuse the content of a database already at
    * the target, even where it matches the snapshot (e.g. when that database is suspected).
    */
-  NO_DELTA
+  NO_DELTA,
+  /**
+   * Restore the database alone: not the snapshot's other files (key files, configs), which a
+   * database restore to the database's own path otherwise brings back to theirs.
+   */
+  NO_FILES,
+  /**
+   * Replace an existing file of the snapshot's other files whose content differs (it is kept
+   * beside it as {@code NAME.bulwark-old-<UTC time>}); without this such a file stops the restore
+   * before anything is changed.
+   */
+  OVERWRITE_FILES
 }

@@ -1,0 +1,128 @@
+package dev.bulwark.core.restore;
+
+import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.repo.Snapshot;
+import dev.bulwark.core.tree.Node;
+import dev.bulwark.core.tree.NodeType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files a database snapshot carries beside its database (identity keys, configs: the
+ * snapshot's other paths), brought back with it so that a service restored from a snapshot
+ * starts with its state and its identity. Each file is first restored under a temporary name
+ * beside its target, with its recorded (owner-only) mode; an existing file with other content
+ * is refused before anything is put in place, unless overwriting was asked for, and then kept
+ * under a clear name ({@code NAME.bulwark-old-<UTC time>}, as a replaced database); an
+ * existing identical file is left alone.
+ */
+final class TravellingFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(TravellingFiles.class);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** One file restored under a temporary name, to be renamed to {@code target}. */
+  record Staged(Path target, Path staged, boolean replaces) {}
+
+  private final Restorer restorer;
+  private final Snapshot snapshot;
+
+  TravellingFiles(Restorer restorer, Snapshot snapshot) {
+    this.restorer = restorer;
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * Restores every file of the snapshot outside the database at {@code dbPath} under a
+   * temporary name beside its original path.
+   *
+   * @throws BulwarkException naming the first existing file that differs from the snapshot's
+   *     (unless {@code overwrite}), or one that is not a regular file; nothing is left behind
+   */
+  List<Staged> stage(String dbPath, boolean overwrite) throws IOException, BulwarkException {
+    List<Staged> out = new ArrayList<>();
+    boolean done = false;
+    try {
+      for (String p : snapshot.paths()) {
+        if (p.equals(dbPath) || p.startsWith(dbPath + "/")) {
+          continue;
+        }
+        Node node = restorer.findNode(snapshot, p);
+        if (node.type() != NodeType.FILE) {
+          LOG.warn("{} in snapshot {} is a {}, not a file: not restored with the database "
+              + "(use restore --target)", p, snapshot.id().shortForm(), node.type().jsonName());
+          continue;
+        }
+        Path target = Path.of(p);
+        boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        if (exists && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+          throw new BulwarkException(target + " is not a regular file (the snapshot has one "
+              + "there); move it away and restore again");
+        }
+        AtomicFiles.createDirectories(target.getParent());
+        Path staged = AtomicFiles.tempSibling(target);
+        out.add(new Staged(target, staged, exists));
+        restorer.restorePath(snapshot, p, staged);
+        if (exists && Files.mismatch(staged, target) == -1) {
+          Files.delete(staged);
+          out.remove(out.size() - 1);
+          continue;
+        }
+        if (exists && !overwrite) {
+          throw new BulwarkException(target + " exists and differs from the copy in snapshot "
+              + snapshot.id().shortForm() + "; nothing was restored (restore with "
+              + "--overwrite-files to replace it, the current file kept beside it, or "
+              + "--no-files to restore the database alone)");
+        }
+      }
+      done = true;
+      return out;
+    } finally {
+      if (!done) {
+        discard(out);
+      }
+    }
+  }
+
+  /** Renames the staged files into place, keeping each file they replace beside it. */
+  static List<Path> putInPlace(List<Staged> staged, Instant now) throws IOException {
+    List<Path> placed = new ArrayList<>();
+    for (Staged s : staged) {
+      if (s.replaces()) {
+        // Named as a replaced database is; never over an earlier kept copy.
+        String base = AtomicFiles.siblingBase(s.target(), 48) + ".bulwark-old-"
+            + STAMP.format(now);
+        Path kept = s.target().resolveSibling(base);
+        for (int n = 2; Files.exists(kept, LinkOption.NOFOLLOW_LINKS); n++) {
+          kept = s.target().resolveSibling(base + "-" + n);
+        }
+        Files.move(s.target(), kept);
+        LOG.info("{} differed from the snapshot's copy; kept as {}", s.target(), kept);
+      }
+      AtomicFiles.moveIntoPlace(s.staged(), s.target());
+      placed.add(s.target());
+    }
+    return placed;
+  }
+
+  /** Deletes what {@link #stage} wrote. */
+  static void discard(List<Staged> staged) {
+    for (Staged s : staged) {
+      try {
+        Files.deleteIfExists(s.staged());
+      } catch (IOException e) {
+        LOG.warn("could not delete {}: {}", s.staged(), e.toString());
+      }
+    }
+  }
+}
