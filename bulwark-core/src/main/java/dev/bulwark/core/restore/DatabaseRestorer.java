@@ -322,8 +322,8 @@ public final class DatabaseRestorer {
     // own path, never beside a copy put elsewhere.
     boolean files = !opts.contains(RestoreOption.NO_FILES)
         && abs.equals(database.toAbsolutePath().normalize());
-    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null), abs,
-        loaded, !opts.contains(RestoreOption.NO_DELTA), files,
+    return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null),
+        database.toAbsolutePath().normalize(), abs, loaded, !opts.contains(RestoreOption.NO_DELTA), files,
         opts.contains(RestoreOption.OVERWRITE_FILES));
   }
 
@@ -353,7 +353,7 @@ public final class DatabaseRestorer {
           + " from host " + host + ", so there is no " + point + " to restore to");
     }
     Instant notAfter = point instanceof ReplayTarget.At at ? at.time() : Instant.MAX;
-    Optional<Snapshot> chosen = mine.newestAtOrBefore(all, notAfter);
+    Optional<Snapshot> chosen = mine.newestWithGroupsAtOrBefore(all, notAfter);
     if (chosen.isEmpty()) {
       String none = mine.noneMessage(all, notAfter);
       if (opts.contains(RestoreOption.IF_REPLICA_EXISTS)) {
@@ -367,16 +367,34 @@ public final class DatabaseRestorer {
     return Optional.of(new RestorePlan(chosen.get(), null));
   }
 
+  /**
+   * The database of {@code snap} to restore: the one of a single-database snapshot (whatever
+   * its path: an id may be restored anywhere), or the member at {@code database} of a group.
+   */
+  private static DatabaseTags databaseIn(Snapshot snap, Path database) throws BulwarkException {
+    Optional<DatabaseTags> single = DatabaseTags.fromTags(snap.tags());
+    if (single.isPresent()) {
+      return single.get();
+    }
+    List<DatabaseTags> members = DatabaseTags.members(snap.tags());
+    if (members.isEmpty()) {
+      throw new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database "
+          + "snapshot (use `bulwark restore --target DIR` for files)");
+    }
+    return DatabaseTags.member(snap.tags(), database.toString()).orElseThrow(() ->
+        new BulwarkException("snapshot " + snap.id().shortForm() + " is a group snapshot of "
+            + String.join(", ", members.stream().map(DatabaseTags::path).toList())
+            + "; name one of them with --db or --rocksdb"));
+  }
+
   private static boolean isStreamed(Snapshot s) {
     return DatabaseTags.fromTags(s.tags()).flatMap(StreamTags::of).isPresent();
   }
 
-  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path target,
-      @Nullable LoadedSegments loaded, boolean delta, boolean files, boolean overwriteFiles)
-      throws IOException, BulwarkException {
-    DatabaseTags db = DatabaseTags.fromTags(snap.tags()).orElseThrow(() ->
-        new BulwarkException("snapshot " + snap.id().shortForm() + " is not a database snapshot"
-            + " (use `bulwark restore --target DIR` for files)"));
+  private Result restoreSnapshot(Snapshot snap, @Nullable ReplayPlan replay, Path database,
+      Path target, @Nullable LoadedSegments loaded, boolean delta, boolean files,
+      boolean overwriteFiles) throws IOException, BulwarkException {
+    DatabaseTags db = databaseIn(snap, database);
     if (!db.kind().equals(kind.name())) {
       throw new BulwarkException("snapshot " + snap.id().shortForm() + " is a " + db.kind()
           + " snapshot, not " + kind.name());
@@ -417,7 +435,7 @@ public final class DatabaseRestorer {
       long synced = System.nanoTime();
       if (files) {
         // Staged, and a differing key file refused, before anything takes a target's name.
-        stagedFiles = new TravellingFiles(restorer, snap).stage(db.path(), overwriteFiles);
+        stagedFiles = new TravellingFiles(restorer, snap).stage(overwriteFiles);
       }
       kind.checkNotInUse(target);
       Path previous = kind.swap(staging, target);

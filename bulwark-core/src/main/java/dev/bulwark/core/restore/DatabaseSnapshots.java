@@ -53,6 +53,23 @@ public record DatabaseSnapshots(Path path, String host) {
     return Optional.ofNullable(best);
   }
 
+  /**
+   * As {@link #newestAtOrBefore}, counting also the group snapshots that hold this database as
+   * one of their members: what a restore of this database may take. (Listing, retention and
+   * streams keep to the database's own snapshots: a group's are thinned by the group's rules.)
+   */
+  public Optional<Snapshot> newestWithGroupsAtOrBefore(List<Snapshot> all, Instant t) {
+    Snapshot best = null;
+    for (Snapshot s : all) {
+      boolean mine = s.hostname().equals(host)
+          && DatabaseTags.member(s.tags(), path.toString()).isPresent();
+      if (mine && !s.time().isAfter(t) && (best == null || s.time().isAfter(best.time()))) {
+        best = s;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   /** The other hosts that have snapshots of the same path, sorted; for error messages. */
   public SortedSet<String> otherHosts(List<Snapshot> all) {
     SortedSet<String> out = new TreeSet<>();

@@ -2,6 +2,7 @@ package dev.bulwark.core.restore;
 
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.fs.AtomicFiles;
+import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
@@ -43,18 +44,21 @@ final class TravellingFiles {
   }
 
   /**
-   * Restores every file of the snapshot outside the database at {@code dbPath} under a
-   * temporary name beside its original path.
+   * Restores every file of the snapshot outside its databases (the one of a single-database
+   * snapshot, every member of a group: a database is only ever restored verified and swapped,
+   * never as a plain file) under a temporary name beside its original path.
    *
    * @throws BulwarkException naming the first existing file that differs from the snapshot's
    *     (unless {@code overwrite}), or one that is not a regular file; nothing is left behind
    */
-  List<Staged> stage(String dbPath, boolean overwrite) throws IOException, BulwarkException {
+  List<Staged> stage(boolean overwrite) throws IOException, BulwarkException {
+    List<String> databases = DatabaseTags.members(snapshot.tags()).stream()
+        .map(DatabaseTags::path).toList();
     List<Staged> out = new ArrayList<>();
     boolean done = false;
     try {
       for (String p : snapshot.paths()) {
-        if (p.equals(dbPath) || p.startsWith(dbPath + "/")) {
+        if (databases.stream().anyMatch(d -> p.equals(d) || p.startsWith(d + "/"))) {
           continue;
         }
         Node node = restorer.findNode(snapshot, p);
