@@ -323,7 +323,8 @@ public final class DatabaseRestorer {
     boolean files = !opts.contains(RestoreOption.NO_FILES)
         && abs.equals(database.toAbsolutePath().normalize());
     return restoreSnapshot(plan.get().snapshot(), plan.get().replay().orElse(null),
-        database.toAbsolutePath().normalize(), abs, loaded, !opts.contains(RestoreOption.NO_DELTA), files,
+        database.toAbsolutePath().normalize(), abs, loaded,
+        !opts.contains(RestoreOption.NO_DELTA), files,
         opts.contains(RestoreOption.OVERWRITE_FILES));
   }
 

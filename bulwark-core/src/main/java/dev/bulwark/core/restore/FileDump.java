@@ -19,7 +19,7 @@ import java.io.OutputStream;
 public final class FileDump {
   private final Repository repo;
 
-  /** Dumps from {@code repo}, which the caller holds a lock on (or reads without one on purpose). */
+  /** Dumps from {@code repo}, locked by the caller (or read without a lock on purpose). */
   public FileDump(Repository repo) {
     this.repo = repo;
   }
