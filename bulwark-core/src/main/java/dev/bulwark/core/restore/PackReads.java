@@ -14,8 +14,8 @@ import java.util.Map;
  * #MAX_READ_BYTES} (and {@link #MAX_PLAIN_BYTES} once opened). A file's blobs are seldom back
  * to back in a pack (a backup packs the blobs of several workers, and dedup leaves holes), and
  * one request per blob costs an S3 restore a GET each (4,191 GETs for a 980 MiB database at
- * 16 KiB-page chunks, instead of about 300 here). The reads come back ordered by where their bytes begin in the file, so the
- * file is written roughly front to back.
+ * 16 KiB-page chunks, instead of about 300 here). The reads come back ordered by where their
+ * bytes begin in the file, so the file is written roughly front to back.
  */
 final class PackReads {
   /** Largest single read unless one blob alone is larger. */
