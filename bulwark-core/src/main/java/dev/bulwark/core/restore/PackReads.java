@@ -41,21 +41,6 @@ final class PackReads {
     return placed;
   }
 
-  /**
-   * The blobs of a file of which only some are fetched (the others were reused from the file
-   * already there), the i-th placed at file offset {@code at.get(i)}.
-   */
-  static List<PlacedBlob> place(List<BlobLocation> blobs, List<Long> at) {
-    if (blobs.size() != at.size()) {
-      throw new IllegalArgumentException(blobs.size() + " blobs, " + at.size() + " offsets");
-    }
-    List<PlacedBlob> placed = new ArrayList<>(blobs.size());
-    for (int i = 0; i < blobs.size(); i++) {
-      placed.add(new PlacedBlob(blobs.get(i), at.get(i)));
-    }
-    return placed;
-  }
-
   /** The reads that fetch every one of {@code blobs}, by first file offset. */
   static List<PackRead> plan(List<PlacedBlob> blobs) {
     Map<Id, List<PlacedBlob>> byPack = new LinkedHashMap<>();

@@ -502,11 +502,11 @@ public final class Restorer {
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
-      List<Long> at = new ArrayList<>(locs.size());
-      locs = reuseExisting(n, locs, existingFor(out), ch, tmp, at, workers);
-      List<PackRead> reads = PackReads.plan(PackReads.place(locs, at));
+      List<PlacedBlob> fetch = reuseExisting(n, PackReads.place(locs), existingFor(out), ch,
+          tmp, workers);
+      List<PackRead> reads = PackReads.plan(fetch);
       if (LOG.isDebugEnabled()) {
-        LOG.debug("{}: {} blobs to fetch in {} reads of {} bytes", out, locs.size(),
+        LOG.debug("{}: {} blobs to fetch in {} reads of {} bytes", out, fetch.size(),
             reads.size(), reads.stream().mapToLong(PackRead::length).sum());
       }
       fetchAndWrite(reads, ch, tmp, workers);
@@ -534,69 +534,53 @@ public final class Restorer {
 
   /**
    * Writes to {@code ch} every blob of {@code n} whose bytes {@code existing} already holds at
-   * the same offset (see {@link ExistingContent}); returns the blobs still to fetch, with their
-   * file offsets added to {@code at}.
+   * the same offset (see {@link ExistingContent}); returns the blobs still to fetch. The
+   * existing file is read and hashed on the workers, a window at a time (a large file has many
+   * blobs), and the matches are written from this thread alone, as fetched blobs are: writers
+   * on several threads contend for the file's lock in the kernel.
    */
-  private List<BlobLocation> reuseExisting(Node n, List<BlobLocation> locs,
-      @Nullable Path existing, FileChannel ch, Path tmp, List<Long> at, Workers workers)
+  private List<PlacedBlob> reuseExisting(Node n, List<PlacedBlob> blobs,
+      @Nullable Path existing, FileChannel ch, Path tmp, Workers workers)
       throws IOException, BulwarkException {
     try (ExistingContent old = ExistingContent.open(existing)) {
       if (old == null) {
-        long pos = 0;
-        for (BlobLocation loc : locs) {
-          at.add(pos);
-          pos += loc.blob().plaintextLength();
-        }
-        return locs;
+        return blobs;
       }
-      // Hashed on the workers, a window at a time: a large file has many blobs.
-      List<BlobLocation> fetch = new ArrayList<>(locs.size());
+      List<PlacedBlob> fetch = new ArrayList<>(blobs.size());
       Deque<ReuseCheck> window = new ArrayDeque<>();
-      long pos = 0;
-      for (int i = 0; i < locs.size(); i++) {
+      for (int i = 0; i < blobs.size(); i++) {
+        PlacedBlob b = blobs.get(i);
         Id id = n.content().get(i);
-        long from = pos;
-        int len = locs.get(i).blob().plaintextLength();
-        window.add(new ReuseCheck(locs.get(i), from,
-            workers.executor().submit(() -> reuse(old, from, len, id, ch, tmp))));
-        pos += len;
+        int len = b.location().blob().plaintextLength();
+        window.add(new ReuseCheck(b,
+            workers.executor().submit(() -> old.matching(b.fileOffset(), len, id))));
         if (window.size() >= threads * 2) {
-          window.poll().settle(at, fetch);
+          settle(window.poll(), ch, tmp, fetch);
         }
       }
       while (!window.isEmpty()) {
-        window.poll().settle(at, fetch);
+        settle(window.poll(), ch, tmp, fetch);
       }
       return fetch;
     }
   }
 
-  /** A blob being compared with the existing file, to be fetched if it was not reused. */
-  private record ReuseCheck(BlobLocation loc, long pos, Future<Boolean> reused) {
-    void settle(List<Long> at, List<BlobLocation> fetch) throws IOException, BulwarkException {
-      if (!Futures.await(reused)) {
-        fetch.add(loc);
-        at.add(pos);
-      }
-    }
-  }
+  /** A blob being compared with the existing file: its bytes there if they match, else null. */
+  private record ReuseCheck(PlacedBlob blob, Future<byte @Nullable []> same) {}
 
-  /** Copies blob {@code id} from {@code old} into {@code ch} at {@code pos} if it is there. */
-  private boolean reuse(ExistingContent old, long pos, int len, Id id, FileChannel ch, Path tmp)
-      throws IOException {
-    byte[] same = old.matching(pos, len, id);
+  /** Writes a matching blob from the existing file, or adds it to those to fetch. */
+  private void settle(ReuseCheck check, FileChannel ch, Path tmp, List<PlacedBlob> fetch)
+      throws IOException, BulwarkException {
+    byte[] same = Futures.await(check.same());
     if (same == null) {
-      return false;
+      fetch.add(check.blob());
+      return;
     }
+    long pos = check.blob().fileOffset();
     written.written(tmp, pos, same);
-    ByteBuffer buf = ByteBuffer.wrap(same);
-    long p = pos;
-    while (buf.hasRemaining()) {
-      p += ch.write(buf, p);
-    }
-    progress.addBytes(len);
-    deltaBytes.reused(len);
-    return true;
+    writeAt(ch, same, pos);
+    progress.addBytes(same.length);
+    deltaBytes.reused(same.length);
   }
 
   /** Where each of the file's blobs is stored, in file order, checked against its size. */
@@ -704,13 +688,18 @@ public final class Restorer {
   /** Writes the blobs of an opened read at their places in the file. */
   private void write(Opened read, FileChannel ch) throws IOException {
     for (int i = 0; i < read.blobs().length; i++) {
-      ByteBuffer buf = ByteBuffer.wrap(read.blobs()[i]);
-      long pos = read.fileOffsets()[i];
-      while (buf.hasRemaining()) {
-        pos += ch.write(buf, pos);
-      }
+      writeAt(ch, read.blobs()[i], read.fileOffsets()[i]);
       progress.addBytes(read.blobs()[i].length);
       deltaBytes.fetched(read.blobs()[i].length);
+    }
+  }
+
+  /** Writes all of {@code bytes} at {@code pos} of {@code ch}. */
+  private static void writeAt(FileChannel ch, byte[] bytes, long pos) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    long p = pos;
+    while (buf.hasRemaining()) {
+      p += ch.write(buf, p);
     }
   }
 
