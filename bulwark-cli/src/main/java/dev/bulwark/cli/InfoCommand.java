@@ -130,26 +130,9 @@ final class InfoCommand implements Callable<Integer> {
     s.paths().forEach(paths::add);
     ArrayNode tags = out.putArray("tags");
     s.tags().stream().filter(t -> !t.startsWith(DatabaseTags.PREFIX)).forEach(tags::add);
-    DatabaseTags.fromTags(s.tags()).ifPresent(db -> {
-      ObjectNode d = out.putObject("database");
-      d.put("kind", db.kind());
-      d.put("path", db.path());
-      db.properties().forEach(d::put);
-    });
-    if (DatabaseTags.fromTags(s.tags()).isEmpty()) {
-      // A group snapshot: every member database with its facts, in member order.
-      DatabaseTags.group(s.tags()).ifPresent(g -> out.put("group", g));
-      List<DatabaseTags> members = DatabaseTags.members(s.tags());
-      if (!members.isEmpty()) {
-        ArrayNode list = out.putArray("members");
-        for (DatabaseTags db : members) {
-          ObjectNode d = list.addObject();
-          d.put("kind", db.kind());
-          d.put("path", db.path());
-          db.properties().forEach(d::put);
-        }
-      }
-    }
+    DatabaseTags.fromTags(s.tags()).ifPresent(db ->
+        GroupMembers.putDatabase(out.putObject("database"), db));
+    GroupMembers.putJson(out, s);
     ArrayNode files = out.putArray("files");
     long total = walk(r, s.tree(), files);
     out.put("total_bytes", total);

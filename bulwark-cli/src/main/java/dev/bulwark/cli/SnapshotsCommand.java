@@ -2,7 +2,6 @@ package dev.bulwark.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
@@ -59,7 +58,7 @@ final class SnapshotsCommand implements Callable<Integer> {
     out.printf(fmt, "ID", "Time", "Host", "Tags", "Paths");
     out.println("-".repeat(80));
     for (Snapshot s : all) {
-      List<DatabaseTags> members = groupMembers(s);
+      List<DatabaseTags> members = GroupMembers.of(s);
       List<String> shown = members.isEmpty() ? s.tags()
           : s.tags().stream().filter(t -> !MEMBER_TAG.matcher(t).matches()).toList();
       out.printf(fmt, s.id().shortForm(), TIME.format(s.time()), s.hostname(),
@@ -75,12 +74,6 @@ final class SnapshotsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The members of a group snapshot; none for any other snapshot. */
-  private static List<DatabaseTags> groupMembers(Snapshot s) {
-    return DatabaseTags.fromTags(s.tags()).isPresent() ? List.of()
-        : DatabaseTags.members(s.tags());
-  }
-
   private static String facts(DatabaseTags m) {
     StringBuilder sb = new StringBuilder();
     m.properties().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k)
@@ -93,8 +86,7 @@ final class SnapshotsCommand implements Callable<Integer> {
    * {@code members} (kind, path, facts), so a script need not parse the member tags.
    */
   private static void writeListing(Snapshot s, JsonGenerator g) throws java.io.IOException {
-    List<DatabaseTags> members = groupMembers(s);
-    if (members.isEmpty()) {
+    if (GroupMembers.of(s).isEmpty()) {
       SnapshotJson.writeListing(s, g);
       return;
     }
@@ -104,14 +96,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       SnapshotJson.writeListing(s, one);
     }
     ObjectNode node = (ObjectNode) m.readTree(sw.toString());
-    DatabaseTags.group(s.tags()).ifPresent(name -> node.put("group", name));
-    ArrayNode list = node.putArray("members");
-    for (DatabaseTags db : members) {
-      ObjectNode d = list.addObject();
-      d.put("kind", db.kind());
-      d.put("path", db.path());
-      db.properties().forEach(d::put);
-    }
+    GroupMembers.putJson(node, s);
     m.writeTree(g, node);
   }
 }

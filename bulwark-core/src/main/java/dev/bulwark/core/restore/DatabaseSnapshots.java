@@ -44,13 +44,7 @@ public record DatabaseSnapshots(Path path, String host) {
 
   /** This host's newest snapshot of the database among {@code all} taken at or before {@code t}. */
   public Optional<Snapshot> newestAtOrBefore(List<Snapshot> all, Instant t) {
-    Snapshot best = null;
-    for (Snapshot s : all) {
-      if (matches(s) && !s.time().isAfter(t) && (best == null || s.time().isAfter(best.time()))) {
-        best = s;
-      }
-    }
-    return Optional.ofNullable(best);
+    return newest(all, t, this::matches);
   }
 
   /**
@@ -59,11 +53,15 @@ public record DatabaseSnapshots(Path path, String host) {
    * streams keep to the database's own snapshots: a group's are thinned by the group's rules.)
    */
   public Optional<Snapshot> newestWithGroupsAtOrBefore(List<Snapshot> all, Instant t) {
+    return newest(all, t, s -> s.hostname().equals(host)
+        && DatabaseTags.member(s.tags(), path.toString()).isPresent());
+  }
+
+  private static Optional<Snapshot> newest(List<Snapshot> all, Instant t,
+      java.util.function.Predicate<Snapshot> mine) {
     Snapshot best = null;
     for (Snapshot s : all) {
-      boolean mine = s.hostname().equals(host)
-          && DatabaseTags.member(s.tags(), path.toString()).isPresent();
-      if (mine && !s.time().isAfter(t) && (best == null || s.time().isAfter(best.time()))) {
+      if (mine.test(s) && !s.time().isAfter(t) && (best == null || s.time().isAfter(best.time()))) {
         best = s;
       }
     }
