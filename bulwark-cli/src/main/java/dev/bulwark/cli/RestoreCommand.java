@@ -194,8 +194,9 @@ final class RestoreCommand implements Callable<Integer> {
     if (output != null && !Files.isDirectory(folder)) {
       throw new UsageException("the folder of --output " + output + " does not exist", false);
     }
-    if (output != null && Files.isDirectory(output)) {
-      // Restoring "into" a folder would swap the folder away; the user means a file name.
+    if (sqlite != null && output != null && Files.isDirectory(output)) {
+      // Restoring "into" a folder would swap the folder away; the user means a file name. (A
+      // RocksDB database is a folder: --output names it.)
       throw new UsageException("--output " + output + " is a folder; name the database file"
           + " to write, e.g. " + output.resolve(db.getFileName()), false);
     }

@@ -91,6 +91,14 @@ class DeltaRestoreCliTest {
       assertThat(db.get("k5999".getBytes())).isNotNull();
       assertThat(db.get("k6000".getBytes())).isNull();
     }
+
+    // --output naming an existing RocksDB folder is that database's place, not a folder to
+    // write a file into: restored over it, reusing its tables.
+    Cli.Result again = cli.run("restore", older, "--repo", repo.toString(), "--rocksdb",
+        rdb.toString(), "--output", rdb.toString()).assertOk();
+    Matcher m2 = BYTES.matcher(again.stdout());
+    assertThat(m2.find()).as(again.stdout()).isTrue();
+    assertThat(bytes(m2.group(3), m2.group(4))).isGreaterThan(unchanged * 0.99);
   }
 
   @Test
