@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An open repository for an embedding service: back up, restore, list, check, forget and
@@ -83,14 +84,7 @@ public final class BulwarkRepository implements AutoCloseable {
    *     snapshot was saved without them)
    */
   public synchronized Snapshot backup(Source... sources) throws IOException, BulwarkException {
-    return cancellable(() -> {
-      try (Lock lock = repo.lock(false)) {
-        Snapshot saved = new Archiver(repo, options, progress).backup(lock, List.of(sources))
-            .snapshot();
-        lock.releaseAfterSuccess();
-        return saved;
-      }
-    });
+    return backup(List.of(sources), null);
   }
 
   /**
@@ -129,9 +123,15 @@ public final class BulwarkRepository implements AutoCloseable {
     if (!files.isEmpty()) {
       sources.add(dev.bulwark.core.backup.FileSource.of(files).ownerOnly());
     }
+    return backup(sources, name);
+  }
+
+  /** One snapshot of {@code sources}, a group snapshot named {@code group} unless null. */
+  private Snapshot backup(List<? extends Source> sources, @Nullable String group)
+      throws IOException, BulwarkException {
     return cancellable(() -> {
       try (Lock lock = repo.lock(false)) {
-        Snapshot saved = new Archiver(repo, options, progress).backup(lock, sources, name)
+        Snapshot saved = new Archiver(repo, options, progress).backup(lock, sources, group)
             .snapshot();
         lock.releaseAfterSuccess();
         return saved;
