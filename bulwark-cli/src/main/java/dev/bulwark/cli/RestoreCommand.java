@@ -13,10 +13,11 @@ import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.GroupRestorer;
 import dev.bulwark.core.restore.RestoreOption;
-import dev.bulwark.core.restore.RestoredBytes;
 import dev.bulwark.core.restore.RestorePlan;
 import dev.bulwark.core.restore.RestoreResult;
+import dev.bulwark.core.restore.RestoredBytes;
 import dev.bulwark.core.restore.Restorer;
 import dev.bulwark.core.stream.ReplayTarget;
 import dev.bulwark.core.stream.SegmentName;
@@ -45,6 +46,8 @@ import picocli.CommandLine.Spec;
         + "previous database is kept under a clear name, and left untouched if anything fails. "
         + "SNAPSHOT latest means this host's newest snapshot of that database (--host for "
         + "another host's); with --target, the newest snapshot (of --host, if given).",
+        "Or restore every database of a group snapshot (--group, --all-databases) to its own "
+        + "path: all restored and verified before any is swapped in.",
         "A database streamed with `bulwark replicate` is restored to a point in time: the "
         + "newest snapshot at or before it, then the stream's segments replayed onto it, each "
         + "checked against the database state it names; by default to the newest shipped "
@@ -53,6 +56,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  bulwark restore latest --repo /backups/repo --target /tmp/out",
         "  bulwark restore 4f2a9c1e --repo /backups/repo --target / --include /srv/app/node.key",
         "  bulwark restore latest --repo /backups/repo --db /srv/app/app.db",
+        "  bulwark restore latest --repo /backups/repo --group node   (every member, then swap)",
         "  bulwark restore latest --repo R --db /srv/app/app.db --host old-node   (move it here)",
         "  bulwark restore latest --repo R --db /srv/app/app.db --if-db-not-exists "
             + "--if-replica-exists   (at service start)",
@@ -85,6 +89,16 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--rocksdb", paramLabel = "DIR",
       description = "Restore a RocksDB database to DIR.")
   Path rocksdb;
+
+  @Option(names = "--group", paramLabel = "NAME", description = "Restore every database of "
+      + "group NAME (`backup --group`, `groups:` in bulwark.yml) to its own path, and the files "
+      + "backed up with them: all restored and verified before any is swapped in. latest means "
+      + "the group's newest snapshot from this host (--host, --time choose another).")
+  String group;
+
+  @Option(names = "--all-databases", description = "With a snapshot id: restore every database "
+      + "it holds to its own path, as --group does.")
+  boolean allDatabases;
 
   @Option(names = "--if-db-not-exists",
       description = "With --db/--rocksdb: do nothing if a database is already there.")
@@ -137,15 +151,22 @@ final class RestoreCommand implements Callable<Integer> {
       + "checks and swap, and a database already at FILE is kept under a clear name.")
   Path output;
 
-  @Option(names = "--dry-run", description = "With --db/--rocksdb: print the plan (snapshot, "
-      + "segments, bytes, an estimated time, the point reached) and write nothing.")
+  @Option(names = "--dry-run", description = "With --db/--rocksdb/--group: print the plan "
+      + "(snapshot, segments, bytes, an estimated time, the point reached, what would happen to "
+      + "each file backed up with the database) and write nothing.")
   boolean dryRun;
 
   @Override
   public Integer call() throws Exception {
-    int given = (target != null ? 1 : 0) + (sqlite != null ? 1 : 0) + (rocksdb != null ? 1 : 0);
+    boolean whole = group != null || allDatabases;
+    int given = (target != null ? 1 : 0) + (sqlite != null ? 1 : 0) + (rocksdb != null ? 1 : 0)
+        + (whole ? 1 : 0);
     if (given != 1) {
-      throw new UsageException("give exactly one of --target DIR, --db DB or --rocksdb DIR");
+      throw new UsageException("give exactly one of --target DIR, --db DB, --rocksdb DIR, "
+          + "--group NAME or --all-databases");
+    }
+    if (whole) {
+      return restoreGroup();
     }
     if (target == null) {
       if (txid != null && rocksdb != null) {
@@ -182,6 +203,50 @@ final class RestoreCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf("restored snapshot %s: %d files, %s into %s in %.1f s%n",
           s.id().shortForm(), res.files(), Messages.bytes(res.bytes()), target, res.seconds());
       spec.commandLine().getOut().println(reuse(restorer.restoredBytes(), "the files there"));
+    }
+    return 0;
+  }
+
+  private int restoreGroup() throws Exception {
+    SnapshotRef ref = SnapshotRef.parse(snapshot);
+    if (group == null && !(ref instanceof SnapshotRef.IdPrefix)) {
+      throw new UsageException("--all-databases restores the snapshot an id names; for the "
+          + "newest snapshot of a group use --group NAME", false);
+    }
+    if (txid != null || output != null || ifDbNotExists || ifReplicaExists
+        || !includes.isEmpty()) {
+      throw new UsageException("--txid, --output, --include, --if-db-not-exists and "
+          + "--if-replica-exists apply to one database; a group is restored whole, each member"
+          + " to its own path", false);
+    }
+    if (time != null) {
+      if (ref instanceof SnapshotRef.IdPrefix) {
+        throw new UsageException("--time chooses a snapshot from latest; a snapshot id names "
+            + "one snapshot", false);
+      }
+      ReplayTarget.At at = (ReplayTarget.At) RestorePoint.parse(time, null,
+          ZoneId.systemDefault());
+      ref = SnapshotRef.at(at.time());
+    }
+    var out = spec.commandLine().getOut();
+    Progress progress = new Progress();
+    try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, false);
+        ProgressPrinter pp = new ProgressPrinter(progress, "restore", !dryRun)) {
+      int n = threads != null ? threads : threadsFor(r);
+      GroupRestorer restorer = new GroupRestorer(r, GroupRestore.kinds(), n, progress,
+          checkpoints.policy());
+      if (host != null) {
+        restorer = restorer.forHost(host);
+      }
+      Snapshot s = restorer.find(ref, group);
+      if (dryRun) {
+        GroupRestore.printPlan(out, new Restorer(r, n, new Progress()), restorer, s, noFiles,
+            overwriteFiles);
+        return 0;
+      }
+      GroupRestorer.Result res = restorer.restore(s, options().toArray(RestoreOption[]::new));
+      GroupRestore.print(out, res);
+      out.println(reuse(res.bytes(), "the databases there"));
     }
     return 0;
   }
@@ -260,13 +325,21 @@ final class RestoreCommand implements Callable<Integer> {
       RestorePlan plan = ref instanceof SnapshotRef.IdPrefix ? restorer.plan(ref, db)
           : restorer.plan(point, db);
       long size = -1;
-      Optional<DatabaseTags> tags = DatabaseTags.fromTags(plan.snapshot().tags());
+      Optional<DatabaseTags> tags = DatabaseTags.member(plan.snapshot().tags(),
+          db.toAbsolutePath().normalize().toString())
+          .or(() -> DatabaseTags.fromTags(plan.snapshot().tags()));
       if (tags.isPresent()) {
         Node node = new Restorer(r, threads, new Progress()).findNode(plan.snapshot(),
             tags.get().path());
         size = node.type() == NodeType.FILE ? node.size() : -1;
       }
-      RestorePlanPrinter.print(spec.commandLine().getOut(), plan, db, destination, size);
+      var out = spec.commandLine().getOut();
+      RestorePlanPrinter.print(out, plan, db, destination, size);
+      if (destination.toAbsolutePath().normalize().equals(db.toAbsolutePath().normalize())) {
+        RestorePlanPrinter.printFiles(out, restorer.travellingFiles(plan.snapshot()), noFiles,
+            overwriteFiles);
+      }
+      out.flush();
     }
     return 0;
   }
@@ -291,21 +364,28 @@ final class RestoreCommand implements Callable<Integer> {
     if (ifReplicaExists) {
       options.add(RestoreOption.IF_REPLICA_EXISTS);
     }
-    if (noDelta) {
-      options.add(RestoreOption.NO_DELTA);
-    }
-    if (noFiles) {
-      options.add(RestoreOption.NO_FILES);
-    }
-    if (overwriteFiles) {
-      options.add(RestoreOption.OVERWRITE_FILES);
-    }
+    options.addAll(options());
     RestoreOption[] opts = options.toArray(RestoreOption[]::new);
     try (Lock lock = noLock.lock(r, false)) {
       SnapshotRef ref = SnapshotRef.parse(snapshot);
       return ref instanceof SnapshotRef.IdPrefix ? restorer.restore(ref, db, destination, opts)
           : restorer.restore(point, db, destination, opts);
     }
+  }
+
+  /** The options on how to restore: delta, files. */
+  private List<RestoreOption> options() {
+    List<RestoreOption> out = new ArrayList<>();
+    if (noDelta) {
+      out.add(RestoreOption.NO_DELTA);
+    }
+    if (noFiles) {
+      out.add(RestoreOption.NO_FILES);
+    }
+    if (overwriteFiles) {
+      out.add(RestoreOption.OVERWRITE_FILES);
+    }
+    return out;
   }
 
   /**

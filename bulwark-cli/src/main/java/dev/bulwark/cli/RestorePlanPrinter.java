@@ -1,10 +1,12 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.core.restore.RestorePlan;
+import dev.bulwark.core.restore.TravellingFile;
 import dev.bulwark.core.stream.ReplayPlan;
 import dev.bulwark.core.stream.SegmentName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Prints what {@code bulwark restore --dry-run} would do. */
 final class RestorePlanPrinter {
@@ -45,5 +47,20 @@ final class RestorePlanPrinter {
         + " of generation " + SegmentName.generation(r.reached().generation()) + ", committed "
         + r.reachedTime()).orElse("the snapshot's state, " + plan.snapshot().time()));
     out.flush();
+  }
+
+  /** One line per file backed up with the database(s): what a restore would do with it. */
+  static void printFiles(PrintWriter out, List<TravellingFile> files, boolean noFiles,
+      boolean overwrite) {
+    for (TravellingFile f : files) {
+      String what = noFiles ? "not restored (--no-files)" : switch (f.state()) {
+        case MISSING -> "nothing there now: would be written";
+        case IDENTICAL -> "identical to the snapshot's: left alone";
+        case DIFFERS -> overwrite ? "differs: would be replaced, the current file kept beside it"
+            : "differs: the restore would stop (--overwrite-files replaces it)";
+        case NOT_A_FILE -> "not a regular file there: the restore would stop";
+      };
+      out.println("file:       " + f.path() + ", " + Messages.bytes(f.size()) + ": " + what);
+    }
   }
 }

@@ -260,7 +260,8 @@ class BadInputTest {
     List<Case> cases = List.of(
         new Case("bulwark snapshots", "Unknown option: '--bogus'",
             "snapshots", "--repo", repo, "--bogus"),
-        new Case("bulwark restore", "give exactly one of --target DIR, --db DB or --rocksdb DIR",
+        new Case("bulwark restore", "give exactly one of --target DIR, --db DB, --rocksdb DIR, "
+            + "--group NAME or --all-databases",
             "restore", "latest", "--repo", repo),
         new Case("bulwark backup", "nothing to back up: give --sqlite DB, --rocksdb DIR, --file "
             + "or PATH", "backup", "--repo", repo),

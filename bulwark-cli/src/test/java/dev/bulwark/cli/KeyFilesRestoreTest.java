@@ -60,6 +60,23 @@ class KeyFilesRestoreTest {
   }
 
   @Test
+  void dryRunSaysWhatWouldHappenToEachKeyFileAndWritesNothing() throws Exception {
+    Files.writeString(key, "identity-2");
+    Files.delete(conf);
+
+    Cli.Result r = cli.run("restore", "latest", "--repo", repo.toString(), "--db",
+        db.toString(), "--dry-run").assertOk();
+
+    assertThat(r.stdout()).contains("file:       " + key + ", 10 B: differs: the restore would "
+        + "stop").contains("file:       " + conf + ", 13 B: nothing there now");
+    assertThat(conf).doesNotExist();
+    Files.writeString(key, "identity-1");
+    assertThat(cli.run("restore", "latest", "--repo", repo.toString(), "--db", db.toString(),
+        "--dry-run", "--overwrite-files").assertOk().stdout())
+        .contains(key + ", 10 B: identical to the snapshot's: left alone");
+  }
+
+  @Test
   void aKeyFileThatDiffersStopsTheRestoreBeforeAnythingChanges() throws Exception {
     sql(db, "insert into t values (301)");
     byte[] dbBefore = Files.readAllBytes(db);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.cli.testing.Cli;
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.SourceException;
 import dev.bulwark.core.api.Bulwark;
 import dev.bulwark.core.api.BulwarkRepository;
@@ -16,6 +17,8 @@ import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
+import dev.bulwark.core.restore.GroupRestorer;
+import dev.bulwark.core.restore.RestoreOption;
 import dev.bulwark.rocksdb.RocksDbDatabase;
 import dev.bulwark.sqlite.SqliteDatabase;
 import java.io.IOException;
@@ -113,6 +116,33 @@ class GroupBackupTest {
     }
     // The commit happened, after every member was taken.
     assertThat(rows(a, "t")).isEqualTo(101);
+  }
+
+  @Test
+  void theLibraryRestoresTheWholeGroupFromTheSameListItBackedUp() throws Exception {
+    Path[] svc = GroupBackupCliTest.service(dir);
+    List<Database> group = List.of(SqliteDatabase.at(svc[0]), RocksDbDatabase.at(svc[1]));
+    try (BulwarkRepository repo = open()) {
+      Snapshot taken = repo.backupGroup("node", group, List.of(svc[2]));
+      sql(svc[0], "delete from t");
+      Files.writeString(svc[2], "changed");
+
+      assertThatThrownBy(() -> repo.restoreGroup("node", group, SnapshotRef.latest()))
+          .isInstanceOf(BulwarkException.class).hasMessageContaining(svc[2].toString());
+      assertThat(rows(svc[0], "t")).as("nothing swapped in when a key file differs")
+          .isEqualTo(0);
+
+      GroupRestorer.Result res = repo.restoreGroup("node", group, SnapshotRef.latest(),
+          RestoreOption.OVERWRITE_FILES);
+
+      assertThat(res.snapshot().id()).isEqualTo(taken.id());
+      assertThat(res.members()).extracting(m -> m.database().path())
+          .containsExactly(svc[0].toString(), svc[1].toString());
+      assertThat(res.files()).containsExactly(svc[2]);
+      assertThat(rows(svc[0], "t")).isEqualTo(500);
+      assertThat(Files.readString(svc[2])).isEqualTo("identity");
+      assertThat(res.members().get(0).previous()).isNotNull();
+    }
   }
 
   @Test

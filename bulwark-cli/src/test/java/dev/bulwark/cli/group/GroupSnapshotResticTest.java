@@ -44,6 +44,30 @@ class GroupSnapshotResticTest {
     }
   }
 
+  @Test
+  void bulwarkRestoresTheGroupToTheBytesResticRestores() throws Exception {
+    Path[] svc = GroupRestoreTest.service(dir);
+    Path repo = dir.resolve("repo");
+    GroupRestoreTest.backUp(cli, repo, svc);
+    Path out = dir.resolve("restic-out");
+    Restic.forRepo(repo, dir.resolve("cache")).run("restore", "latest", "--target",
+        out.toString());
+    for (Path p : svc) {
+      dev.bulwark.core.fs.FileTrees.deleteRecursively(p);
+    }
+
+    cli.run("restore", "latest", "--repo", repo.toString(), "--group", "node").assertOk();
+
+    List<Path> restored = new java.util.ArrayList<>(List.of(svc[0], svc[2], svc[3]));
+    restored.addAll(files(svc[1]));
+    assertThat(files(svc[1])).isNotEmpty();
+    for (Path f : restored) {
+      assertThat(Files.readAllBytes(f)).as(f.toString())
+          .isEqualTo(Files.readAllBytes(inside(out, f)));
+    }
+    assertThat(files(inside(out, svc[1]))).hasSameSizeAs(files(svc[1]));
+  }
+
   private static List<Path> files(Path folder) throws Exception {
     try (Stream<Path> s = Files.walk(folder)) {
       return s.filter(Files::isRegularFile).toList();

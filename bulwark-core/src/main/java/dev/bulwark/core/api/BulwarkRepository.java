@@ -19,6 +19,7 @@ import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseRestorer;
 import dev.bulwark.core.restore.DatabaseSnapshots;
+import dev.bulwark.core.restore.GroupRestorer;
 import dev.bulwark.core.restore.RestoreOption;
 import dev.bulwark.core.retention.ForgetPlan;
 import dev.bulwark.core.retention.Forgetter;
@@ -213,6 +214,35 @@ public final class BulwarkRepository implements AutoCloseable {
       Path output, RestoreOption... options) throws IOException, BulwarkException {
     return restore(db, output, this.options.hostname(), options,
         r -> r.restore(point, db.path(), output, options));
+  }
+
+  /**
+   * Restores every database of a group snapshot ({@link #backupGroup}) to its own path, and the
+   * files backed up with them: each database is restored into a staging copy and verified, the
+   * files are staged, and only when all of that succeeded is anything swapped in, so a damaged
+   * member leaves every database as it was. {@link SnapshotRef#latest()} and {@link
+   * SnapshotRef#at} mean this host's newest snapshot of group {@code name} (at or before that
+   * time); an id restores that snapshot. {@link RestoreOption#NO_DELTA}, {@link
+   * RestoreOption#NO_FILES} and {@link RestoreOption#OVERWRITE_FILES} apply as to one database.
+   *
+   * @param databases the group's databases, as given to {@link #backupGroup}: they tell how
+   *     each kind of database is verified and swapped in
+   * @throws BulwarkException if a member cannot be restored or verified, or a file differs
+   *     (nothing changed then); if a swap fails, the message names the databases swapped in
+   */
+  public synchronized GroupRestorer.Result restoreGroup(String name,
+      List<? extends Database> databases, SnapshotRef ref, RestoreOption... options)
+      throws IOException, BulwarkException {
+    dev.bulwark.core.repo.DatabaseTags.groupTag(name);
+    GroupRestorer restorer = new GroupRestorer(repo,
+        databases.stream().map(Database::kind).toList(), Workers.defaultThreads(), progress,
+        dev.bulwark.core.job.CheckpointPolicy.defaults()).forHost(this.options.hostname());
+    return cancellable(() -> {
+      try (Lock lock = repo.lock(false)) {
+        repo.loadIndex();
+        return restorer.restore(restorer.find(ref, name), options);
+      }
+    });
   }
 
   /** One restore by {@code restorer}. */

@@ -291,6 +291,16 @@ public final class DatabaseRestorer {
         : ReplayTarget.newest(), database);
   }
 
+  /**
+   * The files {@code snap} carries besides its databases (key files), each as a restore to the
+   * database's own path would find it at its path now; what {@code --dry-run} lists. Reads
+   * the existing files and the snapshot's trees, fetches no file content.
+   */
+  public List<TravellingFile> travellingFiles(Snapshot snap)
+      throws IOException, BulwarkException {
+    return new TravellingFiles(restorer(false), snap).plan(repo);
+  }
+
   /** How the snapshot (and stream) to restore are found; empty: skip, nothing to restore. */
   private interface Planning {
     Optional<RestorePlan> plan(Set<RestoreOption> options) throws IOException, BulwarkException;
@@ -396,6 +406,42 @@ public final class DatabaseRestorer {
       Path target, @Nullable LoadedSegments loaded, boolean delta, boolean files,
       boolean overwriteFiles) throws IOException, BulwarkException {
     DatabaseTags db = databaseIn(snap, database);
+    List<TravellingFiles.Staged> stagedFiles = List.of();
+    try (StagedDatabase staged = stage(snap, db, replay, target, loaded, delta)) {
+      if (files) {
+        // Staged, and a differing key file refused, before anything takes a target's name.
+        stagedFiles = new TravellingFiles(restorer(delta), snap).stage(overwriteFiles);
+      }
+      long swap = System.nanoTime();
+      Path previous = swapIn(staged);
+      List<Path> placed = TravellingFiles.putInPlace(stagedFiles, Instant.now());
+      stagedFiles = List.of();
+      LOG.debug("restore swap {} s", seconds(System.nanoTime() - swap));
+      LOG.info("restored {} from snapshot {}{}{} ({} bytes reused from the target, {} fetched)",
+          target, snap.id().shortForm(),
+          replay == null ? "" : " + " + replay.segments().size() + " segments to "
+              + replay.reached(),
+          previous == null ? "" : "; previous database kept at " + previous,
+          staged.bytes().reused(), staged.bytes().fetched());
+      return Result.restored(snap, previous, replay).withBytes(staged.bytes())
+          .withFiles(placed);
+    } finally {
+      TravellingFiles.discard(stagedFiles);
+    }
+  }
+
+  private Restorer restorer(boolean delta) {
+    return new Restorer(repo, threads, progress, checkpoints).delta(delta);
+  }
+
+  /**
+   * Restores database {@code db} of {@code snap} into a staging path beside {@code target},
+   * replays {@code replay} onto it, verifies it and waits until it is durable; the target is
+   * not touched. The caller closes the result, which deletes the staging copy unless it was
+   * {@link #swapIn swapped in}.
+   */
+  StagedDatabase stage(Snapshot snap, DatabaseTags db, @Nullable ReplayPlan replay, Path target,
+      @Nullable LoadedSegments loaded, boolean delta) throws IOException, BulwarkException {
     if (!db.kind().equals(kind.name())) {
       throw new BulwarkException("snapshot " + snap.id().shortForm() + " is a " + db.kind()
           + " snapshot, not " + kind.name());
@@ -406,15 +452,14 @@ public final class DatabaseRestorer {
     String prefix = "." + AtomicFiles.siblingBase(target, 64) + ".bulwark-staging-";
     removeAbandonedStaging(target.getParent(), prefix);
     Path staging = AtomicFiles.tempSibling(target.resolveSibling(Leftovers.ownName(prefix)));
-    List<TravellingFiles.Staged> stagedFiles = List.of();
+    boolean done = false;
     try {
       long start = System.nanoTime();
       StagedPageChecksum pages = replay != null && replay.pageSize() > 0
           ? new StagedPageChecksum(replay.pageSize()) : null;
-      Restorer restorer = new Restorer(repo, threads, progress, checkpoints).delta(delta);
+      Restorer restorer = restorer(delta);
       restorer.restoreStaging(snap, db.path(), staging,
           pages != null ? pages : WrittenBlobs.NONE, target);
-      RestoredBytes bytes = restorer.restoredBytes();
       refuseAnythingButFilesAndFolders(snap, staging);
       long fetched = System.nanoTime();
       long replayed;
@@ -433,34 +478,37 @@ public final class DatabaseRestorer {
         verified = System.nanoTime();
         sync.await();
       }
-      long synced = System.nanoTime();
-      if (files) {
-        // Staged, and a differing key file refused, before anything takes a target's name.
-        stagedFiles = new TravellingFiles(restorer, snap).stage(overwriteFiles);
-      }
-      kind.checkNotInUse(target);
-      Path previous = kind.swap(staging, target);
-      List<Path> placed = TravellingFiles.putInPlace(stagedFiles, Instant.now());
-      stagedFiles = List.of();
-      if (replay != null) {
-        // The restored database belongs to this stream: a replicator started on it checks so.
-        new StreamBinding(repo.config().id(), replay.start().databaseId(),
-            replay.reached().generation()).write(target);
-      }
-      LOG.debug("restore phases, s: fetch {}, replay {}, verify {}, then fsync {}, swap {}",
+      LOG.debug("restore phases, s: fetch {}, replay {}, verify {}, then fsync {}",
           seconds(fetched - start), seconds(replayed - fetched), seconds(verified - replayed),
-          seconds(synced - verified), seconds(System.nanoTime() - synced));
-      LOG.info("restored {} from snapshot {}{}{} ({} bytes reused from the target, {} fetched)",
-          target, snap.id().shortForm(),
-          replay == null ? "" : " + " + replay.segments().size() + " segments to "
-              + replay.reached(),
-          previous == null ? "" : "; previous database kept at " + previous,
-          bytes.reused(), bytes.fetched());
-      return Result.restored(snap, previous, replay).withBytes(bytes).withFiles(placed);
+          seconds(System.nanoTime() - verified));
+      StagedDatabase staged = new StagedDatabase(kind, snap, staging, target, replay,
+          restorer.restoredBytes());
+      done = true;
+      return staged;
     } finally {
-      TravellingFiles.discard(stagedFiles);
-      FileTrees.deleteRecursively(staging);
+      if (!done) {
+        FileTrees.deleteRecursively(staging);
+      }
     }
+  }
+
+  /**
+   * Swaps a staged database in, once more refusing a target that another process opened in
+   * the meantime, and binds a replayed copy to its stream.
+   *
+   * @return where the database that was at the target was kept, or null if there was none
+   */
+  @Nullable Path swapIn(StagedDatabase staged) throws IOException, BulwarkException {
+    Path target = staged.target();
+    staged.kind().checkNotInUse(target);
+    Path previous = staged.kind().swap(staged.staging(), target);
+    ReplayPlan replay = staged.replay();
+    if (replay != null) {
+      // The restored database belongs to this stream: a replicator started on it checks so.
+      new StreamBinding(repo.config().id(), replay.start().databaseId(),
+          replay.reached().generation()).write(target);
+    }
+    return previous;
   }
 
   /**

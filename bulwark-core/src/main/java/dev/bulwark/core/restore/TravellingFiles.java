@@ -1,8 +1,11 @@
 package dev.bulwark.core.restore;
 
+import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.Id;
 import dev.bulwark.core.fs.AtomicFiles;
 import dev.bulwark.core.repo.DatabaseTags;
+import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
@@ -44,29 +47,17 @@ final class TravellingFiles {
   }
 
   /**
-   * Restores every file of the snapshot outside its databases (the one of a single-database
-   * snapshot, every member of a group: a database is only ever restored verified and swapped,
-   * never as a plain file) under a temporary name beside its original path.
+   * Restores every file of the snapshot outside its databases under a temporary name beside
+   * its original path.
    *
    * @throws BulwarkException naming the first existing file that differs from the snapshot's
    *     (unless {@code overwrite}), or one that is not a regular file; nothing is left behind
    */
   List<Staged> stage(boolean overwrite) throws IOException, BulwarkException {
-    List<String> databases = DatabaseTags.members(snapshot.tags()).stream()
-        .map(DatabaseTags::path).toList();
     List<Staged> out = new ArrayList<>();
     boolean done = false;
     try {
-      for (String p : snapshot.paths()) {
-        if (databases.stream().anyMatch(d -> p.equals(d) || p.startsWith(d + "/"))) {
-          continue;
-        }
-        Node node = restorer.findNode(snapshot, p);
-        if (node.type() != NodeType.FILE) {
-          LOG.warn("{} in snapshot {} is a {}, not a file: not restored with the database "
-              + "(use restore --target)", p, snapshot.id().shortForm(), node.type().jsonName());
-          continue;
-        }
+      for (String p : filePaths()) {
         Path target = Path.of(p);
         boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
         if (exists && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -96,6 +87,79 @@ final class TravellingFiles {
         discard(out);
       }
     }
+  }
+
+  /**
+   * What {@link #stage} would do, file by file, without writing anything: an existing file is
+   * compared with the snapshot's copy blob by blob (its SHA-256 against the blob ids), read
+   * but never fetched from the repository.
+   */
+  List<TravellingFile> plan(Repository repo) throws IOException, BulwarkException {
+    List<TravellingFile> out = new ArrayList<>();
+    for (String p : filePaths()) {
+      Node node = restorer.findNode(snapshot, p);
+      Path target = Path.of(p);
+      TravellingFile.State state;
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        state = TravellingFile.State.MISSING;
+      } else if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        state = TravellingFile.State.NOT_A_FILE;
+      } else {
+        state = sameContent(repo, node, target) ? TravellingFile.State.IDENTICAL
+            : TravellingFile.State.DIFFERS;
+      }
+      out.add(new TravellingFile(target, node.size(), state));
+    }
+    return out;
+  }
+
+  private static boolean sameContent(Repository repo, Node node, Path file)
+      throws IOException {
+    if (Files.size(file) != node.size()) {
+      return false;
+    }
+    try (ExistingContent old = ExistingContent.open(file)) {
+      if (old == null) {
+        return false;
+      }
+      long offset = 0;
+      for (Id id : node.content()) {
+        var loc = repo.index().find(BlobType.DATA, id);
+        if (loc.isEmpty()) {
+          return false;
+        }
+        int len = loc.get().blob().plaintextLength();
+        if (old.matching(offset, len, id) == null) {
+          return false;
+        }
+        offset += len;
+      }
+      return offset == node.size();
+    }
+  }
+
+  /**
+   * The snapshot's paths outside its databases (the one of a single-database snapshot, every
+   * member of a group: a database is only ever restored verified and swapped, never as a plain
+   * file) that are files; anything else is logged and left out.
+   */
+  private List<String> filePaths() throws IOException, BulwarkException {
+    List<String> databases = DatabaseTags.members(snapshot.tags()).stream()
+        .map(DatabaseTags::path).toList();
+    List<String> out = new ArrayList<>();
+    for (String p : snapshot.paths()) {
+      if (databases.stream().anyMatch(d -> p.equals(d) || p.startsWith(d + "/"))) {
+        continue;
+      }
+      Node node = restorer.findNode(snapshot, p);
+      if (node.type() != NodeType.FILE) {
+        LOG.warn("{} in snapshot {} is a {}, not a file: not restored with the database "
+            + "(use restore --target)", p, snapshot.id().shortForm(), node.type().jsonName());
+        continue;
+      }
+      out.add(p);
+    }
+    return out;
   }
 
   /** Renames the staged files into place, keeping each file they replace beside it. */

@@ -25,6 +25,7 @@ import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.restore.DatabaseKind;
 import dev.bulwark.core.restore.DatabaseRestorer;
+import dev.bulwark.core.restore.GroupRestorer;
 import dev.bulwark.core.restore.RestoreOption;
 import dev.bulwark.core.restore.RestoredBytes;
 import dev.bulwark.core.retention.ForgetGroup;
@@ -89,7 +90,7 @@ class LibraryBoundaryTest {
       // values the API takes and returns
       FileSource.class, BackupOptions.class, Kdf.Params.class, Snapshot.class,
       RestoreOption.class, DatabaseRestorer.Result.class, DatabaseRestorer.Outcome.class,
-      RestoredBytes.class,
+      GroupRestorer.Result.class, GroupRestorer.Member.class, RestoredBytes.class,
       CheckResult.class, CheckResult.Streams.class, RetentionPolicy.class,
       RetentionPolicy.Builder.class, KeepWithin.class,
       ForgetPlan.class, ForgetGroup.class, GroupKey.class, GroupBy.class, GroupBy.Field.class,
