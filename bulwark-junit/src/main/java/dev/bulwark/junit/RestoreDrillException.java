@@ -1,0 +1,19 @@
+package dev.bulwark.junit;
+
+/**
+ * A restore drill could not restore the database: its one-line message says why (not
+ * configured, no repository, wrong password, no snapshot, a damaged backup), and the test fails.
+ */
+public class RestoreDrillException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** A failure with no underlying exception. */
+  public RestoreDrillException(String message) {
+    super(message);
+  }
+
+  /** A failure caused by {@code cause}, kept for the stack trace. */
+  public RestoreDrillException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
