@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves {@code ${NAME}} in a drill's attributes through a lookup (JUnit configuration
+ * Resolves {@code ${NAME}} and {@code ${NAME:default}} in a drill's attributes through a lookup (JUnit configuration
  * parameters, which include system properties, then environment variables). An empty value
  * counts as unset: CI systems pass a secret that is not available (say to a fork) as empty.
  */
@@ -26,7 +26,8 @@ final class Placeholders {
   }
 
   /**
-   * {@code text} with every placeholder replaced by its value.
+   * {@code text} with every placeholder replaced by its value, or by its default (what follows
+   * the first colon, possibly nothing) when it has none.
    *
    * @param attribute the attribute's name, for the message
    * @throws NotConfiguredException if a placeholder has no value
@@ -35,8 +36,13 @@ final class Placeholders {
     Matcher m = PLACEHOLDER.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String name = m.group(1).trim();
+      String placeholder = m.group(1);
+      int colon = placeholder.indexOf(':');
+      String name = (colon < 0 ? placeholder : placeholder.substring(0, colon)).trim();
       Optional<String> value = variable(name);
+      if (value.isEmpty() && colon >= 0) {
+        value = Optional.of(placeholder.substring(colon + 1));
+      }
       if (value.isEmpty()) {
         throw new NotConfiguredException("restore drill not configured: " + attribute + " = \""
             + text + "\", and " + name + " is set neither as a configuration parameter or"

@@ -74,6 +74,39 @@ class RestoreDrillTest {
         .STRING).contains("sum of all balances", "expected: <0> but was: <5>");
   }
 
+  /** The same invariant, on the ledger as it was at {@code DRILL_TIME}. */
+  @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
+      passwordVariable = "DRILL_PASSWORD", time = "${DRILL_TIME}")
+  static class MondayDrill extends BalancesDrill {
+    static volatile RestoredDatabase seen;
+
+    @Test
+    void restoresMondaysSnapshot(RestoredDatabase restored, Path copy) {
+      seen = restored;
+      assertThat(copy).isEqualTo(restored.path()).exists();
+    }
+  }
+
+  @Test
+  void aDrillAtATimeRestoresTheOlderStateAndPasses() throws Exception {
+    String monday = Ledgers.backup(repo, db, "prod-1", MONDAY).id().toString();
+    Ledgers.halfTransfer(db, "mallory", 5);
+    Ledgers.backup(repo, db, "prod-1", TUESDAY);
+
+    DrillRun.Outcome outcome = drill().with("DRILL_TIME", "2026-11-30T12:00:00Z")
+        .run(MondayDrill.class);
+
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(outcome.tests().succeeded().count()).isEqualTo(2);
+    RestoredDatabase seen = MondayDrill.seen;
+    assertThat(seen.snapshotId()).isEqualTo(monday);
+    assertThat(seen.snapshotTime()).isEqualTo(MONDAY);
+    assertThat(seen.time()).isEqualTo(MONDAY);
+    assertThat(seen.host()).isEqualTo("prod-1");
+    assertThat(seen.database()).isEqualTo(db);
+    assertThat(seen.reached()).isEmpty();
+  }
+
   private DrillRun drill() {
     return new DrillRun().with("DRILL_REPO", repo.toString()).with("DRILL_DB", db.toString())
         .with("DRILL_PASSWORD", Ledgers.PASSWORD)
