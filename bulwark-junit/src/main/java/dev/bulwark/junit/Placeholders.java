@@ -6,9 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves {@code ${NAME}} and {@code ${NAME:default}} in a drill's attributes through a lookup (JUnit configuration
- * parameters, which include system properties, then environment variables). An empty value
- * counts as unset: CI systems pass a secret that is not available (say to a fork) as empty.
+ * Resolves {@code ${NAME}} and {@code ${NAME:default}} in a drill's attributes through a lookup
+ * (JUnit configuration parameters, which include system properties, then environment
+ * variables). An empty value counts as unset: CI systems pass a secret that is not available
+ * (say to a fork) as empty.
  */
 final class Placeholders {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");

@@ -53,12 +53,16 @@ public @interface RestoreDrill {
    * Where the repository is: a folder, {@code local:PATH}, or {@code s3:...} with bulwark-s3 on
    * the test class path (its settings from the environment, as for the CLI). Default: the
    * {@code BULWARK_REPOSITORY} variable.
+   *
+   * @return the repository's location
    */
   String repository() default "${BULWARK_REPOSITORY}";
 
   /**
    * The database's path as it was backed up (on the production host, e.g. {@code
    * /srv/app/app.db}); nothing is read or written there.
+   *
+   * @return the database's production path
    */
   String database();
 
@@ -66,12 +70,16 @@ public @interface RestoreDrill {
    * A file holding the repository's password (whitespace around it removed, as restic does).
    * Empty (the default): the file named by {@code BULWARK_PASSWORD_FILE} if that is set, else
    * the password in {@link #passwordVariable()}.
+   *
+   * @return the password file, or empty
    */
   String passwordFile() default "";
 
   /**
    * The name (not the value) of the configuration parameter or environment variable that holds
    * the password, when no password file is given. Default: {@code BULWARK_PASSWORD}.
+   *
+   * @return the name of the variable holding the password
    */
   String passwordVariable() default "BULWARK_PASSWORD";
 
@@ -79,6 +87,8 @@ public @interface RestoreDrill {
    * The point in time to restore, as an ISO-8601 instant ({@code 2026-12-01T08:00:00Z}): the
    * newest snapshot at or before it, and for a streamed database its stream replayed up to it.
    * Empty (the default): the newest state the repository holds.
+   *
+   * @return the instant to restore, or empty for the newest state
    */
   String time() default "";
 
@@ -86,6 +96,8 @@ public @interface RestoreDrill {
    * The host whose backups are restored, as the snapshots record it. Empty (the default): the
    * host that wrote the newest snapshot of the database (at or before {@link #time()}), since a
    * drill usually runs on another machine than the one that backs up.
+   *
+   * @return the host name, or empty for the newest snapshot's host
    */
   String host() default "";
 
@@ -93,6 +105,8 @@ public @interface RestoreDrill {
    * Skip (abort) instead of fail when the drill is not configured, i.e. a placeholder resolves
    * to nothing (say on a developer's machine without the CI secrets). A configured drill that
    * cannot restore (missing repository, wrong password, no snapshot, damage) still fails.
+   *
+   * @return true to skip an unconfigured drill instead of failing it
    */
   boolean skipIfUnavailable() default false;
 }

@@ -26,7 +26,11 @@ public record RestoredDatabase(Path path, Path database, String kind, String sna
     Instant snapshotTime, String host, Instant time, @Nullable StreamPosition position,
     int replayedSegments) {
 
-  /** The stream position reached, empty for a database that was not streamed. */
+  /**
+   * The stream position reached.
+   *
+   * @return the position, empty for a database that was not streamed
+   */
   public Optional<StreamPosition> reached() {
     return Optional.ofNullable(position);
   }
