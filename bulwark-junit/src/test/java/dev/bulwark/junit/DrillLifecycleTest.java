@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -39,12 +41,14 @@ class DrillLifecycleTest {
     Ledgers.backup(repo, db, "prod-1", MONDAY);
     Seen.paths.clear();
     Seen.connections.clear();
+    Seen.snapshotTimes.clear();
   }
 
   /** What the drills were handed, to look at once they are done. */
   static final class Seen {
     static final List<Path> paths = new CopyOnWriteArrayList<>();
     static final List<Connection> connections = new CopyOnWriteArrayList<>();
+    static final Map<String, Instant> snapshotTimes = new ConcurrentHashMap<>();
 
     static void record(Path copy, Connection c) {
       assertThat(copy).isRegularFile();
@@ -133,6 +137,36 @@ class DrillLifecycleTest {
     DrillRun.Outcome outcome = drill().run(RestoreDrillTest.BalancesDrill.class);
 
     assertThat(outcome.failures()).hasSize(1);
+    assertThat(tmp).isEmptyDirectory();
+  }
+
+  @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
+      passwordVariable = "DRILL_PASSWORD", time = "2026-11-30T12:00:00Z")
+  static class ShadowedDrill {
+    @Test
+    void classCopy(RestoredDatabase restored) {
+      Seen.snapshotTimes.put("class", restored.snapshotTime());
+    }
+
+    @Test
+    @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
+        passwordVariable = "DRILL_PASSWORD")
+    void ownCopy(RestoredDatabase restored) {
+      Seen.snapshotTimes.put("method", restored.snapshotTime());
+    }
+  }
+
+  @Test
+  void aMethodsDrillTakesThePlaceOfItsClasssForThatMethod() throws Exception {
+    Instant tuesday = MONDAY.plus(java.time.Duration.ofDays(1));
+    Ledgers.transfer(db, "bob", "carol", 5);
+    Ledgers.backup(repo, db, "prod-1", tuesday);
+
+    DrillRun.Outcome outcome = drill().run(ShadowedDrill.class);
+
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(Seen.snapshotTimes).containsExactlyInAnyOrderEntriesOf(
+        Map.of("class", MONDAY, "method", tuesday));
     assertThat(tmp).isEmptyDirectory();
   }
 
