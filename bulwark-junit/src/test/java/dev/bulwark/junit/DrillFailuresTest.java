@@ -120,6 +120,39 @@ class DrillFailuresTest {
   }
 
   @Test
+  void aDamagedBackupFailsEvenWhenTheDrillMayBeSkipped() throws Exception {
+    try (var files = Files.walk(repo.resolve("data"))) {
+      for (Path pack : files.filter(Files::isRegularFile).toList()) {
+        byte[] bytes = Files.readAllBytes(pack);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(pack, bytes);
+      }
+    }
+
+    DrillRun.Outcome outcome = drill().run(OptionalDrill.class);
+
+    assertThat(outcome.tests().started().count()).isZero();
+    assertThat(outcome.aborted()).isEmpty();
+    assertThat(outcome.failures()).singleElement().asString()
+        .startsWith("restore drill: restoring " + db + " from " + repo + " failed: ")
+        .contains("damaged data").doesNotContain("\n");
+    assertThat(tmp).isEmptyDirectory();
+  }
+
+  @Test
+  void thePasswordFileNamedByBulwarkPasswordFileIsRead() throws Exception {
+    Path file = Files.writeString(dir.resolve("password"), Ledgers.PASSWORD + "\n");
+
+    DrillRun.Outcome outcome = new DrillRun().with("DRILL_REPO", repo.toString())
+        .with("DRILL_DB", db.toString()).with("BULWARK_PASSWORD_FILE", file.toString())
+        .with(RestoreDrillExtension.TEMP_DIR_PARAMETER, tmp.toString())
+        .run(Drill.class);
+
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(outcome.tests().succeeded().count()).isEqualTo(1);
+  }
+
+  @Test
   void aMalformedTimeFails() {
     DrillRun.Outcome outcome = drill().run(BadTimeDrill.class);
 
