@@ -24,21 +24,20 @@ final class DrillPassword {
   }
 
   /**
-   * The drill's password source: its {@code passwordFile}, else {@code BULWARK_PASSWORD_FILE},
-   * else its {@code passwordVariable}.
+   * The drill's password source: its {@code passwordFile}, else the variable its {@code
+   * passwordVariable} names, else the file {@code BULWARK_PASSWORD_FILE} names. What the
+   * annotation says comes before what the environment offers.
    *
    * @throws NotConfiguredException if none of them is set
    */
   static DrillPassword of(RestoreDrill drill, Placeholders variables)
       throws NotConfiguredException {
-    String file = variables.resolve("passwordFile", drill.passwordFile());
-    if (file.isEmpty()) {
-      file = variables.variable(FILE_VARIABLE).orElse("");
-    }
     String variable = variables.resolve("passwordVariable", drill.passwordVariable()).trim();
+    String file = variables.resolve("passwordFile", drill.passwordFile()).trim();
     if (file.isEmpty() && variables.variable(variable).isEmpty()) {
-      throw new NotConfiguredException("restore drill not configured: no password (passwordFile"
-          + " is empty, and neither " + FILE_VARIABLE + " nor " + variable + " is set)");
+      file = variables.variable(FILE_VARIABLE).orElseThrow(() -> new NotConfiguredException(
+          "restore drill not configured: no password (passwordFile is empty, and neither "
+              + variable + " nor " + FILE_VARIABLE + " is set)"));
     }
     return new DrillPassword(file.isEmpty() ? null : Path.of(file), variable, variables);
   }

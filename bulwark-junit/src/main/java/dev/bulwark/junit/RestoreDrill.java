@@ -68,8 +68,8 @@ public @interface RestoreDrill {
 
   /**
    * A file holding the repository's password (whitespace around it removed, as restic does).
-   * Empty (the default): the file named by {@code BULWARK_PASSWORD_FILE} if that is set, else
-   * the password in {@link #passwordVariable()}.
+   * Empty (the default): the password in {@link #passwordVariable()} if that is set, else the
+   * file named by {@code BULWARK_PASSWORD_FILE}.
    *
    * @return the password file, or empty
    */
@@ -77,7 +77,8 @@ public @interface RestoreDrill {
 
   /**
    * The name (not the value) of the configuration parameter or environment variable that holds
-   * the password, when no password file is given. Default: {@code BULWARK_PASSWORD}.
+   * the password, used when {@link #passwordFile()} is empty. Default: {@code
+   * BULWARK_PASSWORD}.
    *
    * @return the name of the variable holding the password
    */

@@ -32,6 +32,7 @@ class DrillFailuresTest {
   }
 
   /** Counts the tests it ran: none may run when the restore failed. */
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD", host = "${DRILL_HOST:}")
   static class Drill {
@@ -42,6 +43,7 @@ class DrillFailuresTest {
   }
 
   /** As {@link Drill}, skipped where it is not configured. */
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD", skipIfUnavailable = true)
   static class OptionalDrill extends Drill {}
@@ -109,13 +111,14 @@ class DrillFailuresTest {
 
   @Test
   void anUnconfiguredDrillFailsUnlessItMayBeSkipped() {
+    // Empty, so that a BULWARK_PASSWORD_FILE in the environment is not taken.
     DrillRun.Outcome outcome = new DrillRun().with("DRILL_REPO", repo.toString())
-        .with("DRILL_DB", db.toString())
+        .with("DRILL_DB", db.toString()).with("BULWARK_PASSWORD_FILE", "")
         .run(Drill.class);
 
     assertThat(outcome.aborted()).isEmpty();
     assertThat(outcome.failures()).containsExactly("restore drill not configured: no password"
-        + " (passwordFile is empty, and neither BULWARK_PASSWORD_FILE nor DRILL_PASSWORD is"
+        + " (passwordFile is empty, and neither DRILL_PASSWORD nor BULWARK_PASSWORD_FILE is"
         + " set)");
   }
 
@@ -160,6 +163,7 @@ class DrillFailuresTest {
         + " an ISO-8601 instant such as 2026-12-01T08:00:00Z");
   }
 
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD", time = "yesterday", skipIfUnavailable = true)
   static class BadTimeDrill extends Drill {}

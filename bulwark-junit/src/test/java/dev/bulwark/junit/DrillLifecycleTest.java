@@ -57,6 +57,7 @@ class DrillLifecycleTest {
     }
   }
 
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD")
   static class ClassDrill {
@@ -98,6 +99,7 @@ class DrillLifecycleTest {
     }
   }
 
+  @DrillUnderTest
   static class MethodDrills {
     @Test
     @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
@@ -140,6 +142,7 @@ class DrillLifecycleTest {
     assertThat(tmp).isEmptyDirectory();
   }
 
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD", time = "2026-11-30T12:00:00Z")
   static class ShadowedDrill {

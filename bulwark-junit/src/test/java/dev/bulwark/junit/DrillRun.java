@@ -16,7 +16,10 @@ import org.junit.platform.testkit.engine.Events;
  * configuration parameters standing for the CI's variables, and tells how it ended.
  */
 final class DrillRun {
-  private final Map<String, String> parameters = new LinkedHashMap<>();
+  /** The configuration parameter that enables the {@link DrillUnderTest} classes. */
+  static final String MARKER = "bulwark.drill.under-test";
+
+  private final Map<String, String> parameters = new LinkedHashMap<>(Map.of(MARKER, "true"));
 
   /** Sets the configuration parameter (a placeholder's value) {@code name}. */
   DrillRun with(String name, String value) {

@@ -38,6 +38,7 @@ class RestoreDrillTest {
   }
 
   /** The team's drill: every transfer balances, so the balances sum to zero. */
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD")
   static class BalancesDrill {
@@ -75,6 +76,7 @@ class RestoreDrillTest {
   }
 
   /** The same invariant, on the ledger as it was at {@code DRILL_TIME}. */
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD", time = "${DRILL_TIME}")
   static class MondayDrill extends BalancesDrill {

@@ -22,6 +22,7 @@ import org.rocksdb.RocksDB;
 class RocksDbDrillTest {
   @TempDir Path dir;
 
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD")
   static class IndexDrill {

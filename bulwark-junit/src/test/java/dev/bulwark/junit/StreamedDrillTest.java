@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamedDrillTest {
   @TempDir Path dir;
 
+  @DrillUnderTest
   @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
       passwordVariable = "DRILL_PASSWORD")
   static class CountingDrill {
