@@ -35,9 +35,12 @@ import org.jspecify.annotations.Nullable;
 final class DrillRestorer {
   private final Map<String, String> env;
 
-  /** A restorer that hands {@code env} to repository backends (S3 settings, credentials). */
+  /**
+   * A restorer that hands {@code env} to repository backends (S3 settings, credentials), as the
+   * CLI hands them its environment.
+   */
   DrillRestorer(Map<String, String> env) {
-    this.env = Map.copyOf(env);
+    this.env = env;
   }
 
   /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -63,8 +64,9 @@ public final class RestoreDrillExtension
     if (drill.isEmpty()) {
       return;
     }
-    Placeholders variables = new Placeholders(name -> context.getConfigurationParameter(name)
-        .or(() -> Optional.ofNullable(System.getenv(name))));
+    Function<String, Optional<String>> lookup = name -> context.getConfigurationParameter(name)
+        .or(() -> Optional.ofNullable(System.getenv(name)));
+    Placeholders variables = new Placeholders(lookup);
     DrillSettings settings;
     try {
       settings = DrillSettings.of(drill.get(), variables);
@@ -76,7 +78,8 @@ public final class RestoreDrillExtension
     }
     Path tempRoot = Path.of(context.getConfigurationParameter(TEMP_DIR_PARAMETER)
         .orElse(System.getProperty("java.io.tmpdir")));
-    RestoredCopy copy = new DrillRestorer(System.getenv()).restore(settings, tempRoot);
+    RestoredCopy copy = new DrillRestorer(new BackendVariables(lookup)).restore(settings,
+        tempRoot);
     context.getStore(NAMESPACE).put(COPY, copy);
     RestoredDatabase restored = copy.database();
     LOG.info("restore drill: {} restored from snapshot {} of {} ({}) into {}",
