@@ -26,10 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>Test methods, lifecycle methods and constructors may declare a {@link java.sql.Connection}
- * (a read-only connection to the restored SQLite copy, closed after the test), a {@link
- * java.nio.file.Path} (the restored copy: a file for SQLite, a folder for RocksDB) and a {@link
- * RestoredDatabase} (which snapshot, from which host, the point reached).
+ * <p>Test methods and their {@code @BeforeEach} and {@code @AfterEach} methods (under a drill on
+ * the class, also constructors and {@code @BeforeAll} and {@code @AfterAll} methods) may declare
+ * a {@link java.sql.Connection} (a read-only connection to the restored SQLite copy, closed
+ * after the test), a {@link java.nio.file.Path} (the restored copy: a file for SQLite, a folder
+ * for RocksDB) and a {@link RestoredDatabase} (which snapshot, from which host, the point
+ * reached).
  *
  * <p>On a class, the database is restored once, before the class's first test, and deleted
  * after its last; on a method, for that method alone, and deleted after it. A method's own drill

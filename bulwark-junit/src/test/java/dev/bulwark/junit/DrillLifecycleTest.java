@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,71 @@ class DrillLifecycleTest {
     assertThat(Seen.snapshotTimes).containsExactlyInAnyOrderEntriesOf(
         Map.of("class", MONDAY, "method", tuesday));
     assertThat(tmp).isEmptyDirectory();
+  }
+
+  @DrillUnderTest
+  @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
+      passwordVariable = "DRILL_PASSWORD")
+  static class LifecycleMethodsOfAClassDrill {
+    LifecycleMethodsOfAClassDrill(Path copy) {
+      Seen.paths.add(copy);
+    }
+
+    @BeforeAll
+    static void before(Connection restored, Path copy) {
+      Seen.record(copy, restored);
+    }
+
+    @Test
+    void test(Path copy) {
+      Seen.paths.add(copy);
+    }
+
+    @AfterAll
+    static void after(RestoredDatabase restored) {
+      Seen.paths.add(restored.path());
+    }
+  }
+
+  @DrillUnderTest
+  static class LifecycleMethodsOfAMethodDrill {
+    @BeforeEach
+    void before(Path copy) {
+      Seen.paths.add(copy);
+    }
+
+    @Test
+    @RestoreDrill(repository = "${DRILL_REPO}", database = "${DRILL_DB}",
+        passwordVariable = "DRILL_PASSWORD")
+    void test(Path copy) {
+      Seen.paths.add(copy);
+    }
+
+    @AfterEach
+    void after(Connection restored, Path copy) {
+      Seen.record(copy, restored);
+    }
+  }
+
+  @Test
+  void lifecycleMethodsGetTheCopyToo() throws Exception {
+    DrillRun.Outcome classDrill = drill().run(LifecycleMethodsOfAClassDrill.class);
+
+    assertThat(classDrill.failures()).isEmpty();
+    assertThat(classDrill.tests().succeeded().count()).isEqualTo(1);
+    assertThat(Seen.paths).hasSize(4).containsOnly(Seen.paths.get(0));
+    List<Path> first = List.copyOf(Seen.paths);
+    Seen.paths.clear();
+
+    DrillRun.Outcome methodDrill = drill().run(LifecycleMethodsOfAMethodDrill.class);
+
+    assertThat(methodDrill.failures()).isEmpty();
+    assertThat(Seen.paths).hasSize(3).containsOnly(Seen.paths.get(0))
+        .doesNotContain(first.get(0));
+    assertThat(tmp).isEmptyDirectory();
+    for (Connection c : Seen.connections) {
+      assertThat(c.isClosed()).isTrue();
+    }
   }
 
   private DrillRun drill() {
