@@ -66,9 +66,7 @@ final class DrillRestorer {
       try (BulwarkRepository repo = open(drill, password, chosen.hostname())) {
         return restore(drill, repo, chosen, tempRoot);
       }
-    } catch (IOException e) {
-      throw failed(drill, e);
-    } catch (BulwarkException e) {
+    } catch (IOException | BulwarkException e) {
       throw failed(drill, e);
     } finally {
       Arrays.fill(password, (byte) 0);

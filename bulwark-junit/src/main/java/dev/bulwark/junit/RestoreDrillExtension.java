@@ -1,5 +1,6 @@
 package dev.bulwark.junit;
 
+import dev.bulwark.sqlite.SqliteKind;
 import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -106,7 +107,7 @@ public final class RestoreDrillExtension
     if (type == Path.class) {
       return restored.path();
     }
-    if (!restored.kind().equals("sqlite")) {
+    if (!restored.kind().equals(SqliteKind.NAME)) {
       throw new ParameterResolutionException("restore drill: " + restored.database() + " is a "
           + restored.kind() + " database, not SQLite: ask for its Path instead of a Connection");
     }
