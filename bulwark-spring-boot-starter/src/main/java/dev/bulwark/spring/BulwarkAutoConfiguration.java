@@ -1,6 +1,7 @@
 package dev.bulwark.spring;
 
 import dev.bulwark.core.api.BulwarkRepository;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -62,5 +63,16 @@ public class BulwarkAutoConfiguration {
   BulwarkStream bulwarkStream(BulwarkRepository repo, BulwarkSettings settings,
       RestoreGate gate) {
     return new BulwarkStream(repo, settings, gate);
+  }
+
+  @Bean
+  BulwarkJobs bulwarkJobs(BulwarkRepository repo, BulwarkSettings settings,
+      BulwarkStream stream) {
+    return new BulwarkJobs(repo, settings, stream, Clock.systemUTC());
+  }
+
+  @Bean
+  RepositoryProbe bulwarkRepositoryProbe(RepositoryOpener.Opened opened) {
+    return new RepositoryProbe(opened.backend());
   }
 }
