@@ -65,9 +65,9 @@ public final class BulwarkMeters implements MeterBinder {
     if (!stream.enabled()) {
       return;
     }
-    Gauge.builder("bulwark.stream.up", stream, s -> s.isRunning() ? 1 : 0).tags(tags)
-        .description("1 while the database streams, else 0.").strongReference(true)
-        .register(registry);
+    Gauge.builder("bulwark.stream.up", stream, s -> s.streaming() ? 1 : 0).tags(tags)
+        .description("1 while the database streams, 0 while its replication starts again "
+            + "after a failure.").strongReference(true).register(registry);
     Gauge.builder("bulwark.stream.lag", stream,
         s -> s.lag().map(l -> l.toNanos() / 1e9).orElse(Double.NaN)).tags(tags)
         .baseUnit(SECONDS).strongReference(true)

@@ -10,6 +10,8 @@ import dev.bulwark.core.stream.StreamPosition;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,7 +22,9 @@ import org.springframework.context.SmartLifecycle;
  * Streams the database (SQLite in WAL mode) while the application runs: starts its replicator
  * once every bean is created (the application has opened and set up its database) and before
  * the web server takes requests, and on shutdown, after the web server has stopped and before
- * the {@code DataSource} closes, ships what is pending and stops.
+ * the {@code DataSource} closes, ships what is pending and stops. While running, a thread of
+ * its own watches the replicator and starts it again after a failure, with a backoff that
+ * doubles from 1 s to 1 min, as the daemon does.
  */
 public final class BulwarkStream implements SmartLifecycle {
   /**
@@ -29,6 +33,11 @@ public final class BulwarkStream implements SmartLifecycle {
    * DataSource among them, are destroyed only after every lifecycle has stopped.
    */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+  private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+  /** How long stop waits for the watch thread (which may be starting a replicator). */
+  private static final Duration STOP_WAIT = Duration.ofMinutes(2);
   private static final Logger LOG = LoggerFactory.getLogger(BulwarkStream.class);
 
   private final BulwarkRepository repo;
@@ -36,6 +45,8 @@ public final class BulwarkStream implements SmartLifecycle {
   private final RestoreGate gate;
   private final AtomicLong failures = new AtomicLong();
   private volatile @Nullable Replicator replicator;
+  private volatile @Nullable Thread watcher;
+  private volatile CountDownLatch stopping = new CountDownLatch(0);
   private volatile @Nullable StreamPosition lastShipped;
   private volatile @Nullable String lastError;
 
@@ -48,7 +59,7 @@ public final class BulwarkStream implements SmartLifecycle {
   @Override
   public synchronized void start() {
     Optional<ReplicationOptions> options = settings.stream();
-    if (options.isEmpty() || replicator != null) {
+    if (options.isEmpty() || watcher != null) {
       return;
     }
     Replicator r;
@@ -59,8 +70,7 @@ public final class BulwarkStream implements SmartLifecycle {
         check.get().bindTo(r.lastShippedPosition().get().generation());
       }
     } catch (IOException | BulwarkException e) {
-      failures.incrementAndGet();
-      lastError = RestoreGate.oneLine(e);
+      failed(e);
       throw new BulwarkStartupException("cannot stream " + settings.name() + " ("
           + settings.database().path() + "): " + RestoreGate.oneLine(e),
           "The database must exist once the application's beans are created, in WAL mode "
@@ -70,18 +80,107 @@ public final class BulwarkStream implements SmartLifecycle {
     LOG.info("{}: streaming {} every {}, {}", settings.name(), settings.database().path(),
         options.get().syncInterval(), r.lastShippedPosition().map(p -> "at " + p)
             .orElse("nothing shipped yet"));
+    stopping = new CountDownLatch(1);
+    Thread t = new Thread(() -> watch(options.get()), "bulwark-stream-" + settings.name());
+    t.setDaemon(true);
+    watcher = t;
+    t.start();
+  }
+
+  /** Watches the running replicator; replaces it after a failure, until asked to stop. */
+  private void watch(ReplicationOptions options) {
+    Duration backoff = FIRST_BACKOFF;
+    while (!isStopping()) {
+      Replicator r = replicator;
+      if (r == null) {
+        try {
+          r = repo.replicate(settings.database(), options);
+          replicator = r;
+          backoff = FIRST_BACKOFF;
+          LOG.info("{}: streaming again, {}", settings.name(), r.lastShippedPosition()
+              .map(p -> "at " + p).orElse("nothing shipped yet"));
+        } catch (IOException | BulwarkException | RuntimeException e) {
+          failed(e);
+          LOG.warn("{}: cannot start streaming: {}; trying again in {}", settings.name(),
+              RestoreGate.oneLine(e), backoff);
+          backoff = pause(backoff);
+          continue;
+        }
+      }
+      ReplicatorWatch w = new ReplicatorWatch(r, options);
+      try {
+        while (!stopping.await(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+          w.check();
+        }
+      } catch (IOException | BulwarkException | RuntimeException e) {
+        failed(e);
+        replicator = null;
+        closeQuietly(r);
+        LOG.warn("{}: streaming failed: {}; starting again in {}", settings.name(),
+            RestoreGate.oneLine(e), backoff);
+        backoff = pause(backoff);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private Duration pause(Duration backoff) {
+    try {
+      stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Duration next = backoff.multipliedBy(2);
+    return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+  }
+
+  private void failed(Exception e) {
+    failures.incrementAndGet();
+    lastError = RestoreGate.oneLine(e);
+    Replicator r = replicator;
+    if (r != null) {
+      r.lastShippedPosition().ifPresent(p -> lastShipped = p);
+    }
+  }
+
+  private boolean isStopping() {
+    return stopping.getCount() == 0;
+  }
+
+  private static void closeQuietly(Replicator r) {
+    try {
+      r.close();
+    } catch (IOException | BulwarkException | RuntimeException e) {
+      // Already failing: the failure that brought us here is the one reported.
+      LOG.debug("closing a failed replicator: {}", e.toString());
+    }
   }
 
   @Override
   public synchronized void stop() {
+    Thread t = watcher;
+    if (t == null) {
+      return;
+    }
+    stopping.countDown();
+    try {
+      t.join(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      LOG.warn("{}: the stream's watch did not stop within {}", settings.name(), STOP_WAIT);
+    }
+    watcher = null;
     Replicator r = replicator;
+    replicator = null;
     if (r == null) {
       return;
     }
-    replicator = null;
     try {
       r.close();
-      lastShipped = r.lastShippedPosition().orElse(lastShipped);
+      r.lastShippedPosition().ifPresent(p -> lastShipped = p);
       LOG.info("{}: stream stopped; shipped up to {}", settings.name(),
           r.lastShippedPosition().map(Object::toString).orElse("nothing"));
     } catch (IOException | BulwarkException | RuntimeException e) {
@@ -94,7 +193,7 @@ public final class BulwarkStream implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    return replicator != null;
+    return watcher != null;
   }
 
   @Override
@@ -107,13 +206,21 @@ public final class BulwarkStream implements SmartLifecycle {
     return settings.stream().isPresent();
   }
 
-  /** How long the oldest committed, unshipped transaction has waited; empty when stopped. */
+  /** True while a replicator streams (not while one is being started again). */
+  public boolean streaming() {
+    return replicator != null;
+  }
+
+  /**
+   * How long the oldest committed, unshipped transaction has waited; empty while no replicator
+   * runs.
+   */
   public Optional<Duration> lag() {
     Replicator r = replicator;
     return r == null ? Optional.empty() : Optional.of(r.lag());
   }
 
-  /** Committed bytes not yet durable in the repository; 0 when stopped. */
+  /** Committed bytes not yet durable in the repository; 0 while no replicator runs. */
   public long pendingBytes() {
     Replicator r = replicator;
     return r == null ? 0 : r.pendingBytes();
@@ -128,7 +235,7 @@ public final class BulwarkStream implements SmartLifecycle {
     return Optional.ofNullable(lastShipped);
   }
 
-  /** Replications that failed (to start, to stop, or found dead while running). */
+  /** Replications that failed (to start, while running, or to ship on stop). */
   public long failures() {
     return failures.get();
   }
@@ -140,14 +247,17 @@ public final class BulwarkStream implements SmartLifecycle {
 
   /**
    * A snapshot built from the stream (everything committed so far shipped first), or empty
-   * when it is not streaming now.
+   * when no replicator runs now.
    */
   Optional<Snapshot> snapshot() throws IOException, BulwarkException, InterruptedException {
     Replicator r = replicator;
     return r == null ? Optional.empty() : Optional.of(r.snapshot());
   }
 
-  /** The running replicator, for {@code DurableDataSource} or a test; empty when stopped. */
+  /**
+   * The running replicator, e.g. for a {@code DurableDataSource}; empty while none runs. It
+   * changes after a failure: ask again rather than keeping it.
+   */
   public Optional<Replicator> replicator() {
     return Optional.ofNullable(replicator);
   }

@@ -80,7 +80,7 @@ class RestoreGateTest {
   }
 
   @Test
-  void withoutTheStarterTheDataSourceSeesNoRestore() throws Exception {
+  void withAutoRestoreOffTheDataSourceMeetsTheMissingDatabase() throws Exception {
     // The same application with auto-restore off: the DataSource meets the missing database,
     // which shows the first test's order is the gate's doing.
     TestRepo repo = TestRepo.create(tmp);
