@@ -98,8 +98,9 @@ record BulwarkSettings(String name, Database database, List<Path> files,
     try {
       RetentionPolicy.Builder b = RetentionPolicy.builder().last(r.getKeepLast())
           .hourly(r.getKeepHourly()).daily(r.getKeepDaily()).weekly(r.getKeepWeekly())
-          .monthly(r.getKeepMonthly()).yearly(r.getKeepYearly())
-          .tagged(r.getKeepTag().toArray(String[]::new));
+          .monthly(r.getKeepMonthly()).yearly(r.getKeepYearly());
+      // Each entry is one alternative, as each --keep-tag (and bulwark.yml's list) is.
+      r.getKeepTag().forEach(b::tagged);
       if (r.getKeepWithin() != null) {
         b.within(KeepWithin.parse(r.getKeepWithin()));
       }
