@@ -9,6 +9,7 @@ import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.backend.RateLimits;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -43,6 +44,11 @@ final class RepositoryOpener {
       }
       Path file = p.getPasswordFile();
       if (file != null) {
+        if (!Files.isRegularFile(file)) {
+          throw new BulwarkStartupException("bulwark.password-file " + file.toAbsolutePath()
+              + " does not exist or is not a file",
+              "Create it (mode 0600) with the repository's password, or correct the path.");
+        }
         b.passwordFile(file);
       } else {
         byte[] pw = PasswordCommand.run(String.valueOf(p.getPasswordCommand()));
@@ -63,6 +69,9 @@ final class RepositoryOpener {
       throw new BulwarkStartupException("the password from " + passwordSource(p)
           + " opens no key of repository " + location,
           "Give the password of a key of this repository (bulwark key add registers one).", e);
+    } catch (BulwarkStartupException e) {
+      closeQuietly(backend);
+      throw e;
     } catch (IOException | BulwarkException | IllegalArgumentException e) {
       closeQuietly(backend);
       throw new BulwarkStartupException("cannot open repository " + location + ": "
