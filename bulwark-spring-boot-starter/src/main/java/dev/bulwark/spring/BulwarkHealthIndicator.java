@@ -42,7 +42,7 @@ public final class BulwarkHealthIndicator implements HealthIndicator {
       Map<String, Object> s = new LinkedHashMap<>();
       Optional<Duration> lag = stream.lag();
       s.put("running", lag.isPresent());
-      lag.ifPresent(l -> s.put("lag", l.toString()));
+      lag.ifPresent(l -> s.put("lag", DurationText.of(l)));
       s.put("pendingBytes", stream.pendingBytes());
       stream.lastShipped().ifPresent(p -> s.put("lastShipped", p.toString()));
       s.put("failures", stream.failures());
@@ -51,8 +51,8 @@ public final class BulwarkHealthIndicator implements HealthIndicator {
       if (lag.isEmpty()) {
         down.add("the database is not streaming");
       } else if (lag.get().compareTo(maxLag) > 0) {
-        down.add("the stream lags " + lag.get() + ", more than bulwark.health.max-lag ("
-            + maxLag + ")");
+        down.add("the stream lags " + DurationText.of(lag.get())
+            + ", more than bulwark.health.max-lag (" + DurationText.of(maxLag) + ")");
       }
     }
     jobs.newestSnapshot().ifPresent(n -> details.put("lastSnapshot", snapshot(n)));

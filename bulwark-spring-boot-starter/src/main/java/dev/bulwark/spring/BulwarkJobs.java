@@ -100,8 +100,8 @@ public final class BulwarkJobs implements SmartLifecycle {
           Duration.between(clock.instant(), n.time().plus(every)).toMillis());
       e.scheduleWithFixedDelay(this::scheduledBackup, delay, every.toMillis(),
           TimeUnit.MILLISECONDS);
-      LOG.info("{}: a snapshot every {}, the next in {} s", settings.name(), every,
-          delay / 1000);
+      LOG.info("{}: a snapshot every {}, the next in {}", settings.name(),
+          DurationText.of(every), DurationText.of(Duration.ofSeconds(delay / 1000)));
     });
     settings.verify().ifPresent(every -> e.scheduleWithFixedDelay(this::scheduledVerify,
         every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
@@ -291,7 +291,8 @@ public final class BulwarkJobs implements SmartLifecycle {
     e.shutdownNow();
     try {
       if (!e.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("{}: a Bulwark job did not stop within {}", settings.name(), STOP_WAIT);
+        LOG.warn("{}: a Bulwark job did not stop within {}", settings.name(),
+            DurationText.of(STOP_WAIT));
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();

@@ -112,7 +112,8 @@ record BulwarkSettings(String name, Database database, List<Path> files,
 
   private static Optional<Duration> positive(String property, @Nullable Duration d) {
     if (d != null && (d.isNegative() || d.isZero())) {
-      throw new BulwarkStartupException(property + ": " + d + " is not a positive duration",
+      throw new BulwarkStartupException(property + ": " + DurationText.of(d)
+          + " is not a positive duration",
           "Use a duration such as 15m, 1h or 1d, or leave it out.");
     }
     return Optional.ofNullable(d);

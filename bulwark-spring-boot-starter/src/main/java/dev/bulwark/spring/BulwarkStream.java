@@ -78,7 +78,7 @@ public final class BulwarkStream implements SmartLifecycle {
     }
     replicator = r;
     LOG.info("{}: streaming {} every {}, {}", settings.name(), settings.database().path(),
-        options.get().syncInterval(), r.lastShippedPosition().map(p -> "at " + p)
+        DurationText.of(options.get().syncInterval()), r.lastShippedPosition().map(p -> "at " + p)
             .orElse("nothing shipped yet"));
     stopping = new CountDownLatch(1);
     Thread t = new Thread(() -> watch(options.get()), "bulwark-stream-" + settings.name());
@@ -102,7 +102,7 @@ public final class BulwarkStream implements SmartLifecycle {
         } catch (IOException | BulwarkException | RuntimeException e) {
           failed(e);
           LOG.warn("{}: cannot start streaming: {}; trying again in {}", settings.name(),
-              RestoreGate.oneLine(e), backoff);
+              RestoreGate.oneLine(e), DurationText.of(backoff));
           backoff = pause(backoff);
           continue;
         }
@@ -117,7 +117,7 @@ public final class BulwarkStream implements SmartLifecycle {
         replicator = null;
         closeQuietly(r);
         LOG.warn("{}: streaming failed: {}; starting again in {}", settings.name(),
-            RestoreGate.oneLine(e), backoff);
+            RestoreGate.oneLine(e), DurationText.of(backoff));
         backoff = pause(backoff);
       } catch (InterruptedException e) {
         return;
@@ -170,7 +170,8 @@ public final class BulwarkStream implements SmartLifecycle {
       Thread.currentThread().interrupt();
     }
     if (t.isAlive()) {
-      LOG.warn("{}: the stream's watch did not stop within {}", settings.name(), STOP_WAIT);
+      LOG.warn("{}: the stream's watch did not stop within {}", settings.name(),
+          DurationText.of(STOP_WAIT));
     }
     watcher = null;
     Replicator r = replicator;
