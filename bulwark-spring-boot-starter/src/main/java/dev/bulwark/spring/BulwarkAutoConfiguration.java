@@ -1,8 +1,11 @@
 package dev.bulwark.spring;
 
 import dev.bulwark.core.api.BulwarkRepository;
+import dev.bulwark.core.api.Database;
 import java.time.Clock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -67,8 +70,10 @@ public class BulwarkAutoConfiguration {
 
   @Bean
   BulwarkJobs bulwarkJobs(BulwarkRepository repo, BulwarkSettings settings,
-      BulwarkStream stream) {
-    return new BulwarkJobs(repo, settings, stream, Clock.systemUTC());
+      BulwarkStream stream, ListableBeanFactory beans) {
+    Supplier<Database> live = settings.kind() == BulwarkProperties.Kind.ROCKSDB
+        ? () -> RocksDbSupport.live(beans, settings.database()) : settings::database;
+    return new BulwarkJobs(repo, settings, stream, live, Clock.systemUTC());
   }
 
   @Bean

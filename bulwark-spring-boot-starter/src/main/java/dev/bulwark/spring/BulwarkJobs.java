@@ -3,6 +3,7 @@ package dev.bulwark.spring;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.api.BulwarkRepository;
 import dev.bulwark.core.api.CheckDepth;
+import dev.bulwark.core.api.Database;
 import dev.bulwark.core.backup.FileSource;
 import dev.bulwark.core.backup.Source;
 import dev.bulwark.core.check.CheckResult;
@@ -29,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class BulwarkJobs implements SmartLifecycle {
   private final BulwarkRepository repo;
   private final BulwarkSettings settings;
   private final BulwarkStream stream;
+  /** What a backup reads: for RocksDB, the application's open handle once it exists. */
+  private final Supplier<Database> live;
   private final Clock clock;
   private final AtomicLong backupFailures = new AtomicLong();
   private final AtomicLong verifyFailures = new AtomicLong();
@@ -62,10 +66,11 @@ public final class BulwarkJobs implements SmartLifecycle {
   private volatile boolean backupRunning;
 
   BulwarkJobs(BulwarkRepository repo, BulwarkSettings settings, BulwarkStream stream,
-      Clock clock) {
+      Supplier<Database> live, Clock clock) {
     this.repo = repo;
     this.settings = settings;
     this.stream = stream;
+    this.live = live;
     this.clock = clock;
   }
 
@@ -200,7 +205,7 @@ public final class BulwarkJobs implements SmartLifecycle {
       }
     }
     List<Source> sources = new ArrayList<>();
-    sources.add(settings.database());
+    sources.add(live.get());
     if (!settings.files().isEmpty()) {
       sources.add(FileSource.of(settings.files()).ownerOnly());
     }

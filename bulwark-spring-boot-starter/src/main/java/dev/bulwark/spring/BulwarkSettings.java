@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * start. A wrong or missing property stops the start with one line naming it.
  *
  * @param name the database's name in logs, metrics and health
+ * @param kind what kind of database it is
  * @param database the database, for restore and backup
  * @param files the files that travel with it
  * @param stream how it streams, or empty when it does not
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param verify how often the newest snapshot is verified, or empty: on demand only
  * @param startupPolicy what the start-up check lets through
  */
-record BulwarkSettings(String name, Database database, List<Path> files,
+record BulwarkSettings(String name, BulwarkProperties.Kind kind, Database database, List<Path> files,
     Optional<ReplicationOptions> stream, RetentionPolicy retention, Optional<Duration> schedule,
     Optional<Duration> verify, StartupPolicy startupPolicy, Duration maxLag,
     boolean prune) {
@@ -63,7 +64,7 @@ record BulwarkSettings(String name, Database database, List<Path> files,
     if (p.getStartup().isRebind()) {
       policy = policy.rebinding();
     }
-    return new BulwarkSettings(name, db, List.copyOf(d.getFiles()), stream,
+    return new BulwarkSettings(name, d.getKind(), db, List.copyOf(d.getFiles()), stream,
         retention(p.getRetention()), positive("bulwark.schedule.every", p.getSchedule().getEvery()),
         positive("bulwark.verify.every", p.getVerify().getEvery()), policy,
         p.getHealth().getMaxLag(), p.getRetention().isPrune());

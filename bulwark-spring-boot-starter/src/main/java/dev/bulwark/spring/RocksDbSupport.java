@@ -3,6 +3,8 @@ package dev.bulwark.spring;
 import dev.bulwark.core.api.Database;
 import dev.bulwark.rocksdb.RocksDbDatabase;
 import java.nio.file.Path;
+import org.rocksdb.RocksDB;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -24,10 +26,28 @@ final class RocksDbSupport {
     return Holder.at(dir);
   }
 
+  /**
+   * The database to back up while the application runs: through a checkpoint of the
+   * application's own {@code RocksDB} bean open on {@code db}'s folder, or {@code db} itself
+   * (read as a closed folder; refused while any process has it open) when there is none.
+   */
+  static Database live(ListableBeanFactory beans, Database db) {
+    return Holder.live(beans, db);
+  }
+
   /** Kept apart so that RocksDbSupport itself loads without bulwark-rocksdb. */
   private static final class Holder {
     static Database at(Path dir) {
       return RocksDbDatabase.at(dir);
+    }
+
+    static Database live(ListableBeanFactory beans, Database db) {
+      for (RocksDB open : beans.getBeansOfType(RocksDB.class, false, false).values()) {
+        if (Path.of(open.getName()).toAbsolutePath().normalize().equals(db.path())) {
+          return RocksDbDatabase.of(open);
+        }
+      }
+      return db;
     }
   }
 }
