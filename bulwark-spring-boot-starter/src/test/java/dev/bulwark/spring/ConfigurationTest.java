@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -39,6 +40,20 @@ class ConfigurationTest {
         "bulwark.database.path=" + db, "bulwark.stream.enabled=false").run(context -> {
           assertThat(context).hasNotFailed();
           assertThat(context.getBean(RestoreGate.class).passed()).isTrue();
+        });
+  }
+
+  @Test
+  void withoutActuatorTheGateStreamAndJobsStillRun() throws Exception {
+    TestRepo repo = TestRepo.create(tmp);
+    Path db = TestRepo.ledger(tmp.resolve("ledger.db"), 1);
+    runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
+        "io.micrometer")).withPropertyValues(repo.properties(db)).run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).hasSingleBean(RestoreGate.class).hasSingleBean(BulwarkJobs.class)
+              .doesNotHaveBean(BulwarkHealthIndicator.class)
+              .doesNotHaveBean(BulwarkEndpoint.class);
+          assertThat(context.getBean(BulwarkStream.class).streaming()).isTrue();
         });
   }
 
