@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -162,6 +163,9 @@ public final class BulwarkJobs implements SmartLifecycle {
     }
     try {
       return f.get();
+    } catch (CancellationException ex) {
+      throw new BulwarkException("Bulwark's jobs stopped with the application before this run",
+          ex);
     } catch (ExecutionException ex) {
       Throwable c = ex.getCause();
       throw c instanceof BulwarkException b ? b
@@ -293,7 +297,12 @@ public final class BulwarkJobs implements SmartLifecycle {
     executor = null;
     // A job in progress is interrupted: the library stops it at its next safe point and
     // leaves the repository valid (a backup then writes no snapshot).
-    e.shutdownNow();
+    for (Runnable queued : e.shutdownNow()) {
+      // A "back up now" still queued: its caller waits on it, so end that wait.
+      if (queued instanceof Future<?> f) {
+        f.cancel(false);
+      }
+    }
     try {
       if (!e.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("{}: a Bulwark job did not stop within {}", settings.name(),
@@ -324,26 +333,32 @@ public final class BulwarkJobs implements SmartLifecycle {
     return Optional.ofNullable(newest);
   }
 
+  /** The last backup, whatever its outcome, since the start. */
   public Optional<JobResult> lastBackup() {
     return Optional.ofNullable(lastBackup);
   }
 
+  /** The last backup that succeeded, since the start. */
   public Optional<JobResult> lastSuccessfulBackup() {
     return Optional.ofNullable(lastSuccessfulBackup);
   }
 
+  /** The last verification, whatever its outcome, since the start. */
   public Optional<JobResult> lastVerify() {
     return Optional.ofNullable(lastVerify);
   }
 
+  /** The last verification that succeeded, since the start. */
   public Optional<JobResult> lastSuccessfulVerify() {
     return Optional.ofNullable(lastSuccessfulVerify);
   }
 
+  /** Backups that failed since the start. */
   public long backupFailures() {
     return backupFailures.get();
   }
 
+  /** Verifications that failed since the start. */
   public long verifyFailures() {
     return verifyFailures.get();
   }

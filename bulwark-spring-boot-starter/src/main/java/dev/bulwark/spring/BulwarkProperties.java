@@ -217,14 +217,21 @@ public class BulwarkProperties {
 
   /** restic's forget rules for this host's snapshots of the database; none: keep all. */
   public static class Retention {
+    /** Keep the newest N snapshots (0: rule off). */
     private int keepLast;
+    /** Keep the newest snapshot of each of the last N hours that have one. */
     private int keepHourly;
+    /** Keep the newest snapshot of each of the last N days that have one. */
     private int keepDaily;
+    /** Keep the newest snapshot of each of the last N weeks that have one. */
     private int keepWeekly;
+    /** Keep the newest snapshot of each of the last N months that have one. */
     private int keepMonthly;
+    /** Keep the newest snapshot of each of the last N years that have one. */
     private int keepYearly;
     /** A span such as {@code 7d}, {@code 36h}, {@code 1y6m} (units y, m, d, h). */
     private @Nullable String keepWithin;
+    /** Keep snapshots carrying these tags; each entry is one alternative ("a,b": both). */
     private List<String> keepTag = new ArrayList<>();
     /** Remove the data of forgotten snapshots (prune) right after a forget removed some. */
     private boolean prune = true;
