@@ -78,6 +78,9 @@ final class ConfigReport {
     api.put("host", a.host());
     api.put("port", a.port());
     putPath(api, "token-file", a.tokenFile());
+    ObjectNode health = n.putObject("health");
+    health.put("stale-after", a.health().staleAfterText());
+    putDuration(health, "max-stream-lag", a.health().maxStreamLag());
     n.put("limit-upload", c.limits().uploadKiBps());
     n.put("limit-download", c.limits().downloadKiBps());
     ArrayNode dbs = n.putArray("databases");

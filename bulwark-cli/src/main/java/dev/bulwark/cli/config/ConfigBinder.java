@@ -225,7 +225,42 @@ final class ConfigBinder {
       throw missing(api, "api.token-file", "the API needs a file holding its bearer token "
           + "(or set api.enabled: false)");
     }
-    return new ApiConfig(host, port, tokenFile, enabled);
+    return new ApiConfig(host, port, tokenFile, enabled, health(root));
+  }
+
+  private HealthConfig health(YamlNode.Mapping root) throws ConfigException {
+    YamlNode.Mapping h = mapping(root, "", "health", ConfigSchema.HEALTH);
+    if (h == null) {
+      return HealthConfig.DEFAULTS;
+    }
+    double intervals = HealthConfig.DEFAULT_STALE_AFTER_INTERVALS;
+    Duration fixed = null;
+    YamlNode.Scalar stale = scalar(h, "health", "stale-after");
+    if (stale != null) {
+      String t = stale.text().strip();
+      String bad = "'" + stale.text() + "' is neither a number of schedule intervals (2x, 1.5x) "
+          + "nor a duration " + DURATION_HINT;
+      if (t.endsWith("x")) {
+        try {
+          intervals = Double.parseDouble(t.substring(0, t.length() - 1));
+        } catch (NumberFormatException e) {
+          throw fail(stale, "health.stale-after", bad);
+        }
+        if (!(intervals >= 1) || Double.isInfinite(intervals)) {
+          throw fail(stale, "health.stale-after", "'" + stale.text() + "' is less than one "
+              + "interval: every backup would be stale before the next is due (use 2x)");
+        }
+      } else {
+        try {
+          fixed = DurationText.parse(t);
+        } catch (IllegalArgumentException e) {
+          throw fail(stale, "health.stale-after", bad);
+        }
+      }
+    }
+    Duration lag = duration(h, "health", "max-stream-lag");
+    return new HealthConfig(intervals, fixed,
+        lag == null ? HealthConfig.DEFAULT_MAX_STREAM_LAG : lag);
   }
 
   private List<DatabaseConfig> databases(YamlNode.Mapping root) throws ConfigException {

@@ -16,8 +16,10 @@ import java.util.Set;
  */
 final class ConfigSchema {
   static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
-      "databases", "limit-upload", "limit-download", "groups", "repositories");
+      "databases", "limit-upload", "limit-download", "groups", "repositories", "health");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
+  /** When {@code /healthz} reports a problem. */
+  static final List<String> HEALTH = List.of("stale-after", "max-stream-lag");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
       "retention", "verify", "auto-restore", "stream", "yield-file", "repositories");
   /** A group's fields; groups take no environment variables (their members do). */
@@ -37,7 +39,8 @@ final class ConfigSchema {
 
   /** Every value outside {@code databases}, as a dotted path. */
   static final List<String> TOP_VALUES = List.of("repository", "password-file", "key-files",
-      "api.enabled", "api.host", "api.port", "api.token-file", "limit-upload", "limit-download");
+      "api.enabled", "api.host", "api.port", "api.token-file", "limit-upload", "limit-download",
+      "health.stale-after", "health.max-stream-lag");
 
   /**
    * Every value of one database, as a dotted path below it. Not {@code name}: the name is how
