@@ -374,7 +374,7 @@ public final class RepositoryDaemons implements RunningDaemon {
     // Groups go to the default repository: a group has no repositories of its own (yet).
     return new BulwarkConfig(config.file(), r.location(), r.passwordFile(), r.keyFiles(),
         config.api(), dbs, r.limits(),
-        name.equals(RepositoryConfig.DEFAULT) ? config.groups() : List.of());
+        name.equals(RepositoryConfig.DEFAULT) ? config.groups() : List.of(), null, null, r.s3());
   }
 
   /**
