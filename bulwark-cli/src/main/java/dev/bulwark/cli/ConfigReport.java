@@ -13,6 +13,7 @@ import dev.bulwark.cli.config.GroupConfig;
 import dev.bulwark.cli.config.Origin;
 import dev.bulwark.cli.config.RepositoryConfig;
 import dev.bulwark.cli.config.RepositoryTarget;
+import dev.bulwark.cli.config.S3Config;
 import dev.bulwark.core.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,8 +79,15 @@ final class ConfigReport {
     api.put("host", a.host());
     api.put("port", a.port());
     putPath(api, "token-file", a.tokenFile());
+    ObjectNode health = n.putObject("health");
+    health.put("stale-after", a.health().staleAfterText());
+    putDuration(health, "max-stream-lag", a.health().maxStreamLag());
     n.put("limit-upload", c.limits().uploadKiBps());
     n.put("limit-download", c.limits().downloadKiBps());
+    if (!c.s3().isEmpty()) {
+      // Only when given: a file without it is reported exactly as before.
+      s3(n.putObject("s3"), c.s3());
+    }
     ArrayNode dbs = n.putArray("databases");
     for (DatabaseConfig d : c.databases()) {
       ObjectNode db = dbs.addObject();
@@ -132,6 +140,38 @@ final class ConfigReport {
       paths(o.putArray("key-files"), r.keyFiles());
       o.put("limit-upload", r.limits().uploadKiBps());
       o.put("limit-download", r.limits().downloadKiBps());
+      if (!r.s3().isEmpty()) {
+        s3(o.putObject("s3"), r.s3());
+      }
+    }
+  }
+
+  /**
+   * The S3 settings given. Key and credentials files are shown by path: their content, the
+   * secret, is read only when the repository is opened and never shown.
+   */
+  private static void s3(ObjectNode o, S3Config s) {
+    putIfSet(o, "endpoint", s.endpoint());
+    putIfSet(o, "region", s.region());
+    if (s.pathStyle() != null) {
+      o.put("path-style", s.pathStyle());
+    }
+    if (s.connections() != null) {
+      o.put("connections", s.connections());
+    }
+    if (s.credentialsFile() != null) {
+      putPath(o, "credentials-file", s.credentialsFile());
+    }
+    putIfSet(o, "profile", s.profile());
+    if (s.accessKeyFile() != null) {
+      putPath(o, "access-key-file", s.accessKeyFile());
+      putPath(o, "secret-key-file", s.secretKeyFile());
+    }
+  }
+
+  private static void putIfSet(ObjectNode o, String key, String value) {
+    if (value != null) {
+      o.put(key, value);
     }
   }
 

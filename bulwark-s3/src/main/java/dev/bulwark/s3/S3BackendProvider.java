@@ -3,6 +3,8 @@ package dev.bulwark.s3;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.BackendProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -24,10 +27,17 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * Opens {@code s3:...} locations as {@link S3Backend}s (see {@link S3Location} for the forms
  * and settings). Credentials: {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY} / {@code
- * AWS_SESSION_TOKEN} from the given environment, else the profile named by {@code AWS_PROFILE},
- * else the SDK's default chain (profile files, container and instance roles).
+ * AWS_SESSION_TOKEN} from the given environment, else the credentials file {@code
+ * AWS_SHARED_CREDENTIALS_FILE}, else the profile named by {@code AWS_PROFILE}, else the SDK's
+ * default chain (profile files, container and instance roles).
  */
 public final class S3BackendProvider implements BackendProvider {
+  /**
+   * An AWS-style credentials file to take the keys from (profile {@code AWS_PROFILE}, else
+   * {@code default}): the SDK's own variable, also what {@code bulwark.yml}'s {@code
+   * s3.credentials-file} sets.
+   */
+  public static final String CREDENTIALS_FILE = "AWS_SHARED_CREDENTIALS_FILE";
   /** A connection that sends nothing for this long is dropped and the request retried. */
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -84,7 +94,34 @@ public final class S3BackendProvider implements BackendProvider {
     }
   }
 
-  /** Credentials from {@code env} (keys, then profile), else the SDK's default chain. */
+  /**
+   * The keys of {@code profile} in an AWS-style credentials file, read now: a missing file or
+   * profile is one line at open rather than a failure at the first request.
+   */
+  private static AwsCredentialsProvider fromFile(Path file, String profile)
+      throws BulwarkException {
+    if (!Files.isReadable(file)) {
+      throw new BulwarkException("the S3 credentials file " + file + " (" + CREDENTIALS_FILE
+          + ") cannot be read" + (Files.exists(file) ? " (check its permissions)" : ": no such "
+          + "file"));
+    }
+    try {
+      ProfileFile content = ProfileFile.builder().content(file)
+          .type(ProfileFile.Type.CREDENTIALS).build();
+      AwsCredentialsProvider p = ProfileCredentialsProvider.builder().profileFile(content).profileName(profile).build();
+      // Resolved once here so that the error names the file; the keys are then kept.
+      return StaticCredentialsProvider.create(p.resolveCredentials());
+    } catch (SdkException | IllegalArgumentException | IllegalStateException e) {
+      throw new BulwarkException("the S3 credentials file " + file + " has no usable keys for "
+          + "profile '" + profile + "' (expected [" + profile + "] with aws_access_key_id and "
+          + "aws_secret_access_key): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Credentials from {@code env} (keys, then an AWS-style credentials file, then a profile of
+   * the SDK's usual files), else the SDK's default chain.
+   */
   static AwsCredentialsProvider credentials(Map<String, String> env) throws BulwarkException {
     String ak = env.get("AWS_ACCESS_KEY_ID");
     String sk = env.get("AWS_SECRET_ACCESS_KEY");
@@ -101,6 +138,10 @@ public final class S3BackendProvider implements BackendProvider {
           + " is; set both");
     }
     String profile = env.get("AWS_PROFILE");
+    String file = env.get(CREDENTIALS_FILE);
+    if (file != null && !file.isEmpty()) {
+      return fromFile(Path.of(file), profile == null || profile.isEmpty() ? "default" : profile);
+    }
     if (profile != null && !profile.isEmpty()) {
       return ProfileCredentialsProvider.builder().profileName(profile).build();
     }

@@ -24,10 +24,13 @@ import java.util.Optional;
  *     top-level {@code repository} is not among them (it is {@link RepositoryConfig#DEFAULT})
  * @param targets for each database that names its repositories, where it is backed up, in
  *     its order; a database not in this map goes to the default repository only
+ * @param s3 how to reach the top-level repository on S3 (the top-level {@code s3:} block), and
+ *     the named ones that have no block of their own; {@link S3Config#NONE} if not given
  */
 public record BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
     ApiConfig api, List<DatabaseConfig> databases, RateLimits limits, List<GroupConfig> groups,
-    List<RepositoryConfig> repositories, Map<String, List<RepositoryTarget>> targets) {
+    List<RepositoryConfig> repositories, Map<String, List<RepositoryTarget>> targets,
+    S3Config s3) {
 
   public BulwarkConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
@@ -40,6 +43,15 @@ public record BulwarkConfig(Path file, String repository, Path passwordFile, Lis
       targets.forEach((k, v) -> t.put(k, List.copyOf(v)));
     }
     targets = Collections.unmodifiableMap(t);
+    s3 = s3 == null ? S3Config.NONE : s3;
+  }
+
+  /** A configuration without S3 settings. */
+  public BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
+      ApiConfig api, List<DatabaseConfig> databases, RateLimits limits, List<GroupConfig> groups,
+      List<RepositoryConfig> repositories, Map<String, List<RepositoryTarget>> targets) {
+    this(file, repository, passwordFile, keyFiles, api, databases, limits, groups, repositories,
+        targets, null);
   }
 
   /** A configuration with one repository. */
@@ -71,7 +83,7 @@ public record BulwarkConfig(Path file, String repository, Path passwordFile, Lis
   /** The top-level repository, as the named repository {@link RepositoryConfig#DEFAULT}. */
   public RepositoryConfig defaultRepository() {
     return new RepositoryConfig(RepositoryConfig.DEFAULT, repository, passwordFile, keyFiles,
-        limits);
+        limits, s3);
   }
 
   /** The repository of that name, the default one included. */

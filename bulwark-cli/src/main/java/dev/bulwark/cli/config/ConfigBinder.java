@@ -23,6 +23,8 @@ final class ConfigBinder {
   /** Names go into URLs, metric labels, snapshot tags and variable names: keep them plain. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+  private static final Pattern HTTP_URL = Pattern.compile("https?://[^/@\\s]+/?");
+  private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final String DURATION_HINT = "(use 30s, 15m, 1h, 1d)";
   private static final String FINE_DURATION_HINT = "(use 500ms, 1s, 10s, 1m)";
 
@@ -61,11 +63,12 @@ final class ConfigBinder {
     long maxKiBps = Long.MAX_VALUE / 1024;
     RateLimits limits = new RateLimits(integer(root, "", "limit-upload", 0, 0, maxKiBps),
         integer(root, "", "limit-download", 0, 0, maxKiBps));
-    List<RepositoryConfig> repositories = repositories(root, passwordFile, keyFiles, limits);
+    S3Config s3 = s3(root, "");
+    List<RepositoryConfig> repositories = repositories(root, passwordFile, keyFiles, limits, s3);
     List<DatabaseConfig> databases = databases(root);
     Map<String, List<RepositoryTarget>> targets = targets(root, databases, repositories);
     return new BulwarkConfig(file, repository(repo, "repository"), passwordFile, keyFiles,
-        api(root), databases, limits, groups(root, databases), repositories, targets);
+        api(root), databases, limits, groups(root, databases), repositories, targets, s3);
   }
 
   private String repository(YamlNode.Scalar s, String p) throws ConfigException {
@@ -82,7 +85,7 @@ final class ConfigBinder {
    * limits) is the top level's.
    */
   private List<RepositoryConfig> repositories(YamlNode.Mapping root, Path passwordFile,
-      List<Path> keyFiles, RateLimits limits) throws ConfigException {
+      List<Path> keyFiles, RateLimits limits, S3Config s3) throws ConfigException {
     List<RepositoryConfig> out = new ArrayList<>();
     YamlNode node = child(root, "repositories");
     if (node == null) {
@@ -123,7 +126,10 @@ final class ConfigBinder {
       RateLimits own = new RateLimits(
           integer(r, p, "limit-upload", limits.uploadKiBps(), 0, maxKiBps),
           integer(r, p, "limit-download", limits.downloadKiBps(), 0, maxKiBps));
-      out.add(new RepositoryConfig(name, repository(location, p + ".location"), pw, keys, own));
+      // A block without s3 settings shares the top level's (one account, one endpoint).
+      S3Config ownS3 = child(r, "s3") == null ? s3 : s3(r, p);
+      out.add(new RepositoryConfig(name, repository(location, p + ".location"), pw, keys, own,
+          ownS3));
     }
     return out;
   }
@@ -225,7 +231,93 @@ final class ConfigBinder {
       throw missing(api, "api.token-file", "the API needs a file holding its bearer token "
           + "(or set api.enabled: false)");
     }
-    return new ApiConfig(host, port, tokenFile, enabled);
+    return new ApiConfig(host, port, tokenFile, enabled, health(root));
+  }
+
+  /** The {@code s3:} block in {@code m} (at path {@code p}), or {@link S3Config#NONE}. */
+  private S3Config s3(YamlNode.Mapping m, String p) throws ConfigException {
+    YamlNode.Mapping b = mapping(m, p, "s3", ConfigSchema.S3);
+    if (b == null) {
+      return S3Config.NONE;
+    }
+    String bp = join(p, "s3");
+    String endpoint = null;
+    YamlNode.Scalar ep = scalar(b, bp, "endpoint");
+    if (ep != null) {
+      endpoint = ep.text().strip();
+      if (!HTTP_URL.matcher(endpoint).matches()) {
+        throw fail(ep, bp + ".endpoint", "'" + ep.text() + "' is not an http(s) URL such as "
+            + "https://minio.example:9000 (no bucket, no credentials)");
+      }
+    }
+    String region = word(b, bp, "region", "a region such as eu-west-1");
+    Boolean pathStyle = scalar(b, bp, "path-style") == null ? null
+        : bool(b, bp, "path-style", false);
+    Integer connections = scalar(b, bp, "connections") == null ? null
+        : (int) integer(b, bp, "connections", 0, 1, 128);
+    Path credentials = path(b, bp, "credentials-file");
+    String profile = word(b, bp, "profile", "a profile name of the credentials file");
+    Path accessKey = path(b, bp, "access-key-file");
+    Path secretKey = path(b, bp, "secret-key-file");
+    if ((accessKey == null) != (secretKey == null)) {
+      throw missing(b, bp + (accessKey == null ? ".access-key-file" : ".secret-key-file"),
+          "access-key-file and secret-key-file go together; give both");
+    }
+    if (accessKey != null && credentials != null) {
+      throw fail(b.fields().get("credentials-file"), bp + ".credentials-file", "give either "
+          + "credentials-file or access-key-file and secret-key-file, not both");
+    }
+    return new S3Config(endpoint, region, pathStyle, connections, credentials, profile,
+        accessKey, secretKey);
+  }
+
+  /** A plain word (letters, digits, '-', '_', '.'), or null if absent. */
+  private String word(YamlNode.Mapping m, String p, String key, String what)
+      throws ConfigException {
+    YamlNode.Scalar s = scalar(m, p, key);
+    if (s == null) {
+      return null;
+    }
+    String t = s.text().strip();
+    if (!WORD.matcher(t).matches()) {
+      throw fail(s, join(p, key), "'" + s.text() + "' is not " + what);
+    }
+    return t;
+  }
+
+  private HealthConfig health(YamlNode.Mapping root) throws ConfigException {
+    YamlNode.Mapping h = mapping(root, "", "health", ConfigSchema.HEALTH);
+    if (h == null) {
+      return HealthConfig.DEFAULTS;
+    }
+    double intervals = HealthConfig.DEFAULT_STALE_AFTER_INTERVALS;
+    Duration fixed = null;
+    YamlNode.Scalar stale = scalar(h, "health", "stale-after");
+    if (stale != null) {
+      String t = stale.text().strip();
+      String bad = "'" + stale.text() + "' is neither a number of schedule intervals (2x, 1.5x) "
+          + "nor a duration " + DURATION_HINT;
+      if (t.endsWith("x")) {
+        try {
+          intervals = Double.parseDouble(t.substring(0, t.length() - 1));
+        } catch (NumberFormatException e) {
+          throw fail(stale, "health.stale-after", bad);
+        }
+        if (!(intervals >= 1) || Double.isInfinite(intervals)) {
+          throw fail(stale, "health.stale-after", "'" + stale.text() + "' is less than one "
+              + "interval: every backup would be stale before the next is due (use 2x)");
+        }
+      } else {
+        try {
+          fixed = DurationText.parse(t);
+        } catch (IllegalArgumentException e) {
+          throw fail(stale, "health.stale-after", bad);
+        }
+      }
+    }
+    Duration lag = duration(h, "health", "max-stream-lag");
+    return new HealthConfig(intervals, fixed,
+        lag == null ? HealthConfig.DEFAULT_MAX_STREAM_LAG : lag);
   }
 
   private List<DatabaseConfig> databases(YamlNode.Mapping root) throws ConfigException {

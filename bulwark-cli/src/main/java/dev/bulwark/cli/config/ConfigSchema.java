@@ -16,8 +16,10 @@ import java.util.Set;
  */
 final class ConfigSchema {
   static final List<String> TOP = List.of("repository", "password-file", "key-files", "api",
-      "databases", "limit-upload", "limit-download", "groups", "repositories");
+      "databases", "limit-upload", "limit-download", "groups", "repositories", "health", "s3");
   static final List<String> API = List.of("enabled", "host", "port", "token-file");
+  /** When {@code /healthz} reports a problem. */
+  static final List<String> HEALTH = List.of("stale-after", "max-stream-lag");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
       "retention", "verify", "auto-restore", "stream", "yield-file", "repositories");
   /** A group's fields; groups take no environment variables (their members do). */
@@ -25,7 +27,13 @@ final class ConfigSchema {
       "retention");
   /** One named repository of the top-level {@code repositories:} map. */
   static final List<String> REPOSITORY = List.of("location", "password-file", "key-files",
-      "limit-upload", "limit-download");
+      "limit-upload", "limit-download", "s3");
+  /**
+   * How to reach a repository on S3; no {@code BULWARK_*} variables: the S3 backend's own
+   * variables ({@code AWS_ENDPOINT_URL}, ...) override these (see {@link S3Environment}).
+   */
+  static final List<String> S3 = List.of("endpoint", "region", "path-style", "connections",
+      "credentials-file", "profile", "access-key-file", "secret-key-file");
   /** One entry of a database's {@code repositories:} list, when it is a mapping. */
   static final List<String> TARGET = List.of("name", "schedule", "retention", "verify");
   static final List<String> SCHEDULE = List.of("every");
@@ -37,7 +45,8 @@ final class ConfigSchema {
 
   /** Every value outside {@code databases}, as a dotted path. */
   static final List<String> TOP_VALUES = List.of("repository", "password-file", "key-files",
-      "api.enabled", "api.host", "api.port", "api.token-file", "limit-upload", "limit-download");
+      "api.enabled", "api.host", "api.port", "api.token-file", "limit-upload", "limit-download",
+      "health.stale-after", "health.max-stream-lag");
 
   /**
    * Every value of one database, as a dotted path below it. Not {@code name}: the name is how
@@ -61,7 +70,8 @@ final class ConfigSchema {
    * BULWARK_REPO_<NAME>_<FIELD>} ({@code BULWARK_REPO_OFFSITE_LOCATION}), for a repository the
    * file names.
    */
-  static final List<String> REPOSITORY_VALUES = REPOSITORY;
+  static final List<String> REPOSITORY_VALUES = List.of("location", "password-file",
+      "key-files", "limit-upload", "limit-download");
 
   /** Values that are lists of paths: in a variable, separated by the path separator. */
   static final Set<String> PATH_LISTS = Set.of("key-files", "files");

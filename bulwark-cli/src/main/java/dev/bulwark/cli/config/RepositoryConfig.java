@@ -14,15 +14,24 @@ import java.util.List;
  * @param passwordFile a file holding its password, or null
  * @param keyFiles key files, each a password of its own key
  * @param limits its upload and download limits
+ * @param s3 how to reach it on S3 ({@link S3Config#NONE} unless it has an {@code s3:} block or
+ *     the top level has one)
  */
 public record RepositoryConfig(String name, String location, Path passwordFile,
-    List<Path> keyFiles, RateLimits limits) {
+    List<Path> keyFiles, RateLimits limits, S3Config s3) {
   /** The name of the top-level {@code repository:}, which databases use unless told otherwise. */
   public static final String DEFAULT = "default";
 
   public RepositoryConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
     limits = limits == null ? RateLimits.UNLIMITED : limits;
+    s3 = s3 == null ? S3Config.NONE : s3;
+  }
+
+  /** A repository without S3 settings. */
+  public RepositoryConfig(String name, String location, Path passwordFile, List<Path> keyFiles,
+      RateLimits limits) {
+    this(name, location, passwordFile, keyFiles, limits, null);
   }
 
   /** The files that can unlock it: the password file first, then key files. */

@@ -256,6 +256,19 @@ public final class Daemon implements RunningDaemon {
   }
 
   @Override
+  public Map<String, Duration> backupIntervals(String repository) {
+    synchronized (lock) {
+      Map<String, Duration> out = new LinkedHashMap<>();
+      databases.forEach((name, s) -> {
+        if (s.config.every() != null) {
+          out.put(name, s.config.every());
+        }
+      });
+      return out;
+    }
+  }
+
+  @Override
   public List<Snapshot> snapshots(String database)
       throws UnknownDatabaseException, IOException, BulwarkException {
     DatabaseConfig db = null;

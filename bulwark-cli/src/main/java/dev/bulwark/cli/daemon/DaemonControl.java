@@ -5,7 +5,9 @@ import dev.bulwark.cli.config.RepositoryConfig;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.repo.Snapshot;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the HTTP API (and the status page behind it) may ask of a running daemon. Every method
@@ -62,6 +64,18 @@ public interface DaemonControl {
 
   /** A consistent picture of every database: schedule, current job, last results. */
   DaemonStatus status();
+
+  /**
+   * How often each database (and group) is backed up, by name, as configured now: what
+   * {@code /healthz} measures a snapshot's age against. A database without a schedule is
+   * absent; so is every database of a control that does not schedule.
+   *
+   * @param repository with several repositories, the one whose schedules are asked for (a
+   *     database may have its own schedule in each); null for the default or only one
+   */
+  default Map<String, Duration> backupIntervals(String repository) {
+    return Map.of();
+  }
 
   /**
    * Snapshots of one database, oldest first; all snapshots in the repository if

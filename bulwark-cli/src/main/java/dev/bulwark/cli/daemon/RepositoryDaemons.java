@@ -252,6 +252,25 @@ public final class RepositoryDaemons implements RunningDaemon {
         dbs, repos);
   }
 
+  /** The schedules in that repository (null: the first), as its own daemon has them. */
+  @Override
+  public Map<String, Duration> backupIntervals(String repository) {
+    List<Member> all;
+    synchronized (lock) {
+      all = List.copyOf(members.values());
+    }
+    for (Member m : all) {
+      Daemon d;
+      synchronized (lock) {
+        d = m.daemon;
+      }
+      if (d != null && (repository == null || m.name.equals(repository))) {
+        return d.backupIntervals(null);
+      }
+    }
+    return Map.of();
+  }
+
   /** The snapshots of the database's (or the default's) first repository that is open. */
   @Override
   public List<Snapshot> snapshots(String database)
@@ -355,7 +374,7 @@ public final class RepositoryDaemons implements RunningDaemon {
     // Groups go to the default repository: a group has no repositories of its own (yet).
     return new BulwarkConfig(config.file(), r.location(), r.passwordFile(), r.keyFiles(),
         config.api(), dbs, r.limits(),
-        name.equals(RepositoryConfig.DEFAULT) ? config.groups() : List.of());
+        name.equals(RepositoryConfig.DEFAULT) ? config.groups() : List.of(), null, null, r.s3());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.bulwark.cli.daemon;
 
 import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
+import dev.bulwark.cli.config.S3Environment;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.WrongPasswordException;
 import dev.bulwark.core.backend.Backend;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Opens the configured repository with the first of its unlock files (the password file, then
@@ -33,7 +35,10 @@ final class RepositoryUnlock {
           + "one file that unlocks the repository");
     }
     // One pair of buckets for the daemon: backups, verifications and streams share the limits.
-    Backend backend = config.limits().apply(Backends.open(config.repository(), System.getenv()));
+    // bulwark.yml's s3 settings, each overridden by its environment variable when that is set.
+    Map<String, String> env = S3Environment.of(config.s3(), System.getenv(),
+        config.file() + ": s3 of " + config.repository());
+    Backend backend = config.limits().apply(Backends.open(config.repository(), env));
     List<String> tried = new ArrayList<>();
     try {
       Repository.requireExists(backend);

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *       {@code status}, {@code list_snapshots}, {@code reload});
  *   <li>{@code GET /metrics}: Prometheus text format, computed from the daemon's status at
  *       scrape time;
- *   <li>{@code GET /healthz}: {@code {"status":"ok"}} while the daemon answers;
+ *   <li>{@code GET /healthz}: 200 {@code {"status":"ok"}} while the daemon answers and its
+ *       backups are fresh and verified; 503 with the problems otherwise ({@link HealthCheck});
  *   <li>{@code GET /}: the status page.
  * </ul>
  *
@@ -154,7 +155,8 @@ public final class ApiServer implements AutoCloseable {
     s.setExecutor(pool);
     guarded(s, "/rpc", new RpcHandler(new RpcMethods(daemon, clock, mapper), mapper), auth);
     guarded(s, "/metrics", new MetricsHandler(registry), auth);
-    guarded(s, "/healthz", new HealthHandler(daemon, mapper), auth);
+    guarded(s, "/healthz", new HealthHandler(daemon, mapper, config.health(), clock),
+        auth);
     s.createContext("/", page);
     s.start();
     server = s;

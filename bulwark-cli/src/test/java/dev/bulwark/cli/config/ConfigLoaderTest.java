@@ -219,6 +219,8 @@ class ConfigLoaderTest {
     assertThat(c.groups().get(0).databases()).extracting(DatabaseConfig::name)
         .containsExactly("wallet", "chain-index");
     assertThat(c.databases().get(0).retention().isEmpty()).isFalse();
+    assertThat(c.repository("offsite").orElseThrow().s3().connections()).isEqualTo(8);
+    assertThat(c.api().health().staleAfterText()).isEqualTo("2x");
   }
 
   @Test

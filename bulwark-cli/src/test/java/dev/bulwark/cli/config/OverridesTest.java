@@ -60,6 +60,9 @@ class OverridesTest {
     TOP.put("api.token-file", Map.entry("/env/token", c -> c.api().tokenFile().toString()));
     TOP.put("limit-upload", Map.entry("512", c -> "" + c.limits().uploadKiBps()));
     TOP.put("limit-download", Map.entry("2048", c -> "" + c.limits().downloadKiBps()));
+    TOP.put("health.stale-after", Map.entry("3x", c -> c.api().health().staleAfterText()));
+    TOP.put("health.max-stream-lag", Map.entry("5m",
+        c -> DurationText.format(c.api().health().maxStreamLag())));
     DB.put("kind", Map.entry("rocksdb", d -> d.kind().name().toLowerCase()));
     DB.put("path", Map.entry("/env/db", d -> d.path().toString()));
     DB.put("files", Map.entry("/env/f1:/env/f2", d -> String.join(":",
