@@ -1,0 +1,10 @@
+/**
+ * Copying snapshots from one repository to another, as restic's {@code copy}: {@link
+ * dev.bulwark.core.copy.SnapshotCopier} moves every blob a snapshot needs that the target lacks,
+ * re-sealed under the target's key, and saves the snapshot with its {@code original} id, so a
+ * second run finds it and copies nothing.
+ */
+@NullMarked
+package dev.bulwark.core.copy;
+
+import org.jspecify.annotations.NullMarked;
