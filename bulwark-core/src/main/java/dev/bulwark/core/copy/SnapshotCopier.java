@@ -2,10 +2,11 @@ package dev.bulwark.core.copy;
 
 import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
+import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
-import dev.bulwark.core.concurrent.Futures;
 import dev.bulwark.core.concurrent.Workers;
+import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.job.CheckpointCounter;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Lock;
@@ -18,14 +19,11 @@ import dev.bulwark.core.tree.NodeType;
 import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies snapshots from a source repository into a target repository (restic's {@code copy}).
  * For each snapshot it walks the source's trees and copies every blob the target's index lacks:
- * read from the source and checked against its id, then compressed and sealed under the
- * target's key by the target's {@link BlobSaver}, one blob at a time, so memory does not grow
- * with the size of a file. Once the blobs are durable and indexed it saves the snapshot in the
+ * read from the source (the close blobs of a pack in one ranged read) and checked against its
+ * id, then compressed and sealed under the target's key by the target's {@link BlobSaver}, one
+ * blob at a time, so memory does not grow with the size of a file. Once the blobs are durable and indexed it saves the snapshot in the
  * target with {@code original} naming the source snapshot (or the source's own original).
  *
  * <p>Idempotent and resumable: a source snapshot whose copy the target holds already is
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * target with other chunker parameters than the source's stores copies that will not
  * deduplicate with its own backups of the same data ({@link #sharesChunkerParameters()}).
  *
- * <p>Cancellation: an interrupt stops the copy at the next blob ({@link
+ * <p>Cancellation: an interrupt stops the copy at the next file or range read ({@link
  * InterruptedIOException}); the checkpoint policy's yield signal stops it at the next index
  * checkpoint ({@link dev.bulwark.core.job.JobYieldedException}). Not thread-safe: one copy at a
  * time per copier.
@@ -151,57 +149,42 @@ public final class SnapshotCopier {
 
   /**
    * Copies every blob below the tree {@code root} that the target lacks: trees as they are
-   * walked, file contents on the readers, at most a window of them in flight.
+   * walked, file contents gathered into batches read pack by pack.
    */
   private void copyBlobs(Id root, BlobSaver saver, Workers readers, Set<Id> treesCopied)
       throws IOException, BulwarkException {
-    int window = options.threads() * 3;
-    Deque<Future<Void>> pending = new ArrayDeque<>();
-    // Blobs handed to the readers for this snapshot: a blob named twice is read once.
-    Set<Id> queued = new HashSet<>();
+    BlobBatch batch = new BlobBatch(source, saver, readers, options.threads() * 2, progress);
     TreeWalker walker = new TreeWalker(id -> Tree.parse(copyBlob(BlobType.TREE, id, saver)),
         TreeWalker.ErrorPolicy.STOP);
-    try {
-      walker.walk(root, new TreeWalker.Visitor() {
-        @Override
-        public boolean enterTree(Id tree, String path) {
-          // A tree walked once in this copy was copied whole (or the copy failed).
-          return treesCopied.add(tree);
-        }
+    walker.walk(root, new TreeWalker.Visitor() {
+      @Override
+      public boolean enterTree(Id tree, String path) {
+        // A tree walked once in this copy was copied whole (or the copy failed).
+        return treesCopied.add(tree);
+      }
 
-        @Override
-        public boolean visit(Id parent, String path, Node node)
-            throws IOException, BulwarkException {
-          if (node.type() != NodeType.FILE) {
-            return true;
-          }
-          for (Id id : node.content()) {
-            if (target.index().has(BlobType.DATA, id) || !queued.add(id)) {
-              continue;
-            }
-            pending.add(readers.executor().submit(() -> {
-              copyBlob(BlobType.DATA, id, saver);
-              return null;
-            }));
-            while (!pending.isEmpty() && (pending.peek().isDone() || pending.size() > window)) {
-              Futures.await(pending.poll());
-            }
-            if (Thread.currentThread().isInterrupted()) {
-              throw new InterruptedIOException("copy interrupted");
-            }
-            saver.throwIfYieldRequested();
-          }
+      @Override
+      public boolean visit(Id parent, String path, Node node)
+          throws IOException, BulwarkException {
+        if (node.type() != NodeType.FILE) {
           return true;
         }
-      });
-      while (!pending.isEmpty()) {
-        Futures.await(pending.poll());
+        for (Id id : node.content()) {
+          if (saver.has(BlobType.DATA, id)) {
+            continue;
+          }
+          BlobLocation loc = source.index().find(BlobType.DATA, id).orElseThrow(() ->
+              new CorruptionException("source repository: data blob " + id.shortForm()
+                  + " of " + path + " is not in the index"));
+          batch.add(loc);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedIOException("copy interrupted");
+        }
+        return true;
       }
-    } finally {
-      for (Future<Void> f : pending) {
-        f.cancel(false);
-      }
-    }
+    });
+    batch.flush();
     saver.throwIfYieldRequested();
   }
 

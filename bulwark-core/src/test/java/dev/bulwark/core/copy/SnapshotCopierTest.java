@@ -155,6 +155,30 @@ class SnapshotCopierTest {
     }
   }
 
+  @Test
+  void aDamagedSourceBlobStopsTheCopyBeforeItsSnapshotIsSaved() throws Exception {
+    TestRepositories.randomFile(dir.resolve("data/f.bin"), 3 << 20, 6);
+    Snapshot s;
+    try (Repository a = TestRepositories.init(LocalBackend.open(dir.resolve("a")))) {
+      s = TestRepositories.backup(a, dir.resolve("data"));
+    }
+    Path biggest;
+    try (var packs = Files.walk(dir.resolve("a/data"))) {
+      biggest = packs.filter(Files::isRegularFile)
+          .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(biggest);
+    bytes[bytes.length / 3] ^= 1;
+    Files.write(biggest, bytes);
+    try (Repository a = TestRepositories.open(LocalBackend.open(dir.resolve("a")));
+        Repository b = TestRepositories.init(LocalBackend.open(dir.resolve("b")))) {
+      assertThatThrownBy(() -> copy(a, b, List.of(a.loadSnapshot(s.id()))))
+          .isInstanceOf(dev.bulwark.core.CorruptionException.class)
+          .hasMessageContaining(biggest.getFileName().toString());
+      assertThat(b.list(FileType.SNAPSHOT)).isEmpty();
+    }
+  }
+
   private static CopyResult copy(Repository from, Repository to, List<Snapshot> snapshots)
       throws IOException, BulwarkException {
     List<SnapshotCopy> told = new ArrayList<>();
