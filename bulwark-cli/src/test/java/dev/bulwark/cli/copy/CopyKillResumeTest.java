@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14, test 3: {@code kill -9} of a {@code bulwark copy} (a real process) of a 32 MiB
- * snapshot at random instants, each into a fresh target. The copy writes an index checkpoint
+ * snapshot at random instants (the first anywhere in the run, the others after a random number
+ * of packs), each into a fresh target. The copy writes an index checkpoint
  * every {@value #EVERY} packs, so restic's {@code check --read-data} accepts the killed
  * target, and the run after it completes reusing every pack a checkpoint indexed: both runs
  * together upload at most one batch more than a clean copy, the target holds the snapshot once,
@@ -68,8 +69,14 @@ class CopyKillResumeTest {
       Path target = init("kill-" + kill);
       long start = System.nanoTime();
       Process p = start(target, "kill-" + kill);
-      awaitFirstPack(target, p, start);
-      p.waitFor(random.nextLong(uploadMs * 9 / 10 + 1), TimeUnit.MILLISECONDS);
+      if (kill == 0) {
+        // Anywhere in the first run's time, start-up included.
+        p.waitFor(random.nextLong(firstPackMs + uploadMs), TimeUnit.MILLISECONDS);
+      } else {
+        // While packs are stored: after a random number of them, so that a fast machine
+        // still kills mid-copy, with checkpoints behind it.
+        awaitPacks(target, p, start, random.nextInt(EVERY + 1, cleanPacks - 1));
+      }
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       int killedPacks = packs(target);
@@ -122,7 +129,12 @@ class CopyKillResumeTest {
 
   /** Milliseconds from {@code t0} until the first pack file appears (or the process ends). */
   private static long awaitFirstPack(Path repo, Process p, long t0) throws Exception {
-    while (packs(repo) == 0 && p.isAlive()) {
+    return awaitPacks(repo, p, t0, 1);
+  }
+
+  /** Milliseconds from {@code t0} until {@code n} pack files exist (or the process ends). */
+  private static long awaitPacks(Path repo, Process p, long t0, int n) throws Exception {
+    while (packs(repo) < n && p.isAlive()) {
       assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.MINUTES.toNanos(2));
       p.waitFor(1, TimeUnit.MILLISECONDS);
     }
