@@ -76,7 +76,10 @@ class CopyCliTest {
         "--from-repo", source.toString(), "--from-password-file", sourcePassword.toString())
         .assertOk();
 
-    Cli.Result r = copy(target, "--json", "latest").assertOk();
+    // The source's password from a command's output, as restic's --from-password-command.
+    Cli.Result r = cli.run("copy", "--from-repo", source.toString(), "--from-password-command",
+        "cat '" + sourcePassword + "'", "--repo", target.toString(), "--json", "latest")
+        .assertOk();
 
     assertThat(r.stderr()).doesNotContain("warning");
     JsonNode n = new ObjectMapper().readTree(r.stdout());
