@@ -4,6 +4,7 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
 import dev.bulwark.core.concurrent.Futures;
+import dev.bulwark.core.concurrent.HeapBudget;
 import dev.bulwark.core.concurrent.Workers;
 import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.pack.PackedBlob;
@@ -27,9 +28,9 @@ import java.util.concurrent.Future;
  * pack: the blobs of one pack that lie close together are fetched in one ranged read (restic's
  * {@code CopyBlobs} reads whole packs), so a copy from S3 costs a request per range rather than
  * per blob. Each blob is opened (decrypted, checked against its id) and handed to the target's
- * saver. Memory stays bounded: a batch holds only locations, and at most a window of ranges,
- * each at most {@value #MAX_RANGE_BYTES} bytes, is in memory at once. Not thread-safe; one
- * batch per copy.
+ * saver. Memory stays bounded: a batch holds only locations, and the ranges in memory at once
+ * (each at most {@value #MAX_RANGE_BYTES} bytes) share a quarter of the heap. Not thread-safe;
+ * one batch per copy.
  */
 final class BlobBatch {
   /** Locations gathered before they are read: a few thousand, a few hundred KiB of heap. */
@@ -44,6 +45,9 @@ final class BlobBatch {
   private final Workers readers;
   private final int window;
   private final Progress progress;
+  // Ranges read at once follow the heap, not the number of threads: a quarter of it for the
+  // ranges and the blobs opened from them.
+  private final HeapBudget budget = HeapBudget.ofMaxHeap(4);
   private final Map<Id, List<PackedBlob>> byPack = new LinkedHashMap<>();
   private final Set<Id> gathered = new HashSet<>();
   private final Deque<Future<Void>> pending = new ArrayDeque<>();
@@ -137,17 +141,20 @@ final class BlobBatch {
     long start = first.offset();
     int length = Math.toIntExact(last.offset() + last.length() - start);
     String where = "pack " + pack;
-    byte[] data;
-    try {
-      data = source.loadPackRange(pack, start, length);
-    } catch (java.nio.file.NoSuchFileException | java.io.EOFException e) {
-      throw new dev.bulwark.core.CorruptionException("source repository: " + where
-          + " is missing or truncated", e);
-    }
-    for (PackedBlob b : range) {
-      byte[] plain = source.openBlob(data, Math.toIntExact(b.offset() - start), b, where);
-      if (saver.save(b.type(), b.id(), plain, 0, plain.length)) {
-        progress.addBytes(plain.length);
+    // The range, and one blob opened from it at a time (its plaintext, compressed and sealed).
+    try (HeapBudget.Grant g = budget.take(2L * length)) {
+      byte[] data;
+      try {
+        data = source.loadPackRange(pack, start, length);
+      } catch (java.nio.file.NoSuchFileException | java.io.EOFException e) {
+        throw new dev.bulwark.core.CorruptionException("source repository: " + where
+            + " is missing or truncated", e);
+      }
+      for (PackedBlob b : range) {
+        byte[] plain = source.openBlob(data, Math.toIntExact(b.offset() - start), b, where);
+        if (saver.save(b.type(), b.id(), plain, 0, plain.length)) {
+          progress.addBytes(plain.length);
+        }
       }
     }
   }

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * For each snapshot it walks the source's trees and copies every blob the target's index lacks:
  * read from the source (the close blobs of a pack in one ranged read) and checked against its
  * id, then compressed and sealed under the target's key by the target's {@link BlobSaver}, one
- * blob at a time, so memory does not grow with the size of a file. Once the blobs are durable and indexed it saves the snapshot in the
- * target with {@code original} naming the source snapshot (or the source's own original).
+ * blob at a time, so memory does not grow with the size of a file. Once the blobs are durable
+ * and indexed it saves the snapshot in the target with {@code original} naming the source
+ * snapshot (or the source's own original).
  *
  * <p>Idempotent and resumable: a source snapshot whose copy the target holds already is
  * skipped, and blobs are copied only when the target's index lacks them; the saver writes an
@@ -57,8 +58,8 @@ public final class SnapshotCopier {
   private final Progress progress;
 
   /**
-   * A copier from {@code source} to {@code target}, both open (the source with its index);
-   * {@code progress} counts the plaintext bytes of the blobs copied.
+   * A copier from {@code source} to {@code target}, both open (their indexes are read under the
+   * locks of {@link #copy}); {@code progress} counts the plaintext bytes of the blobs copied.
    */
   public SnapshotCopier(Repository source, Repository target, CopyOptions options,
       Progress progress) {
