@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         + "(--repo or --to-repo): every blob the target lacks is read, checked, re-encrypted "
         + "under the target's key and stored; then the snapshot is saved, recording the "
         + "source snapshot as its original. Snapshots copied before are skipped, and a copy "
-        + "that was killed resumes where its last checkpoint left it."},
+        + "that was killed resumes where its last checkpoint left it. --no-lock applies to the "
+        + "source only (read-only media or credentials); the target is always locked."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:error (a snapshot or blob missing or damaged)", "2:usage",
         "10:no repository (the message says which)", "11:repository locked",
@@ -50,6 +51,7 @@ final class CopyCommand implements Callable<Integer> {
   @Mixin FromRepoOptions from;
   @Mixin LimitOptions limits;
   @Mixin CheckpointOptions checkpoints;
+  @Mixin NoLockOption noLock;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--to-repo", paramLabel = "PATH", description = "Target repository: the same "
@@ -103,7 +105,7 @@ final class CopyCommand implements Callable<Integer> {
     Progress progress = new Progress();
     try (Repository source = from.open(true, limits.rateLimits(repo.env()));
         Repository target = openTarget();
-        Lock sourceLock = source.lock(false); Lock targetLock = target.lock(false)) {
+        Lock sourceLock = noLock.lock(source, false); Lock targetLock = target.lock(false)) {
       List<Snapshot> chosen = select(source, filter);
       SnapshotCopier copier = new SnapshotCopier(source, target, opts, progress);
       if (!copier.sharesChunkerParameters()) {
@@ -123,7 +125,9 @@ final class CopyCommand implements Callable<Integer> {
         });
       }
       targetLock.releaseAfterSuccess();
-      sourceLock.releaseAfterSuccess();
+      if (sourceLock != null) {
+        sourceLock.releaseAfterSuccess();
+      }
       print(result, out);
     }
     return 0;

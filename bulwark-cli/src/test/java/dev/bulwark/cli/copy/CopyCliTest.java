@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.core.backend.LocalBackend;
+import dev.bulwark.core.repo.Lock;
+import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.testing.TestRepositories;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,6 +99,22 @@ class CopyCliTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("--from-repo");
     assertThat(dir.resolve("t")).doesNotExist();
+  }
+
+  @Test
+  void noLockReadsASourceThatCannotBeLocked() throws Exception {
+    Path target = dir.resolve("target");
+    cli.run("init", "--repo", target.toString(), "--kdf-n", "1024").assertOk();
+    try (Repository r = Repository.open(LocalBackend.open(source),
+            SOURCE_PASSWORD.getBytes(StandardCharsets.UTF_8));
+        Lock exclusive = r.lock(true)) {
+      Cli.Result locked = copy(target);
+      assertThat(locked.exitCode()).isEqualTo(11);
+      assertThat(Files.list(target.resolve("snapshots")).count()).isZero();
+
+      copy(target, "--no-lock").assertOk();
+      assertThat(Files.list(target.resolve("snapshots")).count()).isEqualTo(1);
+    }
   }
 
   @Test

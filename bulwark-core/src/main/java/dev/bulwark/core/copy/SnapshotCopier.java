@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,9 @@ public final class SnapshotCopier {
    * Copies {@code snapshots} (of the source) into the target, in order, telling {@code done}
    * of each as it is copied or found present (on the calling thread).
    *
-   * @param sourceLock a lock held on the source (shared), for the whole call
+   * @param sourceLock a lock held on the source (shared), for the whole call; null to read a
+   *     source that cannot be locked (read-only media or credentials), which a concurrent prune
+   *     may then change under the copy
    * @param targetLock a lock held on the target (shared), for the whole call
    * @throws IllegalArgumentException if a lock is not held on its repository, or a snapshot
    *     has no id
@@ -95,9 +98,9 @@ public final class SnapshotCopier {
    *     the snapshot being copied is not saved, and the next copy reuses every indexed pack
    * @throws InterruptedIOException if interrupted
    */
-  public CopyResult copy(Lock sourceLock, Lock targetLock, List<Snapshot> snapshots,
+  public CopyResult copy(@Nullable Lock sourceLock, Lock targetLock, List<Snapshot> snapshots,
       Consumer<SnapshotCopy> done) throws IOException, BulwarkException {
-    if (!sourceLock.isHeldOn(source) || !targetLock.isHeldOn(target)) {
+    if ((sourceLock != null && !sourceLock.isHeldOn(source)) || !targetLock.isHeldOn(target)) {
       throw new IllegalArgumentException("a copy needs a lock held on each repository");
     }
     for (Snapshot s : snapshots) {
