@@ -103,7 +103,9 @@ final class CopyCommand implements Callable<Integer> {
     SnapshotFilter filter = new SnapshotFilter(hosts, tags, paths);
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress();
-    try (Repository source = from.open(true, limits.rateLimits(repo.env()));
+    // Without their indexes: the copier reads them under the locks, and only when a snapshot is
+    // to be copied (a run that finds everything copied reads none).
+    try (Repository source = from.open(false, limits.rateLimits(repo.env()));
         Repository target = openTarget();
         Lock sourceLock = noLock.lock(source, false); Lock targetLock = target.lock(false)) {
       List<Snapshot> chosen = select(source, filter);
@@ -136,7 +138,7 @@ final class CopyCommand implements Callable<Integer> {
   /** The target, its failures to open naming it as the target. */
   private Repository openTarget() throws IOException, BulwarkException, UsageException {
     try {
-      return repo.open(true, limits);
+      return repo.open(false, limits);
     } catch (RepositoryNotFoundException e) {
       throw new RepositoryNotFoundException("target repository: " + e.getMessage());
     } catch (WrongPasswordException e) {

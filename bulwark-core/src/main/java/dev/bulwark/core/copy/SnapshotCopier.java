@@ -59,8 +59,9 @@ public final class SnapshotCopier {
   private final Progress progress;
 
   /**
-   * A copier from {@code source} to {@code target}, both open (their indexes are read under the
-   * locks of {@link #copy}); {@code progress} counts the plaintext bytes of the blobs copied.
+   * A copier from {@code source} to {@code target}, both open, with or without their indexes
+   * (read under the locks of {@link #copy} when a snapshot is to be copied); {@code progress}
+   * counts the plaintext bytes of the blobs copied.
    */
   public SnapshotCopier(Repository source, Repository target, CopyOptions options,
       Progress progress) {
@@ -109,10 +110,8 @@ public final class SnapshotCopier {
       }
     }
     long t0 = System.nanoTime();
-    // Under the locks no prune runs on either side: what the index files say stays true.
-    source.loadIndex();
-    target.loadIndex();
     TargetCopies copies = new TargetCopies(target.snapshots());
+    boolean indexesLoaded = false;
     int connections = Math.max(1, target.connections());
     List<SnapshotCopy> results = new ArrayList<>();
     try (Workers uploads = new Workers("copy", "upload", connections);
@@ -131,6 +130,14 @@ public final class SnapshotCopier {
           result = new SnapshotCopy(s, present.get(), SnapshotCopy.Outcome.ALREADY_PRESENT, 0,
               0);
         } else {
+          if (!indexesLoaded) {
+            // Only once something is to be copied: a run that finds every snapshot copied
+            // reads no index. Under the locks no prune runs on either side, so what the index
+            // files say now stays true.
+            source.loadIndex();
+            target.loadIndex();
+            indexesLoaded = true;
+          }
           long blobsBefore = saver.newBlobs();
           long bytesBefore = saver.storedBytes();
           copyBlobs(s.tree(), saver, readers, treesCopied);

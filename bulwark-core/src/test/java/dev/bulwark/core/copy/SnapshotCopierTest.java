@@ -126,7 +126,7 @@ class SnapshotCopierTest {
 
   @Test
   void copyStoppedAtACheckpointResumesReusingTheIndexedPacks() throws Exception {
-    TestRepositories.randomFile(dir.resolve("data/f.bin"), 6 << 20, 5);
+    TestRepositories.randomFile(dir.resolve("data/f.bin"), 4 << 20, 5);
     try (Repository a = TestRepositories.init(LocalBackend.open(dir.resolve("a")));
         Repository b = TestRepositories.init(LocalBackend.open(dir.resolve("b")))) {
       Snapshot s = TestRepositories.backup(a, dir.resolve("data"));
