@@ -6,8 +6,8 @@ import picocli.CommandLine;
 
 /**
  * Makes picocli's command objects, giving the option mixins that read the environment
- * ({@link RepoOptions}, {@link ConfigOptions}, {@link CheckpointOptions}) the one {@link
- * Main#run} was handed.
+ * ({@link RepoOptions}, {@link FromRepoOptions}, {@link ConfigOptions}, {@link
+ * CheckpointOptions}) the one {@link Main#run} was handed.
  */
 final class EnvFactory implements CommandLine.IFactory {
   private final Map<String, String> env;
@@ -21,6 +21,9 @@ final class EnvFactory implements CommandLine.IFactory {
   public <K> K create(Class<K> cls) throws Exception {
     if (cls == RepoOptions.class) {
       return cls.cast(new RepoOptions(env));
+    }
+    if (cls == FromRepoOptions.class) {
+      return cls.cast(new FromRepoOptions(env));
     }
     if (cls == CheckpointOptions.class) {
       return cls.cast(new CheckpointOptions(env));

@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
         + "with them, into encrypted restic-compatible repositories.",
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
         RestoreCommand.class, DumpCommand.class, CheckCommand.class, InfoCommand.class,
-        KeyCommand.class,
+        KeyCommand.class, CopyCommand.class,
         UnlockCommand.class, ForgetCommand.class, PruneCommand.class, ReplicateCommand.class,
         RunCommand.class, ConfigCommand.class, DemoCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},

@@ -31,7 +31,7 @@ class ArchitectureTest {
       // A stream starts from a snapshot and is folded into snapshots; restore, check and prune
       // read it.
       .above("stream")
-      .above("restore", "check", "prune")
+      .above("restore", "check", "prune", "copy")
       .above("api");
 
   @ArchTest

@@ -83,14 +83,16 @@ final class ConfigSchema {
    * {@code BULWARK_*} variables that are not configuration values, and so are not typos:
    * where the file is, the password itself (for the one-shot commands), the launcher's JVM
    * options, the test suite's switch, the S3 backend's settings (read by bulwark-s3 from
-   * the environment), and the long jobs' checkpoint interval and local state folder (which
-   * {@code run} passes to its jobs too).
+   * the environment), the long jobs' checkpoint interval and local state folder (which
+   * {@code run} passes to its jobs too), and the source repository of {@code copy} and
+   * {@code init --copy-chunker-params}.
    */
   static final Set<String> OTHER_VARIABLES = Set.of("BULWARK_CONFIG", "BULWARK_PASSWORD",
       "BULWARK_OPTS", "BULWARK_REQUIRE_TOOLS", "BULWARK_PRUNE_BATCH", "BULWARK_S3_PATH_STYLE",
       "BULWARK_S3_CONNECTIONS", "BULWARK_S3_ATTEMPTS", "BULWARK_S3_BACKOFF_MS",
       "BULWARK_LEASE_EXPIRY", "BULWARK_LEASE_HOST", "BULWARK_CHECKPOINT_EVERY",
-      "BULWARK_STATE_DIR");
+      "BULWARK_STATE_DIR", "BULWARK_FROM_REPOSITORY", "BULWARK_FROM_PASSWORD_FILE",
+      "BULWARK_FROM_PASSWORD");
 
   static final String PREFIX = "BULWARK_";
   static final String DATABASE_PREFIX = "BULWARK_DB_";

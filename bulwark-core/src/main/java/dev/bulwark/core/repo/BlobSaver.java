@@ -139,6 +139,14 @@ public final class BlobSaver {
   }
 
   /**
+   * True if the repository's index has the blob or this saver is storing it: {@link #save}
+   * would skip it. A copy asks before reading a blob it would only hand to {@link #save}.
+   */
+  public boolean has(BlobType type, Id id) {
+    return repo.index().has(type, id) || claimed.contains(new Key(type, id));
+  }
+
+  /**
    * Indexes a stored pack, writing an index file (a checkpoint) once enough packs or blobs wait
    * for one, then asking whether to yield.
    */

@@ -11,6 +11,7 @@ import dev.bulwark.core.WrongPasswordException;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
+import dev.bulwark.core.chunk.ChunkerPolynomial;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.crypto.MasterKey;
 import dev.bulwark.core.index.BlobLocation;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,13 +72,32 @@ public final class Repository implements AutoCloseable {
    */
   public static Repository init(Backend backend, byte[] password, Kdf.Params params)
       throws IOException, BulwarkException {
+    return init(backend, password, params, null);
+  }
+
+  /**
+   * Creates a new, empty version 2 repository with one key for {@code password}, chunking with
+   * {@code chunkerPolynomial} (another repository's, so that copies between the two deduplicate
+   * as restic's {@code init --copy-chunker-params} does), or a random polynomial when null.
+   *
+   * @throws BulwarkException if a repository already exists there
+   * @throws IllegalArgumentException if the polynomial is not an irreducible one in hex
+   */
+  public static Repository init(Backend backend, byte[] password, Kdf.Params params,
+      @Nullable String chunkerPolynomial) throws IOException, BulwarkException {
+    if (chunkerPolynomial != null && !ChunkerPolynomial.isIrreducible(
+        Long.parseUnsignedLong(chunkerPolynomial, 16))) {
+      throw new IllegalArgumentException("not an irreducible polynomial: " + chunkerPolynomial);
+    }
     if (backend.exists()) {
       throw new BulwarkException("a repository already exists at " + backend.location());
     }
     SecureRandom random = new SecureRandom();
     backend.create();
     MasterKey master = MasterKey.generate();
-    Config config = Config.create(random);
+    Config created = Config.create(random);
+    Config config = chunkerPolynomial == null ? created
+        : new Config(created.version(), created.id(), chunkerPolynomial);
     KeyFile kf = KeyFile.wrap(master, password, params, Host.user(), Host.name());
     byte[] kfJson = kf.toJson();
     Id keyId = Id.hash(kfJson);
