@@ -6,10 +6,9 @@ import dev.bulwark.core.WrongPasswordException;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.backend.RateLimits;
-import dev.bulwark.core.crypto.Kdf;
+import dev.bulwark.core.crypto.PasswordCommand;
 import dev.bulwark.core.repo.Repository;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -102,7 +101,13 @@ final class FromRepoOptions {
           + "both");
     }
     if (passwordCommand != null) {
-      return fromCommand(passwordCommand);
+      try {
+        return PasswordCommand.run(passwordCommand, "--from-password-command");
+      } catch (java.io.InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new UsageException(e.getMessage(), false);
+      }
     }
     Path file = passwordFile;
     if (file == null && env.get(PASSWORD_FILE_VARIABLE) != null) {
@@ -116,32 +121,5 @@ final class FromRepoOptions {
       return fromEnv.getBytes(StandardCharsets.UTF_8);
     }
     return RepoOptions.prompt("enter the password of the source repository", false);
-  }
-
-  /** The output of {@code command}, trimmed as restic trims it. */
-  private static byte[] fromCommand(String command) throws IOException, UsageException {
-    Process p = new ProcessBuilder("sh", "-c", command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    byte[] raw;
-    try (InputStream in = p.getInputStream()) {
-      raw = in.readAllBytes();
-    }
-    try {
-      int code = p.waitFor();
-      if (code != 0) {
-        throw new UsageException("--from-password-command exited with " + code, false);
-      }
-      byte[] pw = Kdf.passwordFromOutput(raw);
-      if (pw.length == 0) {
-        throw new UsageException("--from-password-command printed no password", false);
-      }
-      return pw;
-    } catch (InterruptedException e) {
-      p.destroy();
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while reading the password");
-    } finally {
-      Arrays.fill(raw, (byte) 0);
-    }
   }
 }

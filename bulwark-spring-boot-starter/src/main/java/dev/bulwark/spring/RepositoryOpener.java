@@ -8,6 +8,7 @@ import dev.bulwark.core.api.BulwarkRepository;
 import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.backend.RateLimits;
+import dev.bulwark.core.crypto.PasswordCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ final class RepositoryOpener {
         }
         b.passwordFile(file);
       } else {
-        byte[] pw = PasswordCommand.run(String.valueOf(p.getPasswordCommand()));
+        byte[] pw = PasswordCommand.run(String.valueOf(p.getPasswordCommand()),
+            "bulwark.password-command");
         try {
           b.password(pw);
         } finally {

@@ -138,17 +138,9 @@ public final class Kdf {
   /**
    * The password in a password file as bytes, read exactly as restic reads it (a byte order
    * mark dropped, UTF-16 converted, Go's {@code strings.TrimSpace}; see {@link PasswordText}):
-   * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept. The caller zeroes the
-   * result.
+   * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept.
+   * The caller zeroes the result.
    */
-  /**
-   * The password in a password command's output, as restic reads {@code --password-command}'s
-   * (Go's {@code strings.TrimSpace}), as a new array; the caller zeroes both arrays.
-   */
-  public static byte[] passwordFromOutput(byte[] output) {
-    return PasswordText.trimSpace(output);
-  }
-
   public static byte[] readPasswordFile(java.nio.file.Path file) throws java.io.IOException {
     byte[] raw = java.nio.file.Files.readAllBytes(file);
     try {
