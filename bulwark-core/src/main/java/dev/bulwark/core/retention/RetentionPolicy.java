@@ -98,8 +98,16 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
     /**
      * Keep snapshots that carry all of {@code tags}; each call adds one alternative, as each
      * {@code --keep-tag} does.
+     *
+     * @throws IllegalArgumentException if no tag or an empty one is given: an alternative that
+     *     no snapshot can match would make the policy non-empty yet keep nothing, so a forget
+     *     would remove every snapshot
      */
     public Builder tagged(String... tags) {
+      if (tags.length == 0
+          || java.util.Arrays.stream(tags).anyMatch(t -> t == null || t.isEmpty())) {
+        throw new IllegalArgumentException("keep-tag needs one or more non-empty tags");
+      }
       this.tags.add(String.join(",", tags));
       return this;
     }

@@ -25,4 +25,12 @@ class RetentionPolicyTest {
     assertThatThrownBy(() -> RetentionPolicy.builder().daily(-1).build())
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aKeepTagRuleWithoutATagIsRefusedNotTakenAsKeepNothing() {
+    assertThatThrownBy(() -> RetentionPolicy.builder().tagged())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keep-tag");
+    assertThatThrownBy(() -> RetentionPolicy.builder().tagged("a", ""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
