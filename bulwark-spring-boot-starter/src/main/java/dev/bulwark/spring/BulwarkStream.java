@@ -5,6 +5,7 @@ import dev.bulwark.core.api.BulwarkRepository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.ReplicatorWatch;
 import dev.bulwark.core.stream.StartupReport;
 import dev.bulwark.core.stream.StreamPosition;
 import java.io.IOException;

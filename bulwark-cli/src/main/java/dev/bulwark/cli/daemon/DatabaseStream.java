@@ -8,6 +8,7 @@ import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.stream.Replicable;
 import dev.bulwark.core.stream.Replicator;
+import dev.bulwark.core.stream.ReplicatorWatch;
 import dev.bulwark.core.stream.StartupPolicy;
 import dev.bulwark.core.stream.StartupReport;
 import dev.bulwark.core.stream.StreamPosition;

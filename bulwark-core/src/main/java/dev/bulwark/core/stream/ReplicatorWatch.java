@@ -1,8 +1,6 @@
-package dev.bulwark.cli.daemon;
+package dev.bulwark.core.stream;
 
 import dev.bulwark.core.BulwarkException;
-import dev.bulwark.core.stream.ReplicationOptions;
-import dev.bulwark.core.stream.Replicator;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
