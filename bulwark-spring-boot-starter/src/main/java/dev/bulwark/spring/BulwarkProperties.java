@@ -42,6 +42,7 @@ public class BulwarkProperties {
   private final Every verify = new Every();
   private final Stream stream = new Stream();
   private final Health health = new Health();
+  private final S3 s3 = new S3();
 
   public @Nullable String getRepository() {
     return repository;
@@ -125,6 +126,10 @@ public class BulwarkProperties {
 
   public Health getHealth() {
     return health;
+  }
+
+  public S3 getS3() {
+    return s3;
   }
 
   /** The database the application keeps its state in. */
@@ -384,6 +389,97 @@ public class BulwarkProperties {
 
     public void setMaxLag(Duration maxLag) {
       this.maxLag = maxLag;
+    }
+  }
+
+  /**
+   * How to reach an {@code s3:} repository, as {@code bulwark.yml}'s {@code s3:} block. Each
+   * S3 environment variable that is set ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION}, {@code
+   * BULWARK_S3_PATH_STYLE}, {@code BULWARK_S3_CONNECTIONS}) wins over its property; if any
+   * credential variable is set ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY},
+   * {@code AWS_PROFILE}, {@code AWS_SHARED_CREDENTIALS_FILE}), the credentials here are not
+   * used at all. Keys are never properties, only files that hold them.
+   */
+  public static class S3 {
+    /** The service's URL for s3://bucket/prefix repositories, e.g. https://minio.example:9000. */
+    private @Nullable String endpoint;
+    /** The signing region, e.g. eu-west-1 (default us-east-1). */
+    private @Nullable String region;
+    /** Path-style addressing (true) or virtual-host (false); default: virtual-host. */
+    private @Nullable Boolean pathStyle;
+    /** Parallel transfers, 1 to 128 (default 5). */
+    private @Nullable Integer connections;
+    /** A file holding the access key id alone (owner-only, 0600); with secret-key-file. */
+    private @Nullable Path accessKeyFile;
+    /** A file holding the secret access key alone (owner-only, 0600); with access-key-file. */
+    private @Nullable Path secretKeyFile;
+    /** An AWS-style credentials file (owner-only, 0600); instead of the two key files. */
+    private @Nullable Path credentialsFile;
+    /** The profile to take from the credentials file, or the SDK's usual files. */
+    private @Nullable String profile;
+
+    public @Nullable String getEndpoint() {
+      return endpoint;
+    }
+
+    public void setEndpoint(@Nullable String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    public @Nullable String getRegion() {
+      return region;
+    }
+
+    public void setRegion(@Nullable String region) {
+      this.region = region;
+    }
+
+    public @Nullable Boolean getPathStyle() {
+      return pathStyle;
+    }
+
+    public void setPathStyle(@Nullable Boolean pathStyle) {
+      this.pathStyle = pathStyle;
+    }
+
+    public @Nullable Integer getConnections() {
+      return connections;
+    }
+
+    public void setConnections(@Nullable Integer connections) {
+      this.connections = connections;
+    }
+
+    public @Nullable Path getAccessKeyFile() {
+      return accessKeyFile;
+    }
+
+    public void setAccessKeyFile(@Nullable Path accessKeyFile) {
+      this.accessKeyFile = accessKeyFile;
+    }
+
+    public @Nullable Path getSecretKeyFile() {
+      return secretKeyFile;
+    }
+
+    public void setSecretKeyFile(@Nullable Path secretKeyFile) {
+      this.secretKeyFile = secretKeyFile;
+    }
+
+    public @Nullable Path getCredentialsFile() {
+      return credentialsFile;
+    }
+
+    public void setCredentialsFile(@Nullable Path credentialsFile) {
+      this.credentialsFile = credentialsFile;
+    }
+
+    public @Nullable String getProfile() {
+      return profile;
+    }
+
+    public void setProfile(@Nullable String profile) {
+      this.profile = profile;
     }
   }
 }
