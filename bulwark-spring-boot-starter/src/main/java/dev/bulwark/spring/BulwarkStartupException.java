@@ -8,6 +8,7 @@ package dev.bulwark.spring;
  */
 public final class BulwarkStartupException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** What to do about it, shown as the failure report's action. */
   private final String action;
 
   /**
@@ -20,13 +21,22 @@ public final class BulwarkStartupException extends RuntimeException {
     this.action = action;
   }
 
-  /** A failure with no underlying exception, e.g. a missing property. */
+  /**
+   * A failure with no underlying exception, e.g. a missing property.
+   *
+   * @param description one line: what failed, naming the property, path or snapshot
+   * @param action what to do about it
+   */
   public BulwarkStartupException(String description, String action) {
     super(description);
     this.action = action;
   }
 
-  /** What to do about it. */
+  /**
+   * What to do about it.
+   *
+   * @return one or two sentences for the failure report's action
+   */
   public String action() {
     return action;
   }
