@@ -44,6 +44,9 @@ public class BulwarkProperties {
   private final Health health = new Health();
   private final S3 s3 = new S3();
 
+  /** Every property at its default; Spring Boot binds {@code bulwark.*} onto it. */
+  public BulwarkProperties() {}
+
   /**
    * Returns {@code bulwark.repository}.
    *
@@ -257,6 +260,9 @@ public class BulwarkProperties {
     /** Files that travel with it in every snapshot (keys, configs), restored with it. */
     private List<Path> files = new ArrayList<>();
 
+    /** Every property at its default. */
+    public DatabaseProps() {}
+
     /**
      * Returns {@code bulwark.database.name}.
      *
@@ -349,6 +355,9 @@ public class BulwarkProperties {
     /** Replace a binding file that names another repository or stream. */
     private boolean rebind = false;
 
+    /** Every property at its default. */
+    public Startup() {}
+
     /**
      * Returns {@code bulwark.startup.accept-older-database}.
      *
@@ -393,6 +402,9 @@ public class BulwarkProperties {
     /** How often; none: only on demand (the actuator endpoint). */
     private @Nullable Duration every;
 
+    /** Every property at its default. */
+    public Every() {}
+
     /**
      * Returns {@code bulwark.schedule.every} or {@code bulwark.verify.every}.
      *
@@ -432,6 +444,9 @@ public class BulwarkProperties {
     private List<String> keepTag = new ArrayList<>();
     /** Remove the data of forgotten snapshots (prune) right after a forget removed some. */
     private boolean prune = true;
+
+    /** Every property at its default. */
+    public Retention() {}
 
     /**
      * Returns {@code bulwark.retention.keep-last}.
@@ -614,6 +629,9 @@ public class BulwarkProperties {
     /** Where the replicator keeps its position; none: a hidden folder beside the database. */
     private @Nullable Path stateDir;
 
+    /** Every property at its default. */
+    public Stream() {}
+
     /**
      * Returns {@code bulwark.stream.enabled}.
      *
@@ -730,6 +748,9 @@ public class BulwarkProperties {
     /** DOWN when the stream's oldest unshipped transaction has waited longer than this. */
     private Duration maxLag = Duration.ofMinutes(1);
 
+    /** Every property at its default. */
+    public Health() {}
+
     /**
      * Returns {@code bulwark.health.max-lag}.
      *
@@ -774,6 +795,9 @@ public class BulwarkProperties {
     private @Nullable Path credentialsFile;
     /** The profile to take from the credentials file, or the SDK's usual files. */
     private @Nullable String profile;
+
+    /** Every property at its default. */
+    public S3() {}
 
     /**
      * Returns {@code bulwark.s3.endpoint}.

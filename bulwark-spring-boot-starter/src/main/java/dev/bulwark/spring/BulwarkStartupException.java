@@ -12,6 +12,8 @@ public final class BulwarkStartupException extends RuntimeException {
   private final String action;
 
   /**
+   * A failure caused by another, e.g. a repository that cannot be reached.
+   *
    * @param description one line: what failed, naming the property, path or snapshot
    * @param action what to do about it
    * @param cause the failure underneath, if any
