@@ -783,7 +783,10 @@ public class BulwarkProperties {
     private @Nullable String endpoint;
     /** The signing region, e.g. eu-west-1 (default us-east-1). */
     private @Nullable String region;
-    /** Path-style addressing (true) or virtual-host (false); default: virtual-host. */
+    /**
+     * Path-style addressing (true) or virtual-host (false); default: virtual-host for
+     * s3://bucket, path-style for s3:https://host/bucket.
+     */
     private @Nullable Boolean pathStyle;
     /** Parallel transfers, 1 to 128 (default 5). */
     private @Nullable Integer connections;
@@ -840,7 +843,8 @@ public class BulwarkProperties {
     /**
      * Returns {@code bulwark.s3.path-style}.
      *
-     * @return path-style addressing (true) or virtual-host (false); default: virtual-host
+     * @return path-style addressing (true) or virtual-host (false), or null: virtual-host for
+     *     s3://bucket, path-style for s3:https://host/bucket
      */
     public @Nullable Boolean getPathStyle() {
       return pathStyle;
@@ -849,7 +853,8 @@ public class BulwarkProperties {
     /**
      * Sets {@code bulwark.s3.path-style}.
      *
-     * @param pathStyle path-style addressing (true) or virtual-host (false); default: virtual-host
+     * @param pathStyle path-style addressing (true) or virtual-host (false), or null: the
+     *     location's default
      */
     public void setPathStyle(@Nullable Boolean pathStyle) {
       this.pathStyle = pathStyle;
