@@ -13,8 +13,8 @@ import dev.bulwark.cli.config.GroupConfig;
 import dev.bulwark.cli.config.Origin;
 import dev.bulwark.cli.config.RepositoryConfig;
 import dev.bulwark.cli.config.RepositoryTarget;
-import dev.bulwark.cli.config.S3Config;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.s3.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -150,7 +150,7 @@ final class ConfigReport {
    * The S3 settings given. Key and credentials files are shown by path: their content, the
    * secret, is read only when the repository is opened and never shown.
    */
-  private static void s3(ObjectNode o, S3Config s) {
+  private static void s3(ObjectNode o, S3Settings s) {
     putIfSet(o, "endpoint", s.endpoint());
     putIfSet(o, "region", s.region());
     if (s.pathStyle() != null) {

@@ -9,7 +9,6 @@ import dev.bulwark.cli.config.BulwarkConfig;
 import dev.bulwark.cli.config.ConfigException;
 import dev.bulwark.cli.config.ConfigLoader;
 import dev.bulwark.cli.config.ConfigSource;
-import dev.bulwark.cli.config.S3Config;
 import dev.bulwark.cli.config.S3Environment;
 import dev.bulwark.cli.daemon.Daemon;
 import dev.bulwark.cli.daemon.JobState;
@@ -19,6 +18,7 @@ import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.Backends;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.testing.Slow;
+import dev.bulwark.s3.S3Settings;
 import dev.bulwark.s3.testing.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ class S3FromConfigTest {
           credentials-file: %s
           profile: backup
         """.formatted(server.bucket(), creds));
-    S3Config s3 = ConfigLoader.load(file, Map.of()).s3();
+    S3Settings s3 = ConfigLoader.load(file, Map.of()).s3();
     String location = "s3://" + server.bucket() + "/yml";
 
     // The file's endpoint (nothing listens on port 1): one line, the connection refused.

@@ -18,6 +18,9 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(BulwarkJobs.class)
 public class BulwarkActuatorAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public BulwarkActuatorAutoConfiguration() {}
+
   @Bean
   @ConditionalOnEnabledHealthIndicator("bulwark")
   BulwarkHealthIndicator bulwarkHealthIndicator(BulwarkJobs jobs, BulwarkStream stream,

@@ -23,6 +23,9 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnProperty(prefix = "bulwark", name = "repository")
 @EnableConfigurationProperties(BulwarkProperties.class)
 public class BulwarkAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public BulwarkAutoConfiguration() {}
+
   /** Every DataSource waits for the gate. */
   @Bean
   static BeanFactoryPostProcessor bulwarkDataSourcesAfterRestoreGate() {

@@ -28,7 +28,15 @@ public class BulwarkEndpoint {
     this.jobs = jobs;
   }
 
-  /** One snapshot as the endpoint lists it. */
+  /**
+   * One snapshot as the endpoint lists it.
+   *
+   * @param id its full id (hex)
+   * @param shortId its first eight hex digits, as {@code bulwark snapshots} shows it
+   * @param time when it was taken
+   * @param hostname the host it was taken on
+   * @param tags its tags
+   */
   public record SnapshotView(String id, String shortId, Instant time, String hostname,
       List<String> tags) {
     static SnapshotView of(Snapshot s) {
@@ -38,21 +46,45 @@ public class BulwarkEndpoint {
     }
   }
 
-  /** What the endpoint reads: the database's name and its snapshots, oldest first. */
+  /**
+   * What the endpoint reads: the database's name and its snapshots, oldest first.
+   *
+   * @param database the database's name, as in logs and metrics
+   * @param snapshots this host's snapshots of it, oldest first
+   */
   public record Snapshots(String database, List<SnapshotView> snapshots) {}
 
-  /** How a backup or verification asked for through the endpoint ended. */
+  /**
+   * How a backup or verification asked for through the endpoint ended.
+   *
+   * @param action {@code backup} or {@code verify}
+   * @param ok whether it succeeded
+   * @param snapshot the snapshot made or verified, or null if it failed
+   * @param error the failure in one line, or null if it succeeded
+   */
   public record ActionResult(String action, boolean ok, @Nullable SnapshotView snapshot,
       @Nullable String error) {}
 
-  /** This host's snapshots of the database. */
+  /**
+   * This host's snapshots of the database.
+   *
+   * @return the database's name and its snapshots, oldest first
+   * @throws IOException if the repository cannot be read
+   * @throws BulwarkException if the repository's snapshots cannot be listed
+   */
   @ReadOperation
   public Snapshots snapshots() throws IOException, BulwarkException {
     return new Snapshots(jobs.databaseName(),
         jobs.snapshots().stream().map(SnapshotView::of).toList());
   }
 
-  /** Runs {@code backup} or {@code verify} now and waits for it: 200, or 500 with the line. */
+  /**
+   * Runs {@code backup} or {@code verify} now and waits for it: 200, or 500 with the line.
+   *
+   * @param action {@code backup} or {@code verify}; anything else is a bad request (400)
+   * @return how it ended, with the HTTP status to answer with
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
   @WriteOperation
   public WebEndpointResponse<ActionResult> run(@Selector String action)
       throws InterruptedException {

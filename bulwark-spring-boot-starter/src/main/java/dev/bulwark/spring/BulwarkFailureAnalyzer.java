@@ -9,6 +9,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  * action, instead of a stack of bean creation errors.
  */
 public final class BulwarkFailureAnalyzer extends AbstractFailureAnalyzer<BulwarkStartupException> {
+  /** Created by Spring Boot from {@code META-INF/spring.factories}. */
+  public BulwarkFailureAnalyzer() {}
+
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, BulwarkStartupException cause) {
     return new FailureAnalysis("Bulwark: " + cause.getMessage(), cause.action(), cause);

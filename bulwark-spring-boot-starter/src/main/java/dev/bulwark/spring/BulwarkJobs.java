@@ -134,6 +134,7 @@ public final class BulwarkJobs implements SmartLifecycle {
    *
    * @return the snapshot made
    * @throws BulwarkException if it failed (the line is also logged)
+   * @throws InterruptedException if the thread is interrupted while it waits
    */
   public Snapshot backupNow() throws BulwarkException, InterruptedException {
     return await(this::backup);
@@ -144,6 +145,7 @@ public final class BulwarkJobs implements SmartLifecycle {
    *
    * @return the snapshot verified
    * @throws BulwarkException if it failed
+   * @throws InterruptedException if the thread is interrupted while it waits
    */
   public Snapshot verifyNow() throws BulwarkException, InterruptedException {
     return await(this::verify);
@@ -323,52 +325,94 @@ public final class BulwarkJobs implements SmartLifecycle {
     return PHASE;
   }
 
-  /** The database's name, as in logs and metrics. */
+  /**
+   * The database's name, as in logs and metrics.
+   *
+   * @return its name
+   */
   public String databaseName() {
     return settings.name();
   }
 
-  /** The newest snapshot of the database known here (listed at start, or made since). */
+  /**
+   * The newest snapshot of the database known here (listed at start, or made since).
+   *
+   * @return the snapshot, or empty if there is none
+   */
   public Optional<Snapshot> newestSnapshot() {
     return Optional.ofNullable(newest);
   }
 
-  /** The last backup, whatever its outcome, since the start. */
+  /**
+   * The last backup, whatever its outcome, since the start.
+   *
+   * @return its result, or empty if none ran
+   */
   public Optional<JobResult> lastBackup() {
     return Optional.ofNullable(lastBackup);
   }
 
-  /** The last backup that succeeded, since the start. */
+  /**
+   * The last backup that succeeded, since the start.
+   *
+   * @return its result, or empty if none succeeded
+   */
   public Optional<JobResult> lastSuccessfulBackup() {
     return Optional.ofNullable(lastSuccessfulBackup);
   }
 
-  /** The last verification, whatever its outcome, since the start. */
+  /**
+   * The last verification, whatever its outcome, since the start.
+   *
+   * @return its result, or empty if none ran
+   */
   public Optional<JobResult> lastVerify() {
     return Optional.ofNullable(lastVerify);
   }
 
-  /** The last verification that succeeded, since the start. */
+  /**
+   * The last verification that succeeded, since the start.
+   *
+   * @return its result, or empty if none succeeded
+   */
   public Optional<JobResult> lastSuccessfulVerify() {
     return Optional.ofNullable(lastSuccessfulVerify);
   }
 
-  /** Backups that failed since the start. */
+  /**
+   * Backups that failed since the start.
+   *
+   * @return how many
+   */
   public long backupFailures() {
     return backupFailures.get();
   }
 
-  /** Verifications that failed since the start. */
+  /**
+   * Verifications that failed since the start.
+   *
+   * @return how many
+   */
   public long verifyFailures() {
     return verifyFailures.get();
   }
 
-  /** True while a backup runs. */
+  /**
+   * True while a backup runs.
+   *
+   * @return whether one runs now
+   */
   public boolean backupRunning() {
     return backupRunning;
   }
 
-  /** This host's snapshots of the database, oldest first, as the repository lists them now. */
+  /**
+   * This host's snapshots of the database, oldest first, as the repository lists them now.
+   *
+   * @return the snapshots
+   * @throws IOException if the repository cannot be read
+   * @throws BulwarkException if the snapshots cannot be listed
+   */
   public List<Snapshot> snapshots() throws IOException, BulwarkException {
     return repo.snapshots(settings.database());
   }

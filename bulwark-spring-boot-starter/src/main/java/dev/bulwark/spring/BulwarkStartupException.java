@@ -8,9 +8,12 @@ package dev.bulwark.spring;
  */
 public final class BulwarkStartupException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** What to do about it, shown as the failure report's action. */
   private final String action;
 
   /**
+   * A failure caused by another, e.g. a repository that cannot be reached.
+   *
    * @param description one line: what failed, naming the property, path or snapshot
    * @param action what to do about it
    * @param cause the failure underneath, if any
@@ -20,13 +23,22 @@ public final class BulwarkStartupException extends RuntimeException {
     this.action = action;
   }
 
-  /** A failure with no underlying exception, e.g. a missing property. */
+  /**
+   * A failure with no underlying exception, e.g. a missing property.
+   *
+   * @param description one line: what failed, naming the property, path or snapshot
+   * @param action what to do about it
+   */
   public BulwarkStartupException(String description, String action) {
     super(description);
     this.action = action;
   }
 
-  /** What to do about it. */
+  /**
+   * What to do about it.
+   *
+   * @return one or two sentences for the failure report's action
+   */
   public String action() {
     return action;
   }

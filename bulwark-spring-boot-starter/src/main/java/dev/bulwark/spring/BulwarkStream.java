@@ -203,12 +203,20 @@ public final class BulwarkStream implements SmartLifecycle {
     return PHASE;
   }
 
-  /** True if the database is configured to stream. */
+  /**
+   * True if the database is configured to stream.
+   *
+   * @return whether it streams
+   */
   public boolean enabled() {
     return settings.stream().isPresent();
   }
 
-  /** True while a replicator streams (not while one is being started again). */
+  /**
+   * True while a replicator streams (not while one is being started again).
+   *
+   * @return whether one streams now
+   */
   public boolean streaming() {
     return replicator != null;
   }
@@ -216,19 +224,29 @@ public final class BulwarkStream implements SmartLifecycle {
   /**
    * How long the oldest committed, unshipped transaction has waited; empty while no replicator
    * runs.
+   *
+   * @return the wait, or empty
    */
   public Optional<Duration> lag() {
     Replicator r = replicator;
     return r == null ? Optional.empty() : Optional.of(r.lag());
   }
 
-  /** Committed bytes not yet durable in the repository; 0 while no replicator runs. */
+  /**
+   * Committed bytes not yet durable in the repository; 0 while no replicator runs.
+   *
+   * @return how many bytes
+   */
   public long pendingBytes() {
     Replicator r = replicator;
     return r == null ? 0 : r.pendingBytes();
   }
 
-  /** The newest position durable in the repository. */
+  /**
+   * The newest position durable in the repository.
+   *
+   * @return the position, or empty if nothing was shipped yet
+   */
   public Optional<StreamPosition> lastShipped() {
     Replicator r = replicator;
     if (r != null) {
@@ -237,12 +255,20 @@ public final class BulwarkStream implements SmartLifecycle {
     return Optional.ofNullable(lastShipped);
   }
 
-  /** Replications that failed (to start, while running, or to ship on stop). */
+  /**
+   * Replications that failed (to start, while running, or to ship on stop).
+   *
+   * @return how many
+   */
   public long failures() {
     return failures.get();
   }
 
-  /** The last failure's one line, if any. */
+  /**
+   * The last failure's one line, if any.
+   *
+   * @return the line, or empty if none failed
+   */
   public Optional<String> lastError() {
     return Optional.ofNullable(lastError);
   }
@@ -259,6 +285,8 @@ public final class BulwarkStream implements SmartLifecycle {
   /**
    * The running replicator, e.g. for a {@code DurableDataSource}; empty while none runs. It
    * changes after a failure: ask again rather than keeping it.
+   *
+   * @return the replicator, or empty
    */
   public Optional<Replicator> replicator() {
     return Optional.ofNullable(replicator);

@@ -16,12 +16,20 @@ import java.util.Optional;
 public record JobResult(Instant started, Duration took, Optional<String> snapshotId,
     Optional<Instant> snapshotTime, Optional<String> error) {
 
-  /** True if it succeeded. */
+  /**
+   * True if it succeeded.
+   *
+   * @return whether it succeeded
+   */
   public boolean ok() {
     return error.isEmpty();
   }
 
-  /** When it ended. */
+  /**
+   * When it ended.
+   *
+   * @return its start plus how long it took
+   */
   public Instant ended() {
     return started.plus(took);
   }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Opens the repository {@code bulwark.repository} names, unlocked by {@code password-file} or
@@ -31,12 +32,16 @@ final class RepositoryOpener {
       throw new BulwarkStartupException("bulwark.repository is not set",
           "Set it to a folder, local:PATH or s3:... in application.yml.");
     }
+    // bulwark.s3.* only matters to an s3: repository (and needs bulwark-s3 only then).
+    Map<String, String> env = location.startsWith("s3:")
+        ? S3Support.environment(p.getS3(), System.getenv()) : System.getenv();
     Backend backend;
     try {
-      backend = Backends.open(location, System.getenv());
+      backend = Backends.open(location, env);
     } catch (IOException | BulwarkException e) {
       throw new BulwarkStartupException("cannot reach repository " + location + ": "
-          + e.getMessage(), "Check bulwark.repository and that the store is reachable.", e);
+          + e.getMessage(), "Check bulwark.repository" + (location.startsWith("s3:")
+              ? ", bulwark.s3.*" : "") + " and that the store is reachable.", e);
     }
     try {
       Bulwark b = Bulwark.repository(backend).createIfMissing(p.isCreateIfMissing());

@@ -49,7 +49,11 @@ public final class RestoreGate {
     passed = true;
   }
 
-  /** True once the gate has let the application go on. */
+  /**
+   * True once the gate has let the application go on.
+   *
+   * @return whether it passed
+   */
   public boolean passed() {
     return passed;
   }

@@ -1,6 +1,7 @@
 package dev.bulwark.cli.config;
 
 import dev.bulwark.core.backend.RateLimits;
+import dev.bulwark.s3.S3Settings;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,12 +26,12 @@ import java.util.Optional;
  * @param targets for each database that names its repositories, where it is backed up, in
  *     its order; a database not in this map goes to the default repository only
  * @param s3 how to reach the top-level repository on S3 (the top-level {@code s3:} block), and
- *     the named ones that have no block of their own; {@link S3Config#NONE} if not given
+ *     the named ones that have no block of their own; {@link S3Settings#NONE} if not given
  */
 public record BulwarkConfig(Path file, String repository, Path passwordFile, List<Path> keyFiles,
     ApiConfig api, List<DatabaseConfig> databases, RateLimits limits, List<GroupConfig> groups,
     List<RepositoryConfig> repositories, Map<String, List<RepositoryTarget>> targets,
-    S3Config s3) {
+    S3Settings s3) {
 
   public BulwarkConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
@@ -43,7 +44,7 @@ public record BulwarkConfig(Path file, String repository, Path passwordFile, Lis
       targets.forEach((k, v) -> t.put(k, List.copyOf(v)));
     }
     targets = Collections.unmodifiableMap(t);
-    s3 = s3 == null ? S3Config.NONE : s3;
+    s3 = s3 == null ? S3Settings.NONE : s3;
   }
 
   /** A configuration without S3 settings. */

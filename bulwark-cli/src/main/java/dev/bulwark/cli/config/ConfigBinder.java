@@ -3,6 +3,7 @@ package dev.bulwark.cli.config;
 import dev.bulwark.core.backend.RateLimits;
 import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.RetentionPolicy;
+import dev.bulwark.s3.S3Settings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ final class ConfigBinder {
     long maxKiBps = Long.MAX_VALUE / 1024;
     RateLimits limits = new RateLimits(integer(root, "", "limit-upload", 0, 0, maxKiBps),
         integer(root, "", "limit-download", 0, 0, maxKiBps));
-    S3Config s3 = s3(root, "");
+    S3Settings s3 = s3(root, "");
     List<RepositoryConfig> repositories = repositories(root, passwordFile, keyFiles, limits, s3);
     List<DatabaseConfig> databases = databases(root);
     Map<String, List<RepositoryTarget>> targets = targets(root, databases, repositories);
@@ -85,7 +86,7 @@ final class ConfigBinder {
    * limits) is the top level's.
    */
   private List<RepositoryConfig> repositories(YamlNode.Mapping root, Path passwordFile,
-      List<Path> keyFiles, RateLimits limits, S3Config s3) throws ConfigException {
+      List<Path> keyFiles, RateLimits limits, S3Settings s3) throws ConfigException {
     List<RepositoryConfig> out = new ArrayList<>();
     YamlNode node = child(root, "repositories");
     if (node == null) {
@@ -127,7 +128,7 @@ final class ConfigBinder {
           integer(r, p, "limit-upload", limits.uploadKiBps(), 0, maxKiBps),
           integer(r, p, "limit-download", limits.downloadKiBps(), 0, maxKiBps));
       // A block without s3 settings shares the top level's (one account, one endpoint).
-      S3Config ownS3 = child(r, "s3") == null ? s3 : s3(r, p);
+      S3Settings ownS3 = child(r, "s3") == null ? s3 : s3(r, p);
       out.add(new RepositoryConfig(name, repository(location, p + ".location"), pw, keys, own,
           ownS3));
     }
@@ -234,11 +235,11 @@ final class ConfigBinder {
     return new ApiConfig(host, port, tokenFile, enabled, health(root));
   }
 
-  /** The {@code s3:} block in {@code m} (at path {@code p}), or {@link S3Config#NONE}. */
-  private S3Config s3(YamlNode.Mapping m, String p) throws ConfigException {
+  /** The {@code s3:} block in {@code m} (at path {@code p}), or {@link S3Settings#NONE}. */
+  private S3Settings s3(YamlNode.Mapping m, String p) throws ConfigException {
     YamlNode.Mapping b = mapping(m, p, "s3", ConfigSchema.S3);
     if (b == null) {
-      return S3Config.NONE;
+      return S3Settings.NONE;
     }
     String bp = join(p, "s3");
     String endpoint = null;
@@ -267,7 +268,7 @@ final class ConfigBinder {
       throw fail(b.fields().get("credentials-file"), bp + ".credentials-file", "give either "
           + "credentials-file or access-key-file and secret-key-file, not both");
     }
-    return new S3Config(endpoint, region, pathStyle, connections, credentials, profile,
+    return new S3Settings(endpoint, region, pathStyle, connections, credentials, profile,
         accessKey, secretKey);
   }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.cli.config;
 
 import dev.bulwark.core.backend.RateLimits;
+import dev.bulwark.s3.S3Settings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,18 +15,18 @@ import java.util.List;
  * @param passwordFile a file holding its password, or null
  * @param keyFiles key files, each a password of its own key
  * @param limits its upload and download limits
- * @param s3 how to reach it on S3 ({@link S3Config#NONE} unless it has an {@code s3:} block or
+ * @param s3 how to reach it on S3 ({@link S3Settings#NONE} unless it has an {@code s3:} block or
  *     the top level has one)
  */
 public record RepositoryConfig(String name, String location, Path passwordFile,
-    List<Path> keyFiles, RateLimits limits, S3Config s3) {
+    List<Path> keyFiles, RateLimits limits, S3Settings s3) {
   /** The name of the top-level {@code repository:}, which databases use unless told otherwise. */
   public static final String DEFAULT = "default";
 
   public RepositoryConfig {
     keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
     limits = limits == null ? RateLimits.UNLIMITED : limits;
-    s3 = s3 == null ? S3Config.NONE : s3;
+    s3 = s3 == null ? S3Settings.NONE : s3;
   }
 
   /** A repository without S3 settings. */

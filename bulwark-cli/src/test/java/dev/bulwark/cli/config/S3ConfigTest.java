@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.s3.S3Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,13 +38,13 @@ class S3ConfigTest {
             location: 's3://elsewhere/app'
             s3: {region: us-east-2, access-key-file: ak, secret-key-file: sk}
         """), Map.of());
-    assertThat(c.s3()).isEqualTo(new S3Config("http://127.0.0.1:9000", "eu-west-1", true, 8,
+    assertThat(c.s3()).isEqualTo(new S3Settings("http://127.0.0.1:9000", "eu-west-1", true, 8,
         dir.resolve("creds"), "backup", null, null));
     assertThat(c.defaultRepository().s3()).isEqualTo(c.s3());
     assertThat(c.repository("same").orElseThrow().s3()).isEqualTo(c.s3());
-    assertThat(c.repository("other").orElseThrow().s3()).isEqualTo(new S3Config(null,
+    assertThat(c.repository("other").orElseThrow().s3()).isEqualTo(new S3Settings(null,
         "us-east-2", null, null, null, null, dir.resolve("ak"), dir.resolve("sk")));
-    assertThat(ConfigLoader.load(write(BASE), Map.of()).s3()).isEqualTo(S3Config.NONE);
+    assertThat(ConfigLoader.load(write(BASE), Map.of()).s3()).isEqualTo(S3Settings.NONE);
   }
 
   @Test
@@ -69,7 +70,7 @@ class S3ConfigTest {
   void theEnvironmentOverridesEachSettingAndReplacesTheCredentialsAsAWhole() throws Exception {
     Path ak = secretFile("ak", "AKIDFROMFILE");
     Path sk = secretFile("sk", "secret-from-file");
-    S3Config s3 = new S3Config("http://127.0.0.1:9000", "eu-west-1", true, 8, null, null, ak,
+    S3Settings s3 = new S3Settings("http://127.0.0.1:9000", "eu-west-1", true, 8, null, null, ak,
         sk);
     Map<String, String> fromFile = S3Environment.of(s3, Map.of("HOME", "/h"), "s3");
     assertThat(fromFile).containsEntry("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")
@@ -91,11 +92,11 @@ class S3ConfigTest {
         .doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
 
     Path creds = secretFile("creds", "[default]\naws_access_key_id = A\n");
-    S3Config file = new S3Config(null, null, null, null, creds, "backup", null, null);
+    S3Settings file = new S3Settings(null, null, null, null, creds, "backup", null, null);
     assertThat(S3Environment.of(file, Map.of(), "s3"))
         .containsEntry("AWS_SHARED_CREDENTIALS_FILE", creds.toString())
         .containsEntry("AWS_PROFILE", "backup");
-    assertThat(S3Environment.of(S3Config.NONE, env, "s3")).isEqualTo(env);
+    assertThat(S3Environment.of(S3Settings.NONE, env, "s3")).isEqualTo(env);
   }
 
   @Test
@@ -103,7 +104,7 @@ class S3ConfigTest {
     Path ak = secretFile("ak", "AKIDFROMFILE");
     Path sk = secretFile("sk", "very-secret-key");
     Files.setPosixFilePermissions(sk, PosixFilePermissions.fromString("rw-r--r--"));
-    S3Config s3 = new S3Config(null, null, null, null, null, null, ak, sk);
+    S3Settings s3 = new S3Settings(null, null, null, null, null, null, ak, sk);
     assertThatThrownBy(() -> S3Environment.of(s3, Map.of(), "bulwark.yml: s3"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("bulwark.yml: s3.secret-key-file: " + sk + " holds a secret but is "

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,27 +40,44 @@ class LedgerRestoreTest {
 
   @Test
   void everyCommittedEntryComesBackFromS3() throws Exception {
+    // Reached through bulwark.s3.* alone: no AWS_* variable, no aws.* system property.
+    assertThat(System.getenv().keySet()).as("S3 settings in the test's own environment")
+        .doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION", "BULWARK_S3_PATH_STYLE",
+            "BULWARK_S3_CONNECTIONS");
+    assertThat(System.getProperties().stringPropertyNames()).as("AWS SDK system properties")
+        .noneMatch(n -> n.startsWith("aws."));
     try (S3ProxyServer s3 = S3ProxyServer.start(tmp.resolve("s3"))) {
-      // The AWS SDK reads these when AWS_ACCESS_KEY_ID is not in the environment.
       Map<String, String> keys = s3.credentials();
-      System.setProperty("aws.accessKeyId", keys.get("AWS_ACCESS_KEY_ID"));
-      System.setProperty("aws.secretAccessKey", keys.get("AWS_SECRET_ACCESS_KEY"));
-      try {
-        bootWriteDeleteBoot(s3.repository("ledger"));
-      } finally {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-      }
+      String accessKey = keys.get("AWS_ACCESS_KEY_ID");
+      String secretKey = keys.get("AWS_SECRET_ACCESS_KEY");
+      Path ak = keyFile("access-key", accessKey);
+      Path sk = keyFile("secret-key", secretKey);
+      String configprops = bootWriteDeleteBoot("s3://" + s3.bucket() + "/ledger",
+          "--bulwark.s3.endpoint=" + s3.endpoint(), "--bulwark.s3.path-style=true",
+          "--bulwark.s3.access-key-file=" + ak, "--bulwark.s3.secret-key-file=" + sk,
+          // Shown to check that the keys never are: only the files' paths are properties.
+          "--management.endpoints.web.exposure.include=health,configprops",
+          "--management.endpoint.configprops.show-values=always");
+      assertThat(configprops).contains(ak.toString()).contains(sk.toString())
+          .contains(s3.endpoint()).doesNotContain(secretKey).doesNotContain(accessKey);
     }
   }
 
-  private void bootWriteDeleteBoot(String repository) throws Exception {
+  /**
+   * The scenario, with {@code more} properties; the second boot's {@code
+   * /actuator/configprops} if {@code more} exposes it, else its health.
+   */
+  private String bootWriteDeleteBoot(String repository, String... more) throws Exception {
     Path db = tmp.resolve("ledger.db");
     Path password = Files.writeString(tmp.resolve("backup-password"), "correct horse\n");
     // As command-line arguments, which win over application.yml.
-    String[] props = {"--ledger.database=" + db, "--bulwark.repository=" + repository,
-        "--bulwark.password-file=" + password, "--server.port=0",
-        "--server.address=127.0.0.1"};
+    List<String> args = new ArrayList<>(List.of("--ledger.database=" + db,
+        "--bulwark.repository=" + repository, "--bulwark.password-file=" + password,
+        "--server.port=0", "--server.address=127.0.0.1"));
+    args.addAll(List.of(more));
+    String[] props = args.toArray(String[]::new);
 
     List<String> posted = new ArrayList<>();
     try (ConfigurableApplicationContext app = boot(props)) {
@@ -87,7 +105,15 @@ class LedgerRestoreTest {
       }
       assertThat(app.getBean(Ledger.class).entries()).hasSize(ENTRIES);
       assertThat(get(base(app) + "/actuator/health/bulwark").body()).contains("\"UP\"");
+      HttpResponse<String> configprops = get(base(app) + "/actuator/configprops");
+      return configprops.statusCode() == 200 ? configprops.body() : "";
     }
+  }
+
+  private Path keyFile(String name, String key) throws Exception {
+    Path f = Files.writeString(tmp.resolve(name), key + "\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    return f;
   }
 
   private static ConfigurableApplicationContext boot(String... args) {
