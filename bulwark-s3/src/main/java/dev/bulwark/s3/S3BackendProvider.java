@@ -108,7 +108,8 @@ public final class S3BackendProvider implements BackendProvider {
     try {
       ProfileFile content = ProfileFile.builder().content(file)
           .type(ProfileFile.Type.CREDENTIALS).build();
-      AwsCredentialsProvider p = ProfileCredentialsProvider.builder().profileFile(content).profileName(profile).build();
+      AwsCredentialsProvider p = ProfileCredentialsProvider.builder().profileFile(content)
+          .profileName(profile).build();
       // Resolved once here so that the error names the file; the keys are then kept.
       return StaticCredentialsProvider.create(p.resolveCredentials());
     } catch (SdkException | IllegalArgumentException | IllegalStateException e) {

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param verify how often the newest snapshot is verified, or empty: on demand only
  * @param startupPolicy what the start-up check lets through
  */
-record BulwarkSettings(String name, BulwarkProperties.Kind kind, Database database, List<Path> files,
+record BulwarkSettings(String name, BulwarkProperties.Kind kind, Database database,
+    List<Path> files,
     Optional<ReplicationOptions> stream, RetentionPolicy retention, Optional<Duration> schedule,
     Optional<Duration> verify, StartupPolicy startupPolicy, Duration maxLag,
     boolean prune) {

@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * verifies its newest snapshot on another, restores missing databases on start, and answers
  * {@link DaemonControl}. All work runs as jobs, one at a time and the most urgent first (see
  * {@link JobPriority}; a less urgent job yields at its next checkpoint), under one {@link
- * Supervisor}; one {@link Scheduler} thread starts them when due. Databases configured with {@code stream:}
- * are kept streaming beside the jobs ({@link DatabaseStreams}). Times come from the injected
- * clock.
+ * Supervisor}; one {@link Scheduler} thread starts them when due. Databases configured with
+ * {@code stream:} are kept streaming beside the jobs ({@link DatabaseStreams}). Times come from
+ * the injected clock.
  *
  * <p>Life: {@link #open} unlocks the repository, {@link #start()} queues the auto-restores
  * (so they run before any backup), starts the streams and the scheduler, {@link #close()} stops
