@@ -414,7 +414,9 @@ public final class DatabaseRestorer {
       }
       long swap = System.nanoTime();
       Path previous = swapIn(staged);
-      List<Path> placed = TravellingFiles.putInPlace(stagedFiles, Instant.now());
+      List<Path> placed = TravellingFiles.putInPlace(stagedFiles, Instant.now(),
+          "the database " + target + (previous == null ? ""
+              : " (the previous one kept at " + previous + ")"));
       stagedFiles = List.of();
       LOG.debug("restore swap {} s", seconds(System.nanoTime() - swap));
       LOG.info("restored {} from snapshot {}{}{} ({} bytes reused from the target, {} fetched)",

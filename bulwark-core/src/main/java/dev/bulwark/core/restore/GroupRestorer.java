@@ -229,7 +229,8 @@ public final class GroupRestorer {
         }
         done.add(new Member(members.get(i), previous, s.bytes()));
       }
-      List<Path> files = TravellingFiles.putInPlace(stagedFiles, Instant.now());
+      List<Path> files = TravellingFiles.putInPlace(stagedFiles, Instant.now(),
+          "every database of snapshot " + snap.id().shortForm());
       stagedFiles = List.of();
       LOG.info("restored the {} databases of snapshot {}{}", done.size(),
           snap.id().shortForm(), files.isEmpty() ? "" : " and " + files.size() + " files");

@@ -162,25 +162,45 @@ final class TravellingFiles {
     return out;
   }
 
-  /** Renames the staged files into place, keeping each file they replace beside it. */
-  static List<Path> putInPlace(List<Staged> staged, Instant now) throws IOException {
+  /**
+   * Renames the staged files into place, keeping each file they replace beside it. Called once
+   * the databases are swapped in, so a failure here is reported as a restore half done.
+   *
+   * @param restored what was swapped in before, for the message of a failure
+   * @throws BulwarkException naming the file that could not be put in place, the databases
+   *     already restored, and what to do
+   */
+  static List<Path> putInPlace(List<Staged> staged, Instant now, String restored)
+      throws BulwarkException {
     List<Path> placed = new ArrayList<>();
     for (Staged s : staged) {
-      if (s.replaces()) {
-        // Named as a replaced database is; never over an earlier kept copy.
-        String base = AtomicFiles.siblingBase(s.target(), 48) + ".bulwark-old-"
-            + STAMP.format(now);
-        Path kept = s.target().resolveSibling(base);
-        for (int n = 2; Files.exists(kept, LinkOption.NOFOLLOW_LINKS); n++) {
-          kept = s.target().resolveSibling(base + "-" + n);
-        }
-        Files.move(s.target(), kept);
-        LOG.info("{} differed from the snapshot's copy; kept as {}", s.target(), kept);
+      try {
+        putInPlace(s, now);
+      } catch (IOException e) {
+        throw new BulwarkException(restored + " was restored, but putting " + s.target()
+            + " in place failed (" + e + ")" + (placed.isEmpty() ? ""
+                : "; " + String.join(", ", placed.stream().map(Path::toString).toList())
+                    + " are in place") + ": fix the cause and restore again (what is in "
+            + "place and identical is left alone)", e);
       }
-      AtomicFiles.moveIntoPlace(s.staged(), s.target());
       placed.add(s.target());
     }
     return placed;
+  }
+
+  private static void putInPlace(Staged s, Instant now) throws IOException {
+    if (s.replaces()) {
+      // Named as a replaced database is; never over an earlier kept copy.
+      String base = AtomicFiles.siblingBase(s.target(), 48) + ".bulwark-old-"
+          + STAMP.format(now);
+      Path kept = s.target().resolveSibling(base);
+      for (int n = 2; Files.exists(kept, LinkOption.NOFOLLOW_LINKS); n++) {
+        kept = s.target().resolveSibling(base + "-" + n);
+      }
+      Files.move(s.target(), kept);
+      LOG.info("{} differed from the snapshot's copy; kept as {}", s.target(), kept);
+    }
+    AtomicFiles.moveIntoPlace(s.staged(), s.target());
   }
 
   /** Deletes what {@link #stage} wrote. */
