@@ -36,7 +36,7 @@ public final class SqliteDatabase extends AbstractDatabase {
    * for one copy of the database (see {@link SqliteSource#of(Path, Path)}).
    *
    * @param db the database file; a relative path resolves against the working directory
-   * @param scratchDir the folder for the consistent copy a backup reads from, with room for one
+   * @param scratchDir the folder for the consistent copy a backup reads from
    * @return the database, for {@code repo.backup}, {@code repo.restore} and {@code repo.replicate};
    *     nothing is opened yet
    */
