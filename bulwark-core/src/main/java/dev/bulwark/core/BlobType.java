@@ -2,13 +2,9 @@ package dev.bulwark.core;
 
 /** The two kinds of blob a pack holds: file content and directory listings. */
 public enum BlobType {
-  /**
-   * File content, cut into chunks.
-   */
+  /** File content, cut into chunks. */
   DATA("data"),
-  /**
-   * A directory listing (a tree), JSON naming its entries' blobs.
-   */
+  /** A directory listing (a tree), JSON naming its entries' blobs. */
   TREE("tree");
 
   private final String json;

@@ -2,29 +2,17 @@ package dev.bulwark.core;
 
 /** The kinds of file a repository holds, each in its own folder. */
 public enum FileType {
-  /**
-   * The repository's config file, at the root.
-   */
+  /** The repository's config file, at the root. */
   CONFIG("config"),
-  /**
-   * The keys, each holding the master key encrypted with one password.
-   */
+  /** The keys, each holding the master key encrypted with one password. */
   KEY("keys"),
-  /**
-   * The packs, holding the encrypted blobs.
-   */
+  /** The packs, holding the encrypted blobs. */
   PACK("data"),
-  /**
-   * The index files, telling which pack holds each blob.
-   */
+  /** The index files, telling which pack holds each blob. */
   INDEX("index"),
-  /**
-   * The snapshots, one file each.
-   */
+  /** The snapshots, one file each. */
   SNAPSHOT("snapshots"),
-  /**
-   * The locks of processes working on the repository.
-   */
+  /** The locks of processes working on the repository. */
   LOCK("locks"),
   /**
    * Bulwark's stream segments, under a folder restic does not know. Their names are relative

@@ -6,9 +6,7 @@ import java.util.List;
 public class IncompleteBackupException extends BulwarkException {
   private static final long serialVersionUID = 1L;
   private final transient Id snapshot;
-  /**
-   * The paths that could not be read, as the snapshot would have named them.
-   */
+  /** The paths that could not be read, as the snapshot would have named them. */
   private final List<String> unreadable;
 
   /**

@@ -61,9 +61,7 @@ public final class Progress {
     listener.changed(this);
   }
 
-  /**
-   * Counts one more item (a file, a snapshot) done.
-   */
+  /** Counts one more item (a file, a snapshot) done. */
   public void addItem() {
     doneItems.incrementAndGet();
     listener.changed(this);

@@ -70,6 +70,8 @@ public sealed interface SnapshotRef {
   record IdPrefix(String prefix) implements SnapshotRef {
     /**
      * Checks the prefix is given.
+     *
+     * @param prefix the id or prefix; not null
      */
     public IdPrefix {
       Objects.requireNonNull(prefix, "prefix");
@@ -89,6 +91,8 @@ public sealed interface SnapshotRef {
   record At(Instant time) implements SnapshotRef {
     /**
      * Checks the time is given.
+     *
+     * @param time the latest time; not null
      */
     public At {
       Objects.requireNonNull(time, "time");
