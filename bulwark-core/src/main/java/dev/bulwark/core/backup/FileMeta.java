@@ -55,7 +55,7 @@ public record FileMeta(int permissions, Instant mtime, Instant atime, Instant ct
    * Metadata for content that has no file of its own (a database view): 0600, now.
    *
    * @param time the time recorded as mtime, atime and ctime
-   * @return owner-only metadata owned by the current user
+   * @return owner-only metadata (0600) with no owner recorded (uid and gid 0, no names)
    */
   public static FileMeta synthetic(Instant time) {
     return new FileMeta(0600, time, time, time, 0, 0, "", "", 0, 0, 0);
