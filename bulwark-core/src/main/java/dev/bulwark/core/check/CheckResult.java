@@ -8,9 +8,24 @@ import java.util.List;
  * @param errors problems that make data unrestorable or the repository invalid
  * @param hints harmless findings (e.g. packs no index names, left by an interrupted backup)
  * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
+ * @param snapshots snapshots checked
+ * @param trees distinct trees read
+ * @param packs packs the index names
+ * @param packsRead packs read in full (with {@code READ_DATA}; 0 otherwise)
  */
 public record CheckResult(List<String> errors, List<String> hints, long snapshots, long trees,
     long packs, long packsRead, Streams streams) {
+  /**
+   * Copies the lists, so the result cannot change under its reader.
+   *
+   * @param errors problems that make data unrestorable or the repository invalid
+   * @param hints harmless findings (e.g. packs no index names, left by an interrupted backup)
+   * @param snapshots snapshots checked
+   * @param trees distinct trees read
+   * @param packs packs the index names
+   * @param packsRead packs read in full (with {@code READ_DATA}; 0 otherwise)
+   * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
+   */
   public CheckResult {
     errors = List.copyOf(errors);
     hints = List.copyOf(hints);

@@ -14,6 +14,13 @@ public record CheckpointPolicy(int every, YieldSignal yieldSignal) {
   /** The environment variable that sets {@link #every} when no flag does. */
   public static final String ENV = "BULWARK_CHECKPOINT_EVERY";
 
+  /**
+   * Checks the interval is at least 1 and the signal is given.
+   *
+   * @param every units between checkpoints, at least 1
+   * @param yieldSignal asked after each checkpoint
+   * @throws IllegalArgumentException if either is not
+   */
   public CheckpointPolicy {
     if (every < 1) {
       throw new IllegalArgumentException("the checkpoint interval must be at least 1, got "

@@ -35,6 +35,22 @@ public record PruneOptions(double maxUnusedPercent, int packBytes, CheckpointPol
     DRY_RUN
   }
 
+  /**
+   * Checks every value is in range and given.
+   *
+   * @param maxUnusedPercent unused bytes left in partly used packs may be at most this share of the
+   *     repository after the prune (restic's {@code --max-unused}); 0 repacks every partly used
+   *     pack, 100 repacks none
+   * @param packBytes target size of the packs that repacking writes
+   * @param checkpoints an index file for the new packs is written after every {@code every}
+   *     repacked packs, so a kill loses at most one batch of repacking; after each the prune asks
+   *     whether to yield
+   * @param mode whether to change the repository or only plan
+   * @param streamRetention how long every point of a stream stays restorable; stream segments
+   *     beyond it, and segments and generations no remaining snapshot can replay, are removed
+   * @param clock where the retention window is counted back from
+   * @throws IllegalArgumentException if a value is out of range or missing; the message names it
+   */
   public PruneOptions {
     if (!(maxUnusedPercent >= 0 && maxUnusedPercent <= 100)) {
       throw new IllegalArgumentException("max unused must be between 0 and 100 percent");

@@ -34,6 +34,14 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
       java.util.regex.Pattern.compile("bulwark:([1-9][0-9]{0,3})\\.([a-z0-9-]+)=(.*)",
           java.util.regex.Pattern.DOTALL);
 
+  /**
+   * Checks the kind, the path and the property names, and copies the properties in order.
+   *
+   * @param kind the database kind, e.g. {@code sqlite} or {@code rocksdb}
+   * @param path absolute path of the database file or folder when it was backed up
+   * @param properties further facts, in the order the source gave them
+   * @throws IllegalArgumentException naming the invalid kind, path or property
+   */
   public DatabaseTags {
     if (kind == null || !kind.matches("[a-z0-9-]+")) {
       throw new IllegalArgumentException("invalid database kind: " + kind);

@@ -20,6 +20,18 @@ import org.jspecify.annotations.Nullable;
  * restic drops unknown fields when it rewrites a snapshot.
  *
  * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+ * @param time when the backup started
+ * @param parent the snapshot whose unchanged files this one reused; null if none
+ * @param tree the id of the root tree, which names everything backed up
+ * @param paths the absolute paths backed up
+ * @param hostname the host it was taken on; {@code latest} and retention choose by it
+ * @param username the user who ran the backup
+ * @param uid that user's id
+ * @param gid that user's group id
+ * @param excludes restic's exclude patterns; Bulwark records none
+ * @param tags the tags, among them Bulwark's database tags ({@code bulwark:kind=...})
+ * @param original the snapshot this one is a copy or rewrite of (restic's {@code original}); null
+ *     if none
  * @param offset the UTC offset the time was written with: restic writes local time with its
  *     offset, Bulwark writes UTC ({@code Z}); restic buckets {@code forget} by this offset, so
  *     it is kept to do the same
@@ -28,6 +40,27 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
     List<String> paths, String hostname, String username, long uid, long gid,
     List<String> excludes, List<String> tags, @Nullable Id original, ZoneOffset offset) {
 
+  /**
+   * Checks the time and tree are given; missing lists, names and offset become empty (UTC).
+   *
+   * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+   * @param time when the backup started
+   * @param parent the snapshot whose unchanged files this one reused; null if none
+   * @param tree the id of the root tree, which names everything backed up
+   * @param paths the absolute paths backed up
+   * @param hostname the host it was taken on; {@code latest} and retention choose by it
+   * @param username the user who ran the backup
+   * @param uid that user's id
+   * @param gid that user's group id
+   * @param excludes restic's exclude patterns; Bulwark records none
+   * @param tags the tags, among them Bulwark's database tags ({@code bulwark:kind=...})
+   * @param original the snapshot this one is a copy or rewrite of (restic's {@code original}); null
+   *     if none
+   * @param offset the UTC offset the time was written with: restic writes local time with its
+   *     offset, Bulwark writes UTC ({@code Z}); restic buckets {@code forget} by this offset, so it
+   *     is kept to do the same
+   * @throws IllegalArgumentException if the time or the tree is missing
+   */
   public Snapshot {
     if (time == null || tree == null) {
       throw new IllegalArgumentException("a snapshot needs a time and a tree");

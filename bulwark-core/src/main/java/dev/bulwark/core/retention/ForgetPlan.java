@@ -3,8 +3,17 @@ package dev.bulwark.core.retention;
 import dev.bulwark.core.repo.Snapshot;
 import java.util.List;
 
-/** What a policy does to a set of snapshots: one {@link ForgetGroup} per group, by key. */
+/**
+ * What a policy does to a set of snapshots: one {@link ForgetGroup} per group, by key.
+ *
+ * @param groups one entry per group, in key order
+ */
 public record ForgetPlan(List<ForgetGroup> groups) {
+  /**
+   * Copies the list, so the plan cannot change under its reader.
+   *
+   * @param groups one entry per group, in key order
+   */
   public ForgetPlan {
     groups = List.copyOf(groups);
   }

@@ -7,6 +7,8 @@ import java.util.Set;
 /**
  * What puts two snapshots in the same group, as restic's {@code --group-by}: any of host,
  * paths and tags; none puts every snapshot in one group.
+ *
+ * @param fields the fields to group by; empty for one group
  */
 public record GroupBy(Set<GroupBy.Field> fields) {
   /** A snapshot field to group by. */
@@ -15,6 +17,11 @@ public record GroupBy(Set<GroupBy.Field> fields) {
   /** restic's default: {@code host,paths}. */
   public static final GroupBy HOST_AND_PATHS = new GroupBy(EnumSet.of(Field.HOST, Field.PATHS));
 
+  /**
+   * Copies the fields.
+   *
+   * @param fields the fields to group by; empty for one group
+   */
   public GroupBy {
     fields = fields.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(fields));
   }

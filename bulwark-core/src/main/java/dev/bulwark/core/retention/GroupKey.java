@@ -7,6 +7,10 @@ import java.util.List;
 /**
  * The values a group's snapshots share: host, sorted paths and sorted tags, each empty when the
  * grouping does not use it (restic's group key).
+ *
+ * @param host the host name, or empty
+ * @param paths the sorted paths, or empty
+ * @param tags the sorted tags, or empty
  */
 public record GroupKey(String host, List<String> paths, List<String> tags)
     implements Comparable<GroupKey> {
@@ -15,6 +19,13 @@ public record GroupKey(String host, List<String> paths, List<String> tags)
   private static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::host)
       .thenComparing(GroupKey::paths, LISTS).thenComparing(GroupKey::tags, LISTS);
 
+  /**
+   * Turns a missing host, paths or tags into empty ones, so keys compare field by field.
+   *
+   * @param host the host name, or empty
+   * @param paths the sorted paths, or empty
+   * @param tags the sorted tags, or empty
+   */
   public GroupKey {
     host = host == null ? "" : host;
     paths = paths == null ? List.of() : List.copyOf(paths);

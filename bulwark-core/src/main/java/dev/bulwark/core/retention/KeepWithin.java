@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
  * years, months and days count in calendar units, hours in hours. Subtracting it follows Go's
  * {@code time.AddDate}: the date is normalised once at the end, so one month before March 31
  * is March 3 (February 31), not February 28 as {@code java.time} would say.
+ *
+ * @param years calendar years; not negative
+ * @param months calendar months; not negative
+ * @param days calendar days; not negative
+ * @param hours hours; not negative
  */
 public record KeepWithin(int years, int months, int days, int hours) {
   /** Nothing: keeps no snapshot by age. */
@@ -16,6 +21,15 @@ public record KeepWithin(int years, int months, int days, int hours) {
 
   private static final Pattern PART = Pattern.compile("(\\d+)([ymdh])");
 
+  /**
+   * Checks no part is negative.
+   *
+   * @param years calendar years; not negative
+   * @param months calendar months; not negative
+   * @param days calendar days; not negative
+   * @param hours hours; not negative
+   * @throws IllegalArgumentException if one is
+   */
   public KeepWithin {
     if (years < 0 || months < 0 || days < 0 || hours < 0) {
       throw new IllegalArgumentException("a keep-within span cannot be negative");

@@ -27,6 +27,22 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
   public static final RetentionPolicy KEEP_ALL =
       new RetentionPolicy(0, 0, 0, 0, 0, 0, KeepWithin.NONE, List.of());
 
+  /**
+   * Checks no count is negative; a missing span or tag list means none.
+   *
+   * @param last the newest {@code last} snapshots
+   * @param hourly the newest snapshot of each of the last {@code hourly} hours that have one
+   * @param daily likewise per day
+   * @param weekly likewise per ISO week
+   * @param monthly likewise per month
+   * @param yearly likewise per year
+   * @param within every snapshot newer than this span before the group's newest snapshot (the
+   *     newest one not in the future, as restic)
+   * @param tags tag lists as restic's {@code --keep-tag} takes them: a snapshot is kept when it
+   *     carries every tag of any one list; within one list, tags are separated by commas ({@code
+   *     "a,b"} keeps snapshots tagged both a and b), and an empty list keeps untagged snapshots
+   * @throws IllegalArgumentException if a count is negative
+   */
   public RetentionPolicy {
     if (last < 0 || hourly < 0 || daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
       throw new IllegalArgumentException("a keep count cannot be negative");

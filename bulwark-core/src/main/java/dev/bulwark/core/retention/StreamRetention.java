@@ -22,6 +22,13 @@ public record StreamRetention(Duration window) {
 
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(d|h|m|s)");
 
+  /**
+   * Checks the window is positive.
+   *
+   * @param window how far back every point stays restorable; {@link #KEEP_ALL}'s is the longest
+   *     {@code Duration}
+   * @throws IllegalArgumentException if it is missing, zero or negative
+   */
   public StreamRetention {
     if (window == null || window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("a stream retention must be a positive duration: "
