@@ -31,7 +31,11 @@ public record CheckResult(List<String> errors, List<String> hints, long snapshot
     hints = List.copyOf(hints);
   }
 
-  /** True if no error was found. */
+  /**
+   * True if no error was found.
+   *
+   * @return true if {@code errors} is empty; hints do not count
+   */
   public boolean ok() {
     return errors.isEmpty();
   }
@@ -44,7 +48,11 @@ public record CheckResult(List<String> errors, List<String> hints, long snapshot
     /** A repository without streams. */
     public static final Streams NONE = new Streams(0, 0, 0, 0);
 
-    /** True if no segment was found. */
+    /**
+     * True if no segment was found.
+     *
+     * @return true if the repository holds no stream segment
+     */
     public boolean isEmpty() {
       return segments == 0;
     }

@@ -31,17 +31,31 @@ public record CheckpointPolicy(int every, YieldSignal yieldSignal) {
     }
   }
 
-  /** Every {@link #DEFAULT_EVERY} units, never yielding. */
+  /**
+   * Every {@link #DEFAULT_EVERY} units, never yielding.
+   *
+   * @return the default policy
+   */
   public static CheckpointPolicy defaults() {
     return new CheckpointPolicy(DEFAULT_EVERY, YieldSignal.NEVER);
   }
 
-  /** The same interval, yielding when {@code signal} asks. */
+  /**
+   * The same interval, yielding when {@code signal} asks.
+   *
+   * @param signal what asks the job to yield at its next checkpoint
+   * @return a new policy; this one is unchanged
+   */
   public CheckpointPolicy withYieldSignal(YieldSignal signal) {
     return new CheckpointPolicy(every, signal);
   }
 
-  /** The same signal, a checkpoint every {@code n} units. */
+  /**
+   * The same signal, a checkpoint every {@code n} units.
+   *
+   * @param n units (packs) between checkpoints; at least 1
+   * @return a new policy; this one is unchanged
+   */
   public CheckpointPolicy withEvery(int n) {
     return new CheckpointPolicy(n, yieldSignal);
   }

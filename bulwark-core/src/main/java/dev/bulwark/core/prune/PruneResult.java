@@ -79,13 +79,21 @@ public record PruneResult(boolean dryRun, long packsBefore, long bytesBefore, lo
     streamWarnings = List.copyOf(streamWarnings);
   }
 
-  /** True if the prune had nothing to remove or rewrite. */
+  /**
+   * True if the prune had nothing to remove or rewrite.
+   *
+   * @return true if nothing was removed or rewritten
+   */
   public boolean nothingToDo() {
     return packsDeleted == 0 && packsRepacked == 0 && packsUnindexed == 0
         && indexFilesReplaced == 0 && streamSegmentsRemoved == 0;
   }
 
-  /** True if the repository holds stream segments (before the prune). */
+  /**
+   * True if the repository holds stream segments (before the prune).
+   *
+   * @return true if segments were found
+   */
   public boolean hasStreams() {
     return streamSegmentsRemoved + streamSegmentsKept > 0;
   }

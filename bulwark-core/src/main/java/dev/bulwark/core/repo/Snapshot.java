@@ -73,7 +73,22 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
     username = username == null ? "" : username;
   }
 
-  /** A snapshot whose time is in UTC. */
+  /**
+   * A snapshot whose time is in UTC.
+   *
+   * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+   * @param time when the backup started
+   * @param tree the id of the root tree
+   * @param paths the absolute paths backed up
+   * @param hostname the host it was taken on
+   * @param username the user who ran the backup
+   * @param uid that user's id
+   * @param gid that user's group id
+   * @param parent the snapshot whose unchanged files this one reused; null if none
+   * @param excludes restic's exclude patterns
+   * @param tags the tags
+   * @param original the snapshot this one is a copy of; null if none
+   */
   public Snapshot(Id id, Instant time, Id parent, Id tree, List<String> paths, String hostname,
       String username, long uid, long gid, List<String> excludes, List<String> tags,
       Id original) {
@@ -81,12 +96,29 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
         ZoneOffset.UTC);
   }
 
-  /** The snapshot's time in the offset it was written with. */
+  /**
+   * The snapshot's time in the offset it was written with.
+   *
+   * @return the time with its offset, as restic shows it
+   */
   public OffsetDateTime localTime() {
     return time.atOffset(offset);
   }
 
-  /** A new, unsaved snapshot. */
+  /**
+   * A new, unsaved snapshot.
+   *
+   * @param time when the backup started
+   * @param tree the id of the root tree
+   * @param paths the absolute paths backed up
+   * @param hostname the host it was taken on
+   * @param username the user who ran the backup
+   * @param uid that user's id
+   * @param gid that user's group id
+   * @param tags the tags
+   * @param parent the snapshot whose unchanged files this one reused; null if none
+   * @return the snapshot, with no id until it is saved
+   */
   public static Snapshot create(Instant time, Id tree, List<String> paths, String hostname,
       String username, long uid, long gid, List<String> tags, Id parent) {
     return new Snapshot(null, time, parent, tree, paths, hostname, username, uid, gid, List.of(),
@@ -99,7 +131,11 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
         excludes, tags, original, offset);
   }
 
-  /** The JSON restic writes for a snapshot (without the id, which is the file's name). */
+  /**
+   * The JSON restic writes for a snapshot (without the id, which is the file's name).
+   *
+   * @return the JSON bytes, UTF-8
+   */
   public byte[] toJson() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {

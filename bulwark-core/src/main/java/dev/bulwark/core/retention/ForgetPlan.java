@@ -18,12 +18,20 @@ public record ForgetPlan(List<ForgetGroup> groups) {
     groups = List.copyOf(groups);
   }
 
-  /** Every snapshot to remove, group by group. */
+  /**
+   * Every snapshot to remove, group by group.
+   *
+   * @return the snapshots to remove
+   */
   public List<Snapshot> removed() {
     return groups.stream().flatMap(g -> g.remove().stream()).toList();
   }
 
-  /** Every snapshot kept, group by group. */
+  /**
+   * Every snapshot kept, group by group.
+   *
+   * @return the snapshots kept, each with the rules that keep it
+   */
   public List<KeptSnapshot> kept() {
     return groups.stream().flatMap(g -> g.keep().stream()).toList();
   }

@@ -32,7 +32,13 @@ public record GroupKey(String host, List<String> paths, List<String> tags)
     tags = tags == null ? List.of() : List.copyOf(tags);
   }
 
-  /** The key of {@code s} under {@code by}. */
+  /**
+   * The key of {@code s} under {@code by}.
+   *
+   * @param s the snapshot
+   * @param by the fields to group by
+   * @return the key; fields not grouped by are empty
+   */
   public static GroupKey of(Snapshot s, GroupBy by) {
     return new GroupKey(by.has(GroupBy.Field.HOST) ? s.hostname() : "",
         by.has(GroupBy.Field.PATHS) ? s.paths().stream().sorted().toList() : List.of(),

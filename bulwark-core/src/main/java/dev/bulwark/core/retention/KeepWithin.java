@@ -41,6 +41,8 @@ public record KeepWithin(int years, int months, int days, int hours) {
    * {@code 2y5m7d3h} or {@code 36h}. A unit given twice takes its last value ({@code 1d2d} is
    * {@code 2d}), as restic's parser does.
    *
+   * @param text the span, e.g. {@code 2y5m7d3h}
+   * @return the span
    * @throws IllegalArgumentException with a message naming the bad text
    */
   public static KeepWithin parse(String text) {
@@ -67,7 +69,11 @@ public record KeepWithin(int years, int months, int days, int hours) {
     return new KeepWithin(units[0], units[1], units[2], units[3]);
   }
 
-  /** True when this span keeps nothing. */
+  /**
+   * True when this span keeps nothing.
+   *
+   * @return true if every part is 0
+   */
   public boolean isZero() {
     return years == 0 && months == 0 && days == 0 && hours == 0;
   }
@@ -76,6 +82,9 @@ public record KeepWithin(int years, int months, int days, int hours) {
    * The time this span before {@code t}, in {@code t}'s offset, as restic computes it:
    * {@code t.AddDate(-years, -months, -days).Add(-hours)} (Go normalises an overflowing day,
    * e.g. February 31 becomes March 3).
+   *
+   * @param t the time to count back from, usually the group's newest snapshot
+   * @return the time {@code t} minus this span
    */
   public OffsetDateTime before(OffsetDateTime t) {
     long monthIndex = t.getYear() * 12L + (t.getMonthValue() - 1) - years * 12L - months;

@@ -51,7 +51,11 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
     tags = tags == null ? List.of() : List.copyOf(tags);
   }
 
-  /** A policy built rule by rule: {@code RetentionPolicy.builder().last(7).daily(14).build()}. */
+  /**
+   * A policy built rule by rule: {@code RetentionPolicy.builder().last(7).daily(14).build()}.
+   *
+   * @return a builder with no rule set
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -69,43 +73,78 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
 
     private Builder() {}
 
-    /** Keep the newest {@code n} snapshots. */
+    /**
+     * Keep the newest {@code n} snapshots.
+     *
+     * @param n how many snapshots to keep
+     * @return this builder
+     */
     public Builder last(int n) {
       last = n;
       return this;
     }
 
-    /** Keep the newest snapshot of each of the last {@code n} hours that have one. */
+    /**
+     * Keep the newest snapshot of each of the last {@code n} hours that have one.
+     *
+     * @param n how many hours to keep one snapshot of
+     * @return this builder
+     */
     public Builder hourly(int n) {
       hourly = n;
       return this;
     }
 
-    /** Keep the newest snapshot of each of the last {@code n} days that have one. */
+    /**
+     * Keep the newest snapshot of each of the last {@code n} days that have one.
+     *
+     * @param n how many days to keep one snapshot of
+     * @return this builder
+     */
     public Builder daily(int n) {
       daily = n;
       return this;
     }
 
-    /** Keep the newest snapshot of each of the last {@code n} ISO weeks that have one. */
+    /**
+     * Keep the newest snapshot of each of the last {@code n} ISO weeks that have one.
+     *
+     * @param n how many weeks to keep one snapshot of
+     * @return this builder
+     */
     public Builder weekly(int n) {
       weekly = n;
       return this;
     }
 
-    /** Keep the newest snapshot of each of the last {@code n} months that have one. */
+    /**
+     * Keep the newest snapshot of each of the last {@code n} months that have one.
+     *
+     * @param n how many months to keep one snapshot of
+     * @return this builder
+     */
     public Builder monthly(int n) {
       monthly = n;
       return this;
     }
 
-    /** Keep the newest snapshot of each of the last {@code n} years that have one. */
+    /**
+     * Keep the newest snapshot of each of the last {@code n} years that have one.
+     *
+     * @param n how many years to keep one snapshot of
+     * @return this builder
+     */
     public Builder yearly(int n) {
       yearly = n;
       return this;
     }
 
-    /** Keep every snapshot newer than {@code span} before the group's newest snapshot. */
+    /**
+     * Keep every snapshot newer than {@code span} before the group's newest snapshot.
+     *
+     * @param span the span, counted back from the newest snapshot
+     * @return this builder
+     */
     public Builder within(KeepWithin span) {
       within = span;
       return this;
@@ -114,13 +153,20 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
     /**
      * Keep snapshots that carry all of {@code tags}; each call adds one alternative, as each
      * {@code --keep-tag} does.
+     *
+     * @param tags the tags a kept snapshot must carry, all of them
+     * @return this builder
      */
     public Builder tagged(String... tags) {
       this.tags.add(String.join(",", tags));
       return this;
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy; the builder may go on to build another
+     */
     public RetentionPolicy build() {
       return new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly, within, tags);
     }
@@ -129,6 +175,8 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
   /**
    * True when no rule is set. restic refuses to forget with an empty policy, and so do we: it
    * would remove every snapshot.
+   *
+   * @return true if no rule is set
    */
   public boolean isEmpty() {
     return last == 0 && hourly == 0 && daily == 0 && weekly == 0 && monthly == 0 && yearly == 0
