@@ -148,12 +148,6 @@ public final class Kdf {
   }
 
   /**
-   * The password in a password file as bytes, read exactly as restic reads it (a byte order
-   * mark dropped, UTF-16 converted, Go's {@code strings.TrimSpace}; see {@link PasswordText}):
-   * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept. The caller zeroes the
-   * result.
-   */
-  /**
    * The password in a password command's output, as restic reads {@code --password-command}'s
    * (Go's {@code strings.TrimSpace}), as a new array; the caller zeroes both arrays.
    *
@@ -165,11 +159,13 @@ public final class Kdf {
   }
 
   /**
-   * The password in a file, as restic reads {@code --password-file}: surrounding white space
-   * removed; the file's bytes are wiped after reading.
+   * The password in a password file as bytes, read exactly as restic reads it (a byte order
+   * mark dropped, UTF-16 converted, Go's {@code strings.TrimSpace}; see {@link PasswordText}):
+   * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept.
+   * The caller zeroes the result.
    *
    * @param file the password file
-   * @return the password as a new array; the caller zeroes it
+   * @return the password's bytes, in a new array
    * @throws java.io.IOException if the file cannot be read
    */
   public static byte[] readPasswordFile(java.nio.file.Path file) throws java.io.IOException {
