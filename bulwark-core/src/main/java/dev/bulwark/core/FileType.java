@@ -46,7 +46,8 @@ public enum FileType {
   /**
    * True if files of this kind are named by a relative path inside the folder, not an id.
    *
-   * @return true for Bulwark's own folders ({@link #STREAM}, {@link #LEASE}, {@link #STATE})
+   * @return true for Bulwark's own folders ({@link #STREAM}, {@link #LEASE}, {@link #STATE},
+   *     {@link #LOCK_REQUEST})
    */
   public boolean hasPathNames() {
     return this == STREAM || this == LEASE || this == STATE || this == LOCK_REQUEST;

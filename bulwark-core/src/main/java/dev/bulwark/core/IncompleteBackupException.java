@@ -6,7 +6,7 @@ import java.util.List;
 public class IncompleteBackupException extends BulwarkException {
   private static final long serialVersionUID = 1L;
   private final transient Id snapshot;
-  /** The paths that could not be read, as the snapshot would have named them. */
+  /** The paths that could not be read. */
   private final List<String> unreadable;
 
   /**
@@ -34,7 +34,7 @@ public class IncompleteBackupException extends BulwarkException {
   /**
    * The paths that could not be read.
    *
-   * @return the unreadable paths, in the order the backup met them
+   * @return the unreadable paths, to fix their permissions or exclude them
    */
   public List<String> unreadable() {
     return unreadable;

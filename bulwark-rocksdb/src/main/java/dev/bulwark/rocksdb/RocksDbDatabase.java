@@ -30,7 +30,7 @@ public final class RocksDbDatabase extends AbstractDatabase {
    * The live database {@code db}, open in this process, backed up through a checkpoint.
    *
    * @param db the open database; it must stay open while a backup runs, and is never closed here
-   * @return the database, for {@code repo.backup}; the restore of a live database is refused
+   * @return the database, for {@code repo.backup}
    */
   public static RocksDbDatabase of(RocksDB db) {
     return new RocksDbDatabase(Path.of(db.getName()).toAbsolutePath().normalize(),

@@ -367,7 +367,7 @@ public final class BulwarkRepository implements AutoCloseable {
    * ("Start-up check and binding"). Writes the database's binding file when it passes.
    *
    * @param source the database the service is about to open
-   * @param options the stream settings the replication will use (its lease and state folder)
+   * @param options the stream settings the replication will use (its database id and state folder)
    * @param policy which otherwise refused states the service accepts (e.g. an older copy)
    * @return the position found and whether it continues the stream, for the service's logs
    * @throws StartupRefusedException one line naming both positions and how to resolve it

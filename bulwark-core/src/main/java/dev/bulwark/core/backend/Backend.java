@@ -93,7 +93,7 @@ public interface Backend extends AutoCloseable {
    * Calls {@code consumer} for every file of the given type whose name is a valid id.
    *
    * @param type the kind of files to list
-   * @param consumer called once per file, on the calling thread
+   * @param consumer called once per file
    * @throws IOException if the listing fails
    */
   void list(FileType type, Consumer<FileInfo> consumer) throws IOException;
@@ -106,7 +106,7 @@ public interface Backend extends AutoCloseable {
    *
    * @param type the kind of files, one with path names
    * @param folder the folder to list, relative to the kind's folder
-   * @param consumer called once per file, on the calling thread
+   * @param consumer called once per file
    * @throws IOException if the listing fails
    */
   void listFolder(FileType type, String folder, Consumer<FileInfo> consumer) throws IOException;
@@ -118,7 +118,7 @@ public interface Backend extends AutoCloseable {
    * The order is unspecified. One listing finds every database and generation of the streams.
    *
    * @param type the kind of files, one with path names
-   * @param consumer called once per file, on the calling thread
+   * @param consumer called once per file
    * @throws IOException if the listing fails
    */
   void listTree(FileType type, Consumer<FileInfo> consumer) throws IOException;

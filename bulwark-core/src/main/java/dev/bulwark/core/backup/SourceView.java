@@ -19,7 +19,7 @@ public interface SourceView extends AutoCloseable {
    * lazily, so a large tree need not be held in memory.
    *
    * @param visitor told of each entry
-   * @throws IOException if an entry cannot be read and the visitor stops the walk for it
+   * @throws IOException if reading the source fails, or the visitor fails to store an entry
    * @throws BulwarkException if the visitor stops the walk
    */
   void visit(EntryVisitor visitor) throws IOException, BulwarkException;

@@ -10,7 +10,7 @@ import java.util.List;
  * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
  * @param snapshots snapshots checked
  * @param trees distinct trees read
- * @param packs packs the index names
+ * @param packs packs checked
  * @param packsRead packs read in full (with {@code READ_DATA}; 0 otherwise)
  */
 public record CheckResult(List<String> errors, List<String> hints, long snapshots, long trees,
@@ -22,7 +22,7 @@ public record CheckResult(List<String> errors, List<String> hints, long snapshot
    * @param hints harmless findings (e.g. packs no index names, left by an interrupted backup)
    * @param snapshots snapshots checked
    * @param trees distinct trees read
-   * @param packs packs the index names
+   * @param packs packs checked
    * @param packsRead packs read in full (with {@code READ_DATA}; 0 otherwise)
    * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
    */

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * restic drops unknown fields when it rewrites a snapshot.
  *
  * @param id the storage id once saved or loaded; null for a snapshot not yet saved
- * @param time when the backup started
+ * @param time when the snapshot was taken
  * @param parent the snapshot whose unchanged files this one reused; null if none
  * @param tree the id of the root tree, which names everything backed up
  * @param paths the absolute paths backed up
@@ -44,7 +44,7 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
    * Checks the time and tree are given; missing lists, names and offset become empty (UTC).
    *
    * @param id the storage id once saved or loaded; null for a snapshot not yet saved
-   * @param time when the backup started
+   * @param time when the snapshot was taken
    * @param parent the snapshot whose unchanged files this one reused; null if none
    * @param tree the id of the root tree, which names everything backed up
    * @param paths the absolute paths backed up
@@ -77,7 +77,7 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
    * A snapshot whose time is in UTC.
    *
    * @param id the storage id once saved or loaded; null for a snapshot not yet saved
-   * @param time when the backup started
+   * @param time when the snapshot was taken
    * @param tree the id of the root tree
    * @param paths the absolute paths backed up
    * @param hostname the host it was taken on
@@ -108,7 +108,7 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
   /**
    * A new, unsaved snapshot.
    *
-   * @param time when the backup started
+   * @param time when the snapshot was taken
    * @param tree the id of the root tree
    * @param paths the absolute paths backed up
    * @param hostname the host it was taken on

@@ -6,13 +6,13 @@ import java.util.List;
 /**
  * What a policy does to a set of snapshots: one {@link ForgetGroup} per group, by key.
  *
- * @param groups one entry per group, in key order
+ * @param groups one entry per group of snapshots
  */
 public record ForgetPlan(List<ForgetGroup> groups) {
   /**
    * Copies the list, so the plan cannot change under its reader.
    *
-   * @param groups one entry per group, in key order
+   * @param groups one entry per group of snapshots
    */
   public ForgetPlan {
     groups = List.copyOf(groups);

@@ -165,7 +165,7 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
     /**
      * The policy.
      *
-     * @return the policy; the builder may go on to build another
+     * @return the policy of the rules set so far
      */
     public RetentionPolicy build() {
       return new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly, within, tags);
