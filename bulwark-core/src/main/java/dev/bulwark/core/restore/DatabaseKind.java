@@ -24,7 +24,8 @@ public interface DatabaseKind {
    *
    * @param target where the database is, or would be restored
    * @throws IOException if the target's folder cannot be read or changed
-   * @throws BulwarkException if what is there is a state no interrupted swap leaves (then nothing is touched)
+   * @throws BulwarkException if what is there is a state no interrupted swap leaves (then
+   *     nothing is touched)
    */
   default void recover(Path target) throws IOException, BulwarkException {}
 
