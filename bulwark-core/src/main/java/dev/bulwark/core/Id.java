@@ -24,7 +24,12 @@ public final class Id implements Comparable<Id> {
     this.hash = Arrays.hashCode(bytes);
   }
 
-  /** Wraps a copy of {@code bytes}, which must be exactly 32 bytes long. */
+  /**
+   * Wraps a copy of {@code bytes}, which must be exactly 32 bytes long.
+   *
+   * @param bytes the id's 32 bytes, e.g. a SHA-256 digest
+   * @return the id
+   */
   public static Id of(byte[] bytes) {
     if (bytes.length != LENGTH) {
       throw new IllegalArgumentException("an id has 32 bytes, got " + bytes.length);
@@ -35,6 +40,8 @@ public final class Id implements Comparable<Id> {
   /**
    * Parses 64 hex characters.
    *
+   * @param hex the id as restic writes it, e.g. in file names and JSON
+   * @return the id
    * @throws IllegalArgumentException if {@code hex} is not a 64-character hex string
    */
   public static Id parse(String hex) {
@@ -48,7 +55,12 @@ public final class Id implements Comparable<Id> {
     }
   }
 
-  /** True if {@code s} is a well-formed id, as a file name in the repository must be. */
+  /**
+   * True if {@code s} is a well-formed id, as a file name in the repository must be.
+   *
+   * @param s a candidate id, e.g. a file name
+   * @return true if {@code s} is 64 lower-case hex characters
+   */
   public static boolean isValid(String s) {
     if (s == null || s.length() != 2 * LENGTH) {
       return false;
@@ -62,19 +74,35 @@ public final class Id implements Comparable<Id> {
     return true;
   }
 
-  /** SHA-256 of {@code data[off, off+len)}. */
+  /**
+   * SHA-256 of {@code data[off, off+len)}.
+   *
+   * @param data the bytes to hash
+   * @param off where the range starts in {@code data}
+   * @param len how many bytes to hash
+   * @return the range's SHA-256, as an id
+   */
   public static Id hash(byte[] data, int off, int len) {
     MessageDigest md = sha256();
     md.update(data, off, len);
     return new Id(md.digest());
   }
 
-  /** SHA-256 of all of {@code data}. */
+  /**
+   * SHA-256 of all of {@code data}.
+   *
+   * @param data the bytes to hash
+   * @return the SHA-256 of {@code data}, as an id
+   */
   public static Id hash(byte[] data) {
     return hash(data, 0, data.length);
   }
 
-  /** A fresh SHA-256 digest; the JDK guarantees the algorithm exists. */
+  /**
+   * A fresh SHA-256 digest; the JDK guarantees the algorithm exists.
+   *
+   * @return a new digest, for hashing a stream piece by piece
+   */
   public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -83,17 +111,30 @@ public final class Id implements Comparable<Id> {
     }
   }
 
-  /** A copy of the 32 bytes. */
+  /**
+   * A copy of the 32 bytes.
+   *
+   * @return the id's bytes; changing them does not change the id
+   */
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** Writes the 32 bytes into {@code dst} at {@code off}. */
+  /**
+   * Writes the 32 bytes into {@code dst} at {@code off}.
+   *
+   * @param dst the array to write into
+   * @param off where to write, with 32 bytes of room after it
+   */
   public void copyTo(byte[] dst, int off) {
     System.arraycopy(bytes, 0, dst, off, LENGTH);
   }
 
-  /** True for the all-zero id, which restic treats as "no id". */
+  /**
+   * True for the all-zero id, which restic treats as "no id".
+   *
+   * @return true if every byte is zero
+   */
   public boolean isNull() {
     for (byte b : bytes) {
       if (b != 0) {
@@ -103,7 +144,11 @@ public final class Id implements Comparable<Id> {
     return true;
   }
 
-  /** The first 8 hex characters, as restic shows ids in tables. */
+  /**
+   * The first 8 hex characters, as restic shows ids in tables.
+   *
+   * @return the short form, for tables and messages
+   */
   public String shortForm() {
     return toString().substring(0, 8);
   }

@@ -29,7 +29,11 @@ public final class IdList extends AbstractList<Id> implements RandomAccess {
     this.size = size;
   }
 
-  /** The empty list. */
+  /**
+   * The empty list.
+   *
+   * @return an empty list, shared
+   */
   public static IdList empty() {
     return EMPTY;
   }
@@ -37,6 +41,8 @@ public final class IdList extends AbstractList<Id> implements RandomAccess {
   /**
    * A compact copy of {@code ids}, or {@code ids} itself when it is already an IdList.
    *
+   * @param ids the ids to copy
+   * @return an unmodifiable list holding the same ids in the same order
    * @throws NullPointerException if {@code ids} is or holds null
    */
   public static IdList copyOf(List<Id> ids) {
@@ -50,7 +56,11 @@ public final class IdList extends AbstractList<Id> implements RandomAccess {
     return b.build();
   }
 
-  /** A builder that appends ids in order. */
+  /**
+   * A builder that appends ids in order.
+   *
+   * @return a new, empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -82,6 +92,8 @@ public final class IdList extends AbstractList<Id> implements RandomAccess {
     /**
      * Appends one id.
      *
+     * @param id the id to append
+     * @return this builder
      * @throws NullPointerException if {@code id} is null
      * @throws IllegalStateException after {@link #build}
      */
@@ -106,12 +118,20 @@ public final class IdList extends AbstractList<Id> implements RandomAccess {
       return this;
     }
 
-    /** Number of ids added so far. */
+    /**
+     * Number of ids added so far.
+     *
+     * @return how many ids the list would hold now
+     */
     public int size() {
       return size;
     }
 
-    /** The list of every id added; the builder cannot be used afterwards. */
+    /**
+     * The list of every id added; the builder cannot be used afterwards.
+     *
+     * @return an unmodifiable list of the ids, in the order they were added
+     */
     public IdList build() {
       built = true;
       return size == 0 ? EMPTY : new IdList(pages.toArray(new byte[0][]), size);

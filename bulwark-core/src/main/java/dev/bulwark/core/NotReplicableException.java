@@ -8,6 +8,11 @@ package dev.bulwark.core;
 public class NotReplicableException extends SourceException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A source that cannot stream.
+   *
+   * @param message what went wrong and what to do about it, in one line for a person
+   */
   public NotReplicableException(String message) {
     super(message);
   }

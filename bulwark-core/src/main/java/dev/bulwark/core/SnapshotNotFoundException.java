@@ -7,6 +7,11 @@ package dev.bulwark.core;
 public class SnapshotNotFoundException extends BulwarkException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * No snapshot matches.
+   *
+   * @param message what went wrong and what to do about it, in one line for a person
+   */
   public SnapshotNotFoundException(String message) {
     super(message);
   }

@@ -11,7 +11,11 @@ import java.util.Objects;
  */
 public sealed interface SnapshotRef {
 
-  /** The newest snapshot. */
+  /**
+   * The newest snapshot.
+   *
+   * @return the reference; resolved when a call uses it
+   */
   static SnapshotRef latest() {
     return Latest.INSTANCE;
   }
@@ -19,12 +23,20 @@ public sealed interface SnapshotRef {
   /**
    * The snapshot whose id is {@code prefix} or starts with it. The prefix is checked against the
    * repository when it is used: not hex, no match or several matches fail then.
+   *
+   * @param prefix a full id, or the first hex characters of one (restic's short form has 8)
+   * @return the reference; resolved when a call uses it
    */
   static SnapshotRef id(String prefix) {
     return new IdPrefix(prefix);
   }
 
-  /** The newest snapshot taken at or before {@code time}. */
+  /**
+   * The newest snapshot taken at or before {@code time}.
+   *
+   * @param time the latest time a chosen snapshot may have been taken at
+   * @return the reference; resolved when a call uses it
+   */
   static SnapshotRef at(Instant time) {
     return new At(time);
   }
@@ -32,6 +44,9 @@ public sealed interface SnapshotRef {
   /**
    * Reads a reference as restic's command line writes one: {@code latest}, else an id or a
    * prefix.
+   *
+   * @param text {@code latest}, an id or an id's prefix
+   * @return the reference; an invalid id fails only when a call uses it
    */
   static SnapshotRef parse(String text) {
     return "latest".equals(text) ? latest() : id(text);
@@ -47,8 +62,17 @@ public sealed interface SnapshotRef {
     }
   }
 
-  /** A full snapshot id or a unique prefix of one, as given. */
+  /**
+   * A full snapshot id or a unique prefix of one, as given.
+   *
+   * @param prefix the id or prefix as the user gave it; checked when a call resolves it
+   */
   record IdPrefix(String prefix) implements SnapshotRef {
+    /**
+     * Checks the prefix is given.
+     *
+     * @param prefix the id or prefix; not null
+     */
     public IdPrefix {
       Objects.requireNonNull(prefix, "prefix");
     }
@@ -59,8 +83,17 @@ public sealed interface SnapshotRef {
     }
   }
 
-  /** The newest snapshot at or before {@code time}. */
+  /**
+   * The newest snapshot at or before {@code time}.
+   *
+   * @param time the latest time a chosen snapshot may have been taken at
+   */
   record At(Instant time) implements SnapshotRef {
+    /**
+     * Checks the time is given.
+     *
+     * @param time the latest time; not null
+     */
     public At {
       Objects.requireNonNull(time, "time");
     }

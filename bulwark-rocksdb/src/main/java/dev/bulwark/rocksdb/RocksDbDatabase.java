@@ -15,13 +15,23 @@ public final class RocksDbDatabase extends AbstractDatabase {
     super(path, source, new RocksDbKind());
   }
 
-  /** The closed database in folder {@code dir} (made absolute), read as it is. */
+  /**
+   * The closed database in folder {@code dir} (made absolute), read as it is.
+   *
+   * @param dir the database folder; a relative path resolves against the working directory
+   * @return the database, for {@code repo.backup} and {@code repo.restore}; nothing is opened yet
+   */
   public static RocksDbDatabase at(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     return new RocksDbDatabase(abs, RocksDbSource.offline(abs));
   }
 
-  /** The live database {@code db}, open in this process, backed up through a checkpoint. */
+  /**
+   * The live database {@code db}, open in this process, backed up through a checkpoint.
+   *
+   * @param db the open database; it must stay open while a backup runs, and is never closed here
+   * @return the database, for {@code repo.backup}
+   */
   public static RocksDbDatabase of(RocksDB db) {
     return new RocksDbDatabase(Path.of(db.getName()).toAbsolutePath().normalize(),
         RocksDbSource.of(db));

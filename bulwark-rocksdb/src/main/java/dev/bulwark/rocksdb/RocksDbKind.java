@@ -83,8 +83,11 @@ public final class RocksDbKind implements DatabaseKind {
    * Finds and finishes or undoes an interrupted swap into {@code target} (see the class
    * comment). Cheap when there is none; safe to call at every start.
    *
+   * @param target the database folder a restore swaps into
+   * @return what was found and done: nothing, a swap finished, or a swap undone
    * @throws BulwarkException if a swap into {@code target} is running now, or if the folders
    *     are in a state no interrupted swap leaves (nothing is touched then)
+   * @throws IOException if the folders cannot be read, renamed or deleted
    */
   public static Recovery recoverSwap(Path target) throws IOException, BulwarkException {
     return DirectorySwap.recover(target.toAbsolutePath().normalize());

@@ -57,6 +57,9 @@ public final class RocksDbSource implements Source {
    * the database, while writes go on; the view's {@code close()} deletes it whatever happened.
    * The database folder's parent must be writable. {@code db} must stay open while
    * {@link #open()} runs; the view itself no longer needs it.
+   *
+   * @param db the open database; it must stay open while {@link #open()} runs
+   * @return a source that checkpoints {@code db} at each backup
    */
   public static RocksDbSource of(RocksDB db) {
     if (db == null) {
@@ -70,6 +73,9 @@ public final class RocksDbSource implements Source {
    * {@link SourceException} if the folder is missing, is not a RocksDB database, cannot be
    * opened read-only, or is open in any process (its {@code LOCK} is held); the backup fails
    * if the folder changes while it is read.
+   *
+   * @param dir the database folder, closed in every process while the backup reads it
+   * @return a source that reads the folder as it is, after checking it is not in use
    */
   public static RocksDbSource offline(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();

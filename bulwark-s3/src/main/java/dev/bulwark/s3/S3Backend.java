@@ -39,7 +39,12 @@ public final class S3Backend implements Backend {
   private final S3Location where;
   private final S3Retries retries;
 
-  /** A backend over {@code where} using {@code client}, which it closes on {@link #close}. */
+  /**
+   * A backend over {@code where} using {@code client}, which it closes on {@link #close}.
+   *
+   * @param client the S3 client to send requests with; the backend owns it from now on
+   * @param where the bucket, prefix and settings to store the repository under
+   */
   public S3Backend(S3Client client, S3Location where) {
     this(client, where, S3Retries.DEFAULT);
   }
@@ -50,12 +55,21 @@ public final class S3Backend implements Backend {
     this.retries = retries;
   }
 
-  /** The bucket, prefix and settings of this backend. */
+  /**
+   * The bucket, prefix and settings of this backend.
+   *
+   * @return the location this backend was made for, never with credentials
+   */
   public S3Location where() {
     return where;
   }
 
-  /** The object key of the file named by {@code h}. */
+  /**
+   * The object key of the file named by {@code h}.
+   *
+   * @param h the repository file (type and name)
+   * @return the full object key, the prefix included; for logs and tests that look at the bucket
+   */
   public String key(Handle h) {
     return where.key(switch (h.type()) {
       case CONFIG -> "config";

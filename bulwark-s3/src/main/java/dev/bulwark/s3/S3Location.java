@@ -36,6 +36,11 @@ public record S3Location(URI endpoint, String bucket, String prefix, String regi
   /**
    * Parses {@code location} (which starts with {@code s3:}) with settings from {@code env}.
    *
+   * @param location the repository location, e.g. {@code s3:https://host:9000/bucket/prefix} or
+   *     {@code s3:s3.amazonaws.com/bucket}
+   * @param env the environment to read the S3 settings from ({@code AWS_*} variables), usually
+   *     {@code System.getenv()}
+   * @return the parsed location
    * @throws BulwarkException with one line naming what is wrong
    */
   public static S3Location parse(String location, Map<String, String> env)
@@ -102,12 +107,21 @@ public record S3Location(URI endpoint, String bucket, String prefix, String regi
         pathStyle(env, defaultPathStyle), connections(env));
   }
 
-  /** The key of {@code name} (e.g. {@code data/ab/ab12...}) under the prefix. */
+  /**
+   * The key of {@code name} (e.g. {@code data/ab/ab12...}) under the prefix.
+   *
+   * @param name the repository file's name, relative to the repository root
+   * @return the object key, the prefix (if any) in front
+   */
   public String key(String name) {
     return prefix.isEmpty() ? name : prefix + "/" + name;
   }
 
-  /** This location as the user would write it; it never holds credentials. */
+  /**
+   * This location as the user would write it; it never holds credentials.
+   *
+   * @return the location as {@code s3:...}, for messages and logs
+   */
   public String display() {
     String tail = bucket + (prefix.isEmpty() ? "" : "/" + prefix);
     return endpoint == null ? "s3://" + tail : "s3:" + endpoint + "/" + tail;

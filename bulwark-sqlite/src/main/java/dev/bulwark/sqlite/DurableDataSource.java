@@ -40,6 +40,13 @@ public final class DurableDataSource implements DataSource {
   /**
    * Wraps {@code delegate}, whose database {@code replicator} replicates: commits wait in
    * {@code durability} for at most {@code timeout}.
+   *
+   * @param delegate the application's data source, opening connections to the replicated database
+   * @param replicator the running stream of that database; commits wait on its progress
+   * @param durability how far a commit must have gone (e.g. shipped to the repository) before
+   *     {@code commit()} returns
+   * @param timeout the longest a commit waits; past it, the commit fails with an {@link
+   *     SQLException} although the transaction stays committed in the database
    */
   public DurableDataSource(DataSource delegate, Replicator replicator, Durability durability,
       Duration timeout) {

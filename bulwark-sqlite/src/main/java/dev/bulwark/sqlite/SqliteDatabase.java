@@ -19,7 +19,13 @@ public final class SqliteDatabase extends AbstractDatabase {
     super(path, source, new SqliteKind());
   }
 
-  /** The database at {@code db} (made absolute); its backup copy is made beside it. */
+  /**
+   * The database at {@code db} (made absolute); its backup copy is made beside it.
+   *
+   * @param db the database file; a relative path resolves against the working directory
+   * @return the database, for {@code repo.backup}, {@code repo.restore} and {@code repo.replicate};
+   *     nothing is opened yet
+   */
   public static SqliteDatabase at(Path db) {
     Path abs = db.toAbsolutePath().normalize();
     return new SqliteDatabase(abs, SqliteSource.of(abs));
@@ -28,6 +34,11 @@ public final class SqliteDatabase extends AbstractDatabase {
   /**
    * The database at {@code db}; its backup copy is made in {@code scratchDir}, which needs room
    * for one copy of the database (see {@link SqliteSource#of(Path, Path)}).
+   *
+   * @param db the database file; a relative path resolves against the working directory
+   * @param scratchDir the folder for the consistent copy a backup reads from
+   * @return the database, for {@code repo.backup}, {@code repo.restore} and {@code repo.replicate};
+   *     nothing is opened yet
    */
   public static SqliteDatabase at(Path db, Path scratchDir) {
     Path abs = db.toAbsolutePath().normalize();

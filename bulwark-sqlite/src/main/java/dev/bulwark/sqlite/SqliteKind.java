@@ -46,7 +46,11 @@ public final class SqliteKind implements DatabaseKind {
     this(Clock.systemUTC());
   }
 
-  /** Names kept databases by {@code clock}. */
+  /**
+   * Names kept databases by {@code clock}.
+   *
+   * @param clock the clock whose time names a database kept aside by a restore (tests fix it)
+   */
   public SqliteKind(Clock clock) {
     this.clock = clock;
     // Every use of a kind opens the database sooner or later (at the latest to verify it).

@@ -88,7 +88,12 @@ public final class SqliteSource implements Replicable {
     this.scratchDir = scratchDir;
   }
 
-  /** The database at {@code db}; its copy is made in the database's own folder. */
+  /**
+   * The database at {@code db}; its copy is made in the database's own folder.
+   *
+   * @param db the database file; it may be open and written to by other connections
+   * @return a source that copies {@code db} consistently at each backup
+   */
   public static SqliteSource of(Path db) {
     Path abs = db.toAbsolutePath().normalize();
     return new SqliteSource(abs, abs.getParent());
@@ -97,6 +102,10 @@ public final class SqliteSource implements Replicable {
   /**
    * The database at {@code db}; its copy is made in {@code scratchDir}, which needs room for
    * one copy of the database. Avoid a RAM-backed folder such as a tmpfs {@code /tmp}.
+   *
+   * @param db the database file; it may be open and written to by other connections
+   * @param scratchDir the folder for the copy, on a disk with room for the whole database
+   * @return a source that copies {@code db} consistently into {@code scratchDir} at each backup
    */
   public static SqliteSource of(Path db, Path scratchDir) {
     return new SqliteSource(db.toAbsolutePath().normalize(),

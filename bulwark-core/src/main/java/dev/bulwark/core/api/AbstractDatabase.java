@@ -17,7 +17,13 @@ public abstract class AbstractDatabase implements Database {
   private final Source source;
   private final DatabaseKind kind;
 
-  /** {@code path} should be absolute and normalized: snapshots are found by it. */
+  /**
+   * {@code path} should be absolute and normalized: snapshots are found by it.
+   *
+   * @param path where the database lives, absolute and normalized
+   * @param source what a backup reads the database through
+   * @param kind how a restored copy is verified and swapped in
+   */
   protected AbstractDatabase(Path path, Source source, DatabaseKind kind) {
     this.path = Objects.requireNonNull(path, "path");
     this.source = Objects.requireNonNull(source, "source");

@@ -41,17 +41,34 @@ public final class Bulwark {
     this.backend = backend;
   }
 
-  /** A repository in a local folder. */
+  /**
+   * A repository in a local folder.
+   *
+   * @param folder the repository's folder (restic's {@code -r /path})
+   * @return a builder; nothing is opened until {@link #open()}
+   */
   public static Bulwark repository(Path folder) {
     return new Bulwark(LocalBackend.open(folder));
   }
 
-  /** A repository on any backend. */
+  /**
+   * A repository on any backend.
+   *
+   * @param backend the store holding the repository, e.g. an {@code S3Backend}; the opened
+   *     repository closes it
+   * @return a builder; nothing is opened until {@link #open()}
+   */
   public static Bulwark repository(Backend backend) {
     return new Bulwark(backend);
   }
 
-  /** The password, read from a file (whitespace around it removed, as restic does). */
+  /**
+   * The password, read from a file (whitespace around it removed, as restic does).
+   *
+   * @param file the file holding the password, readable by the service only
+   * @return this builder
+   * @throws IOException if the file cannot be read
+   */
   public Bulwark passwordFile(Path file) throws IOException {
     byte[] pw = Kdf.readPasswordFile(file);
     try {
@@ -61,7 +78,12 @@ public final class Bulwark {
     }
   }
 
-  /** The password as UTF-8 bytes; copied, so the caller may zero its array. */
+  /**
+   * The password as UTF-8 bytes; copied, so the caller may zero its array.
+   *
+   * @param utf8 the password's bytes in UTF-8
+   * @return this builder
+   */
   public Bulwark password(byte[] utf8) {
     requireUnset(password == null, "password");
     if (utf8.length == 0) {
@@ -71,7 +93,12 @@ public final class Bulwark {
     return this;
   }
 
-  /** Create the repository if there is none yet (default: false). */
+  /**
+   * Create the repository if there is none yet (default: false).
+   *
+   * @param create true to initialize a new repository when the location holds none
+   * @return this builder
+   */
   public Bulwark createIfMissing(boolean create) {
     requireUnset(!createIfMissingSet, "createIfMissing");
     this.createIfMissing = create;
@@ -79,7 +106,12 @@ public final class Bulwark {
     return this;
   }
 
-  /** Options for backups made through the opened repository (default: BackupOptions.defaults). */
+  /**
+   * Options for backups made through the opened repository (default: BackupOptions.defaults).
+   *
+   * @param options host name, tags, parallelism and checkpoints of the backups
+   * @return this builder
+   */
   public Bulwark backupOptions(BackupOptions options) {
     requireUnset(backupOptions == null, "backupOptions");
     this.backupOptions = options;
@@ -91,6 +123,9 @@ public final class Bulwark {
    * total), for a service to show or export: read them from any thread, or create them with a
    * {@link Progress.Listener} to be told of each change. They add up over all calls; the
    * expected total is the current call's (default: counters no one reads).
+   *
+   * @param counters the counters to update; share one with other repositories to add them up
+   * @return this builder
    */
   public Bulwark progress(Progress counters) {
     requireUnset(progress == null, "progress");
@@ -103,6 +138,9 @@ public final class Bulwark {
    * --limit-download} (default: unlimited). Every thread of the opened repository shares them;
    * to share them with another repository of the process, wrap its backend with the same
    * call's result instead ({@link RateLimits#apply}).
+   *
+   * @param limits the upload and download limits, in KiB/s
+   * @return this builder
    */
   public Bulwark rateLimits(RateLimits limits) {
     requireUnset(rateLimits == null, "rateLimits");
@@ -110,7 +148,12 @@ public final class Bulwark {
     return this;
   }
 
-  /** scrypt cost for a repository this call creates (default: restic's). */
+  /**
+   * scrypt cost for a repository this call creates (default: restic's).
+   *
+   * @param params the scrypt parameters (N, r, p); higher costs more time to open the repository
+   * @return this builder
+   */
   public Bulwark keyDerivation(Kdf.Params params) {
     requireUnset(kdf == null, "keyDerivation");
     this.kdf = params;
@@ -120,9 +163,12 @@ public final class Bulwark {
   /**
    * Opens (or, if asked, creates) the repository and loads its index.
    *
+   * @return the open repository; close it to release its backend and caches
    * @throws dev.bulwark.core.RepositoryNotFoundException if there is none and creation was not
    *     asked for
    * @throws dev.bulwark.core.WrongPasswordException if the password opens no key
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public BulwarkRepository open() throws IOException, BulwarkException {
     byte[] password = this.password;

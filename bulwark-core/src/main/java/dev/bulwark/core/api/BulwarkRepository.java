@@ -80,9 +80,12 @@ public final class BulwarkRepository implements AutoCloseable {
    * Backs up the sources (e.g. a {@link Database} and its key files) into one new snapshot,
    * while the service keeps running.
    *
+   * @param sources what to back up, each read once; at least one
    * @return the saved snapshot
    * @throws dev.bulwark.core.IncompleteBackupException if some files could not be read (the
    *     snapshot was saved without them)
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public synchronized Snapshot backup(Source... sources) throws IOException, BulwarkException {
     return backup(List.of(sources), null);
@@ -105,6 +108,8 @@ public final class BulwarkRepository implements AutoCloseable {
    *     database path is given twice
    * @throws dev.bulwark.core.IncompleteBackupException if some files could not be read (the
    *     snapshot was saved without them)
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public synchronized Snapshot backupGroup(String name, List<? extends Database> databases,
       List<Path> files) throws IOException, BulwarkException {
@@ -147,6 +152,14 @@ public final class BulwarkRepository implements AutoCloseable {
    * repository shared by several hosts never brings back another host's copy. The files
    * backed up with the database (key files) come back to their paths too, as with {@link
    * #restore(Database, SnapshotRef, RestoreOption...)}.
+   *
+   * @param db the database the service is about to open
+   * @return what was done: restored (with the snapshot and the files brought back), or nothing
+   *     because the database exists or the repository has no snapshot of it
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
    */
   public DatabaseRestorer.Result restoreIfMissing(Database db)
       throws IOException, BulwarkException {
@@ -166,8 +179,14 @@ public final class BulwarkRepository implements AutoCloseable {
    * shipped transaction or to that time ({@link #restore(Database, ReplayTarget,
    * RestoreOption...)}). An id restores that snapshot as it is.
    *
+   * @param db the database to restore, at its own path
+   * @param ref which snapshot: {@code latest()}, {@code at(time)} or an id
+   * @param options how to treat existing files, deltas and a missing replica
+   * @return what was restored, where the previous database was kept, and the files brought back
    * @throws SnapshotNotFoundException if there is no such snapshot (unless {@link
    *     RestoreOption#IF_REPLICA_EXISTS} is given and {@code ref} is not an id)
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public DatabaseRestorer.Result restore(Database db, SnapshotRef ref, RestoreOption... options)
       throws IOException, BulwarkException {
@@ -177,6 +196,16 @@ public final class BulwarkRepository implements AutoCloseable {
   /**
    * As {@link #restore(Database, SnapshotRef, RestoreOption...)}, choosing among the snapshots
    * written by {@code host}, e.g. to move a database from a host that is gone to this one.
+   *
+   * @param db the database to restore, at its own path
+   * @param ref which snapshot: {@code latest()}, {@code at(time)} or an id
+   * @param host the host name the snapshots were recorded under
+   * @param options how to treat existing files, deltas and a missing replica
+   * @return what was restored, where the previous database was kept, and the files brought back
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
    */
   public synchronized DatabaseRestorer.Result restoreFromHost(Database db, SnapshotRef ref,
       String host, RestoreOption... options) throws IOException, BulwarkException {
@@ -194,10 +223,16 @@ public final class BulwarkRepository implements AutoCloseable {
    * SnapshotRef#latest()} and {@link SnapshotRef#at} in {@link #restore(Database, SnapshotRef,
    * RestoreOption...)} mean {@link ReplayTarget#newest()} and {@link ReplayTarget#at} here.
    *
+   * @param db the database to restore, at its own path
+   * @param point the moment to restore to: the newest, a time, a transaction or a stream position
+   * @param options how to treat existing files, deltas and a missing replica
+   * @return what was restored, with the replay plan that brought it to the point
    * @throws dev.bulwark.core.stream.UnreachablePointException if the point is outside what
    *     the stream holds (the message names the nearest restorable point)
    * @throws dev.bulwark.core.CorruptionException if a segment needed is missing, damaged or
    *     does not chain; the database is then untouched
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public DatabaseRestorer.Result restore(Database db, ReplayTarget point,
       RestoreOption... options) throws IOException, BulwarkException {
@@ -209,6 +244,16 @@ public final class BulwarkRepository implements AutoCloseable {
    * of the database's own path (e.g. to look at a past state beside the live database), with the
    * same verification and atomic swap; a file already at {@code output} is kept beside it, as a
    * database at its own path would be.
+   *
+   * @param db the database whose snapshots and stream to restore from
+   * @param point the moment to restore to: the newest, a time, a transaction or a stream position
+   * @param output where to write the restored database instead of {@code db}'s path
+   * @param options how to treat existing files, deltas and a missing replica
+   * @return what was restored, with the replay plan that brought it to the point
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
    */
   public synchronized DatabaseRestorer.Result restore(Database db, ReplayTarget point,
       Path output, RestoreOption... options) throws IOException, BulwarkException {
@@ -227,8 +272,14 @@ public final class BulwarkRepository implements AutoCloseable {
    *
    * @param databases the group's databases, as given to {@link #backupGroup}: they tell how
    *     each kind of database is verified and swapped in
+   * @param name the group's name, as given to {@link #backupGroup}
+   * @param ref which snapshot: {@code latest()}, {@code at(time)} or an id
+   * @param options how to treat existing files and deltas
+   * @return each member's outcome and the files brought back
    * @throws BulwarkException if a member cannot be restored or verified, or a file differs
    *     (nothing changed then); if a swap fails, the message names the databases swapped in
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public synchronized GroupRestorer.Result restoreGroup(String name,
       List<? extends Database> databases, SnapshotRef ref, RestoreOption... options)
@@ -286,10 +337,15 @@ public final class BulwarkRepository implements AutoCloseable {
    * {@code SqliteSource.of(db)}). Other calls on this repository wait while the replication
    * starts (its first snapshot), not while it runs.
    *
+   * @param source the database to stream, e.g. {@code SqliteSource.of(db)}
+   * @param options sync interval, compaction, lease and the other stream settings
+   * @return the running replicator; close it to ship what is pending and stop
    * @throws NotReplicableException if {@code source} cannot stream (a RocksDB database, plain
    *     files); back it up with {@link #backup} instead
    * @throws BulwarkException if the database cannot be replicated (not in WAL mode, missing) or
    *     the repository refuses the first snapshot
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public synchronized Replicator replicate(Source source, ReplicationOptions options)
       throws IOException, BulwarkException {
@@ -310,8 +366,14 @@ public final class BulwarkRepository implements AutoCloseable {
    * repository or stream is refused unless {@code policy} accepts it; see docs/design.md
    * ("Start-up check and binding"). Writes the database's binding file when it passes.
    *
+   * @param source the database the service is about to open
+   * @param options the stream settings the replication will use (its database id and state folder)
+   * @param policy which otherwise refused states the service accepts (e.g. an older copy)
+   * @return the position found and whether it continues the stream, for the service's logs
    * @throws StartupRefusedException one line naming both positions and how to resolve it
    * @throws NotReplicableException if {@code source} cannot stream
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
    */
   public synchronized StartupReport startupCheck(Source source, ReplicationOptions options,
       StartupPolicy policy) throws IOException, BulwarkException {
@@ -324,12 +386,29 @@ public final class BulwarkRepository implements AutoCloseable {
     return cancellable(() -> replicable.startupCheck(repo, options, policy));
   }
 
-  /** All snapshots, oldest first. */
+  /**
+   * All snapshots, oldest first.
+   *
+   * @return every snapshot in the repository, of every host and database
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
+   */
   public synchronized List<Snapshot> snapshots() throws IOException, BulwarkException {
     return repo.snapshots();
   }
 
-  /** This host's snapshots of {@code db}, oldest first. */
+  /**
+   * This host's snapshots of {@code db}, oldest first.
+   *
+   * @param db the database whose snapshots to list
+   * @return this host's snapshots of {@code db}; empty if there are none
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
+   */
   public synchronized List<Snapshot> snapshots(Database db) throws IOException, BulwarkException {
     return new DatabaseSnapshots(db.path(), options.hostname()).of(repo.snapshots());
   }
@@ -337,7 +416,12 @@ public final class BulwarkRepository implements AutoCloseable {
   /**
    * Verifies the repository as {@code bulwark check} does.
    *
+   * @param depth how much to read: the structure only, or also every pack's data
    * @return what was found; {@link CheckResult#ok()} is false if anything is damaged or missing
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
    */
   public synchronized CheckResult check(CheckDepth depth) throws IOException, BulwarkException {
     return cancellable(() -> {
@@ -353,7 +437,13 @@ public final class BulwarkRepository implements AutoCloseable {
    * each backup: grouped by host only, under an exclusive lock. Only snapshot files go; the data
    * stays until {@link #prune}.
    *
+   * @param db the database whose snapshots to thin out
+   * @param policy how many snapshots to keep per hour, day, week and so on
    * @return which snapshots were removed and why the others were kept
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
    */
   public synchronized ForgetPlan forget(Database db, RetentionPolicy policy)
       throws IOException, BulwarkException {
@@ -375,6 +465,13 @@ public final class BulwarkRepository implements AutoCloseable {
    * Removes data no snapshot needs, as {@code bulwark prune} does, under an exclusive lock:
    * unused packs, and stream segments no remaining snapshot can replay or that {@link
    * PruneOptions#streamRetention()} no longer keeps.
+   *
+   * @param pruneOptions how much unused data to tolerate, and how long to keep stream segments
+   * @return how many packs and bytes were removed, kept or repacked
+   * @throws IOException if the repository cannot be read or written (storage or network failure),
+   *     or the call was interrupted
+   * @throws BulwarkException if the repository refuses the call (locked, damaged, wrong format);
+   *     the message says why
    */
   public synchronized PruneResult prune(PruneOptions pruneOptions)
       throws IOException, BulwarkException {

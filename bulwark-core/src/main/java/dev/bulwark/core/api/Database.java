@@ -12,9 +12,17 @@ import java.nio.file.Path;
  * (bulwark-rocksdb).
  */
 public interface Database extends Source {
-  /** Where the database lives; snapshots of it are found by this path. */
+  /**
+   * Where the database lives; snapshots of it are found by this path.
+   *
+   * @return the absolute, normalized path of the database file or folder
+   */
   Path path();
 
-  /** How a snapshot of it is verified and swapped into place. */
+  /**
+   * How a snapshot of it is verified and swapped into place.
+   *
+   * @return how this kind of database is checked and swapped in by a restore
+   */
   DatabaseKind kind();
 }

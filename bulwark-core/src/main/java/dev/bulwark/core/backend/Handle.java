@@ -12,6 +12,14 @@ public record Handle(FileType type, String name) {
   private static final Pattern PATH_NAME =
       Pattern.compile("[0-9a-z][0-9a-z._-]{0,99}(/[0-9a-z][0-9a-z._-]{0,99}){0,3}");
 
+  /**
+   * Checks the name suits the type.
+   *
+   * @param type the kind of file
+   * @param name the file's name
+   * @throws IllegalArgumentException if the name is not an id, a path name or empty as {@code type}
+   *     asks
+   */
   public Handle {
     if (type == null || name == null) {
       throw new IllegalArgumentException("type and name are required");
@@ -25,6 +33,10 @@ public record Handle(FileType type, String name) {
    * True if {@code name} can name a file of {@code type}. A path name has at most four
    * segments of lowercase letters, digits, '.', '_' and '-', no "..", and never contains
    * "-tmp-", the mark of a writer's temporary file.
+   *
+   * @param type the kind of file
+   * @param name the candidate name
+   * @return true if a handle of that type and name may be made
    */
   public static boolean isValidName(FileType type, String name) {
     if (type == FileType.CONFIG) {
@@ -37,19 +49,36 @@ public record Handle(FileType type, String name) {
     return Id.isValid(name);
   }
 
-  /** Checks the arguments of {@link Backend#listFolder}. */
+  /**
+   * Checks the arguments of {@link Backend#listFolder}.
+   *
+   * @param type the kind of files, one with path names
+   * @param folder the folder to list, relative to the kind's folder
+   * @throws IllegalArgumentException if {@code type} has no path names or {@code folder} is not a
+   *     valid relative path
+   */
   public static void requireFolder(FileType type, String folder) {
     if (!type.hasPathNames() || !isValidName(type, folder)) {
       throw new IllegalArgumentException("cannot list folder " + folder + " of " + type);
     }
   }
 
-  /** The handle of the repository config file. */
+  /**
+   * The handle of the repository config file.
+   *
+   * @return the config's handle
+   */
   public static Handle config() {
     return new Handle(FileType.CONFIG, "");
   }
 
-  /** The handle of a file named by {@code id}. */
+  /**
+   * The handle of a file named by {@code id}.
+   *
+   * @param type the kind of file
+   * @param id the file's id, its name in hex
+   * @return the handle
+   */
   public static Handle of(FileType type, Id id) {
     return new Handle(type, id.toString());
   }

@@ -14,6 +14,12 @@ public record RateLimits(long uploadKiBps, long downloadKiBps) {
   /** A limit of 1 KiB/s, in bytes per second. */
   private static final long KIB = 1024;
 
+  /**
+   * Checks neither limit is negative.
+   *
+   * @param uploadKiBps the upload limit in KiB/s; 0 = unlimited
+   * @param downloadKiBps the download limit in KiB/s; 0 = unlimited
+   */
   public RateLimits {
     if (uploadKiBps < 0 || downloadKiBps < 0) {
       throw new IllegalArgumentException("rate limits cannot be negative (0 means unlimited): "
@@ -24,7 +30,11 @@ public record RateLimits(long uploadKiBps, long downloadKiBps) {
     }
   }
 
-  /** True if neither direction is limited. */
+  /**
+   * True if neither direction is limited.
+   *
+   * @return true if both limits are 0
+   */
   public boolean isUnlimited() {
     return uploadKiBps == 0 && downloadKiBps == 0;
   }
@@ -32,6 +42,9 @@ public record RateLimits(long uploadKiBps, long downloadKiBps) {
   /**
    * {@code backend} with these limits applied, or {@code backend} itself when unlimited. One
    * call makes one pair of buckets: every thread that uses the returned backend shares them.
+   *
+   * @param backend the backend to limit
+   * @return a backend that waits as needed to keep to the limits
    */
   public Backend apply(Backend backend) {
     if (isUnlimited()) {

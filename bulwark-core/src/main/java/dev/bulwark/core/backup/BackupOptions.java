@@ -46,6 +46,22 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   /** Default zstd level: restic's "auto" is about level 3; level 1 is much faster. */
   public static final int DEFAULT_ZSTD_LEVEL = 1;
 
+  /**
+   * Checks every size, level and count is in range.
+   *
+   * @param chunkBytes chunk size of plain files, in bytes
+   * @param pageChunkBytes chunk size of page-aligned database files, in bytes
+   * @param packBytes target pack size, between 1 and 128 MiB
+   * @param zstdLevel zstd level, 0 (uncompressed) to 19
+   * @param threads worker threads; at least 1
+   * @param hostname the host name recorded in the snapshot
+   * @param tags tags added to the snapshot
+   * @param clock the clock the snapshot's time is read from
+   * @param checkpoints how often an index checkpoint is written, and what asks to yield
+   * @param parent the snapshot whose unchanged files are reused, or null for the newest match
+   * @param force true to read every file
+   * @throws IllegalArgumentException if a value is out of range; the message names it
+   */
   public BackupOptions {
     for (int n : new int[] {chunkBytes, pageChunkBytes}) {
       if (n < FixedChunker.MIN_CHUNK_BYTES || n > FixedChunker.MAX_CHUNK_BYTES) {
@@ -74,6 +90,9 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
    * to a multiple of the page size for databases, but never below {@link
    * FixedChunker#MIN_CHUNK_BYTES}. Every writer of database content chunks with this size, so
    * that the same bytes always make the same chunks and deduplicate.
+   *
+   * @param alignment the content's alignment in bytes: a page size, or 1
+   * @return the chunk size to cut that content with, in bytes
    */
   public int chunkBytesFor(int alignment) {
     if (alignment < 1) {
@@ -88,6 +107,8 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   /**
    * Defaults: 64 KiB chunks (32 KiB for database pages), 16 MiB packs, zstd level 1, one thread
    * per core.
+   *
+   * @return the default options, recorded under this machine's host name
    */
   public static BackupOptions defaults() {
     return new BackupOptions(DEFAULT_CHUNK_BYTES, DEFAULT_PAGE_CHUNK_BYTES,
@@ -96,43 +117,89 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
         false);
   }
 
-  /** These options with {@code n}-byte chunks for all content, database pages included. */
+  /**
+   * These options with {@code n}-byte chunks for all content, database pages included.
+   *
+   * @param n the chunk size in bytes
+   * @return new options; these are unchanged
+   */
   public BackupOptions withChunkBytes(int n) {
     return new BackupOptions(n, n, packBytes, zstdLevel, threads, hostname, tags, clock,
         checkpoints, parent, force);
   }
 
-  /** These options with {@code n}-byte chunks for database pages only. */
+  /**
+   * These options with {@code n}-byte chunks for database pages only.
+   *
+   * @param n the chunk size in bytes
+   * @return new options; these are unchanged
+   */
   public BackupOptions withPageChunkBytes(int n) {
     return new BackupOptions(chunkBytes, n, packBytes, zstdLevel, threads, hostname, tags,
         clock, checkpoints, parent, force);
   }
 
+  /**
+   * These options with packs of about {@code n} bytes; larger packs mean fewer files to store.
+   *
+   * @param n the pack size in bytes, between 1 and 128 MiB
+   * @return new options; these are unchanged
+   */
   public BackupOptions withPackBytes(int n) {
     return new BackupOptions(chunkBytes, pageChunkBytes, n, zstdLevel, threads, hostname, tags,
         clock, checkpoints, parent, force);
   }
 
+  /**
+   * These options compressing content at zstd level {@code n}.
+   *
+   * @param n the level, 0 (stored uncompressed) to 19 (smallest, slowest)
+   * @return new options; these are unchanged
+   */
   public BackupOptions withZstdLevel(int n) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, n, threads, hostname, tags,
         clock, checkpoints, parent, force);
   }
 
+  /**
+   * These options with {@code n} worker threads.
+   *
+   * @param n how many threads hash, compress and seal chunks; at least 1
+   * @return new options; these are unchanged
+   */
   public BackupOptions withThreads(int n) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, n, hostname, tags,
         clock, checkpoints, parent, force);
   }
 
+  /**
+   * These options recording snapshots under host name {@code h}.
+   *
+   * @param h the host name; {@code latest} and retention choose among one host's snapshots by it
+   * @return new options; these are unchanged
+   */
   public BackupOptions withHostname(String h) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, h, tags,
         clock, checkpoints, parent, force);
   }
 
+  /**
+   * These options adding tags {@code t} to every snapshot.
+   *
+   * @param t the tags, e.g. to tell scheduled from manual backups
+   * @return new options; these are unchanged
+   */
   public BackupOptions withTags(List<String> t) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
         t, clock, checkpoints, parent, force);
   }
 
+  /**
+   * These options reading the snapshot's time from {@code c}.
+   *
+   * @param c the clock; tests fix it to get known times
+   * @return new options; these are unchanged
+   */
   public BackupOptions withClock(Clock c) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
         tags, c, checkpoints, parent, force);
@@ -141,6 +208,9 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
   /**
    * These options with an index checkpoint every {@code policy.every()} packs stored, asking
    * {@code policy.yieldSignal()} after each whether to stop there.
+   *
+   * @param policy the checkpoint interval and the yield signal
+   * @return new options; these are unchanged
    */
   public BackupOptions withCheckpoints(CheckpointPolicy policy) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
@@ -151,13 +221,21 @@ public record BackupOptions(int chunkBytes, int pageChunkBytes, int packBytes, i
    * These options with {@code ref} (a snapshot id or unique prefix) as the parent whose
    * unchanged files are reused, whatever its host and paths; null to pick the newest snapshot of
    * the same paths from this host.
+   *
+   * @param ref a snapshot id or prefix, or null
+   * @return new options; these are unchanged
    */
   public BackupOptions withParent(@Nullable String ref) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
         tags, clock, checkpoints, ref, force);
   }
 
-  /** These options reading every file ({@code true}) or reusing unchanged ones from the parent. */
+  /**
+   * These options reading every file ({@code true}) or reusing unchanged ones from the parent.
+   *
+   * @param f true to read every file
+   * @return new options; these are unchanged
+   */
   public BackupOptions withForce(boolean f) {
     return new BackupOptions(chunkBytes, pageChunkBytes, packBytes, zstdLevel, threads, hostname,
         tags, clock, checkpoints, parent, f);

@@ -22,7 +22,13 @@ import java.util.Set;
 public record FileMeta(int permissions, Instant mtime, Instant atime, Instant ctime, long uid,
     long gid, String user, String group, long inode, long deviceId, long links) {
 
-  /** Reads an entry's metadata without following a final symlink. */
+  /**
+   * Reads an entry's metadata without following a final symlink.
+   *
+   * @param p the path of the entry
+   * @return its metadata, with 0 for what the file system does not tell
+   * @throws IOException if the entry cannot be read
+   */
   public static FileMeta of(Path p) throws IOException {
     try {
       Map<String, Object> a = Files.readAttributes(p,
@@ -45,17 +51,32 @@ public record FileMeta(int permissions, Instant mtime, Instant atime, Instant ct
     }
   }
 
-  /** Metadata for content that has no file of its own (a database view): 0600, now. */
+  /**
+   * Metadata for content that has no file of its own (a database view): 0600, now.
+   *
+   * @param time the time recorded as mtime, atime and ctime
+   * @return owner-only metadata (0600) with no owner recorded (uid and gid 0, no names)
+   */
   public static FileMeta synthetic(Instant time) {
     return new FileMeta(0600, time, time, time, 0, 0, "", "", 0, 0, 0);
   }
 
-  /** This metadata with other permission bits. */
+  /**
+   * This metadata with other permission bits.
+   *
+   * @param mode the new permission bits, e.g. 0600
+   * @return a copy with those permissions
+   */
   public FileMeta withPermissions(int mode) {
     return new FileMeta(mode, mtime, atime, ctime, uid, gid, user, group, inode, deviceId, links);
   }
 
-  /** The permissions as a set, for {@code Files.setPosixFilePermissions}. */
+  /**
+   * The permissions as a set, for {@code Files.setPosixFilePermissions}.
+   *
+   * @param mode Unix permission bits, e.g. 0640
+   * @return the same permissions as a set
+   */
   public static Set<PosixFilePermission> permissionSet(int mode) {
     StringBuilder sb = new StringBuilder(9);
     String rwx = "rwxrwxrwx";

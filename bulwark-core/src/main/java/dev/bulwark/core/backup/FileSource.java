@@ -36,17 +36,29 @@ public final class FileSource implements Source {
   /**
    * The same files recorded as readable by their owner only (group and other bits cleared), so
    * secrets such as identity keys always come back private, whatever their mode was.
+   *
+   * @return a source over the same files, recorded owner-only
    */
   public FileSource ownerOnly() {
     return new FileSource(paths, true);
   }
 
-  /** A source over the given files and folders (made absolute and normalized). */
+  /**
+   * A source over the given files and folders (made absolute and normalized).
+   *
+   * @param paths files and folders to back up; folders are walked
+   * @return the source
+   */
   public static FileSource of(Path... paths) {
     return of(Arrays.asList(paths));
   }
 
-  /** A source over the given files and folders (made absolute and normalized). */
+  /**
+   * A source over the given files and folders (made absolute and normalized).
+   *
+   * @param paths files and folders to back up; folders are walked
+   * @return the source
+   */
   public static FileSource of(List<Path> paths) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("nothing to back up");

@@ -10,6 +10,10 @@ public interface Source {
   /**
    * Opens a consistent view. The view pins whatever keeps it consistent (a read transaction, a
    * checkpoint) until it is closed.
+   *
+   * @return the view, to visit and then close
+   * @throws SourceException if the source cannot be opened (missing, locked, unreadable); the
+   *     message says which
    */
   SourceView open() throws SourceException;
 }

@@ -8,15 +8,34 @@ import java.util.List;
  * @param errors problems that make data unrestorable or the repository invalid
  * @param hints harmless findings (e.g. packs no index names, left by an interrupted backup)
  * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
+ * @param snapshots snapshots checked
+ * @param trees distinct trees read
+ * @param packs packs checked
+ * @param packsRead packs read in full (with {@code READ_DATA}; 0 otherwise)
  */
 public record CheckResult(List<String> errors, List<String> hints, long snapshots, long trees,
     long packs, long packsRead, Streams streams) {
+  /**
+   * Copies the lists, so the result cannot change under its reader.
+   *
+   * @param errors problems that make data unrestorable or the repository invalid
+   * @param hints harmless findings (e.g. packs no index names, left by an interrupted backup)
+   * @param snapshots snapshots checked
+   * @param trees distinct trees read
+   * @param packs packs checked
+   * @param packsRead packs read in full (with {@code READ_DATA}; 0 otherwise)
+   * @param streams what was checked of the stream folder ({@link Streams#NONE} if it is empty)
+   */
   public CheckResult {
     errors = List.copyOf(errors);
     hints = List.copyOf(hints);
   }
 
-  /** True if no error was found. */
+  /**
+   * True if no error was found.
+   *
+   * @return true if {@code errors} is empty; hints do not count
+   */
   public boolean ok() {
     return errors.isEmpty();
   }
@@ -29,7 +48,11 @@ public record CheckResult(List<String> errors, List<String> hints, long snapshot
     /** A repository without streams. */
     public static final Streams NONE = new Streams(0, 0, 0, 0);
 
-    /** True if no segment was found. */
+    /**
+     * True if no segment was found.
+     *
+     * @return true if the repository holds no stream segment
+     */
     public boolean isEmpty() {
       return segments == 0;
     }

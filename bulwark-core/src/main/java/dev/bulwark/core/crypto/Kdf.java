@@ -42,6 +42,8 @@ public final class Kdf {
      * Parameters for new key files, calibrated as restic does (simple-scrypt's Calibrate):
      * N as large as 60 MiB of memory and about half a second allow, then p raised until one
      * derivation takes about half a second. Measured once per process.
+     *
+     * @return the parameters, the same for every call in this process
      */
     public static Params calibrated() {
       return Calibration.PARAMS;
@@ -77,7 +79,13 @@ public final class Kdf {
     /** log2 of the largest N·r·p a key file may ask for. */
     public static final int MAX_COST_LOG2 = 26;
 
-    /** @throws IllegalArgumentException if restic would refuse these parameters */
+    /**
+     * @throws IllegalArgumentException if restic would refuse these parameters
+     *
+     * @param n the CPU and memory cost, a power of two
+     * @param r the block size
+     * @param p the parallelism
+     */
     public Params {
       if (n <= 1 || (n & (n - 1)) != 0) {
         throw new IllegalArgumentException("scrypt N must be a power of two above 1, got " + n);
@@ -128,7 +136,11 @@ public final class Kdf {
     }
   }
 
-  /** 64 fresh random bytes for a new key file. */
+  /**
+   * 64 fresh random bytes for a new key file.
+   *
+   * @return the salt
+   */
   public static byte[] newSalt() {
     byte[] salt = new byte[SALT_LENGTH];
     RANDOM.nextBytes(salt);
@@ -140,6 +152,10 @@ public final class Kdf {
    * mark dropped, UTF-16 converted, Go's {@code strings.TrimSpace}; see {@link PasswordText}):
    * the same file must open the repository with both tools. Bytes that are not UTF-8 are kept.
    * The caller zeroes the result.
+   *
+   * @param file the password file
+   * @return the password's bytes, in a new array
+   * @throws java.io.IOException if the file cannot be read
    */
   public static byte[] readPasswordFile(java.nio.file.Path file) throws java.io.IOException {
     byte[] raw = java.nio.file.Files.readAllBytes(file);
@@ -155,6 +171,8 @@ public final class Kdf {
    * {@code String} that could not be wiped. The caller still owns (and should wipe) both arrays.
    * Whitespace is kept: trimming a password read from a file is the caller's job, as in restic.
    *
+   * @param pw the password's characters
+   * @return the password in UTF-8, as a new array
    * @throws IllegalArgumentException if {@code pw} holds an unpaired surrogate, which has no
    *     UTF-8 form
    */

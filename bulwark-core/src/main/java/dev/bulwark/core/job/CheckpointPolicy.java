@@ -14,6 +14,13 @@ public record CheckpointPolicy(int every, YieldSignal yieldSignal) {
   /** The environment variable that sets {@link #every} when no flag does. */
   public static final String ENV = "BULWARK_CHECKPOINT_EVERY";
 
+  /**
+   * Checks the interval is at least 1 and the signal is given.
+   *
+   * @param every units between checkpoints, at least 1
+   * @param yieldSignal asked after each checkpoint
+   * @throws IllegalArgumentException if either is not
+   */
   public CheckpointPolicy {
     if (every < 1) {
       throw new IllegalArgumentException("the checkpoint interval must be at least 1, got "
@@ -24,17 +31,31 @@ public record CheckpointPolicy(int every, YieldSignal yieldSignal) {
     }
   }
 
-  /** Every {@link #DEFAULT_EVERY} units, never yielding. */
+  /**
+   * Every {@link #DEFAULT_EVERY} units, never yielding.
+   *
+   * @return the default policy
+   */
   public static CheckpointPolicy defaults() {
     return new CheckpointPolicy(DEFAULT_EVERY, YieldSignal.NEVER);
   }
 
-  /** The same interval, yielding when {@code signal} asks. */
+  /**
+   * The same interval, yielding when {@code signal} asks.
+   *
+   * @param signal what asks the job to yield at its next checkpoint
+   * @return a new policy; this one is unchanged
+   */
   public CheckpointPolicy withYieldSignal(YieldSignal signal) {
     return new CheckpointPolicy(every, signal);
   }
 
-  /** The same signal, a checkpoint every {@code n} units. */
+  /**
+   * The same signal, a checkpoint every {@code n} units.
+   *
+   * @param n units (packs) between checkpoints; at least 1
+   * @return a new policy; this one is unchanged
+   */
   public CheckpointPolicy withEvery(int n) {
     return new CheckpointPolicy(n, yieldSignal);
   }

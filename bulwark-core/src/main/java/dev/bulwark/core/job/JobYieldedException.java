@@ -8,7 +8,9 @@ import dev.bulwark.core.BulwarkException;
  */
 public final class JobYieldedException extends BulwarkException {
   private static final long serialVersionUID = 1L;
+  /** What yielded, for people. */
   private final String job;
+  /** Why it yielded. */
   private final String reason;
 
   /**
@@ -21,10 +23,20 @@ public final class JobYieldedException extends BulwarkException {
     this.reason = reason;
   }
 
+  /**
+   * What yielded.
+   *
+   * @return e.g. {@code "backup of /srv/app/app.db"}
+   */
   public String job() {
     return job;
   }
 
+  /**
+   * Why it yielded, as the yield signal said.
+   *
+   * @return e.g. {@code "backup_now requested over the API"}
+   */
   public String reason() {
     return reason;
   }

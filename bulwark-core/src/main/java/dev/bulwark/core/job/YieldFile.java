@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @param sentinel the file whose existence asks the job to yield
  */
 public record YieldFile(Path sentinel) implements YieldSignal {
+  /**
+   * Checks the path is given.
+   *
+   * @param sentinel the file whose existence asks the job to yield
+   * @throws IllegalArgumentException if it is not
+   */
   public YieldFile {
     if (sentinel == null) {
       throw new IllegalArgumentException("a yield file needs a path");

@@ -15,10 +15,17 @@ public interface YieldSignal {
   /**
    * Why the job should yield now (for its log line and exit message, one short phrase such as
    * {@code "backup_now requested over the API"}), or null to go on.
+   *
+   * @return the reason, or null to go on
    */
   String requested();
 
-  /** A signal that asks when any of {@code signals} asks (the first reason wins). */
+  /**
+   * A signal that asks when any of {@code signals} asks (the first reason wins).
+   *
+   * @param signals the signals to ask, in order
+   * @return a signal combining them
+   */
   static YieldSignal anyOf(List<YieldSignal> signals) {
     List<YieldSignal> all = List.copyOf(signals);
     return () -> {

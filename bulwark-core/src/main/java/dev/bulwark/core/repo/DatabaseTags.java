@@ -34,6 +34,14 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
       java.util.regex.Pattern.compile("bulwark:([1-9][0-9]{0,3})\\.([a-z0-9-]+)=(.*)",
           java.util.regex.Pattern.DOTALL);
 
+  /**
+   * Checks the kind, the path and the property names, and copies the properties in order.
+   *
+   * @param kind the database kind, e.g. {@code sqlite} or {@code rocksdb}
+   * @param path absolute path of the database file or folder when it was backed up
+   * @param properties further facts, in the order the source gave them
+   * @throws IllegalArgumentException naming the invalid kind, path or property
+   */
   public DatabaseTags {
     if (kind == null || !kind.matches("[a-z0-9-]+")) {
       throw new IllegalArgumentException("invalid database kind: " + kind);
@@ -49,7 +57,11 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
     properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 
-  /** The tags to add to a snapshot. */
+  /**
+   * The tags to add to a snapshot.
+   *
+   * @return {@code bulwark:kind=...}, {@code bulwark:db=...}, then one tag per property
+   */
   public List<String> toTags() {
     List<String> tags = new ArrayList<>();
     tags.add(KIND + kind);
@@ -61,6 +73,9 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
   /**
    * The tags of this database as member {@code position} (from 1) of a group snapshot: {@code
    * bulwark:<position>.kind=...}, {@code bulwark:<position>.db=...}, then its properties.
+   *
+   * @param position the member's place in the group, from 1
+   * @return the member's tags
    */
   public List<String> toMemberTags(int position) {
     if (position < 1 || position > 9999) {
@@ -74,7 +89,12 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
     return tags;
   }
 
-  /** The tag naming a group snapshot's group. */
+  /**
+   * The tag naming a group snapshot's group.
+   *
+   * @param name the group's name
+   * @return the tag, {@code bulwark:group=<name>}
+   */
   public static String groupTag(String name) {
     if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("invalid group name (letters, digits, . _ -): " + name);
@@ -82,7 +102,12 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
     return GROUP + name;
   }
 
-  /** The group a snapshot's tags name, if any. */
+  /**
+   * The group a snapshot's tags name, if any.
+   *
+   * @param tags a snapshot's tags
+   * @return the group's name, or empty for a snapshot that is not a group's
+   */
   public static Optional<String> group(List<String> tags) {
     for (String t : tags) {
       if (t.startsWith(GROUP) && t.length() > GROUP.length()) {
@@ -96,6 +121,9 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
    * Every database a snapshot's tags describe, in member order: the one database of a
    * single-database snapshot, the members of a group snapshot, none for a snapshot of plain
    * files. A member whose tags are incomplete or invalid is left out.
+   *
+   * @param tags a snapshot's tags
+   * @return the databases, in member order; empty if none
    */
   public static List<DatabaseTags> members(List<String> tags) {
     Optional<DatabaseTags> single = fromTags(tags);
@@ -127,12 +155,23 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
     return List.copyOf(out);
   }
 
-  /** The member of a snapshot (single-database or group) that is the database at {@code dbPath}. */
+  /**
+   * The member of a snapshot (single-database or group) that is the database at {@code dbPath}.
+   *
+   * @param tags a snapshot's tags
+   * @param dbPath the database's absolute path
+   * @return the member, or empty if the snapshot holds no database at that path
+   */
   public static Optional<DatabaseTags> member(List<String> tags, String dbPath) {
     return members(tags).stream().filter(d -> d.path().equals(dbPath)).findFirst();
   }
 
-  /** The database a snapshot's tags describe, if they describe one. */
+  /**
+   * The database a snapshot's tags describe, if they describe one.
+   *
+   * @param tags a snapshot's tags
+   * @return the database, or empty if the tags describe none
+   */
   public static Optional<DatabaseTags> fromTags(List<String> tags) {
     String kind = null;
     String path = null;
@@ -158,7 +197,13 @@ public record DatabaseTags(String kind, String path, Map<String, String> propert
     }
   }
 
-  /** True if a snapshot with these tags is a snapshot of the database at {@code dbPath}. */
+  /**
+   * True if a snapshot with these tags is a snapshot of the database at {@code dbPath}.
+   *
+   * @param tags a snapshot's tags
+   * @param dbPath the database's absolute path
+   * @return true if the snapshot holds that database
+   */
   public static boolean describes(List<String> tags, String dbPath) {
     return fromTags(tags).map(d -> d.path().equals(dbPath)).orElse(false);
   }

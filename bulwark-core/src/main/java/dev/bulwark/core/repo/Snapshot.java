@@ -20,6 +20,18 @@ import org.jspecify.annotations.Nullable;
  * restic drops unknown fields when it rewrites a snapshot.
  *
  * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+ * @param time when the snapshot was taken
+ * @param parent the snapshot whose unchanged files this one reused; null if none
+ * @param tree the id of the root tree, which names everything backed up
+ * @param paths the absolute paths backed up
+ * @param hostname the host it was taken on; {@code latest} and retention choose by it
+ * @param username the user who ran the backup
+ * @param uid that user's id
+ * @param gid that user's group id
+ * @param excludes restic's exclude patterns; Bulwark records none
+ * @param tags the tags, among them Bulwark's database tags ({@code bulwark:kind=...})
+ * @param original the snapshot this one is a copy or rewrite of (restic's {@code original}); null
+ *     if none
  * @param offset the UTC offset the time was written with: restic writes local time with its
  *     offset, Bulwark writes UTC ({@code Z}); restic buckets {@code forget} by this offset, so
  *     it is kept to do the same
@@ -28,6 +40,27 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
     List<String> paths, String hostname, String username, long uid, long gid,
     List<String> excludes, List<String> tags, @Nullable Id original, ZoneOffset offset) {
 
+  /**
+   * Checks the time and tree are given; missing lists, names and offset become empty (UTC).
+   *
+   * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+   * @param time when the snapshot was taken
+   * @param parent the snapshot whose unchanged files this one reused; null if none
+   * @param tree the id of the root tree, which names everything backed up
+   * @param paths the absolute paths backed up
+   * @param hostname the host it was taken on; {@code latest} and retention choose by it
+   * @param username the user who ran the backup
+   * @param uid that user's id
+   * @param gid that user's group id
+   * @param excludes restic's exclude patterns; Bulwark records none
+   * @param tags the tags, among them Bulwark's database tags ({@code bulwark:kind=...})
+   * @param original the snapshot this one is a copy or rewrite of (restic's {@code original}); null
+   *     if none
+   * @param offset the UTC offset the time was written with: restic writes local time with its
+   *     offset, Bulwark writes UTC ({@code Z}); restic buckets {@code forget} by this offset, so it
+   *     is kept to do the same
+   * @throws IllegalArgumentException if the time or the tree is missing
+   */
   public Snapshot {
     if (time == null || tree == null) {
       throw new IllegalArgumentException("a snapshot needs a time and a tree");
@@ -40,7 +73,22 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
     username = username == null ? "" : username;
   }
 
-  /** A snapshot whose time is in UTC. */
+  /**
+   * A snapshot whose time is in UTC.
+   *
+   * @param id the storage id once saved or loaded; null for a snapshot not yet saved
+   * @param time when the snapshot was taken
+   * @param tree the id of the root tree
+   * @param paths the absolute paths backed up
+   * @param hostname the host it was taken on
+   * @param username the user who ran the backup
+   * @param uid that user's id
+   * @param gid that user's group id
+   * @param parent the snapshot whose unchanged files this one reused; null if none
+   * @param excludes restic's exclude patterns
+   * @param tags the tags
+   * @param original the snapshot this one is a copy of; null if none
+   */
   public Snapshot(Id id, Instant time, Id parent, Id tree, List<String> paths, String hostname,
       String username, long uid, long gid, List<String> excludes, List<String> tags,
       Id original) {
@@ -48,12 +96,29 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
         ZoneOffset.UTC);
   }
 
-  /** The snapshot's time in the offset it was written with. */
+  /**
+   * The snapshot's time in the offset it was written with.
+   *
+   * @return the time with its offset, as restic shows it
+   */
   public OffsetDateTime localTime() {
     return time.atOffset(offset);
   }
 
-  /** A new, unsaved snapshot. */
+  /**
+   * A new, unsaved snapshot.
+   *
+   * @param time when the snapshot was taken
+   * @param tree the id of the root tree
+   * @param paths the absolute paths backed up
+   * @param hostname the host it was taken on
+   * @param username the user who ran the backup
+   * @param uid that user's id
+   * @param gid that user's group id
+   * @param tags the tags
+   * @param parent the snapshot whose unchanged files this one reused; null if none
+   * @return the snapshot, with no id until it is saved
+   */
   public static Snapshot create(Instant time, Id tree, List<String> paths, String hostname,
       String username, long uid, long gid, List<String> tags, Id parent) {
     return new Snapshot(null, time, parent, tree, paths, hostname, username, uid, gid, List.of(),
@@ -66,7 +131,11 @@ public record Snapshot(@Nullable Id id, Instant time, @Nullable Id parent, Id tr
         excludes, tags, original, offset);
   }
 
-  /** The JSON restic writes for a snapshot (without the id, which is the file's name). */
+  /**
+   * The JSON restic writes for a snapshot (without the id, which is the file's name).
+   *
+   * @return the JSON bytes, UTF-8
+   */
   public byte[] toJson() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {

@@ -47,7 +47,14 @@ public final class DatabaseRestorer {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseRestorer.class);
 
   /** What a restore did. */
-  public enum Outcome { RESTORED, SKIPPED_DB_EXISTS, SKIPPED_NO_SNAPSHOT }
+  public enum Outcome {
+    /** A snapshot (and, for a streamed database, its stream) was restored and swapped in. */
+    RESTORED,
+    /** Nothing was done: a database was already there ({@code IF_DB_NOT_EXISTS}). */
+    SKIPPED_DB_EXISTS,
+    /** Nothing was done: the repository has no snapshot of it ({@code IF_REPLICA_EXISTS}). */
+    SKIPPED_NO_SNAPSHOT
+  }
 
   /** What a restore did, the snapshot it restored and where the previous database was kept. */
   public static final class Result {
@@ -84,6 +91,8 @@ public final class DatabaseRestorer {
     /**
      * The files of the snapshot besides the database (key files) that were written to their
      * paths; empty if they were not asked for, already identical, or the restore was skipped.
+     *
+     * @return the paths written, in the snapshot's order
      */
     public List<Path> files() {
       return files;
@@ -92,6 +101,8 @@ public final class DatabaseRestorer {
     /**
      * The snapshot's bytes reused from the database that was at the target (a delta restore)
      * and fetched from the repository; zero if the restore was skipped.
+     *
+     * @return the bytes reused and the bytes fetched
      */
     public RestoredBytes bytes() {
       return bytes;
@@ -106,16 +117,29 @@ public final class DatabaseRestorer {
       return new Result(why, null, null, null);
     }
 
+    /**
+     * Whether the database was restored, or why nothing was done.
+     *
+     * @return what the restore did
+     */
     public Outcome outcome() {
       return outcome;
     }
 
-    /** The snapshot restored; empty if the restore was skipped. */
+    /**
+     * The snapshot restored; empty if the restore was skipped.
+     *
+     * @return the snapshot, when {@link #outcome()} is {@link Outcome#RESTORED}
+     */
     public Optional<Snapshot> snapshot() {
       return Optional.ofNullable(snapshot);
     }
 
-    /** Where the database that was at the target was kept; empty if there was none. */
+    /**
+     * Where the database that was at the target was kept; empty if there was none.
+     *
+     * @return the kept database's path, to compare with or delete
+     */
     public Optional<Path> previous() {
       return Optional.ofNullable(previous);
     }
@@ -123,6 +147,8 @@ public final class DatabaseRestorer {
     /**
      * The stream segments replayed onto the snapshot and the point they reached; empty if the
      * database was restored from a snapshot alone (or the restore was skipped).
+     *
+     * @return the replay plan: the segments and the position they reached
      */
     public Optional<ReplayPlan> replay() {
       return Optional.ofNullable(replay);
@@ -144,7 +170,14 @@ public final class DatabaseRestorer {
   private final String host;
   private final CheckpointPolicy checkpoints;
 
-  /** A restorer for which {@code latest} means this host's ({@link Host#name()}) newest. */
+  /**
+   * A restorer for which {@code latest} means this host's ({@link Host#name()}) newest.
+   *
+   * @param repo the open repository; the caller holds its lock (or reads without one on purpose)
+   * @param kind how the restored copy is verified and swapped in
+   * @param threads how many packs to fetch at once; at least 1
+   * @param progress counters the restore updates
+   */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress) {
     this(repo, kind, threads, progress, CheckpointPolicy.defaults());
   }
@@ -153,6 +186,12 @@ public final class DatabaseRestorer {
    * A restorer for which {@code latest} means this host's newest, that checkpoints every
    * {@code checkpoints.every()} packs read and asks {@code checkpoints.yieldSignal()} there
    * whether to stop.
+   *
+   * @param repo the open repository; the caller holds its lock (or reads without one on purpose)
+   * @param kind how the restored copy is verified and swapped in
+   * @param threads how many packs to fetch at once; at least 1
+   * @param progress counters the restore updates
+   * @param checkpoints how often a long restore records where it is, and what asks it to yield
    */
   public DatabaseRestorer(Repository repo, DatabaseKind kind, int threads, Progress progress,
       CheckpointPolicy checkpoints) {
@@ -172,17 +211,33 @@ public final class DatabaseRestorer {
   /**
    * The same restorer, for which {@code latest} means the newest snapshot written by {@code
    * hostName} (as recorded in the snapshot) instead of this host's.
+   *
+   * @param hostName the host name recorded in the snapshots to choose among
+   * @return a restorer like this one, choosing among {@code hostName}'s snapshots
    */
   public DatabaseRestorer forHost(String hostName) {
     return new DatabaseRestorer(repo, kind, threads, progress, checkpoints, hostName);
   }
 
-  /** The host whose snapshots {@code latest} means. */
+  /**
+   * The host whose snapshots {@code latest} means.
+   *
+   * @return the host name {@code latest} and {@code at} choose by
+   */
   public String host() {
     return host;
   }
 
-  /** This host's newest snapshot of the database that was at {@code dbPath}, if any. */
+  /**
+   * This host's newest snapshot of the database that was at {@code dbPath}, if any.
+   *
+   * @param dbPath the database's path, as recorded in its snapshots
+   * @return the newest snapshot, or empty if there is none
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
+   * @throws BulwarkException if the restore is refused or fails (no such snapshot, damaged data, a
+   *     copy that does not verify); nothing was swapped in then
+   */
   public Optional<Snapshot> latestFor(Path dbPath) throws IOException, BulwarkException {
     return new DatabaseSnapshots(dbPath, host).newest(repo.snapshots());
   }
@@ -193,7 +248,11 @@ public final class DatabaseRestorer {
    * a service start with its database in place needs neither a writable nor an unlocked
    * repository.
    *
+   * @param target where the database would be restored
    * @return a {@link Outcome#SKIPPED_DB_EXISTS} result if there is a database, else empty
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
+   * @throws BulwarkException if an interrupted swap cannot be settled safely
    */
   public Optional<Result> skipIfDatabaseExists(Path target)
       throws IOException, BulwarkException {
@@ -219,8 +278,14 @@ public final class DatabaseRestorer {
    * remove data under it, and the restore would fail, never restore wrong data, since every
    * blob is checked against its id and the result verified).
    *
+   * @param ref an id, {@code latest} or a time
+   * @param target the database's own path, where the restore puts it
+   * @param options how to treat a database or files already there, deltas and a missing snapshot
+   * @return what was restored and where the previous database was kept
    * @throws SnapshotNotFoundException if there is no such snapshot (and {@link
    *     RestoreOption#IF_REPLICA_EXISTS} was not given, or an id names none)
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
    */
   public Result restore(SnapshotRef ref, Path target, RestoreOption... options)
       throws IOException, BulwarkException {
@@ -231,6 +296,16 @@ public final class DatabaseRestorer {
    * As {@link #restore(SnapshotRef, Path, RestoreOption...)}, for the database that was at
    * {@code database}, put at {@code destination} (another path, e.g. to inspect an old state
    * beside the live database); the options look at {@code destination}.
+   *
+   * @param ref an id, {@code latest} or a time
+   * @param database the database's path as recorded in its snapshots
+   * @param destination where to put the restored database
+   * @param options how to treat a database or files already there, deltas and a missing snapshot
+   * @return what was restored and where a database already at {@code destination} was kept
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
+   * @throws BulwarkException if the restore is refused or fails (no such snapshot, damaged data, a
+   *     copy that does not verify); nothing was swapped in then
    */
   public Result restore(SnapshotRef ref, Path database, Path destination,
       RestoreOption... options) throws IOException, BulwarkException {
@@ -252,12 +327,19 @@ public final class DatabaseRestorer {
    * is written. A database with no stream is restored from its newest snapshot (at or before
    * the time of an {@link ReplayTarget#at} point).
    *
+   * @param point the newest, a time, a transaction or a stream position
+   * @param database the database's path as recorded in its snapshots
+   * @param destination where to put the restored database; may be {@code database}
+   * @param options how to treat a database or files already there, deltas and a missing snapshot
+   * @return what was restored, with the replay plan that reached the point
    * @throws dev.bulwark.core.stream.UnreachablePointException if the point is outside what the
    *     stream holds, or a transaction position is asked of a database with no stream
    * @throws dev.bulwark.core.CorruptionException if a segment is missing, damaged or does not
    *     chain (the destination is then untouched)
    * @throws SnapshotNotFoundException if the database has no snapshot (and {@link
    *     RestoreOption#IF_REPLICA_EXISTS} was not given)
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
    */
   public Result restore(ReplayTarget point, Path database, Path destination,
       RestoreOption... options) throws IOException, BulwarkException {
@@ -271,7 +353,12 @@ public final class DatabaseRestorer {
    * What {@link #restore(ReplayTarget, Path, Path, RestoreOption...)} would restore, found and
    * checked (every segment loaded, authenticated and chained) without writing anything.
    *
+   * @param point the newest, a time, a transaction or a stream position
+   * @param database the database's path as recorded in its snapshots
+   * @return the snapshot and the segments a restore would replay
    * @throws SnapshotNotFoundException if the database has no snapshot
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
    */
   public RestorePlan plan(ReplayTarget point, Path database)
       throws IOException, BulwarkException {
@@ -282,6 +369,14 @@ public final class DatabaseRestorer {
   /**
    * What {@link #restore(SnapshotRef, Path, Path, RestoreOption...)} would restore: an id's
    * snapshot as it is, else as {@link #plan(ReplayTarget, Path)}.
+   *
+   * @param ref an id, {@code latest} or a time
+   * @param database the database's path as recorded in its snapshots
+   * @return the snapshot and the segments a restore would replay
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
+   * @throws BulwarkException if the restore is refused or fails (no such snapshot, damaged data, a
+   *     copy that does not verify); nothing was swapped in then
    */
   public RestorePlan plan(SnapshotRef ref, Path database) throws IOException, BulwarkException {
     if (ref instanceof SnapshotRef.IdPrefix id) {
@@ -295,6 +390,13 @@ public final class DatabaseRestorer {
    * The files {@code snap} carries besides its databases (key files), each as a restore to the
    * database's own path would find it at its path now; what {@code --dry-run} lists. Reads
    * the existing files and the snapshot's trees, fetches no file content.
+   *
+   * @param snap the snapshot
+   * @return the files as they are now at their paths: missing, identical or different
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
+   * @throws BulwarkException if the restore is refused or fails (no such snapshot, damaged data, a
+   *     copy that does not verify); nothing was swapped in then
    */
   public List<TravellingFile> travellingFiles(Snapshot snap)
       throws IOException, BulwarkException {

@@ -59,12 +59,23 @@ public final class GroupRestorer {
    * @param files the key files written to their paths (none if not asked for or identical)
    */
   public record Result(Snapshot snapshot, List<Member> members, List<Path> files) {
+    /**
+     * Copies the lists, so the result cannot change under its reader.
+     *
+     * @param snapshot the snapshot restored
+     * @param members its databases, in the snapshot's member order
+     * @param files the key files written to their paths
+     */
     public Result {
       members = List.copyOf(members);
       files = List.copyOf(files);
     }
 
-    /** The bytes of all members reused from the targets and fetched. */
+    /**
+     * The bytes of all members reused from the targets and fetched.
+     *
+     * @return the sum of the members' bytes
+     */
     public RestoredBytes bytes() {
       long reused = 0;
       long fetched = 0;
@@ -86,6 +97,12 @@ public final class GroupRestorer {
   /**
    * A restorer of the databases of the {@code kinds} given (one per kind name), for which
    * {@code latest} means this host's ({@link Host#name()}) newest snapshot of a group.
+   *
+   * @param repo the open repository, locked by the caller
+   * @param kinds how each kind of database is verified and swapped in; one per kind name
+   * @param threads how many packs to fetch at once; at least 1
+   * @param progress counters the restore updates
+   * @param checkpoints how often a long restore records where it is, and what asks it to yield
    */
   public GroupRestorer(Repository repo, List<? extends DatabaseKind> kinds, int threads,
       Progress progress, CheckpointPolicy checkpoints) {
@@ -110,7 +127,12 @@ public final class GroupRestorer {
     return Map.copyOf(out);
   }
 
-  /** The same restorer, for which {@code latest} means the newest snapshot of {@code name}. */
+  /**
+   * The same restorer, for which {@code latest} means the newest snapshot of {@code name}.
+   *
+   * @param name the host name recorded in the snapshots to choose among
+   * @return a restorer like this one, choosing among {@code name}'s snapshots
+   */
   public GroupRestorer forHost(String name) {
     return new GroupRestorer(repo, kinds, threads, progress, checkpoints, name);
   }
@@ -120,8 +142,13 @@ public final class GroupRestorer {
    * restorer's host's newest snapshot of group {@code group} ({@code latest}), at or before a
    * time ({@link SnapshotRef.At}).
    *
+   * @param ref an id, {@code latest} or a time
+   * @param group the group's name; null only for an id
+   * @return the snapshot found
    * @throws SnapshotNotFoundException if there is none
    * @throws IllegalArgumentException if {@code latest} or a time is asked without a group
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
    */
   public Snapshot find(SnapshotRef ref, @Nullable String group)
       throws IOException, BulwarkException {
@@ -163,6 +190,13 @@ public final class GroupRestorer {
   /**
    * The files {@code snap} carries besides its databases, as a restore would find them now
    * ({@link DatabaseRestorer#travellingFiles}).
+   *
+   * @param snap the group snapshot
+   * @return the files as they are now at their paths: missing, identical or different
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
+   * @throws BulwarkException if the restore is refused or fails (no such snapshot, damaged data, a
+   *     copy that does not verify); nothing was swapped in then
    */
   public List<TravellingFile> travellingFiles(Snapshot snap) throws IOException, BulwarkException {
     return new TravellingFiles(new Restorer(repo, threads, progress), snap).plan(repo);
@@ -174,9 +208,14 @@ public final class GroupRestorer {
    * RestoreOption#OVERWRITE_FILES} apply as to one database; the {@code IF_*} options do not
    * (a group is restored whole or not at all). The caller holds a lock on the repository.
    *
+   * @param snap the group snapshot to restore
+   * @param options {@code NO_FILES}, {@code NO_DELTA} or {@code OVERWRITE_FILES}
+   * @return each member's outcome and the key files written
    * @throws BulwarkException if the snapshot holds no database or one of a kind this restorer
    *     was not given, if a member fails to restore or verify, or a key file differs (nothing
    *     is changed then), or if a swap fails (the message names what was swapped in)
+   * @throws IOException if the repository or the target folder cannot be read or written, or the
+   *     restore was interrupted
    */
   public Result restore(Snapshot snap, RestoreOption... options)
       throws IOException, BulwarkException {

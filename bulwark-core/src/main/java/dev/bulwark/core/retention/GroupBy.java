@@ -7,14 +7,28 @@ import java.util.Set;
 /**
  * What puts two snapshots in the same group, as restic's {@code --group-by}: any of host,
  * paths and tags; none puts every snapshot in one group.
+ *
+ * @param fields the fields to group by; empty for one group
  */
 public record GroupBy(Set<GroupBy.Field> fields) {
   /** A snapshot field to group by. */
-  public enum Field { HOST, PATHS, TAGS }
+  public enum Field {
+    /** The host name the snapshot was taken on. */
+    HOST,
+    /** The paths backed up, as a set. */
+    PATHS,
+    /** The snapshot's tags, as a set. */
+    TAGS
+  }
 
   /** restic's default: {@code host,paths}. */
   public static final GroupBy HOST_AND_PATHS = new GroupBy(EnumSet.of(Field.HOST, Field.PATHS));
 
+  /**
+   * Copies the fields.
+   *
+   * @param fields the fields to group by; empty for one group
+   */
   public GroupBy {
     fields = fields.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(fields));
   }
@@ -23,6 +37,8 @@ public record GroupBy(Set<GroupBy.Field> fields) {
    * Parses restic's form: a comma-separated list of {@code host}, {@code paths}, {@code tags};
    * the empty string means one group.
    *
+   * @param text e.g. {@code host,paths}, or empty
+   * @return the grouping
    * @throws IllegalArgumentException naming an unknown option
    */
   public static GroupBy parse(String text) {
@@ -41,7 +57,12 @@ public record GroupBy(Set<GroupBy.Field> fields) {
     return new GroupBy(out);
   }
 
-  /** True when snapshots are grouped by {@code f}. */
+  /**
+   * True when snapshots are grouped by {@code f}.
+   *
+   * @param f a field
+   * @return true if {@code f} is one of the fields
+   */
   public boolean has(Field f) {
     return fields.contains(f);
   }

@@ -7,6 +7,10 @@ import java.util.List;
 /**
  * The values a group's snapshots share: host, sorted paths and sorted tags, each empty when the
  * grouping does not use it (restic's group key).
+ *
+ * @param host the host name, or empty
+ * @param paths the sorted paths, or empty
+ * @param tags the sorted tags, or empty
  */
 public record GroupKey(String host, List<String> paths, List<String> tags)
     implements Comparable<GroupKey> {
@@ -15,13 +19,26 @@ public record GroupKey(String host, List<String> paths, List<String> tags)
   private static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::host)
       .thenComparing(GroupKey::paths, LISTS).thenComparing(GroupKey::tags, LISTS);
 
+  /**
+   * Turns a missing host, paths or tags into empty ones, so keys compare field by field.
+   *
+   * @param host the host name, or empty
+   * @param paths the sorted paths, or empty
+   * @param tags the sorted tags, or empty
+   */
   public GroupKey {
     host = host == null ? "" : host;
     paths = paths == null ? List.of() : List.copyOf(paths);
     tags = tags == null ? List.of() : List.copyOf(tags);
   }
 
-  /** The key of {@code s} under {@code by}. */
+  /**
+   * The key of {@code s} under {@code by}.
+   *
+   * @param s the snapshot
+   * @param by the fields to group by
+   * @return the key; fields not grouped by are empty
+   */
   public static GroupKey of(Snapshot s, GroupBy by) {
     return new GroupKey(by.has(GroupBy.Field.HOST) ? s.hostname() : "",
         by.has(GroupBy.Field.PATHS) ? s.paths().stream().sorted().toList() : List.of(),

@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
  * years, months and days count in calendar units, hours in hours. Subtracting it follows Go's
  * {@code time.AddDate}: the date is normalised once at the end, so one month before March 31
  * is March 3 (February 31), not February 28 as {@code java.time} would say.
+ *
+ * @param years calendar years; not negative
+ * @param months calendar months; not negative
+ * @param days calendar days; not negative
+ * @param hours hours; not negative
  */
 public record KeepWithin(int years, int months, int days, int hours) {
   /** Nothing: keeps no snapshot by age. */
@@ -16,6 +21,15 @@ public record KeepWithin(int years, int months, int days, int hours) {
 
   private static final Pattern PART = Pattern.compile("(\\d+)([ymdh])");
 
+  /**
+   * Checks no part is negative.
+   *
+   * @param years calendar years; not negative
+   * @param months calendar months; not negative
+   * @param days calendar days; not negative
+   * @param hours hours; not negative
+   * @throws IllegalArgumentException if one is
+   */
   public KeepWithin {
     if (years < 0 || months < 0 || days < 0 || hours < 0) {
       throw new IllegalArgumentException("a keep-within span cannot be negative");
@@ -27,6 +41,8 @@ public record KeepWithin(int years, int months, int days, int hours) {
    * {@code 2y5m7d3h} or {@code 36h}. A unit given twice takes its last value ({@code 1d2d} is
    * {@code 2d}), as restic's parser does.
    *
+   * @param text the span, e.g. {@code 2y5m7d3h}
+   * @return the span
    * @throws IllegalArgumentException with a message naming the bad text
    */
   public static KeepWithin parse(String text) {
@@ -53,7 +69,11 @@ public record KeepWithin(int years, int months, int days, int hours) {
     return new KeepWithin(units[0], units[1], units[2], units[3]);
   }
 
-  /** True when this span keeps nothing. */
+  /**
+   * True when this span keeps nothing.
+   *
+   * @return true if every part is 0
+   */
   public boolean isZero() {
     return years == 0 && months == 0 && days == 0 && hours == 0;
   }
@@ -62,6 +82,9 @@ public record KeepWithin(int years, int months, int days, int hours) {
    * The time this span before {@code t}, in {@code t}'s offset, as restic computes it:
    * {@code t.AddDate(-years, -months, -days).Add(-hours)} (Go normalises an overflowing day,
    * e.g. February 31 becomes March 3).
+   *
+   * @param t the time to count back from, usually the group's newest snapshot
+   * @return the time {@code t} minus this span
    */
   public OffsetDateTime before(OffsetDateTime t) {
     long monthIndex = t.getYear() * 12L + (t.getMonthValue() - 1) - years * 12L - months;

@@ -22,6 +22,13 @@ public record StreamRetention(Duration window) {
 
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(d|h|m|s)");
 
+  /**
+   * Checks the window is positive.
+   *
+   * @param window how far back every point stays restorable; {@link #KEEP_ALL}'s is the longest
+   *     {@code Duration}
+   * @throws IllegalArgumentException if it is missing, zero or negative
+   */
   public StreamRetention {
     if (window == null || window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("a stream retention must be a positive duration: "
@@ -29,7 +36,12 @@ public record StreamRetention(Duration window) {
     }
   }
 
-  /** Every point of the last {@code window} stays restorable. */
+  /**
+   * Every point of the last {@code window} stays restorable.
+   *
+   * @param window how far back from now every point stays restorable; positive
+   * @return the retention
+   */
   public static StreamRetention within(Duration window) {
     return new StreamRetention(window);
   }
@@ -38,6 +50,8 @@ public record StreamRetention(Duration window) {
    * Parses a duration like {@code 24h}, {@code 90m}, {@code 7d} or {@code 1d12h}: one or more
    * {@code <number><unit>} with units d, h, m, s, each unit at most once, largest first.
    *
+   * @param text the duration, e.g. {@code 24h}
+   * @return the retention
    * @throws IllegalArgumentException naming the text if it is not such a duration or is zero
    */
   public static StreamRetention parse(String text) {
@@ -73,7 +87,11 @@ public record StreamRetention(Duration window) {
     return new StreamRetention(total);
   }
 
-  /** True if this keeps every segment a kept snapshot can replay. */
+  /**
+   * True if this keeps every segment a kept snapshot can replay.
+   *
+   * @return true for {@link #KEEP_ALL}
+   */
   public boolean keepsAll() {
     return equals(KEEP_ALL);
   }
@@ -81,6 +99,9 @@ public record StreamRetention(Duration window) {
   /**
    * The oldest commit time that stays restorable at segment granularity at {@code now}; {@link
    * Instant#MIN} when everything is kept.
+   *
+   * @param now the time to count back from
+   * @return the cutoff
    */
   public Instant cutoff(Instant now) {
     if (keepsAll() || Duration.between(Instant.MIN, now).compareTo(window) <= 0) {

@@ -9,6 +9,11 @@ import dev.bulwark.core.RepositoryLockedException;
 public class LeaseHeldException extends RepositoryLockedException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Another replicator holds the stream's lease.
+   *
+   * @param message who holds the lease since when, and what to do, in one line
+   */
   public LeaseHeldException(String message) {
     super(message);
   }

@@ -9,6 +9,11 @@ import dev.bulwark.core.BulwarkException;
 public class LeaseLostException extends BulwarkException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The lease was taken over by another replicator.
+   *
+   * @param message who took the lease over, in one line
+   */
   public LeaseLostException(String message) {
     super(message);
   }

@@ -11,6 +11,11 @@ import java.util.List;
  * @param states oldest first; the last one is the database as it is now
  */
 public record LocalStates(List<State> states) {
+  /**
+   * Copies the list and checks it holds the database as it is now.
+   *
+   * @param states oldest first; at least one
+   */
   public LocalStates {
     states = List.copyOf(states);
     if (states.isEmpty()) {
@@ -25,17 +30,32 @@ public record LocalStates(List<State> states) {
    * @param forms its checksum in each form the stream may have recorded it in
    */
   public record State(long transactionsAfter, List<PageSetChecksum> forms) {
+    /**
+     * Copies the forms.
+     *
+     * @param transactionsAfter how many committed transactions the database holds past it
+     * @param forms its checksum in each form the stream may have recorded it in
+     */
     public State {
       forms = List.copyOf(forms);
     }
 
-    /** Whether {@code sum} is one of this state's forms. */
+    /**
+     * Whether {@code sum} is one of this state's forms.
+     *
+     * @param sum a checksum the stream recorded
+     * @return true if the database was in this state when {@code sum} was recorded
+     */
     public boolean is(PageSetChecksum sum) {
       return forms.contains(sum);
     }
   }
 
-  /** The database as it is now. */
+  /**
+   * The database as it is now.
+   *
+   * @return the last state, with no transaction after it
+   */
   public State now() {
     return states.get(states.size() - 1);
   }

@@ -13,29 +13,60 @@ package dev.bulwark.core.stream;
  * damage and mix-ups, not forgery: segments are authenticated by the repository's seal.
  */
 public record PageSetChecksum(long value) {
-  /** The checksum of an empty database. */
+  /**
+   * The checksum of an empty database.
+   *
+   * @return the checksum of no pages, where every generation starts
+   */
   public static PageSetChecksum empty() {
     return new PageSetChecksum(0L);
   }
 
-  /** The hash of one page, as it enters the XOR. */
+  /**
+   * The hash of one page, as it enters the XOR.
+   *
+   * @param pageNumber the page's number, from 1
+   * @param page the array holding the page
+   * @param off where the page starts in {@code page}
+   * @param len the page size in bytes
+   * @return the page's 64-bit hash
+   */
   public static long pageHash(long pageNumber, byte[] page, int off, int len) {
     Crc64 crc = new Crc64();
     crc.update(page, off, len);
     return mix(crc.value() ^ (pageNumber * 0x9E3779B97F4A7C15L));
   }
 
-  /** The hash of one page, as it enters the XOR. */
+  /**
+   * The hash of one page, as it enters the XOR.
+   *
+   * @param pageNumber the page's number, from 1
+   * @param page the page's bytes
+   * @return the page's 64-bit hash
+   */
   public static long pageHash(long pageNumber, byte[] page) {
     return pageHash(pageNumber, page, 0, page.length);
   }
 
-  /** This checksum with {@code page} added (or, if it is already in, removed). */
+  /**
+   * This checksum with {@code page} added (or, if it is already in, removed).
+   *
+   * @param pageNumber the page's number, from 1
+   * @param page the page's bytes
+   * @return the new checksum; this one is unchanged
+   */
   public PageSetChecksum with(long pageNumber, byte[] page) {
     return new PageSetChecksum(value ^ pageHash(pageNumber, page));
   }
 
-  /** This checksum with page {@code pageNumber} changed from {@code oldPage} to {@code newPage}. */
+  /**
+   * This checksum with page {@code pageNumber} changed from {@code oldPage} to {@code newPage}.
+   *
+   * @param pageNumber the page's number, from 1
+   * @param oldPage the page's bytes before
+   * @param newPage the page's bytes after
+   * @return the new checksum; this one is unchanged
+   */
   public PageSetChecksum replace(long pageNumber, byte[] oldPage, byte[] newPage) {
     return with(pageNumber, oldPage).with(pageNumber, newPage);
   }
@@ -46,7 +77,11 @@ public record PageSetChecksum(long value) {
     return z ^ (z >>> 31);
   }
 
-  /** The value as 16 lowercase hex digits, for messages. */
+  /**
+   * The value as 16 lowercase hex digits, for messages.
+   *
+   * @return the hex form, as snapshot tags record it
+   */
   public String hex() {
     return String.format("%016x", value);
   }

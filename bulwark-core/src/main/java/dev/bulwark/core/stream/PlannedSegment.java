@@ -25,7 +25,11 @@ public record PlannedSegment(SegmentRef ref, int pageSize, long pageCount,
         && s.after().equals(after) && s.pages().size() == pages;
   }
 
-  /** Bytes of page data it writes. */
+  /**
+   * Bytes of page data it writes.
+   *
+   * @return the page bytes, for progress and the plan's totals
+   */
   public long pageBytes() {
     return (long) pages * pageSize;
   }

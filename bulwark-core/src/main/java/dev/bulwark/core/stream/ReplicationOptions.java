@@ -32,6 +32,19 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
   /** The default snapshot interval, one hour. */
   public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofHours(1);
 
+  /**
+   * Checks every setting is in range: a sync interval from 1 ms to 1 h, a valid database id, no
+   * negative ceiling or snapshot interval.
+   *
+   * @param syncInterval how often committed transactions are shipped; 1 ms to 1 h
+   * @param databaseId the stream's name, or empty to derive one
+   * @param stateDir where the position is kept between runs, or empty for beside the database
+   * @param maxRequestsPerHour the most uploads per hour, 0 for no ceiling
+   * @param snapshotInterval how often a snapshot is built from the stream; zero for never
+   * @param retention how long every point of the stream stays restorable
+   * @param localLog whether committed transactions are also kept in a local log
+   * @throws IllegalArgumentException if a value is out of range; the message names it
+   */
   public ReplicationOptions {
     if (syncInterval.isNegative() || syncInterval.isZero()
         || syncInterval.compareTo(Duration.ofHours(1)) > 0) {
@@ -50,6 +63,8 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
   /**
    * The defaults: 1 s, a derived id, state beside the database, no request ceiling, a snapshot
    * from the stream every hour, no local stream log.
+   *
+   * @return the default options
    */
   public static ReplicationOptions defaults() {
     return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0,
@@ -61,6 +76,8 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    * ceiling. Shipping takes half of the ceiling: compaction writes fewer merged segments than
    * it is given (a merge covers at least two segments of the level below, and a bucket one
    * segment covers is not merged), so the two together stay under it.
+   *
+   * @return the time between shipments, at least the sync interval
    */
   public Duration shippingInterval() {
     if (maxRequestsPerHour == 0) {
@@ -70,37 +87,67 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
     return floor.compareTo(syncInterval) > 0 ? floor : syncInterval;
   }
 
-  /** These options with another sync interval. */
+  /**
+   * These options with another sync interval.
+   *
+   * @param d the new sync interval: the most a lost machine loses; positive
+   * @return new options; these are unchanged
+   */
   public ReplicationOptions withSyncInterval(Duration d) {
     return new ReplicationOptions(d, databaseId, stateDir, maxRequestsPerHour,
         snapshotInterval, retention, localLog);
   }
 
-  /** These options with a fixed database id. */
+  /**
+   * These options with a fixed database id.
+   *
+   * @param id the stream's name in the repository, to keep it across moves of the database
+   * @return new options; these are unchanged
+   */
   public ReplicationOptions withDatabaseId(String id) {
     return new ReplicationOptions(syncInterval, Optional.of(id), stateDir, maxRequestsPerHour,
         snapshotInterval, retention, localLog);
   }
 
-  /** These options with the replicator's state kept in {@code dir}. */
+  /**
+   * These options with the replicator's state kept in {@code dir}.
+   *
+   * @param dir the folder for the replicator's position and binding
+   * @return new options; these are unchanged
+   */
   public ReplicationOptions withStateDir(Path dir) {
     return new ReplicationOptions(syncInterval, databaseId, Optional.of(dir), maxRequestsPerHour,
         snapshotInterval, retention, localLog);
   }
 
-  /** These options with a ceiling on segment uploads per hour. */
+  /**
+   * These options with a ceiling on segment uploads per hour.
+   *
+   * @param n the most uploads per hour, to bound an object store's request costs; 0 for none
+   * @return new options; these are unchanged
+   */
   public ReplicationOptions withMaxRequestsPerHour(int n) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, n, snapshotInterval,
         retention, localLog);
   }
 
-  /** These options with another snapshot interval (zero: no snapshots from the stream). */
+  /**
+   * These options with another snapshot interval (zero: no snapshots from the stream).
+   *
+   * @param d the snapshot interval, or zero
+   * @return new options; these are unchanged
+   */
   public ReplicationOptions withSnapshotInterval(Duration d) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour, d,
         retention, localLog);
   }
 
-  /** These options with a stream retention window the replicator applies itself. */
+  /**
+   * These options with a stream retention window the replicator applies itself.
+   *
+   * @param r how long every point stays restorable
+   * @return new options; these are unchanged
+   */
   public ReplicationOptions withRetention(StreamRetention r) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
         snapshotInterval, r, localLog);
@@ -109,6 +156,9 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
   /**
    * These options with or without a local stream log (off by default: it writes every
    * committed page once more, locally).
+   *
+   * @param on true to keep the local log
+   * @return new options; these are unchanged
    */
   public ReplicationOptions withLocalLog(boolean on) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,

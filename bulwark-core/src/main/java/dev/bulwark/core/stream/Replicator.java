@@ -13,24 +13,37 @@ import java.util.concurrent.TimeoutException;
  * #close()}. Thread-safe.
  */
 public interface Replicator extends AutoCloseable {
-  /** The newest position stored durably in the repository, once anything is. */
+  /**
+   * The newest position stored durably in the repository, once anything is.
+   *
+   * @return the position, or empty before the first shipment
+   */
   Optional<StreamPosition> lastShippedPosition();
 
   /**
    * How long the oldest committed but not yet durable transaction has been waiting: zero when
    * everything committed so far is shipped. This is the live recovery point objective.
+   *
+   * @return the lag; zero when nothing is pending
    */
   Duration lag();
 
-  /** Bytes of committed pages read but not yet durable in the repository. */
+  /**
+   * Bytes of committed pages read but not yet durable in the repository.
+   *
+   * @return pending bytes; 0 when nothing is pending
+   */
   long pendingBytes();
 
   /**
    * Waits until everything the database had committed when this call began is durable in the
    * repository.
    *
+   * @param timeout the longest to wait
    * @throws TimeoutException if that takes longer than {@code timeout}
    * @throws BulwarkException if replication has failed for good (the cause is attached)
+   * @throws InterruptedException if the waiting thread is interrupted
+   * @throws IOException if shipping fails and the replicator cannot go on
    */
   void awaitDurable(Duration timeout)
       throws InterruptedException, TimeoutException, IOException, BulwarkException;
@@ -45,8 +58,12 @@ public interface Replicator extends AutoCloseable {
    * A replicator without a local stream log waits for {@link Durability#LOCAL} as for {@link
    * Durability#SYNC}.
    *
+   * @param mode how far a commit must have gone: local log, repository, or at once
+   * @param timeout the longest to wait
    * @throws TimeoutException if that takes longer than {@code timeout}
    * @throws BulwarkException if replication has failed for good (the cause is attached)
+   * @throws InterruptedException if the waiting thread is interrupted
+   * @throws IOException if shipping fails and the replicator cannot go on
    */
   default void awaitDurable(Durability mode, Duration timeout)
       throws InterruptedException, TimeoutException, IOException, BulwarkException {
@@ -62,6 +79,10 @@ public interface Replicator extends AutoCloseable {
    * size; restic restores it like any other snapshot.
    *
    * @return the new snapshot, or the newest one if nothing changed since it
+   * @throws IOException if the repository cannot be written
+   * @throws BulwarkException if replication has failed for good, or the snapshot is refused
+   * @throws InterruptedException if the calling thread is interrupted while waiting for the
+   *     shipment
    */
   Snapshot snapshot() throws IOException, BulwarkException, InterruptedException;
 

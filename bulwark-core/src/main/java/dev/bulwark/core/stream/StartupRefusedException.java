@@ -22,14 +22,25 @@ public final class StartupRefusedException extends BulwarkException {
     OTHER_STREAM
   }
 
+  /** Why the start was refused, for a caller that acts on the reason rather than the message. */
   private final Reason reason;
 
+  /**
+   * A refused start.
+   *
+   * @param reason why it was refused
+   * @param message both positions and how to resolve it, in one line
+   */
   public StartupRefusedException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }
 
-  /** Why the start was refused. */
+  /**
+   * Why the start was refused.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

@@ -32,6 +32,17 @@ public record StartupReport(Path database, String repositoryId, Outcome outcome,
     NEW_GENERATION
   }
 
+  /**
+   * Checks the report is whole.
+   *
+   * @param database the database checked
+   * @param repositoryId the id of the repository it was checked against
+   * @param outcome what the replicator will do
+   * @param streamId the stream the database belongs to
+   * @param head the stream's newest state, or empty
+   * @param transactionsAhead committed transactions past the head
+   * @param detail one line for the log
+   */
   public StartupReport {
     if (database == null || repositoryId == null || outcome == null || streamId == null
         || head == null || detail == null) {
@@ -42,6 +53,9 @@ public record StartupReport(Path database, String repositoryId, Outcome outcome,
   /**
    * Records in the database's binding file the generation its replicator streams in, once it
    * has started (the check writes the binding before a new generation has a number).
+   *
+   * @param generation the generation the replicator streams in
+   * @throws IOException if the binding file cannot be written
    */
   public void bindTo(long generation) throws IOException {
     new StreamBinding(repositoryId, streamId, generation).write(database);

@@ -7,6 +7,12 @@ package dev.bulwark.core.stream;
  * @param checksum the {@link PageSetChecksum} of the database at that position
  */
 public record StreamPoint(StreamPosition position, PageSetChecksum checksum) {
+  /**
+   * Checks both parts are given.
+   *
+   * @param position where in the stream; not null
+   * @param checksum the database's checksum there; not null
+   */
   public StreamPoint {
     if (position == null || checksum == null) {
       throw new IllegalArgumentException("position and checksum are required");

@@ -34,6 +34,15 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
   static final String CHECKSUM = "stream-checksum";
   static final String EPOCH = "stream-epoch";
 
+  /**
+   * Checks the id, the position and the epoch.
+   *
+   * @param databaseId the stream's database id
+   * @param generation the generation the snapshot belongs to
+   * @param txid the last transaction position it includes; at least 0
+   * @param checksum the checksum of the state it holds
+   * @param epoch the lease epoch of its writer; 0 if none
+   */
   public StreamTags {
     SegmentName.requireDatabaseId(databaseId);
     if (txid < 0) {
@@ -47,17 +56,34 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
     }
   }
 
-  /** Tags of a snapshot written without a lease (epoch 0). */
+  /**
+   * Tags of a snapshot written without a lease (epoch 0).
+   *
+   * @param databaseId the stream's database id
+   * @param generation the generation the snapshot belongs to
+   * @param txid the last transaction position it includes
+   * @param checksum the checksum of the state it holds
+   */
   public StreamTags(String databaseId, long generation, long txid, PageSetChecksum checksum) {
     this(databaseId, generation, txid, checksum, 0);
   }
 
-  /** These tags at epoch {@code e}. */
+  /**
+   * These tags at epoch {@code e}.
+   *
+   * @param e the lease epoch of the writer
+   * @return new tags; these are unchanged
+   */
   public StreamTags withEpoch(long e) {
     return new StreamTags(databaseId, generation, txid, checksum, e);
   }
 
-  /** {@code properties} with this snapshot's stream position added. */
+  /**
+   * {@code properties} with this snapshot's stream position added.
+   *
+   * @param properties a snapshot's properties
+   * @return a copy with the stream's properties added
+   */
   public Map<String, String> addTo(Map<String, String> properties) {
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.put(ID, databaseId);
@@ -75,6 +101,8 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
   /**
    * These properties as extra snapshot tags ({@code bulwark:stream-id=...} and so on), for a
    * backup whose source does not add them itself.
+   *
+   * @return the tags, {@code bulwark:stream-id=...} and the rest
    */
   public List<String> toTags() {
     List<String> tags = new ArrayList<>();
@@ -85,6 +113,9 @@ public record StreamTags(String databaseId, long generation, long txid, PageSetC
   /**
    * The stream position recorded in {@code tags}, if they record one; tags that name a stream
    * but do not parse are treated as recording none.
+   *
+   * @param tags a snapshot's tags
+   * @return the stream position, or empty
    */
   public static Optional<StreamTags> of(DatabaseTags tags) {
     Map<String, String> p = tags.properties();

@@ -119,6 +119,31 @@ class LibraryBoundaryTest {
     assertThat(internalTypesNamedBy(List.copyOf(EXPORTED_TYPES))).isEmpty();
   }
 
+  /**
+   * The release javadoc covers the boundary: bulwark-core/pom.xml names each exported type's file
+   * of an internal package (its {@code sourceFileIncludes}), so a type added here without its file
+   * would ship without a page, and with its file its missing comments fail the release build.
+   */
+  @Test
+  void releaseJavadocIncludesEveryExportedType() throws Exception {
+    Path classes =
+        Path.of(LibraryBoundaryTest.class.getProtectionDomain().getCodeSource().getLocation()
+            .toURI());
+    String pom = Files.readString(classes.resolve("../../pom.xml").normalize());
+    Set<String> missing = new TreeSet<>();
+    for (Class<?> c : EXPORTED_TYPES) {
+      Class<?> top = c;
+      while (top.getEnclosingClass() != null) {
+        top = top.getEnclosingClass();
+      }
+      String file = top.getName().replace('.', '/') + ".java";
+      if (!pom.contains("<include>" + file + "</include>")) {
+        missing.add(file);
+      }
+    }
+    assertThat(missing).as("files of exported types missing from the javadoc includes").isEmpty();
+  }
+
   /** The check itself finds an internal type: the facade's old {@code repository()} would fail. */
   @Test
   void theCheckSeesInternalTypes() {

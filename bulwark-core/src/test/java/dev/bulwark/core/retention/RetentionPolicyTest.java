@@ -30,7 +30,7 @@ class RetentionPolicyTest {
   void aKeepTagRuleWithoutATagIsRefusedNotTakenAsKeepNothing() {
     assertThatThrownBy(() -> RetentionPolicy.builder().tagged())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keep-tag");
-    assertThatThrownBy(() -> RetentionPolicy.builder().tagged("a", ""))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(RetentionPolicy.builder().tagged("").build().tags())
+        .as("restic's --keep-tag '': the untagged snapshots").containsExactly("");
   }
 }
