@@ -16,7 +16,8 @@ import org.bouncycastle.crypto.generators.SCrypt;
  * <p>Thread safe; every method is a pure function apart from {@link #newSalt()}'s randomness.
  */
 public final class Kdf {
-  private static final int SALT_LENGTH = 64;
+  /** The length of a key file's salt in bytes, as restic writes and requires it. */
+  public static final int SALT_LENGTH = 64;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Kdf() {}

@@ -49,6 +49,12 @@ public record KeyFile(Instant created, String username, String hostname, int n, 
       saltBytes = Base64.getDecoder().decode(salt);
       sealed = Base64.getDecoder().decode(data);
       new Kdf.Params(n, r, p).requireAffordable();
+      if (saltBytes.length != Kdf.SALT_LENGTH) {
+        // A damaged file (a flipped byte in the field's name leaves it empty), never a
+        // different password: say so instead of failing inside the key derivation.
+        throw new IllegalArgumentException("its salt has " + saltBytes.length + " bytes, not "
+            + Kdf.SALT_LENGTH);
+      }
     } catch (IllegalArgumentException e) {
       throw new CorruptionException("key file: " + e.getMessage(), e);
     }
