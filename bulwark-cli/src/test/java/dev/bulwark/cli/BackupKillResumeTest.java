@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.cli.testing.RepositoryPacks;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.core.BlobType;
@@ -49,11 +50,11 @@ class BackupKillResumeTest {
     Path clean = init("clean");
     long t0 = System.nanoTime();
     Process first = start(clean, "clean");
-    long firstPackMs = awaitFirstPack(clean, first, t0);
+    long firstPackMs = RepositoryPacks.await(clean, first, t0, 1);
     assertThat(first.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(first.exitValue()).isZero();
     long uploadMs = Math.max(1, (System.nanoTime() - t0) / 1_000_000 - firstPackMs);
-    int cleanPacks = packs(clean);
+    int cleanPacks = RepositoryPacks.count(clean);
     Id cleanTree = treeOf(clean, src);
     assertThat(cleanPacks).as("enough packs for several checkpoints").isGreaterThan(6 * EVERY);
 
@@ -72,14 +73,14 @@ class BackupKillResumeTest {
       if (kill == 0) {
         delayMs = random.nextLong(firstPackMs + 1);
       } else {
-        awaitFirstPack(repo, p, start);
+        RepositoryPacks.await(repo, p, start, 1);
         delayMs = random.nextLong(uploadMs * 9 / 10 + 1);
       }
       p.waitFor(delayMs, TimeUnit.MILLISECONDS);
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      int killedPacks = packs(repo);
-      Set<Id> indexed = indexedPacks(repo);
+      int killedPacks = RepositoryPacks.count(repo);
+      Set<Id> indexed = RepositoryPacks.indexed(repo);
       String at = String.format("kill %d after %d ms (seed %d): %d packs stored, %d indexed",
           kill, (System.nanoTime() - start) / 1_000_000, seed, killedPacks, indexed.size());
       System.out.println(at);
@@ -91,10 +92,10 @@ class BackupKillResumeTest {
 
       cli.run("backup", "--repo", repo.toString(), "--pack-size", "1M", "--checkpoint-every",
           String.valueOf(EVERY), src.toString()).assertOk();
-      int resumedPacks = packs(repo) - killedPacks;
+      int resumedPacks = RepositoryPacks.count(repo) - killedPacks;
       assertThat(killedPacks + resumedPacks).as("uploaded by both runs; " + at)
           .isLessThanOrEqualTo(cleanPacks + BATCH);
-      assertThat(indexedPacks(repo)).as("every checkpointed pack reused; " + at)
+      assertThat(RepositoryPacks.indexed(repo)).as("every checkpointed pack reused; " + at)
           .containsAll(indexed);
       assertThat(resumedPacks).as("the resumed run uploads what no checkpoint named; " + at)
           .isLessThanOrEqualTo(cleanPacks - indexed.size() + BATCH);
@@ -117,25 +118,6 @@ class BackupKillResumeTest {
     return Cli.withPassword().start(dir.resolve(name + ".out"), dir.resolve(name + ".err"),
         "backup", "--repo", repo.toString(), "--pack-size", "1M", "--checkpoint-every",
         String.valueOf(EVERY), dir.resolve("data/src").toString());
-  }
-
-  /** Milliseconds from {@code t0} until the first pack file appears (or the process ends). */
-  private static long awaitFirstPack(Path repo, Process p, long t0) throws Exception {
-    while (packs(repo) == 0 && p.isAlive()) {
-      assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.MINUTES.toNanos(2));
-      p.waitFor(1, TimeUnit.MILLISECONDS);
-    }
-    return (System.nanoTime() - t0) / 1_000_000;
-  }
-
-  private static int packs(Path repo) throws Exception {
-    return TestFiles.repoFiles(repo, "data").size();
-  }
-
-  private static Set<Id> indexedPacks(Path repo) throws Exception {
-    try (Repository r = Repository.open(LocalBackend.open(repo), TestRepositories.PASSWORD)) {
-      return Set.copyOf(r.indexFiles().packs().keySet());
-    }
   }
 
   /**

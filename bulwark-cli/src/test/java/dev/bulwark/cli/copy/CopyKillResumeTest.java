@@ -3,13 +3,11 @@ package dev.bulwark.cli.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.cli.testing.Cli;
+import dev.bulwark.cli.testing.RepositoryPacks;
 import dev.bulwark.cli.testing.Restic;
 import dev.bulwark.cli.testing.TestFiles;
 import dev.bulwark.core.Id;
-import dev.bulwark.core.backend.LocalBackend;
-import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.testing.Slow;
-import dev.bulwark.core.testing.TestRepositories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,11 +51,11 @@ class CopyKillResumeTest {
     Path clean = init("clean");
     long t0 = System.nanoTime();
     Process first = start(clean, "clean");
-    long firstPackMs = awaitFirstPack(clean, first, t0);
+    long firstPackMs = RepositoryPacks.await(clean, first, t0, 1);
     assertThat(first.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(first.exitValue()).as(Files.readString(dir.resolve("clean.err"))).isZero();
     long uploadMs = Math.max(1, (System.nanoTime() - t0) / 1_000_000 - firstPackMs);
-    int cleanPacks = packs(clean);
+    int cleanPacks = RepositoryPacks.count(clean);
     assertThat(cleanPacks).as("enough packs for several checkpoints").isGreaterThan(4 * EVERY);
 
     long seed = Long.getLong("bulwark.test.seed", System.nanoTime());
@@ -75,12 +73,12 @@ class CopyKillResumeTest {
       } else {
         // While packs are stored: after a random number of them, so that a fast machine
         // still kills mid-copy, with checkpoints behind it.
-        awaitPacks(target, p, start, random.nextInt(EVERY + 1, cleanPacks - 1));
+        RepositoryPacks.await(target, p, start, random.nextInt(EVERY + 1, cleanPacks - 1));
       }
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      int killedPacks = packs(target);
-      Set<Id> indexed = indexedPacks(target);
+      int killedPacks = RepositoryPacks.count(target);
+      Set<Id> indexed = RepositoryPacks.indexed(target);
       String at = String.format("kill %d after %d ms (seed %d): %d packs stored, %d indexed",
           kill, (System.nanoTime() - start) / 1_000_000, seed, killedPacks, indexed.size());
       System.out.println(at);
@@ -96,9 +94,9 @@ class CopyKillResumeTest {
       assertThat(resumed.stdout()).as(at).containsAnyOf("1 snapshot copied, 0 already present",
           "0 snapshots copied, 1 already present");
       assertThat(TestFiles.repoFiles(target, "snapshots")).as(at).hasSize(1);
-      assertThat(packs(target)).as("uploaded by both runs; " + at)
+      assertThat(RepositoryPacks.count(target)).as("uploaded by both runs; " + at)
           .isLessThanOrEqualTo(cleanPacks + BATCH);
-      assertThat(indexedPacks(target)).as("every checkpointed pack reused; " + at)
+      assertThat(RepositoryPacks.indexed(target)).as("every checkpointed pack reused; " + at)
           .containsAll(indexed);
       Restic.Outcome check = restic.runMerged("check", "--read-data");
       assertThat(check.exitCode()).as("%s:%n%s", at, check.output()).isZero();
@@ -125,29 +123,5 @@ class CopyKillResumeTest {
     return cli.start(dir.resolve(name + ".out"), dir.resolve(name + ".err"), "copy",
         "--from-repo", source.toString(), "--repo", target.toString(), "--pack-size", "1M",
         "--checkpoint-every", String.valueOf(EVERY));
-  }
-
-  /** Milliseconds from {@code t0} until the first pack file appears (or the process ends). */
-  private static long awaitFirstPack(Path repo, Process p, long t0) throws Exception {
-    return awaitPacks(repo, p, t0, 1);
-  }
-
-  /** Milliseconds from {@code t0} until {@code n} pack files exist (or the process ends). */
-  private static long awaitPacks(Path repo, Process p, long t0, int n) throws Exception {
-    while (packs(repo) < n && p.isAlive()) {
-      assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.MINUTES.toNanos(2));
-      p.waitFor(1, TimeUnit.MILLISECONDS);
-    }
-    return (System.nanoTime() - t0) / 1_000_000;
-  }
-
-  private static int packs(Path repo) throws Exception {
-    return TestFiles.repoFiles(repo, "data").size();
-  }
-
-  private static Set<Id> indexedPacks(Path repo) throws Exception {
-    try (Repository r = Repository.open(LocalBackend.open(repo), TestRepositories.PASSWORD)) {
-      return Set.copyOf(r.indexFiles().packs().keySet());
-    }
   }
 }
