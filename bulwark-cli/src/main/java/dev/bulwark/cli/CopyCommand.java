@@ -52,6 +52,7 @@ final class CopyCommand implements Callable<Integer> {
   @Mixin LimitOptions limits;
   @Mixin CheckpointOptions checkpoints;
   @Mixin NoLockOption noLock;
+  @Mixin SnapshotFilterOptions filters;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--to-repo", paramLabel = "PATH", description = "Target repository: the same "
@@ -61,18 +62,6 @@ final class CopyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SNAPSHOT", arity = "0..*", description = "Snapshots to copy: ids, "
       + "unique id prefixes or latest (default: every snapshot that passes the filters).")
   List<String> snapshots = new ArrayList<>();
-
-  @Option(names = "--host", paramLabel = "HOST", description = "Only snapshots of this host "
-      + "(repeatable).")
-  List<String> hosts = new ArrayList<>();
-
-  @Option(names = "--tag", paramLabel = "TAGS", description = "Only snapshots carrying all of "
-      + "these comma-separated tags (repeatable: any list matches).")
-  List<String> tags = new ArrayList<>();
-
-  @Option(names = "--path", paramLabel = "PATH", description = "Only snapshots containing this "
-      + "path (repeatable: all must be there).")
-  List<String> paths = new ArrayList<>();
 
   @Option(names = "--pack-size", paramLabel = "SIZE", defaultValue = "16M",
       description = "Target pack file size (default: ${DEFAULT-VALUE}).")
@@ -100,7 +89,7 @@ final class CopyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    SnapshotFilter filter = new SnapshotFilter(hosts, tags, paths);
+    SnapshotFilter filter = filters.filter();
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress();
     // Without their indexes: the copier reads them under the locks, and only when a snapshot is

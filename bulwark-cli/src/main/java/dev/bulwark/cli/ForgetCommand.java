@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         "  bulwark forget --repo /backups/repo 4f2a9c1e"})
 final class ForgetCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin SnapshotFilterOptions filters;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "SNAPSHOT", arity = "0..*",
@@ -84,18 +85,6 @@ final class ForgetCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String groupBy;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Only consider snapshots of "
-      + "this host (repeatable).")
-  List<String> hosts = new ArrayList<>();
-
-  @Option(names = "--tag", paramLabel = "TAGS", description = "Only consider snapshots carrying "
-      + "all of these comma-separated tags (repeatable: any list matches).")
-  List<String> tags = new ArrayList<>();
-
-  @Option(names = "--path", paramLabel = "PATH", description = "Only consider snapshots "
-      + "including this absolute path (repeatable: all must be included).")
-  List<String> paths = new ArrayList<>();
-
   @Option(names = {"-n", "--dry-run"}, description = "Remove nothing; show what would go and "
       + "why each kept snapshot stays.")
   boolean dryRun;
@@ -124,7 +113,7 @@ final class ForgetCommand implements Callable<Integer> {
     if (!policy.isEmpty() && !snapshots.isEmpty()) {
       throw new UsageException("give snapshots to remove or a --keep-* policy, not both");
     }
-    SnapshotFilter filter = new SnapshotFilter(hosts, tags, paths);
+    SnapshotFilter filter = filters.filter();
     var out = spec.commandLine().getOut();
     ForgetOutput output = new ForgetOutput(out, dryRun);
     // Planning and removing happen under one lock, exclusive unless nothing is removed.
