@@ -13,23 +13,12 @@ work="${BENCH_DIR:-$here/work-durability}"
 rm -rf "$work" && mkdir -p "$work"
 echo "building the benchmark jar and the S3 server's class path..." >&2
 mvn -o -q -f "$root/pom.xml" -P bench -pl bench/jmh -am package -DskipTests >&2
-(cd "$root" && mvn -q -o -pl bulwark-s3 -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >/dev/null)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java -cp "$root/bulwark-s3/target/test-classes:$(cat "$root/bulwark-s3/target/test.classpath")" \
-  dev.bulwark.s3.testing.S3ProxyServer "$work/s3data" "$port" >"$work/s3proxy.out" \
-  2>"$work/s3proxy.err" &
-s3pid=$!
-trap 'kill $s3pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  grep -q "export AWS_ACCESS_KEY_ID" "$work/s3proxy.out" 2>/dev/null && break; sleep 0.1
-done
-eval "$(grep '^export ' "$work/s3proxy.out")"
-bucket=$(sed -n 's|.*repository: s3:http://127.0.0.1:[0-9]*/\([^/]*\)/.*|\1|p' "$work/s3proxy.out")
+. "$here/s3server.sh"
+start_s3
 echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — \`bench/durability.sh $seconds\`, load average" \
   "$(cut -d' ' -f1-3 /proc/loadavg) before, $(nproc) cores"
 echo
 java -Xmx512m -cp "$root/bench/jmh/target/benchmarks.jar" dev.bulwark.bench.DurabilityBench \
-  "$work/cases" "$seconds" "${WRITERS:-16}" "s3:http://127.0.0.1:$port/$bucket/bench"
+  "$work/cases" "$seconds" "${WRITERS:-16}" "$s3/bench"
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
