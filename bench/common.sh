@@ -30,5 +30,19 @@ PY
 # first: otherwise the next tool's first fsync pays for the previous tool's writes.
 timed() { sync; "${timer[@]}" -o "$work/t" "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; tail -1 "$work/t"; }
 
+# gen_accounts FILE MIB: a SQLite database of about MIB MiB: 1,200 rows a MiB, each an account
+# with an incompressible 800-byte memo, 4 KiB pages. Sets $rows.
+gen_accounts() {
+  rows=$(($2 * 1200))
+  mkdir -p "$(dirname "$1")"
+  echo "generating a $2 MiB SQLite database ($rows rows)..." >&2
+  sqlite3 "$1" <<SQL >/dev/null
+PRAGMA page_size=4096;
+CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL, memo BLOB);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT $rows)
+  INSERT INTO accounts SELECT x, x * 7, randomblob(800) FROM c;
+SQL
+}
+
 # start_s3: the local S3 server (bench/s3server.sh).
 . "$root/bench/s3server.sh"

@@ -13,15 +13,8 @@ work_name=work-delta
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 command -v sqlite3 >/dev/null || { echo "sqlite3 is required" >&2; exit 1; }
 db="$work/live/app.db"
-mkdir -p "$work/live" "$work/out"
-rows=$((size_mib * 1200))
-echo "generating a $size_mib MiB SQLite database ($rows rows)..." >&2
-sqlite3 "$db" <<SQL >/dev/null
-PRAGMA page_size=4096;
-CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL, memo BLOB);
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT $rows)
-  INSERT INTO accounts SELECT x, x * 7, randomblob(800) FROM c;
-SQL
+mkdir -p "$work/out"
+gen_accounts "$db" "$size_mib"
 repo="$work/repo"
 "$bulwark" init --repo "$repo" >/dev/null
 "$bulwark" backup --repo "$repo" --sqlite "$db" >/dev/null
