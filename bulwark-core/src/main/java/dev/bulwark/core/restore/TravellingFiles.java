@@ -35,6 +35,9 @@ final class TravellingFiles {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  /** One of the snapshot's files outside its databases, with its node. */
+  private record SnapshotFile(String path, Node node) {}
+
   /** One file restored under a temporary name, to be renamed to {@code target}. */
   record Staged(Path target, Path staged, boolean replaces) {}
 
@@ -57,7 +60,8 @@ final class TravellingFiles {
     List<Staged> out = new ArrayList<>();
     boolean done = false;
     try {
-      for (String p : filePaths()) {
+      for (SnapshotFile f : files()) {
+        String p = f.path();
         Path target = Path.of(p);
         boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
         if (exists && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -96,9 +100,9 @@ final class TravellingFiles {
    */
   List<TravellingFile> plan(Repository repo) throws IOException, BulwarkException {
     List<TravellingFile> out = new ArrayList<>();
-    for (String p : filePaths()) {
-      Node node = restorer.findNode(snapshot, p);
-      Path target = Path.of(p);
+    for (SnapshotFile f : files()) {
+      Node node = f.node();
+      Path target = Path.of(f.path());
       TravellingFile.State state;
       if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         state = TravellingFile.State.MISSING;
@@ -143,10 +147,10 @@ final class TravellingFiles {
    * member of a group: a database is only ever restored verified and swapped, never as a plain
    * file) that are files; anything else is logged and left out.
    */
-  private List<String> filePaths() throws IOException, BulwarkException {
+  private List<SnapshotFile> files() throws IOException, BulwarkException {
     List<String> databases = DatabaseTags.members(snapshot.tags()).stream()
         .map(DatabaseTags::path).toList();
-    List<String> out = new ArrayList<>();
+    List<SnapshotFile> out = new ArrayList<>();
     for (String p : snapshot.paths()) {
       if (databases.stream().anyMatch(d -> p.equals(d) || p.startsWith(d + "/"))) {
         continue;
@@ -157,7 +161,7 @@ final class TravellingFiles {
             + "(use restore --target)", p, snapshot.id().shortForm(), node.type().jsonName());
         continue;
       }
-      out.add(p);
+      out.add(new SnapshotFile(p, node));
     }
     return out;
   }
