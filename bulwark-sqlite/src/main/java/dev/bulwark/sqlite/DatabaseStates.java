@@ -118,12 +118,12 @@ final class DatabaseStates {
             throw new IOException(db + " ended while it was read");
           }
         }
-        for (int off = 0; off < buf.limit(); off += pageSize, n++) {
-          if (n == 1) {
-            System.arraycopy(buf.array(), 0, page1, 0, pageSize);
-          }
-          hashes[(int) (n - 1)] = PageSetChecksum.pageHash(n, buf.array(), off, pageSize);
+        if (n == 1) {
+          System.arraycopy(buf.array(), 0, page1, 0, pageSize);
         }
+        int read = buf.limit() / pageSize;
+        PageSetChecksum.pageHashes(n, buf.array(), 0, pageSize, read, hashes, (int) (n - 1));
+        n += read;
         pos += buf.limit();
       }
       return new DatabaseStates(hashes, pageSize, page1, size);

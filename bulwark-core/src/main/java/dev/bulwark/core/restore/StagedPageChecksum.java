@@ -33,12 +33,9 @@ final class StagedPageChecksum implements WrittenBlobs {
       unknown = true;
       return;
     }
-    long sum = 0;
-    for (int off = 0; off < plain.length; off += pageSize) {
-      sum ^= PageSetChecksum.pageHash((offset + off) / pageSize + 1, plain, off, pageSize);
-    }
-    long s = sum;
-    value.accumulateAndGet(s, (a, b) -> a ^ b);
+    long sum = PageSetChecksum.pagesHash(offset / pageSize + 1, plain, 0, pageSize,
+        plain.length / pageSize);
+    value.accumulateAndGet(sum, (a, b) -> a ^ b);
   }
 
   /** The checksum of the file written, if every blob held whole pages of that one file. */

@@ -34,7 +34,66 @@ public record PageSetChecksum(long value) {
   public static long pageHash(long pageNumber, byte[] page, int off, int len) {
     Crc64 crc = new Crc64();
     crc.update(page, off, len);
-    return mix(crc.value() ^ (pageNumber * 0x9E3779B97F4A7C15L));
+    return hashOf(pageNumber, crc.value());
+  }
+
+  /**
+   * The hashes of {@code count} consecutive pages held back to back in {@code bytes}, the
+   * same as {@link #pageHash(long, byte[], int, int)} of each, computed two pages at a time.
+   *
+   * @param firstPageNumber the number of the first page, from 1
+   * @param bytes the array holding the pages
+   * @param off where the first page starts in {@code bytes}
+   * @param pageSize the page size in bytes
+   * @param count how many pages
+   * @param into receives page {@code firstPageNumber + i}'s hash at {@code into[at + i]}
+   * @param at where the first hash goes in {@code into}
+   */
+  public static void pageHashes(long firstPageNumber, byte[] bytes, int off, int pageSize,
+      int count, long[] into, int at) {
+    if ((pageSize & 7) != 0) {
+      for (int i = 0; i < count; i++) {
+        into[at + i] = pageHash(firstPageNumber + i, bytes, off + i * pageSize, pageSize);
+      }
+      return;
+    }
+    long[] two = new long[2];
+    int i = 0;
+    for (; i + 1 < count; i += 2) {
+      int a = off + i * pageSize;
+      Crc64.twoPages(bytes, a, a + pageSize, pageSize, two);
+      into[at + i] = hashOf(firstPageNumber + i, two[0]);
+      into[at + i + 1] = hashOf(firstPageNumber + i + 1, two[1]);
+    }
+    if (i < count) {
+      into[at + i] = pageHash(firstPageNumber + i, bytes, off + i * pageSize, pageSize);
+    }
+  }
+
+  /**
+   * The XOR of the hashes of {@code count} consecutive pages held back to back in {@code
+   * bytes}: what they add to (or remove from) a checksum together.
+   *
+   * @param firstPageNumber the number of the first page, from 1
+   * @param bytes the array holding the pages
+   * @param off where the first page starts in {@code bytes}
+   * @param pageSize the page size in bytes
+   * @param count how many pages
+   * @return the XOR of their {@link #pageHash(long, byte[], int, int) page hashes}
+   */
+  public static long pagesHash(long firstPageNumber, byte[] bytes, int off, int pageSize,
+      int count) {
+    long[] hashes = new long[count];
+    pageHashes(firstPageNumber, bytes, off, pageSize, count, hashes, 0);
+    long sum = 0;
+    for (long h : hashes) {
+      sum ^= h;
+    }
+    return sum;
+  }
+
+  private static long hashOf(long pageNumber, long crc) {
+    return mix(crc ^ (pageNumber * 0x9E3779B97F4A7C15L));
   }
 
   /**

@@ -29,6 +29,21 @@ class Crc64Test {
     }
   }
 
+  @Test
+  void twoPagesAtOnceEqualTheBitwiseCrcOfEach() {
+    SplittableRandom random = new SplittableRandom(9);
+    byte[] data = new byte[1100];
+    random.nextBytes(data);
+    long[] out = new long[2];
+    for (int len = 0; len <= 512; len += 8) {
+      int a = random.nextInt(data.length - len + 1);
+      int b = random.nextInt(data.length - len + 1);
+      Crc64.twoPages(data, a, b, len, out);
+      assertThat(out).as("length %d at %d and %d", len, a, b)
+          .containsExactly(bitwise(data, a, len), bitwise(data, b, len));
+    }
+  }
+
   private static long bitwise(byte[] b, int off, int len) {
     long c = -1L;
     for (int i = off; i < off + len; i++) {

@@ -70,6 +70,28 @@ class PageSetChecksumTest {
     assertThat(a).isNotEqualTo(b);
   }
 
+  @Test
+  void pagesHashedTwoAtATimeEqualEachPageHashedAlone() {
+    for (int pageSize : new int[] {PAGE, 512, 100}) {
+      for (int count = 0; count <= 5; count++) {
+        byte[] bytes = new byte[3 + count * pageSize];
+        random.nextBytes(bytes);
+        long[] hashes = new long[count + 1];
+        hashes[0] = 42;
+        PageSetChecksum.pageHashes(7, bytes, 3, pageSize, count, hashes, 1);
+        long xor = 0;
+        for (int i = 0; i < count; i++) {
+          long alone = PageSetChecksum.pageHash(7 + i, bytes, 3 + i * pageSize, pageSize);
+          assertThat(hashes[1 + i]).as("size %d, page %d of %d", pageSize, i, count)
+              .isEqualTo(alone);
+          xor ^= alone;
+        }
+        assertThat(hashes[0]).isEqualTo(42);
+        assertThat(PageSetChecksum.pagesHash(7, bytes, 3, pageSize, count)).isEqualTo(xor);
+      }
+    }
+  }
+
   private PageSetChecksum checksum(List<byte[]> pages, List<Integer> order) {
     PageSetChecksum c = PageSetChecksum.empty();
     for (int i : order) {
