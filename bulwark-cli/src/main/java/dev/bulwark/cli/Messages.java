@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.cli.config.SizeText;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -55,26 +56,10 @@ final class Messages {
 
   /** Parses 64K, 16M, 1G or a plain byte count. */
   static int parseSize(String s) throws UsageException {
-    String t = s.trim().toUpperCase(java.util.Locale.ROOT).replace("IB", "").replace("B", "");
-    long mul = 1;
-    if (t.endsWith("K")) {
-      mul = 1024;
-    } else if (t.endsWith("M")) {
-      mul = 1024 * 1024;
-    } else if (t.endsWith("G")) {
-      mul = 1024L * 1024 * 1024;
-    }
-    if (mul != 1) {
-      t = t.substring(0, t.length() - 1);
-    }
     try {
-      long v = Long.parseLong(t) * mul;
-      if (v <= 0 || v > Integer.MAX_VALUE) {
-        throw new UsageException("size out of range: " + s);
-      }
-      return (int) v;
-    } catch (NumberFormatException e) {
-      throw new UsageException("not a size: " + s + " (use e.g. 64K, 16M)");
+      return SizeText.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.bulwark.cli;
 
 import dev.bulwark.cli.config.DatabaseType;
 import dev.bulwark.cli.config.DurationText;
+import dev.bulwark.cli.config.SizeText;
 import dev.bulwark.cli.daemon.ProcessSignals;
 import dev.bulwark.cli.source.DatabaseSources;
 import dev.bulwark.core.repo.Repository;
@@ -91,6 +92,11 @@ final class ReplicateCommand implements Callable<Integer> {
           + "default: keep all).")
   String retention;
 
+  @Option(names = "--chunk-size", paramLabel = "SIZE", description = "Chunk size of the "
+      + "database's pages in the snapshots the stream starts and folds, e.g. 8K; use the same "
+      + "as the database's backups so that they share chunks (default: 32K).")
+  String chunkSize;
+
   @Mixin StartupOptions startup;
 
   @Option(names = "--stop-after", paramLabel = "DURATION", hidden = true,
@@ -149,6 +155,9 @@ final class ReplicateCommand implements Callable<Integer> {
       }
       if (stateDir != null) {
         o = o.withStateDir(stateDir.toAbsolutePath().normalize());
+      }
+      if (chunkSize != null) {
+        o = o.withPageChunkBytes(SizeText.parse(chunkSize));
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

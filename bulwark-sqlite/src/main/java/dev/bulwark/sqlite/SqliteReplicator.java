@@ -177,7 +177,7 @@ final class SqliteReplicator implements Replicator {
     this.hashFile = dir.resolve(databaseId + ".pages");
     this.log = options.localLog() ? LocalStreamLog.open(dir.resolve(databaseId + ".log")) : null;
     this.clock = clock;
-    this.backupOptions = BackupOptions.defaults();
+    this.backupOptions = BackupOptions.defaults().withPageChunkBytes(options.pageChunkBytes());
     this.pin = new ReaderPin(db);
     this.thread = new Thread(this::run, "bulwark-replicate-" + databaseId);
     this.thread.setDaemon(true);

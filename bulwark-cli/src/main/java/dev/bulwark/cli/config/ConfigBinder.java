@@ -1,6 +1,7 @@
 package dev.bulwark.cli.config;
 
 import dev.bulwark.core.backend.RateLimits;
+import dev.bulwark.core.chunk.FixedChunker;
 import dev.bulwark.core.retention.KeepWithin;
 import dev.bulwark.core.retention.RetentionPolicy;
 import dev.bulwark.s3.S3Settings;
@@ -459,8 +460,29 @@ final class ConfigBinder {
     boolean autoRestore = bool(db, p, "auto-restore", false);
     StreamConfig stream = stream(db, p, kind);
     Path yieldFile = path(db, p, "yield-file");
+    Integer chunkBytes = chunkSize(db, p);
     return new DatabaseConfig(name, kind, path, files, every, policy, verifyEvery, autoRestore,
-        stream, yieldFile);
+        stream, yieldFile, chunkBytes);
+  }
+
+  /** {@code chunk-size: 8K}, within what the chunker takes; null when not set. */
+  private Integer chunkSize(YamlNode.Mapping db, String p) throws ConfigException {
+    YamlNode.Scalar s = scalar(db, p, "chunk-size");
+    if (s == null) {
+      return null;
+    }
+    int n;
+    try {
+      n = SizeText.parse(s.text());
+    } catch (IllegalArgumentException e) {
+      throw fail(s, p + ".chunk-size", e.getMessage());
+    }
+    if (n < FixedChunker.MIN_CHUNK_BYTES || n > FixedChunker.MAX_CHUNK_BYTES) {
+      throw fail(s, p + ".chunk-size", "'" + s.text().strip() + "' is out of range ("
+          + FixedChunker.MIN_CHUNK_BYTES / 1024 + "K to " + FixedChunker.MAX_CHUNK_BYTES / 1024
+          + "K)");
+    }
+    return n;
   }
 
   /** {@code stream: {sync-interval, retention}}, or null when the database is not streamed. */

@@ -21,7 +21,8 @@ final class ConfigSchema {
   /** When {@code /healthz} reports a problem. */
   static final List<String> HEALTH = List.of("stale-after", "max-stream-lag");
   static final List<String> DATABASE = List.of("name", "kind", "path", "files", "schedule",
-      "retention", "verify", "auto-restore", "stream", "yield-file", "repositories");
+      "retention", "verify", "auto-restore", "stream", "yield-file", "chunk-size",
+      "repositories");
   /** A group's fields; groups take no environment variables (their members do). */
   static final List<String> GROUP = List.of("name", "databases", "files", "schedule",
       "retention");
@@ -57,7 +58,7 @@ final class ConfigSchema {
       "retention.keep-weekly", "retention.keep-monthly", "retention.keep-yearly",
       "retention.keep-within", "retention.keep-tag", "verify.every", "auto-restore",
       "stream.sync-interval", "stream.retention", "stream.max-requests-per-hour",
-      "stream.snapshot-interval", "yield-file");
+      "stream.snapshot-interval", "yield-file", "chunk-size");
 
   /**
    * A database's values that are not its own record's: where it is backed up ({@code

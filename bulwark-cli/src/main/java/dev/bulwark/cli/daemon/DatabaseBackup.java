@@ -47,7 +47,7 @@ final class DatabaseBackup {
   Job.Outcome run(DatabaseConfig db, CheckpointPolicy checkpoints)
       throws IOException, BulwarkException {
     return store(DatabaseSources.snapshotOf(db.kind(), db.path(), db.files()), null,
-        checkpoints);
+        db.chunked(BackupOptions.defaults()), checkpoints);
   }
 
   /**
@@ -68,12 +68,12 @@ final class DatabaseBackup {
     if (!files.isEmpty()) {
       sources.add(DatabaseSources.travelling(List.copyOf(files)));
     }
-    return store(sources, group.name(), checkpoints);
+    return store(sources, group.name(), BackupOptions.defaults(), checkpoints);
   }
 
-  private Job.Outcome store(List<Source> sources, String group, CheckpointPolicy checkpoints)
-      throws IOException, BulwarkException {
-    BackupOptions options = BackupOptions.defaults().withClock(clock).withCheckpoints(checkpoints);
+  private Job.Outcome store(List<Source> sources, String group, BackupOptions base,
+      CheckpointPolicy checkpoints) throws IOException, BulwarkException {
+    BackupOptions options = base.withClock(clock).withCheckpoints(checkpoints);
     try {
       BackupResult r;
       try (Lock lock = repo.lock(false)) {

@@ -121,11 +121,11 @@ final class DatabaseStream implements AutoCloseable {
         if (!checked) {
           // At the daemon's start only: once streaming, the service runs on this database
           // whatever a later restart of the replicator would say.
-          check = source.startupCheck(repo, config.stream().replicationOptions(), policy);
+          check = source.startupCheck(repo, config.replicationOptions(), policy);
           LOG.info("{}: start-up check: {}", config.name(), check.detail());
           checked = true;
         }
-        r = source.replicate(repo, config.stream().replicationOptions());
+        r = source.replicate(repo, config.replicationOptions());
         if (check != null && r.lastShippedPosition().isPresent()) {
           check.bindTo(r.lastShippedPosition().get().generation());
         }
@@ -163,7 +163,7 @@ final class DatabaseStream implements AutoCloseable {
   /** Returns when asked to stop; throws when the replicator has failed for good. */
   private void watch(Replicator r)
       throws IOException, BulwarkException, InterruptedException {
-    ReplicatorWatch watch = new ReplicatorWatch(r, config.stream().replicationOptions());
+    ReplicatorWatch watch = new ReplicatorWatch(r, config.replicationOptions());
     boolean warned = false;
     while (!stop.await(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
       watch.check();

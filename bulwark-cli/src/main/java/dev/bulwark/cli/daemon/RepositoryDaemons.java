@@ -367,7 +367,7 @@ public final class RepositoryDaemons implements RunningDaemon {
         if (t.repository().equals(name)) {
           dbs.add(new DatabaseConfig(d.name(), d.kind(), d.path(), d.files(), t.every(),
               t.retention(), t.verifyEvery(), false, i == 0 ? d.stream() : null,
-              d.yieldFile()));
+              d.yieldFile(), d.chunkBytes()));
         }
       }
     }

@@ -79,6 +79,7 @@ class OverridesTest {
     DB.put("verify.every", Map.entry("2d", d -> DurationText.format(d.verifyEvery())));
     DB.put("auto-restore", Map.entry("true", d -> String.valueOf(d.autoRestore())));
     DB.put("yield-file", Map.entry("/env/yield", d -> d.yieldFile().toString()));
+    DB.put("chunk-size", Map.entry("8K", d -> d.chunkBytes() / 1024 + "K"));
     DB.put("stream.sync-interval", Map.entry("250ms",
         d -> DurationText.format(d.stream().syncInterval())));
     DB.put("stream.retention", Map.entry("36h", d -> DurationText.format(d.stream().retention())));

@@ -3,6 +3,7 @@ package dev.bulwark.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.backup.BackupOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,20 @@ class StreamConfigTest {
         .databases().get(0).stream()).isEqualTo(new StreamConfig(null, Duration.ofHours(1)));
   }
 
+  @Test
+  void aChunkSizeGoesToTheDatabasesBackupsAndToItsStreamAlike() throws Exception {
+    DatabaseConfig db = load(SQLITE + "    chunk-size: 8K\n    stream: {}\n");
+    assertThat(db.chunkBytes()).isEqualTo(8192);
+    assertThat(db.chunked(BackupOptions.defaults()).chunkBytesFor(4096)).isEqualTo(8192);
+    assertThat(db.replicationOptions().pageChunkBytes()).isEqualTo(8192);
+    DatabaseConfig plain = load(SQLITE + "    stream: {}\n");
+    assertThat(plain.chunkBytes()).isNull();
+    assertThat(plain.chunked(BackupOptions.defaults()).chunkBytesFor(4096))
+        .isEqualTo(BackupOptions.DEFAULT_PAGE_CHUNK_BYTES);
+    assertThat(plain.replicationOptions().pageChunkBytes())
+        .isEqualTo(BackupOptions.DEFAULT_PAGE_CHUNK_BYTES);
+  }
+
   static Stream<Arguments> mistakes() {
     return Stream.of(
         Arguments.of("an unknown stream field", SQLITE + "    stream: {sync_interval: 1s}\n",
@@ -103,6 +118,11 @@ class StreamConfigTest {
         Arguments.of("a stream on RocksDB", SQLITE.replace("kind: sqlite", "kind: rocksdb")
             + "    stream: {sync-interval: 1s}\n", ":9: databases[0].stream: only a SQLite "
             + "database streams its transactions; remove 'stream' from this rocksdb database"),
+        Arguments.of("a chunk size that is not a size", SQLITE + "    chunk-size: small\n",
+            ":9: databases[0].chunk-size: not a size: small (use e.g. 64K, 16M)"),
+        Arguments.of("a chunk size below the chunker's least", SQLITE
+            + "    chunk-size: 1K\n", ":9: databases[0].chunk-size: '1K' is out of range (4K "
+            + "to "),
         Arguments.of("a misspelled stream", SQLITE + "    streams: {}\n",
             ":9: databases[0].streams: unknown field (did you mean 'stream'?)"));
   }

@@ -1,5 +1,7 @@
 package dev.bulwark.core.stream;
 
+import dev.bulwark.core.backup.BackupOptions;
+import dev.bulwark.core.chunk.FixedChunker;
 import dev.bulwark.core.retention.StreamRetention;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +25,13 @@ import java.util.Optional;
  *     snapshot granularity (the replicator removes segments no longer needed every hour)
  * @param localLog whether committed transactions are also kept in a local stream log until
  *     shipped, which {@link Durability#LOCAL} waits for (off: LOCAL waits as SYNC does)
+ * @param pageChunkBytes the chunk size of the database's pages in the snapshots the stream
+ *     starts generations with and folds ({@link BackupOptions#pageChunkBytes}); backups of the
+ *     same database should use the same size, so that they share chunks
  */
 public record ReplicationOptions(Duration syncInterval, Optional<String> databaseId,
     Optional<Path> stateDir, int maxRequestsPerHour, Duration snapshotInterval,
-    StreamRetention retention, boolean localLog) {
+    StreamRetention retention, boolean localLog, int pageChunkBytes) {
   /** The default sync interval, one second. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
   /** The default snapshot interval, one hour. */
@@ -43,6 +48,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    * @param snapshotInterval how often a snapshot is built from the stream; zero for never
    * @param retention how long every point of the stream stays restorable
    * @param localLog whether committed transactions are also kept in a local log
+   * @param pageChunkBytes the chunk size of database pages in the stream's snapshots
    * @throws IllegalArgumentException if a value is out of range; the message names it
    */
   public ReplicationOptions {
@@ -58,17 +64,24 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
     if (snapshotInterval.isNegative()) {
       throw new IllegalArgumentException("negative snapshot interval: " + snapshotInterval);
     }
+    if (pageChunkBytes < FixedChunker.MIN_CHUNK_BYTES
+        || pageChunkBytes > FixedChunker.MAX_CHUNK_BYTES) {
+      throw new IllegalArgumentException("chunk size must be between "
+          + FixedChunker.MIN_CHUNK_BYTES + " and " + FixedChunker.MAX_CHUNK_BYTES
+          + " bytes: " + pageChunkBytes);
+    }
   }
 
   /**
    * The defaults: 1 s, a derived id, state beside the database, no request ceiling, a snapshot
-   * from the stream every hour, no local stream log.
+   * from the stream every hour, no local stream log, 32 KiB page chunks.
    *
    * @return the default options
    */
   public static ReplicationOptions defaults() {
     return new ReplicationOptions(DEFAULT_SYNC_INTERVAL, Optional.empty(), Optional.empty(), 0,
-        DEFAULT_SNAPSHOT_INTERVAL, StreamRetention.KEEP_ALL, false);
+        DEFAULT_SNAPSHOT_INTERVAL, StreamRetention.KEEP_ALL, false,
+        BackupOptions.DEFAULT_PAGE_CHUNK_BYTES);
   }
 
   /**
@@ -95,7 +108,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withSyncInterval(Duration d) {
     return new ReplicationOptions(d, databaseId, stateDir, maxRequestsPerHour,
-        snapshotInterval, retention, localLog);
+        snapshotInterval, retention, localLog, pageChunkBytes);
   }
 
   /**
@@ -106,7 +119,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withDatabaseId(String id) {
     return new ReplicationOptions(syncInterval, Optional.of(id), stateDir, maxRequestsPerHour,
-        snapshotInterval, retention, localLog);
+        snapshotInterval, retention, localLog, pageChunkBytes);
   }
 
   /**
@@ -117,7 +130,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withStateDir(Path dir) {
     return new ReplicationOptions(syncInterval, databaseId, Optional.of(dir), maxRequestsPerHour,
-        snapshotInterval, retention, localLog);
+        snapshotInterval, retention, localLog, pageChunkBytes);
   }
 
   /**
@@ -128,7 +141,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withMaxRequestsPerHour(int n) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, n, snapshotInterval,
-        retention, localLog);
+        retention, localLog, pageChunkBytes);
   }
 
   /**
@@ -139,7 +152,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withSnapshotInterval(Duration d) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour, d,
-        retention, localLog);
+        retention, localLog, pageChunkBytes);
   }
 
   /**
@@ -150,7 +163,7 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withRetention(StreamRetention r) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
-        snapshotInterval, r, localLog);
+        snapshotInterval, r, localLog, pageChunkBytes);
   }
 
   /**
@@ -162,6 +175,18 @@ public record ReplicationOptions(Duration syncInterval, Optional<String> databas
    */
   public ReplicationOptions withLocalLog(boolean on) {
     return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
-        snapshotInterval, retention, on);
+        snapshotInterval, retention, on, pageChunkBytes);
+  }
+
+  /**
+   * These options with {@code n}-byte chunks for the database's pages in the stream's
+   * snapshots (rounded down to the page size, as {@link BackupOptions#chunkBytesFor} does).
+   *
+   * @param n the chunk size in bytes, as the database's backups use
+   * @return new options; these are unchanged
+   */
+  public ReplicationOptions withPageChunkBytes(int n) {
+    return new ReplicationOptions(syncInterval, databaseId, stateDir, maxRequestsPerHour,
+        snapshotInterval, retention, localLog, n);
   }
 }
