@@ -325,8 +325,8 @@ public final class Checker {
           continue;
         }
         try {
-          byte[] plain = repo.openBlob(data, (int) b.offset(), b, what);
-          if (plain.length != b.plaintextLength()) {
+          long plain = repo.verifyBlob(data, (int) b.offset(), b, what);
+          if (plain != b.plaintextLength()) {
             problems.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
           }
         } catch (BulwarkException e) {

@@ -3,18 +3,16 @@ package dev.bulwark.core.pack;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.crypto.MasterKey;
+import dev.bulwark.core.fs.PrivateTempFile;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 
 /**
@@ -70,7 +68,7 @@ public final class SpilledBlob {
    */
   public static SpilledBlob seal(MasterKey key, int zstdLevel, Plaintext plaintext)
       throws IOException {
-    Path file = createPrivateTempFile();
+    Path file = PrivateTempFile.create("bulwark-blob-");
     try {
       MessageDigest sha = Id.sha256();
       long[] count = {0};
@@ -109,15 +107,6 @@ public final class SpilledBlob {
       // A mapping outlives its file on the systems Bulwark runs on (POSIX unlink semantics).
       Files.deleteIfExists(file);
     }
-  }
-
-  private static Path createPrivateTempFile() throws IOException {
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      FileAttribute<?> owner = PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------"));
-      return Files.createTempFile("bulwark-blob-", ".tmp", owner);
-    }
-    return Files.createTempFile("bulwark-blob-", ".tmp");
   }
 
   /** The blob id: the SHA-256 of the plaintext. */

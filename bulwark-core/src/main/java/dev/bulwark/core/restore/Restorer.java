@@ -20,7 +20,6 @@ import dev.bulwark.core.tree.LinkTarget;
 import dev.bulwark.core.tree.NativeNames;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
-import dev.bulwark.core.tree.Tree;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -290,7 +289,7 @@ public final class Restorer {
         break;
       }
       found = null;
-      for (Node n : Tree.parse(repo.loadBlob(BlobType.TREE, tree)).nodes()) {
+      for (Node n : repo.loadTree(tree).nodes()) {
         if (n.name().is(parts[i])) {
           found = n;
           break;

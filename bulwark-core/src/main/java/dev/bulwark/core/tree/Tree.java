@@ -21,6 +21,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -96,6 +98,21 @@ public record Tree(List<Node> nodes) {
     ArrayOut out = new ArrayOut(new byte[(int) counter.count]);
     writeJson(out);
     return out.bytes;
+  }
+
+  /**
+   * The tree blob's id, {@code Id.hash(toJson())}, without holding the JSON.
+   *
+   * @return the SHA-256 of the tree's JSON
+   */
+  public Id id() {
+    MessageDigest sha = Id.sha256();
+    try {
+      writeJson(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
+    } catch (IOException e) {
+      throw new IllegalStateException("hashing in memory failed", e);
+    }
+    return Id.of(sha.digest());
   }
 
   /**
