@@ -22,6 +22,7 @@ import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.pack.FinishedPack;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.pack.PackedBlobList;
 import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -228,7 +229,8 @@ public final class Repository implements AutoCloseable {
         continue;
       }
       for (PackBlobs p : f.packs()) {
-        List<PackedBlob> prev = packs.putIfAbsent(p.pack(), p.blobs());
+        // Compact: check holds every index file's blobs while it runs (about 50 bytes a blob).
+        List<PackedBlob> prev = packs.putIfAbsent(p.pack(), PackedBlobList.copyOf(p.blobs()));
         describedBy.putIfAbsent(p.pack(), iid);
         if (prev != null) {
           describedTwice = true;
