@@ -621,7 +621,7 @@ public final class Repository implements AutoCloseable {
     if (!LargeBlobs.isLarge(loc.blob().plaintextLength())) {
       return Tree.parse(loadBlob(BlobType.TREE, id));
     }
-    return LargeTrees.load(this, key, loc, "pack " + loc.pack());
+    return LargeBlobReads.load(this, key, loc, "pack " + loc.pack());
   }
 
   /**
@@ -635,7 +635,7 @@ public final class Repository implements AutoCloseable {
     if (!LargeBlobs.isLarge(loc.blob().plaintextLength())) {
       return Tree.parse(loadBlob(loc, what));
     }
-    return LargeTrees.load(this, key, loc, what);
+    return LargeBlobReads.load(this, key, loc, what);
   }
 
   /**
@@ -659,6 +659,32 @@ public final class Repository implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("reading an array failed", e);
     }
+  }
+
+  /**
+   * Verifies the blob at {@code loc} (decrypts, decompresses, checks it against its id) and
+   * returns its plaintext length, reading only that blob's bytes of its pack; a large one is
+   * authenticated in a 0600 temporary copy, then decrypted and hashed as a stream.
+   *
+   * @param what names the pack for messages
+   * @throws CorruptionException if its pack is missing or truncated or the blob is damaged
+   */
+  public long verifyBlob(BlobLocation loc, String what) throws IOException, BulwarkException {
+    if (!LargeBlobs.isLarge(loc.blob().plaintextLength())) {
+      return loadBlob(loc, what).length;
+    }
+    return LargeBlobReads.verify(this, key, loc, what);
+  }
+
+  /**
+   * Reads and checks the header of the pack {@code pack} of {@code size} bytes, reading only
+   * its tail.
+   *
+   * @throws CorruptionException if the header is damaged
+   */
+  public List<PackedBlob> readPackHeader(Id pack, long size, String what)
+      throws IOException, BulwarkException {
+    return PackReader.readHeader((off, len) -> loadPackRange(pack, off, len), size, key, what);
   }
 
   /** Saves a snapshot (to be called only once everything it references is durable). */

@@ -22,17 +22,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads a tree blob too large to hold (see {@link LargeBlobs}) without holding it: the sealed
+ * Reads a blob too large to hold (see {@link LargeBlobs}) without holding it: the sealed
  * blob is copied from its pack into a 0600 temporary file in pieces, its MAC verified over the
  * whole ciphertext there, and only then is it decrypted, decompressed and parsed as a stream,
  * checked against its id at the end. The file is ours and local, so the bytes parsed are the
- * bytes authenticated; it is deleted when the read ends.
+ * bytes authenticated; it is deleted when the read ends. Trees are parsed so; check only
+ * verifies.
  */
-final class LargeTrees {
+final class LargeBlobReads {
   /** Bytes fetched from the pack at a time. */
   private static final int PIECE_BYTES = 4 * 1024 * 1024;
 
-  private LargeTrees() {}
+  private LargeBlobReads() {}
 
   /**
    * The tree at {@code loc}, read as a stream.
@@ -48,6 +49,28 @@ final class LargeTrees {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
           InputStream plain = BlobCodec.openStream(key, sealedIn(ch), loc.blob(), where)) {
         return Tree.parse(plain);
+      } catch (DamagedBlobException e) {
+        throw e.corruption();
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * Verifies the blob at {@code loc} as {@link #load} reads a tree, and returns its plaintext
+   * length.
+   *
+   * @throws CorruptionException if the pack is missing or truncated, or the blob damaged
+   */
+  static long verify(Repository repo, MasterKey key, BlobLocation loc, String where)
+      throws IOException, BulwarkException {
+    Path file = PrivateTempFile.create("bulwark-blob-");
+    try {
+      spool(repo, loc, file, where);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+          InputStream plain = BlobCodec.openStream(key, sealedIn(ch), loc.blob(), where)) {
+        return plain.transferTo(OutputStream.nullOutputStream());
       } catch (DamagedBlobException e) {
         throw e.corruption();
       }
