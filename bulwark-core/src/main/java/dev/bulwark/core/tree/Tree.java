@@ -347,7 +347,8 @@ public record Tree(List<Node> nodes) {
    */
   public static Tree parse(InputStream json) throws IOException, CorruptionException {
     List<Node> nodes = new ArrayList<>();
-    try (JsonParser p = JSON.getFactory().createParser(json)) {
+    try (JsonParser p = JSON.getFactory().createParser(json)
+        .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new CorruptionException("tree is not a JSON object");
       }
