@@ -131,6 +131,24 @@ class LargeTreeTest {
     }
   }
 
+  @Test
+  void aStreamedTreeWhoseContentIsNotItsIdIsRefusedAtTheEndOfTheStream() throws Exception {
+    // Authentic (sealed with the key) but stored under the wrong id: only the hash can tell.
+    byte[] json = new Tree(List.of(Node.builder("pages.db", NodeType.FILE)
+        .content(chunkIds(new byte[CHUNK * 300])).size(CHUNK * 300L).build())).toJson();
+    Id wrong = Id.hash(new byte[] {1});
+    try (Repository repo = TestRepositories.init(LocalBackend.open(dir.resolve("repo")))) {
+      BlobSaver saver = new BlobSaver(repo, 1 << 20, 3);
+      saver.save(BlobType.TREE, wrong, json, 0, json.length);
+      saver.flush();
+      assertThat(repo.index().find(BlobType.TREE, wrong).orElseThrow().blob()
+          .plaintextLength()).isGreaterThan(4096);
+      assertThatThrownBy(() -> repo.loadTree(wrong))
+          .isInstanceOf(CorruptionException.class)
+          .hasMessageContaining("blob " + wrong.shortForm() + " does not match its id");
+    }
+  }
+
   /** The id of the tree that lists {@code file} in the snapshot with root {@code root}. */
   private static Id parentTreeOf(Repository repo, Id root, Path file) throws Exception {
     Id[] parent = new Id[1];
