@@ -1,12 +1,16 @@
 package dev.bulwark.core.pack;
 
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.bulwark.core.BlobType;
+import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.crypto.MasterKey;
+import dev.bulwark.core.crypto.SealedBytes;
 import dev.bulwark.core.fs.PrivateTempFile;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -102,10 +106,38 @@ public final class SpilledBlob {
         }
         mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).asReadOnlyBuffer();
       }
-      return new SpilledBlob(Id.of(sha.digest()), count[0], zstdLevel != 0, mapped);
+      SpilledBlob blob = new SpilledBlob(Id.of(sha.digest()), count[0], zstdLevel != 0, mapped);
+      blob.verify(key);
+      return blob;
     } finally {
       // A mapping outlives its file on the systems Bulwark runs on (POSIX unlink semantics).
       Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * Opens what was sealed and checks it against the id and length, as restic 0.17 does for
+   * every blob it seals: a fault in the streamed sealing (or in the file under it) would
+   * otherwise be stored as a snapshot's tree and found only by a restore.
+   */
+  private void verify(MasterKey key) throws IOException {
+    ByteBuffer b = sealed.duplicate();
+    SealedBytes bytes = new SealedBytes() {
+      @Override
+      public long length() {
+        return b.capacity();
+      }
+
+      @Override
+      public void read(long position, byte[] dst, int off, int len) {
+        b.get((int) position, dst, off, len);
+      }
+    };
+    PackedBlob blob = new PackedBlob(BlobType.TREE, id, 0, b.capacity(), uncompressedLength());
+    try (InputStream in = BlobCodec.openStream(key, bytes, blob, "a blob just sealed")) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (CorruptionException e) {
+      throw new IOException("a blob just sealed does not open: " + e.getMessage(), e);
     }
   }
 
