@@ -33,14 +33,20 @@ class LargePackCheckTest {
 
   @TempDir Path dir;
 
+  private String threshold;
+
   @BeforeEach
   void streamTreesAbove4Kib() {
-    System.setProperty(TREE_THRESHOLD, "4096");
+    threshold = System.setProperty(TREE_THRESHOLD, "4096");
   }
 
   @AfterEach
   void restoreTheThreshold() {
-    System.clearProperty(TREE_THRESHOLD);
+    if (threshold == null) {
+      System.clearProperty(TREE_THRESHOLD);
+    } else {
+      System.setProperty(TREE_THRESHOLD, threshold);
+    }
   }
 
   @Test

@@ -62,7 +62,7 @@ class SnapshotCopierTest {
   @Test
   void aSnapshotWhoseTreeIsStreamedCopiesWithTheSameTreeAndRestoresIdentical() throws Exception {
     // Trees above 4 KiB of JSON take the streamed path on both sides: the file's 1,024 ids.
-    System.setProperty("bulwark.largeTreeBytes", "4096");
+    String threshold = System.setProperty("bulwark.largeTreeBytes", "4096");
     try (Repository a = TestRepositories.init(LocalBackend.open(dir.resolve("a")));
         Repository b = TestRepositories.init(LocalBackend.open(dir.resolve("b")))) {
       Path file = TestRepositories.randomFile(dir.resolve("data/pages.db"), 4096 * 1024, 3);
@@ -88,7 +88,11 @@ class SnapshotCopierTest {
       new Restorer(b, 2, new Progress()).restore(copy, out, List.of());
       assertThat(Files.mismatch(out.resolve(file.toString().substring(1)), file)).isEqualTo(-1);
     } finally {
-      System.clearProperty("bulwark.largeTreeBytes");
+      if (threshold == null) {
+        System.clearProperty("bulwark.largeTreeBytes");
+      } else {
+        System.setProperty("bulwark.largeTreeBytes", threshold);
+      }
     }
   }
 

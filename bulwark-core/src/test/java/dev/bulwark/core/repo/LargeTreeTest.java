@@ -45,14 +45,20 @@ class LargeTreeTest {
 
   @TempDir Path dir;
 
+  private String threshold;
+
   @BeforeEach
   void streamEveryTreeAbove4Kib() {
-    System.setProperty(LargeBlobs.THRESHOLD_PROPERTY, "4096");
+    threshold = System.setProperty(LargeBlobs.THRESHOLD_PROPERTY, "4096");
   }
 
   @AfterEach
   void restoreTheThreshold() {
-    System.clearProperty(LargeBlobs.THRESHOLD_PROPERTY);
+    if (threshold == null) {
+      System.clearProperty(LargeBlobs.THRESHOLD_PROPERTY);
+    } else {
+      System.setProperty(LargeBlobs.THRESHOLD_PROPERTY, threshold);
+    }
   }
 
   @Test
