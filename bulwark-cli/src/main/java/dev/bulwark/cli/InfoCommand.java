@@ -3,7 +3,6 @@ package dev.bulwark.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bulwark.core.BlobType;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.SnapshotRef;
 import dev.bulwark.core.repo.DatabaseTags;
@@ -14,7 +13,6 @@ import dev.bulwark.core.repo.Snapshot;
 import dev.bulwark.core.repo.TreeWalker;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
-import dev.bulwark.core.tree.Tree;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;
@@ -113,7 +111,7 @@ final class InfoCommand implements Callable<Integer> {
       return known;
     }
     long total = 0;
-    for (Node n : Tree.parse(r.loadBlob(BlobType.TREE, tree)).nodes()) {
+    for (Node n : r.loadTree(tree).nodes()) {
       total += n.type() == NodeType.DIR ? treeSize(r, n.subtree(), memo)
           : n.type() == NodeType.FILE ? n.size() : 0;
     }

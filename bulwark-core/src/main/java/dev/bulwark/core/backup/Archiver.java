@@ -110,9 +110,14 @@ public final class Archiver {
     long t0 = System.nanoTime();
     int connections = Math.max(1, repo.connections());
     try (Workers uploads = new Workers("backup", "upload", connections)) {
-      BlobSaver saver = new BlobSaver(repo, options.packBytes(), options.zstdLevel(),
-          uploads.executor(), PackUploader.packsInFlight(connections, options.packBytes(),
-              Runtime.getRuntime().maxMemory()),
+      long heap = Runtime.getRuntime().maxMemory();
+      int packBytes = PackUploader.packBytesFor(options.packBytes(), heap);
+      if (packBytes != options.packBytes()) {
+        LOG.info("packs of {} bytes instead of {}: a {} MiB heap cannot hold two of those",
+            packBytes, options.packBytes(), heap >> 20);
+      }
+      BlobSaver saver = new BlobSaver(repo, packBytes, options.zstdLevel(),
+          uploads.executor(), PackUploader.packsInFlight(connections, packBytes, heap),
           new CheckpointCounter(options.checkpoints(), "backup"));
       return backupWith(sources, group, saver, start, t0);
     }
@@ -379,10 +384,7 @@ public final class Archiver {
         nodes.add((Node) child);
       }
     }
-    byte[] json = new Tree(nodes).toJson();
-    Id id = Id.hash(json);
-    saver.save(BlobType.TREE, id, json, 0, json.length);
-    return id;
+    return saver.saveTree(new Tree(nodes));
   }
 
   /** A node of {@code type} carrying {@code m}; the caller adds what only its type has. */

@@ -1,13 +1,11 @@
 package dev.bulwark.core.backup;
 
-import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.repo.Repository;
 import dev.bulwark.core.tree.FileName;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
-import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,7 +74,7 @@ final class ParentTree {
   private Map<FileName, Node> load(Id tree) {
     try {
       Map<FileName, Node> nodes = new HashMap<>();
-      for (Node n : Tree.parse(repo.loadBlob(BlobType.TREE, tree)).nodes()) {
+      for (Node n : repo.loadTree(tree).nodes()) {
         nodes.put(n.name(), n);
       }
       return nodes;

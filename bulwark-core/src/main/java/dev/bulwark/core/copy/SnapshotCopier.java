@@ -165,7 +165,7 @@ public final class SnapshotCopier {
   private void copyBlobs(Id root, BlobSaver saver, Workers readers, Set<Id> treesCopied)
       throws IOException, BulwarkException {
     BlobBatch batch = new BlobBatch(source, saver, readers, options.threads() * 2, progress);
-    TreeWalker walker = new TreeWalker(id -> Tree.parse(copyBlob(BlobType.TREE, id, saver)),
+    TreeWalker walker = new TreeWalker(id -> copyTree(id, saver),
         TreeWalker.ErrorPolicy.STOP);
     walker.walk(root, new TreeWalker.Visitor() {
       @Override
@@ -199,13 +199,26 @@ public final class SnapshotCopier {
     saver.throwIfYieldRequested();
   }
 
-  /** Reads the blob from the source (checked against its id) and saves it in the target. */
-  private byte[] copyBlob(BlobType type, Id id, BlobSaver saver)
-      throws IOException, BulwarkException {
-    byte[] plain = source.loadBlob(type, id);
-    if (saver.save(type, id, plain, 0, plain.length)) {
-      progress.addBytes(plain.length);
+  /**
+   * Reads the tree from the source (checked against its id) and saves it in the target unless
+   * it is there. A tree whose JSON {@link Tree#writeJson} reproduces byte for byte (all of
+   * ours, and restic's) is written again from its nodes, which never holds a large one as one
+   * array; another writer's (with fields we do not keep) is copied as its bytes.
+   */
+  private Tree copyTree(Id id, BlobSaver saver) throws IOException, BulwarkException {
+    Tree tree = source.loadTree(id);
+    if (saver.has(BlobType.TREE, id)) {
+      return tree;
     }
-    return plain;
+    if (tree.id().equals(id)) {
+      saver.saveTree(tree);
+      progress.addBytes(tree.jsonLength());
+    } else {
+      byte[] plain = source.loadBlob(BlobType.TREE, id);
+      if (saver.save(BlobType.TREE, id, plain, 0, plain.length)) {
+        progress.addBytes(plain.length);
+      }
+    }
+    return tree;
   }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.bulwark.core.CorruptionException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -196,6 +198,72 @@ public final class MasterKey implements AutoCloseable {
     byte[] plaintext = new byte[ctLen];
     engines.ctr(encryptKey, iv, sealed, ctOff, ctLen, plaintext, 0);
     return plaintext;
+  }
+
+  /**
+   * A stream that seals what is written to it exactly as {@link #seal(byte[], int, int)} would
+   * (fresh random IV, AES-256-CTR, Poly1305-AES), writing {@code IV || ciphertext} to {@code
+   * sink} as it goes and the tag when closed; closing it closes {@code sink}. For objects too
+   * large to hold in one array. The stream is not thread-safe.
+   *
+   * @param sink where the sealed object goes, {@link #OVERHEAD} bytes longer than the plaintext
+   * @return the sealing stream
+   * @throws IOException if the IV cannot be written to {@code sink}
+   * @throws IllegalStateException if this key is closed
+   */
+  public OutputStream sealingStream(OutputStream sink) throws IOException {
+    checkOpen();
+    return new SealingStream(encryptKey, macKey, macR, freshIv(), sink);
+  }
+
+  /**
+   * Verifies the tag of a sealed object over all of its ciphertext, then returns its plaintext
+   * as a stream decrypted while read: nothing is decrypted before the whole object is
+   * authenticated. The object is read twice, so it must not change meanwhile (see {@link
+   * SealedBytes}). Memory use does not grow with the object's size.
+   *
+   * @param sealed the sealed object
+   * @return its plaintext, {@code sealed.length() - OVERHEAD} bytes
+   * @throws UnauthenticatedException as {@link #open(byte[], int, int)}
+   * @throws IOException if {@code sealed} cannot be read
+   * @throws IllegalStateException if this key is closed
+   */
+  public InputStream openStream(SealedBytes sealed) throws IOException, UnauthenticatedException {
+    checkOpen();
+    long len = sealed.length();
+    if (len < OVERHEAD) {
+      throw new UnauthenticatedException(
+          "ciphertext verification failed: " + len + " bytes is shorter than the "
+              + OVERHEAD + "-byte IV and MAC");
+    }
+    byte[] iv = new byte[IV_LENGTH];
+    sealed.read(0, iv, 0, IV_LENGTH);
+    if (isAllZero(iv, 0, IV_LENGTH)) {
+      throw new UnauthenticatedException("ciphertext verification failed: all-zero IV");
+    }
+    StreamMac mac = new StreamMac(macKey, macR, iv);
+    byte[] piece = new byte[(int) Math.min(64 * 1024, Math.max(1, len - OVERHEAD))];
+    long end = len - MAC_LENGTH;
+    for (long at = IV_LENGTH; at < end; ) {
+      int n = (int) Math.min(piece.length, end - at);
+      sealed.read(at, piece, 0, n);
+      mac.update(piece, 0, n);
+      at += n;
+    }
+    byte[] stored = new byte[MAC_LENGTH];
+    sealed.read(end, stored, 0, MAC_LENGTH);
+    if (!tagsEqual(mac.finish(), stored, 0)) {
+      throw new UnauthenticatedException();
+    }
+    return new DecryptingStream(encryptKey, iv, sealed);
+  }
+
+  private static byte[] freshIv() {
+    byte[] iv = new byte[IV_LENGTH];
+    do {
+      RANDOM.nextBytes(iv);
+    } while (isAllZero(iv, 0, IV_LENGTH)); // restic refuses an all-zero nonce
+    return iv;
   }
 
   /**

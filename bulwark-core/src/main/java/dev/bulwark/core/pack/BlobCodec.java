@@ -5,11 +5,14 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.crypto.MasterKey;
+import dev.bulwark.core.crypto.SealedBytes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Turns a blob's plaintext into what a pack stores and back: zstd, then seal; open, then
@@ -67,6 +70,31 @@ public final class BlobCodec {
           + " does not match its id");
     }
     return plain;
+  }
+
+  /**
+   * Opens a sealed blob as a stream, for blobs too large to hold: the MAC is verified over all
+   * of the ciphertext first, then the plaintext is decrypted and decompressed as it is read,
+   * and checked against the blob's id and length when the stream reaches its end (a read that
+   * finds it damaged throws {@link DamagedBlobException}). Read it to the end before trusting
+   * anything taken from it.
+   *
+   * @param sealed the sealed blob, read twice (see {@link SealedBytes})
+   * @throws CorruptionException naming {@code where} if the MAC does not verify
+   */
+  public static InputStream openStream(MasterKey key, SealedBytes sealed, PackedBlob blob,
+      String where) throws IOException, CorruptionException {
+    InputStream plain;
+    try {
+      plain = key.openStream(sealed);
+    } catch (CorruptionException e) {
+      throw new CorruptionException(where + ": blob " + blob.id().shortForm() + ": "
+          + e.getMessage(), e);
+    }
+    if (blob.isCompressed()) {
+      plain = new ZstdInputStreamNoFinalizer(plain);
+    }
+    return new VerifiedPlaintext(plain, blob, where);
   }
 
   /** Decompresses a zstd frame whose content is exactly {@code length} bytes. */

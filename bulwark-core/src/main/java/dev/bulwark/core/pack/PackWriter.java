@@ -37,15 +37,27 @@ public final class PackWriter {
    * @param uncompressedLength plaintext length if the sealed content is a zstd frame, else 0
    */
   public PackedBlob add(BlobType type, Id id, byte[] sealed, int uncompressedLength) {
+    return add(type, id, ByteBuffer.wrap(sealed), uncompressedLength);
+  }
+
+  /**
+   * Appends one sealed blob held in a buffer (from its position to its limit), such as a
+   * {@link SpilledBlob}'s file mapping. The buffer is kept, not copied: its content must not
+   * change afterwards.
+   *
+   * @param uncompressedLength plaintext length if the sealed content is a zstd frame, else 0
+   */
+  public PackedBlob add(BlobType type, Id id, ByteBuffer sealed, int uncompressedLength) {
     if (finished) {
       throw new IllegalStateException("pack already finished");
     }
-    if (sealed.length > Integer.MAX_VALUE - 1024 - size) {
+    int length = sealed.remaining();
+    if (length > Integer.MAX_VALUE - 1024 - size) {
       throw new IllegalStateException("a pack cannot grow past 2 GiB");
     }
-    parts.add(ByteBuffer.wrap(sealed).asReadOnlyBuffer());
-    PackedBlob b = new PackedBlob(type, id, size, sealed.length, uncompressedLength);
-    size += sealed.length;
+    parts.add(sealed.slice().asReadOnlyBuffer());
+    PackedBlob b = new PackedBlob(type, id, size, length, uncompressedLength);
+    size += length;
     blobs.add(b);
     return b;
   }

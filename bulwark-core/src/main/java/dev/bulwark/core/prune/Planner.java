@@ -179,8 +179,8 @@ final class Planner {
             + "`bulwark forget " + sid.shortForm() + "` first", e);
       }
       String snapshot = "snapshot " + sid.shortForm();
-      TreeWalker walker = new TreeWalker(tid -> Tree.parse(loadTree(present, tid,
-          snapshot + ": tree " + tid.shortForm())), TreeWalker.ErrorPolicy.STOP);
+      TreeWalker walker = new TreeWalker(tid -> loadTree(present, tid,
+          snapshot + ": tree " + tid.shortForm()), TreeWalker.ErrorPolicy.STOP);
       walker.walk(s.tree(), new TreeWalker.Visitor() {
         @Override
         public boolean enterTree(Id tree, String path) {
@@ -207,11 +207,11 @@ final class Planner {
     return used;
   }
 
-  private byte[] loadTree(Index present, Id tid, String what)
+  private Tree loadTree(Index present, Id tid, String what)
       throws IOException, BulwarkException {
     BlobLocation loc = present.find(BlobType.TREE, tid).orElseThrow(() ->
         new CorruptionException(what + " is missing (not indexed, or its pack is gone); prune "
             + "refuses to run on a damaged repository"));
-    return repo.loadBlob(loc, what);
+    return repo.loadTree(loc, what);
   }
 }

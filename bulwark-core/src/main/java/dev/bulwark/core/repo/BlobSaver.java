@@ -9,6 +9,8 @@ import dev.bulwark.core.job.CheckpointCounter;
 import dev.bulwark.core.job.CheckpointPolicy;
 import dev.bulwark.core.job.JobYieldedException;
 import dev.bulwark.core.pack.BlobCodec;
+import dev.bulwark.core.pack.SpilledBlob;
+import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,17 +109,7 @@ public final class BlobSaver {
    * @return true if the blob was new
    */
   public boolean save(BlobType type, Id id, byte[] data, int off, int len) throws IOException {
-    if (repo.index().has(type, id)) {
-      return false;
-    }
-    Key key = new Key(type, id);
-    if (!claimed.add(key)) {
-      return false;
-    }
-    // A claim ends once its pack is indexed (so claims never outnumber the blobs in flight): a
-    // claim taken just after that must see the blob in the index, or it would be stored twice.
-    if (repo.index().has(type, id)) {
-      claimed.remove(key);
+    if (!claim(type, id)) {
       return false;
     }
     byte[] payload = null;
@@ -135,6 +127,50 @@ public final class BlobSaver {
     newBlobs.incrementAndGet();
     newPlainBytes.addAndGet(len);
     uploader.add(type, id, sealed, uncompressed);
+    return true;
+  }
+
+  /**
+   * Stores a tree blob unless the repository (or this saver) already has it, and returns its
+   * id. A large tree (a file's content list at small chunks) is never held as one array: its
+   * JSON is hashed, compressed and sealed as it is written, through a temporary file (see
+   * {@link LargeBlobs}); a small one takes the in-memory path of {@link #save}.
+   *
+   * @return the tree's id, the SHA-256 of {@link Tree#toJson()}
+   */
+  public Id saveTree(Tree tree) throws IOException {
+    if (!LargeBlobs.isLarge(tree.jsonLength())) {
+      byte[] json = tree.toJson();
+      Id id = Id.hash(json);
+      save(BlobType.TREE, id, json, 0, json.length);
+      return id;
+    }
+    SpilledBlob spilled = SpilledBlob.seal(repo.key(), zstdLevel, tree::writeJson);
+    Id id = spilled.id();
+    if (!claim(BlobType.TREE, id)) {
+      return id;
+    }
+    newBlobs.incrementAndGet();
+    newPlainBytes.addAndGet(spilled.plaintextLength());
+    uploader.add(BlobType.TREE, id, spilled.sealed(), spilled.uncompressedLength());
+    return id;
+  }
+
+  /** True if this caller is to store the blob: no index names it and no one else claimed it. */
+  private boolean claim(BlobType type, Id id) {
+    if (repo.index().has(type, id)) {
+      return false;
+    }
+    Key key = new Key(type, id);
+    if (!claimed.add(key)) {
+      return false;
+    }
+    // A claim ends once its pack is indexed (so claims never outnumber the blobs in flight): a
+    // claim taken just after that must see the blob in the index, or it would be stored twice.
+    if (repo.index().has(type, id)) {
+      claimed.remove(key);
+      return false;
+    }
     return true;
   }
 

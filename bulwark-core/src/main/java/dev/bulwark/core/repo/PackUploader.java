@@ -8,6 +8,7 @@ import dev.bulwark.core.pack.PackWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -72,6 +73,25 @@ public final class PackUploader {
     return (int) Math.max(1, Math.min(connections + 1L, affordable));
   }
 
+  /** restic's smallest pack size before 0.14 made 16 MiB the default; restic reads any size. */
+  public static final int SMALL_HEAP_PACK_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * The pack size to fill on a heap of {@code maxHeapBytes}: {@code packBytes}, unless the heap
+   * cannot afford two packs of it in flight ({@link #packsInFlight}), in which case packs shrink
+   * to 1/32 of the heap, at least {@link #SMALL_HEAP_PACK_BYTES}. On a 128 MiB heap a backup
+   * of 10 GiB at 16 KiB chunks holds about 60 MiB of index and content list by its end, and
+   * two 16 MiB packs (the open one and the one uploading) were what tipped it over; 4 MiB ones
+   * leave the room. Heaps of 192 MiB and more keep the requested size.
+   */
+  public static int packBytesFor(int packBytes, long maxHeapBytes) {
+    if (maxHeapBytes >= 12L * packBytes) {
+      return packBytes;
+    }
+    long shrunk = Math.max(SMALL_HEAP_PACK_BYTES, maxHeapBytes / 32);
+    return (int) Math.min(packBytes, shrunk);
+  }
+
   /**
    * Adds a sealed blob to the open pack of its type, and hands that pack to an upload thread
    * once full (waiting while too many are in flight).
@@ -80,6 +100,18 @@ public final class PackUploader {
    * @throws IOException if an earlier upload failed
    */
   public void add(BlobType type, Id id, byte[] sealed, int uncompressedLength)
+      throws IOException {
+    add(type, id, ByteBuffer.wrap(sealed), uncompressedLength);
+  }
+
+  /**
+   * Adds a sealed blob held in a buffer (from its position to its limit, such as a spilled
+   * blob's file mapping), as {@link #add(BlobType, Id, byte[], int)}.
+   *
+   * @param uncompressedLength the plaintext length if the blob is compressed, else 0
+   * @throws IOException if an earlier upload failed
+   */
+  public void add(BlobType type, Id id, ByteBuffer sealed, int uncompressedLength)
       throws IOException {
     IOException failed = uploadFailure;
     if (failed != null) {

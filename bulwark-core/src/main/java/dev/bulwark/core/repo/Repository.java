@@ -22,6 +22,8 @@ import dev.bulwark.core.pack.BlobCodec;
 import dev.bulwark.core.pack.FinishedPack;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
+import dev.bulwark.core.pack.PackedBlobList;
+import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
@@ -227,7 +229,8 @@ public final class Repository implements AutoCloseable {
         continue;
       }
       for (PackBlobs p : f.packs()) {
-        List<PackedBlob> prev = packs.putIfAbsent(p.pack(), p.blobs());
+        // Compact: check holds every index file's blobs while it runs (about 50 bytes a blob).
+        List<PackedBlob> prev = packs.putIfAbsent(p.pack(), PackedBlobList.copyOf(p.blobs()));
         describedBy.putIfAbsent(p.pack(), iid);
         if (prev != null) {
           describedTwice = true;
@@ -603,6 +606,85 @@ public final class Repository implements AutoCloseable {
           + ")", e);
     }
     return openBlob(sealed, 0, loc.blob(), where);
+  }
+
+  /**
+   * Loads a tree blob, verified against its id, and parses it. A large tree (a file's content
+   * list at small chunks) is authenticated, decrypted and parsed as a stream, never held as one
+   * array (see {@link LargeBlobs}).
+   *
+   * @throws CorruptionException if the tree is not indexed, fails verification or is not a tree
+   */
+  public Tree loadTree(Id id) throws IOException, BulwarkException {
+    BlobLocation loc = index.find(BlobType.TREE, id).orElseThrow(() -> new CorruptionException(
+        "tree blob " + id.shortForm() + " is not in the index"));
+    if (!LargeBlobs.isLarge(loc.blob().plaintextLength())) {
+      return Tree.parse(loadBlob(BlobType.TREE, id));
+    }
+    return LargeBlobReads.load(this, key, loc, "pack " + loc.pack());
+  }
+
+  /**
+   * Loads and parses the tree blob at {@code loc}, which need not be in this repository's
+   * in-memory index, as {@link #loadTree(Id)} does.
+   *
+   * @param what names the blob for messages
+   * @throws CorruptionException if its pack is missing or truncated or the tree is damaged
+   */
+  public Tree loadTree(BlobLocation loc, String what) throws IOException, BulwarkException {
+    if (!LargeBlobs.isLarge(loc.blob().plaintextLength())) {
+      return Tree.parse(loadBlob(loc, what));
+    }
+    return LargeBlobReads.load(this, key, loc, what);
+  }
+
+  /**
+   * Verifies the sealed blob at {@code data[offset...]} as {@link #openBlob} does and returns
+   * its plaintext length, without holding the plaintext of a large one: its MAC is checked
+   * first, then it is decrypted, decompressed and hashed as a stream.
+   *
+   * @param where names the pack for messages
+   * @throws CorruptionException if it fails authentication, decompression or its id
+   */
+  public long verifyBlob(byte[] data, int offset, PackedBlob blob, String where)
+      throws CorruptionException {
+    if (!LargeBlobs.isLarge(blob.plaintextLength())) {
+      return openBlob(data, offset, blob, where).length;
+    }
+    try (java.io.InputStream in = BlobCodec.openStream(key,
+        dev.bulwark.core.crypto.SealedBytes.of(data, offset, blob.length()), blob, where)) {
+      return in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (dev.bulwark.core.pack.DamagedBlobException e) {
+      throw e.corruption();
+    } catch (IOException e) {
+      throw new IllegalStateException("reading an array failed", e);
+    }
+  }
+
+  /**
+   * Verifies the blob at {@code loc} (decrypts, decompresses, checks it against its id) and
+   * returns its plaintext length, reading only that blob's bytes of its pack; a large one is
+   * authenticated in a 0600 temporary copy, then decrypted and hashed as a stream.
+   *
+   * @param what names the pack for messages
+   * @throws CorruptionException if its pack is missing or truncated or the blob is damaged
+   */
+  public long verifyBlob(BlobLocation loc, String what) throws IOException, BulwarkException {
+    if (!LargeBlobs.isLarge(loc.blob().plaintextLength())) {
+      return loadBlob(loc, what).length;
+    }
+    return LargeBlobReads.verify(this, key, loc, what);
+  }
+
+  /**
+   * Reads and checks the header of the pack {@code pack} of {@code size} bytes, reading only
+   * its tail.
+   *
+   * @throws CorruptionException if the header is damaged
+   */
+  public List<PackedBlob> readPackHeader(Id pack, long size, String what)
+      throws IOException, BulwarkException {
+    return PackReader.readHeader((off, len) -> loadPackRange(pack, off, len), size, key, what);
   }
 
   /** Saves a snapshot (to be called only once everything it references is durable). */

@@ -1,6 +1,5 @@
 package dev.bulwark.core.repo;
 
-import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.tree.Node;
@@ -84,7 +83,7 @@ public final class TreeWalker {
 
   /** A walker loading trees through {@code repo}'s in-memory index. */
   public static TreeWalker of(Repository repo, ErrorPolicy policy) {
-    return new TreeWalker(id -> Tree.parse(repo.loadBlob(BlobType.TREE, id)), policy);
+    return new TreeWalker(repo::loadTree, policy);
   }
 
   /** Walks everything below the tree {@code root} (a snapshot's root tree). */

@@ -32,8 +32,13 @@ final class PackReads {
 
   /** Each blob of a file (in file order) with the file offset it starts at. */
   static List<PlacedBlob> place(List<BlobLocation> inFileOrder) {
+    return place(inFileOrder, 0);
+  }
+
+  /** Each blob of a part of a file (in file order) with its offset, the first at {@code start}. */
+  static List<PlacedBlob> place(List<BlobLocation> inFileOrder, long start) {
     List<PlacedBlob> placed = new ArrayList<>(inFileOrder.size());
-    long offset = 0;
+    long offset = start;
     for (BlobLocation loc : inFileOrder) {
       placed.add(new PlacedBlob(loc, offset));
       offset += loc.blob().plaintextLength();

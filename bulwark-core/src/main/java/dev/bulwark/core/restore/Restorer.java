@@ -20,7 +20,6 @@ import dev.bulwark.core.tree.LinkTarget;
 import dev.bulwark.core.tree.NativeNames;
 import dev.bulwark.core.tree.Node;
 import dev.bulwark.core.tree.NodeType;
-import dev.bulwark.core.tree.Tree;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -290,7 +289,7 @@ public final class Restorer {
         break;
       }
       found = null;
-      for (Node n : Tree.parse(repo.loadBlob(BlobType.TREE, tree)).nodes()) {
+      for (Node n : repo.loadTree(tree).nodes()) {
         if (n.name().is(parts[i])) {
           found = n;
           break;
@@ -493,23 +492,46 @@ public final class Restorer {
     return hardLinks.putIfAbsent(new HardLinkKey(n.inode(), n.deviceId()), out);
   }
 
+  /** Blobs of a file planned at a time; see {@link #restoreFile}. */
+  static final int PLAN_WINDOW_BLOBS = 16_384;
+  private int planWindowBlobs = PLAN_WINDOW_BLOBS;
+
+  /** This restorer, planning {@code blobs} blobs of a file at a time (tests use small ones). */
+  Restorer withPlanWindow(int blobs) {
+    if (blobs < 1) {
+      throw new IllegalArgumentException("a plan window holds at least one blob");
+    }
+    planWindowBlobs = blobs;
+    return this;
+  }
+
   private void restoreFile(Node n, Path out, Workers workers)
       throws IOException, BulwarkException {
-    // Which blobs to fetch and where each goes in the file: decided here, per file, from the
-    // index alone; the rest of the method only carries the reads out.
-    List<BlobLocation> locs = locate(n, out);
+    checkSize(n, out);
     Path tmp = AtomicFiles.tempSibling(out);
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE), AtomicFiles.fileAttributes())) {
-      List<PlacedBlob> fetch = reuseExisting(n, PackReads.place(locs), existingFor(out), ch,
-          tmp, workers);
-      List<PackRead> reads = PackReads.plan(fetch);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("{}: {} blobs to fetch in {} reads of {} bytes", out, fetch.size(),
-            reads.size(), reads.stream().mapToLong(PackRead::length).sum());
+        StandardOpenOption.WRITE), AtomicFiles.fileAttributes());
+        ExistingContent old = ExistingContent.open(existingFor(out))) {
+      // Which blobs to fetch and where each goes in the file: decided from the index alone, a
+      // window of blobs at a time (a plan costs about 200 bytes a blob, and a 10 GiB file at
+      // 16 KiB chunks has 655,360), then carried out before the next window is planned.
+      List<Id> content = n.content();
+      Set<Id> packsSeen = new HashSet<>();
+      long fileOffset = 0;
+      for (int from = 0; from < content.size(); from += planWindowBlobs) {
+        List<Id> ids = content.subList(from, Math.min(content.size(), from + planWindowBlobs));
+        List<PlacedBlob> placed = PackReads.place(locate(ids, out), fileOffset);
+        PlacedBlob last = placed.get(placed.size() - 1);
+        fileOffset = last.fileOffset() + last.location().blob().plaintextLength();
+        List<PlacedBlob> fetch = reuseExisting(ids, placed, old, ch, tmp, workers);
+        List<PackRead> reads = PackReads.plan(fetch);
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("{}: {} blobs to fetch in {} reads of {} bytes", out, fetch.size(),
+              reads.size(), reads.stream().mapToLong(PackRead::length).sum());
+        }
+        fetchAndWrite(reads, ch, tmp, workers, packsSeen);
       }
-      fetchAndWrite(reads, ch, tmp, workers);
       if (syncFiles) {
         ch.force(true);
       }
@@ -539,30 +561,28 @@ public final class Restorer {
    * blobs), and the matches are written from this thread alone, as fetched blobs are: writers
    * on several threads contend for the file's lock in the kernel.
    */
-  private List<PlacedBlob> reuseExisting(Node n, List<PlacedBlob> blobs,
-      @Nullable Path existing, FileChannel ch, Path tmp, Workers workers)
+  private List<PlacedBlob> reuseExisting(List<Id> ids, List<PlacedBlob> blobs,
+      @Nullable ExistingContent old, FileChannel ch, Path tmp, Workers workers)
       throws IOException, BulwarkException {
-    try (ExistingContent old = ExistingContent.open(existing)) {
-      if (old == null) {
-        return blobs;
-      }
-      List<PlacedBlob> fetch = new ArrayList<>(blobs.size());
-      Deque<ReuseCheck> window = new ArrayDeque<>();
-      for (int i = 0; i < blobs.size(); i++) {
-        PlacedBlob b = blobs.get(i);
-        Id id = n.content().get(i);
-        int len = b.location().blob().plaintextLength();
-        window.add(new ReuseCheck(b,
-            workers.executor().submit(() -> old.matching(b.fileOffset(), len, id))));
-        if (window.size() >= threads * 2) {
-          settle(window.poll(), ch, tmp, fetch);
-        }
-      }
-      while (!window.isEmpty()) {
+    if (old == null) {
+      return blobs;
+    }
+    List<PlacedBlob> fetch = new ArrayList<>(blobs.size());
+    Deque<ReuseCheck> window = new ArrayDeque<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      PlacedBlob b = blobs.get(i);
+      Id id = ids.get(i);
+      int len = b.location().blob().plaintextLength();
+      window.add(new ReuseCheck(b,
+          workers.executor().submit(() -> old.matching(b.fileOffset(), len, id))));
+      if (window.size() >= threads * 2) {
         settle(window.poll(), ch, tmp, fetch);
       }
-      return fetch;
     }
+    while (!window.isEmpty()) {
+      settle(window.poll(), ch, tmp, fetch);
+    }
+    return fetch;
   }
 
   /** A blob being compared with the existing file: its bytes there if they match, else null. */
@@ -583,21 +603,33 @@ public final class Restorer {
     deltaBytes.reused(same.length);
   }
 
-  /** Where each of the file's blobs is stored, in file order, checked against its size. */
-  private List<BlobLocation> locate(Node n, Path out) throws CorruptionException {
-    List<BlobLocation> locs = new ArrayList<>(n.content().size());
+  /**
+   * Checks, before anything is written, that every blob of the file is indexed and that their
+   * sizes add up to the file's.
+   */
+  private void checkSize(Node n, Path out) throws CorruptionException {
     long size = 0;
     for (Id id : n.content()) {
-      BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(() ->
-          new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
-      locs.add(loc);
-      size += loc.blob().plaintextLength();
+      size += find(id, out).blob().plaintextLength();
     }
     if (size != n.size()) {
       throw new CorruptionException(out + ": blobs hold " + size + " bytes but the snapshot "
           + "records " + n.size());
     }
+  }
+
+  /** Where each of {@code ids} is stored, in file order. */
+  private List<BlobLocation> locate(List<Id> ids, Path out) throws CorruptionException {
+    List<BlobLocation> locs = new ArrayList<>(ids.size());
+    for (Id id : ids) {
+      locs.add(find(id, out));
+    }
     return locs;
+  }
+
+  private BlobLocation find(Id id, Path out) throws CorruptionException {
+    return repo.index().find(BlobType.DATA, id).orElseThrow(() ->
+        new CorruptionException(out + ": data blob " + id.shortForm() + " is not in the index"));
   }
 
   /**
@@ -607,13 +639,12 @@ public final class Restorer {
    * {@code 2 * threads} reads, and a third of the heap in their sealed and opened bytes, are in
    * flight.
    */
-  private void fetchAndWrite(List<PackRead> reads, FileChannel ch, Path tmp, Workers workers)
-      throws IOException, BulwarkException {
+  private void fetchAndWrite(List<PackRead> reads, FileChannel ch, Path tmp, Workers workers,
+      Set<Id> packsSeen) throws IOException, BulwarkException {
     Deque<Future<Opened>> pending = new ArrayDeque<>();
     Deque<Long> pendingBytes = new ArrayDeque<>();
     long inFlight = 0;
     long budget = inFlightBudget();
-    Set<Id> packsSeen = new HashSet<>();
     try {
       int window = threads * 2;
       for (PackRead read : reads) {

@@ -1,6 +1,5 @@
 package dev.bulwark.core.stream;
 
-import dev.bulwark.core.BlobType;
 import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
@@ -305,7 +304,7 @@ public final class SnapshotFolder {
       String[] names = path.substring(1).split("/");
       List<Tree> trees = new ArrayList<>();
       List<Node> dirs = new ArrayList<>();
-      Tree tree = Tree.parse(repo.loadBlob(BlobType.TREE, root));
+      Tree tree = repo.loadTree(root);
       for (int i = 0; i < names.length; i++) {
         trees.add(tree);
         Node n = find(tree, names[i], path);
@@ -322,7 +321,7 @@ public final class SnapshotFolder {
               + " in the snapshot is a " + n.type().jsonName() + ", not a folder");
         }
         dirs.add(n);
-        tree = Tree.parse(repo.loadBlob(BlobType.TREE, n.subtree()));
+        tree = repo.loadTree(n.subtree());
       }
       throw new CorruptionException("the database path " + path + " names no file");
     }
@@ -345,9 +344,7 @@ public final class SnapshotFolder {
         for (Node n : trees.get(i).nodes()) {
           nodes.add(n.name().equals(child.name()) ? child : n);
         }
-        byte[] json = new Tree(nodes).toJson();
-        id = Id.hash(json);
-        saver.save(BlobType.TREE, id, json, 0, json.length);
+        id = saver.saveTree(new Tree(nodes));
         if (i > 0) {
           Node d = dirs.get(i - 1);
           child = new Node(d.name(), d.type(), d.mode(), d.mtime(), d.atime(), d.ctime(),

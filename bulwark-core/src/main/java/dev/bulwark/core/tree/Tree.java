@@ -1,15 +1,28 @@
 package dev.bulwark.core.tree;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.IdList;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -48,6 +61,8 @@ import java.util.List;
 public record Tree(List<Node> nodes) {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  // Reads one field's value at a time from a parser that goes on: no trailing-token check.
+  private static final ObjectMapper FIELD_VALUES = new ObjectMapper();
   private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
   private static final long MAX_UINT32 = 0xFFFF_FFFFL;
 
@@ -85,6 +100,47 @@ public record Tree(List<Node> nodes) {
     return out.bytes;
   }
 
+  /**
+   * The tree blob's id, {@code Id.hash(toJson())}, without holding the JSON.
+   *
+   * @return the SHA-256 of the tree's JSON
+   */
+  public Id id() {
+    MessageDigest sha = Id.sha256();
+    try {
+      writeJson(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
+    } catch (IOException e) {
+      throw new IllegalStateException("hashing in memory failed", e);
+    }
+    return Id.of(sha.digest());
+  }
+
+  /**
+   * The length of {@link #toJson()} in bytes, without making it.
+   *
+   * @return how many bytes the tree blob's plaintext has
+   */
+  public long jsonLength() {
+    CountingOut counter = new CountingOut();
+    writeJson(counter);
+    return counter.count;
+  }
+
+  /**
+   * Writes the bytes {@link #toJson()} returns to {@code out}, without holding them: a file's
+   * content list at small chunks is tens of megabytes of JSON.
+   *
+   * @param out where the tree blob's plaintext goes; not closed
+   * @throws IOException if {@code out} fails
+   */
+  public void writeJson(OutputStream out) throws IOException {
+    try {
+      writeJson(new StreamOut(out));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   private void writeJson(ByteSink out) {
     out.ascii("{\"nodes\":[");
     for (int i = 0; i < nodes.size(); i++) {
@@ -110,6 +166,7 @@ public record Tree(List<Node> nodes) {
       out.utf8(head.substring(cut + CONTENT_MARK.length()));
     }
     out.ascii("]}\n");
+    out.end();
   }
 
   // Where appendNode leaves the content list for writeJson to stream; no JSON holds it, as
@@ -127,6 +184,9 @@ public record Tree(List<Node> nodes) {
     }
 
     void raw(byte[] b);
+
+    /** Called once after the last byte. */
+    default void end() {}
   }
 
   private static final class CountingOut implements ByteSink {
@@ -162,6 +222,51 @@ public record Tree(List<Node> nodes) {
     public void raw(byte[] b) {
       System.arraycopy(b, 0, bytes, pos, b.length);
       pos += b.length;
+    }
+  }
+
+  /** Writes to a stream through a small buffer; {@link #writeJson(OutputStream)} unwraps. */
+  private static final class StreamOut implements ByteSink {
+    private final OutputStream out;
+    private final byte[] buffer = new byte[8192];
+    private int pos;
+
+    StreamOut(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void ascii(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (pos == buffer.length) {
+          drain();
+        }
+        buffer[pos++] = (byte) s.charAt(i);
+      }
+    }
+
+    @Override
+    public void raw(byte[] b) {
+      drain();
+      write(b, b.length);
+    }
+
+    @Override
+    public void end() {
+      drain();
+    }
+
+    private void drain() {
+      write(buffer, pos);
+      pos = 0;
+    }
+
+    private void write(byte[] b, int len) {
+      try {
+        out.write(b, 0, len);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -224,22 +329,51 @@ public record Tree(List<Node> nodes) {
    *     subtree, or two nodes share a name
    */
   public static Tree parse(byte[] json) throws CorruptionException {
-    JsonNode root;
     try {
-      root = JSON.readTree(json);
+      return parse(new ByteArrayInputStream(json));
     } catch (IOException e) {
+      throw new IllegalStateException("reading an array failed", e);
+    }
+  }
+
+  /**
+   * Reads a tree blob's plaintext from a stream, as {@link #parse(byte[])} does, holding only
+   * the nodes it builds (a content list at 32 bytes an id, not its JSON text). The stream is
+   * read to its end (so a stream that verifies its bytes at the end has done so when this
+   * returns) and not closed.
+   *
+   * @throws CorruptionException as {@link #parse(byte[])}
+   * @throws IOException if the stream fails (as it is, not as a corruption)
+   */
+  public static Tree parse(InputStream json) throws IOException, CorruptionException {
+    List<Node> nodes = new ArrayList<>();
+    try (JsonParser p = JSON.getFactory().createParser(json)
+        .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new CorruptionException("tree is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!field.equals("nodes")) {
+          p.skipChildren();
+        } else if (value == JsonToken.START_ARRAY) {
+          // A repeated key wins, as in Go's decoder.
+          nodes = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            nodes.add(readNode(p, nodes.size()));
+          }
+        } else if (value == JsonToken.VALUE_NULL) {
+          nodes = new ArrayList<>();
+        } else {
+          throw new CorruptionException("tree's \"nodes\" is not an array");
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new CorruptionException("tree is not valid JSON: trailing data after the tree");
+      }
+    } catch (JsonProcessingException e) {
       throw new CorruptionException("tree is not valid JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new CorruptionException("tree is not a JSON object");
-    }
-    JsonNode array = root.path("nodes");
-    if (!array.isArray() && !array.isMissingNode() && !array.isNull()) {
-      throw new CorruptionException("tree's \"nodes\" is not an array");
-    }
-    List<Node> nodes = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      nodes.add(readNode(array.get(i), i));
     }
     try {
       return new Tree(nodes);
@@ -248,10 +382,70 @@ public record Tree(List<Node> nodes) {
     }
   }
 
-  private static Node readNode(JsonNode n, int index) throws CorruptionException {
-    if (!n.isObject()) {
+  /**
+   * Reads the node object the parser is on: every field but the content list into a small
+   * JSON object, the content list straight into an {@link IdList}.
+   */
+  private static Node readNode(JsonParser p, int index) throws IOException, CorruptionException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new CorruptionException("tree node " + index + " is not a JSON object");
     }
+    ObjectNode fields = JsonNodeFactory.instance.objectNode();
+    Content content = Content.MISSING;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (field.equals("content")) {
+        content = value == JsonToken.START_ARRAY ? readContent(p) : Content.MISSING;
+        p.skipChildren();
+      } else {
+        fields.set(field, value == JsonToken.VALUE_NULL ? NullNode.getInstance()
+            : FIELD_VALUES.readTree(p));
+      }
+    }
+    return readNode(fields, content, index);
+  }
+
+  /**
+   * A node's content list as read, or why it is not one; a problem matters only for a file
+   * (restic ignores the content of other nodes).
+   */
+  private record Content(List<Id> ids, String problem) {
+    // restic's check reports a file with content null as "has nil blob list".
+    static final Content MISSING = new Content(null, "file has no content list");
+  }
+
+  private static Content readContent(JsonParser p) throws IOException {
+    IdList.Builder ids = IdList.builder();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.VALUE_STRING) {
+        p.skipChildren();
+        skipToEndOfArray(p);
+        return new Content(null, "content holds a non-string");
+      }
+      String hex = p.getText();
+      if (!Id.isValid(hex)) {
+        skipToEndOfArray(p);
+        return new Content(null, "not an id: " + hex);
+      }
+      ids.add(Id.parse(hex));
+    }
+    return new Content(ids.build(), null);
+  }
+
+  /** Moves the parser to the end of the array it is in. */
+  private static void skipToEndOfArray(JsonParser p) throws IOException {
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new JsonParseException(p, "unexpected end of input in a content list");
+      }
+      p.skipChildren();
+    }
+  }
+
+  private static Node readNode(ObjectNode n, Content c, int index) throws CorruptionException {
     JsonNode quotedName = n.path("name");
     if (!quotedName.isTextual()) {
       throw new CorruptionException("tree node " + index + " has no name");
@@ -270,7 +464,10 @@ public record Tree(List<Node> nodes) {
     List<Id> content = null;
     Id subtree = null;
     if (type == NodeType.FILE) {
-      content = readContent(n.path("content"), where);
+      if (c.problem() != null) {
+        throw new CorruptionException(where + ": " + c.problem());
+      }
+      content = c.ids();
     } else if (type == NodeType.DIR) {
       String hex = text(n, "subtree", where);
       if (hex == null) {
@@ -313,21 +510,6 @@ public record Tree(List<Node> nodes) {
     }
     String text = text(n, "linktarget", where);
     return text == null || text.isEmpty() ? null : LinkTarget.of(text);
-  }
-
-  private static List<Id> readContent(JsonNode array, String where) throws CorruptionException {
-    if (!array.isArray()) {
-      // restic's check reports a file with content null as "has nil blob list".
-      throw new CorruptionException(where + ": file has no content list");
-    }
-    IdList.Builder ids = IdList.builder();
-    for (JsonNode e : array) {
-      if (!e.isTextual()) {
-        throw new CorruptionException(where + ": content holds a non-string");
-      }
-      ids.add(id(e.textValue(), where));
-    }
-    return ids.build();
   }
 
   private static Id id(String hex, String where) throws CorruptionException {

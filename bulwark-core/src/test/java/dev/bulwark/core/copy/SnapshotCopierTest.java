@@ -60,6 +60,43 @@ class SnapshotCopierTest {
   }
 
   @Test
+  void aSnapshotWhoseTreeIsStreamedCopiesWithTheSameTreeAndRestoresIdentical() throws Exception {
+    // Trees above 4 KiB of JSON take the streamed path on both sides: the file's 1,024 ids.
+    String threshold = System.setProperty("bulwark.largeTreeBytes", "4096");
+    try (Repository a = TestRepositories.init(LocalBackend.open(dir.resolve("a")));
+        Repository b = TestRepositories.init(LocalBackend.open(dir.resolve("b")))) {
+      Path file = TestRepositories.randomFile(dir.resolve("data/pages.db"), 4096 * 1024, 3);
+      Snapshot s = dev.bulwark.core.testing.Backups.underLock(a,
+          new dev.bulwark.core.backup.Archiver(a,
+              TestRepositories.OPTIONS.withChunkBytes(4096), new Progress()),
+          List.of(dev.bulwark.core.backup.FileSource.of(dir.resolve("data")))).snapshot();
+      Snapshot copy = copy(a, b, List.of(s)).snapshots().get(0).target();
+      assertThat(copy.tree()).isEqualTo(s.tree());
+      dev.bulwark.core.Id[] fileTree = new dev.bulwark.core.Id[1];
+      dev.bulwark.core.repo.TreeWalker.of(b, dev.bulwark.core.repo.TreeWalker.ErrorPolicy.STOP)
+          .walk(copy.tree(), (parent, path, node) -> {
+            if (path.equals(file.toString())) {
+              fileTree[0] = parent;
+            }
+            return true;
+          });
+      assertThat(b.index().find(dev.bulwark.core.BlobType.TREE, fileTree[0]).orElseThrow()
+          .blob().plaintextLength()).isGreaterThan(4096);
+      assertThat(new dev.bulwark.core.check.Checker(b, 2, new Progress()).check(true).errors())
+          .isEmpty();
+      Path out = dir.resolve("out");
+      new Restorer(b, 2, new Progress()).restore(copy, out, List.of());
+      assertThat(Files.mismatch(out.resolve(file.toString().substring(1)), file)).isEqualTo(-1);
+    } finally {
+      if (threshold == null) {
+        System.clearProperty("bulwark.largeTreeBytes");
+      } else {
+        System.setProperty("bulwark.largeTreeBytes", threshold);
+      }
+    }
+  }
+
+  @Test
   void secondCopyFindsTheSnapshotAndWritesNothing() throws Exception {
     TestRepositories.randomFile(dir.resolve("data/f.bin"), 2 << 20, 2);
     try (Repository a = TestRepositories.init(LocalBackend.open(dir.resolve("a")));
