@@ -14,17 +14,21 @@ import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.chunk.ChunkerPolynomial;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.crypto.MasterKey;
+import dev.bulwark.core.crypto.SealedBytes;
 import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.index.Index;
 import dev.bulwark.core.index.IndexFile;
 import dev.bulwark.core.index.PackBlobs;
 import dev.bulwark.core.pack.BlobCodec;
+import dev.bulwark.core.pack.DamagedBlobException;
 import dev.bulwark.core.pack.FinishedPack;
 import dev.bulwark.core.pack.PackReader;
 import dev.bulwark.core.pack.PackedBlob;
 import dev.bulwark.core.pack.PackedBlobList;
 import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -651,10 +655,10 @@ public final class Repository implements AutoCloseable {
     if (!LargeBlobs.isLarge(blob.plaintextLength())) {
       return openBlob(data, offset, blob, where).length;
     }
-    try (java.io.InputStream in = BlobCodec.openStream(key,
-        dev.bulwark.core.crypto.SealedBytes.of(data, offset, blob.length()), blob, where)) {
-      return in.transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (dev.bulwark.core.pack.DamagedBlobException e) {
+    try (InputStream in = BlobCodec.openStream(key, SealedBytes.of(data, offset, blob.length()),
+        blob, where)) {
+      return in.transferTo(OutputStream.nullOutputStream());
+    } catch (DamagedBlobException e) {
       throw e.corruption();
     } catch (IOException e) {
       throw new IllegalStateException("reading an array failed", e);
