@@ -170,4 +170,20 @@ class PackUploaderTest {
     }
     uploader.add(type, id, repo.key().seal(data, 0, data.length), 0);
   }
+
+  @Test
+  void packsShrinkOnlyOnAHeapTooSmallForThem() {
+    int mib = 1024 * 1024;
+    int pack = 16 * mib;
+    // The launcher's -Xmx192m as the JVM reports it (parallel collector, class data sharing).
+    assertThat(PackUploader.packBytesFor(pack, 171L * mib)).isEqualTo(pack);
+    assertThat(PackUploader.packBytesFor(pack, 512L * mib)).isEqualTo(pack);
+    // -Xmx128m: 4 MiB packs leave a 10 GiB backup at 16 KiB chunks its room.
+    assertThat(PackUploader.packBytesFor(pack, 128L * mib))
+        .isEqualTo(PackUploader.SMALL_HEAP_PACK_BYTES);
+    assertThat(PackUploader.packBytesFor(pack, 123L * mib))
+        .isEqualTo(PackUploader.SMALL_HEAP_PACK_BYTES);
+    // Never larger than asked for.
+    assertThat(PackUploader.packBytesFor(mib, 64L * mib)).isEqualTo(mib);
+  }
 }
