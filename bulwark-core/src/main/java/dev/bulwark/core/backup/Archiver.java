@@ -113,7 +113,7 @@ public final class Archiver {
       long heap = Runtime.getRuntime().maxMemory();
       int packBytes = PackUploader.packBytesFor(options.packBytes(), heap);
       if (packBytes != options.packBytes()) {
-        LOG.info("packs of {} bytes instead of {}: a {} MiB heap is too small for packs that size",
+        LOG.info("packs of {} bytes instead of {}: a {} MiB heap is too small for those",
             packBytes, options.packBytes(), heap >> 20);
       }
       BlobSaver saver = new BlobSaver(repo, packBytes, options.zstdLevel(),
