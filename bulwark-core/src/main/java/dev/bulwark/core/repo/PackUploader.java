@@ -79,11 +79,12 @@ public final class PackUploader {
   /**
    * The pack size to fill on a heap of {@code maxHeapBytes}: {@code packBytes}, unless the heap
    * is under nine packs of it (144 MiB for 16 MiB packs), in which case packs shrink to 1/32 of
-   * the heap, at least {@link #SMALL_HEAP_PACK_BYTES}. On a 128 MiB heap a backup of 10 GiB at 16 KiB chunks holds about
-   * 60 MiB of index and content list by its end, and two 16 MiB packs (the open one and the one
-   * uploading) were what tipped it over; 4 MiB ones leave the room (the JVM reports such a heap
-   * as 123 to 128 MiB, by collector). The launcher's 192 MiB, which the JVM reports as 171 to
-   * 184 MiB, keeps 16 MiB packs: shrinking them there tripled the pack files of every backup.
+   * the heap, at least {@link #SMALL_HEAP_PACK_BYTES}. On a 128 MiB heap a backup of 10 GiB at
+   * 16 KiB chunks holds about 60 MiB of index and content list by its end, and two 16 MiB packs
+   * (the open one and the one uploading) were what tipped it over; 4 MiB ones leave the room
+   * (the JVM reports such a heap as 123 to 128 MiB, by collector). The launcher's 192 MiB, which
+   * the JVM reports as 171 to 184 MiB, keeps 16 MiB packs: shrinking them there tripled the pack
+   * files of every backup.
    */
   public static int packBytesFor(int packBytes, long maxHeapBytes) {
     if (maxHeapBytes >= 9L * packBytes) {
