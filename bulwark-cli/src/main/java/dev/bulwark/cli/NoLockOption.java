@@ -19,4 +19,16 @@ final class NoLockOption {
   Lock lock(Repository r, boolean exclusive) throws IOException, BulwarkException {
     return noLock ? null : r.lock(exclusive);
   }
+
+  /**
+   * The lock, unless {@code --no-lock}, with the index loaded while it settles; without a lock,
+   * the index alone.
+   */
+  Lock lockLoadingIndex(Repository r, boolean exclusive) throws IOException, BulwarkException {
+    if (noLock) {
+      r.loadIndex();
+      return null;
+    }
+    return r.lockLoadingIndex(exclusive);
+  }
 }

@@ -194,7 +194,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Progress progress = new Progress();
     CheckpointPolicy policy = checkpoints.policy();
-    try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, false);
+    try (Repository r = repo.open(false, limits); Lock lock = noLock.lockLoadingIndex(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", true)) {
       Snapshot s = HostSnapshots.find(r, SnapshotRef.parse(snapshot), host);
       int n = threads != null ? threads : threadsFor(r);
@@ -230,7 +230,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     Progress progress = new Progress();
-    try (Repository r = repo.open(true, limits); Lock lock = noLock.lock(r, false);
+    try (Repository r = repo.open(false, limits); Lock lock = noLock.lockLoadingIndex(r, false);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", !dryRun)) {
       int n = threads != null ? threads : threadsFor(r);
       GroupRestorer restorer = new GroupRestorer(r, GroupRestore.kinds(), n, progress,
@@ -272,7 +272,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Progress progress = new Progress();
     CheckpointPolicy policy = checkpoints.policy();
-    try (Repository r = repo.open(true, limits);
+    // The index is loaded while the lock settles (restore and printPlan).
+    try (Repository r = repo.open(false, limits);
         ProgressPrinter pp = new ProgressPrinter(progress, "restore", !dryRun)) {
       int n = threads != null ? threads : threadsFor(r);
       DatabaseRestorer restorer = new DatabaseRestorer(r, kind, n, progress, policy);
@@ -320,7 +321,7 @@ final class RestoreCommand implements Callable<Integer> {
   /** {@code --dry-run}: finds and checks the plan under a shared lock, and prints it. */
   private int printPlan(Repository r, DatabaseRestorer restorer, ReplayTarget point, Path db,
       Path destination, int threads) throws IOException, BulwarkException {
-    try (Lock lock = noLock.lock(r, false)) {
+    try (Lock lock = noLock.lockLoadingIndex(r, false)) {
       SnapshotRef ref = SnapshotRef.parse(snapshot);
       RestorePlan plan = ref instanceof SnapshotRef.IdPrefix ? restorer.plan(ref, db)
           : restorer.plan(point, db);
@@ -366,7 +367,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     options.addAll(options());
     RestoreOption[] opts = options.toArray(RestoreOption[]::new);
-    try (Lock lock = noLock.lock(r, false)) {
+    try (Lock lock = noLock.lockLoadingIndex(r, false)) {
       SnapshotRef ref = SnapshotRef.parse(snapshot);
       return ref instanceof SnapshotRef.IdPrefix ? restorer.restore(ref, db, destination, opts)
           : restorer.restore(point, db, destination, opts);

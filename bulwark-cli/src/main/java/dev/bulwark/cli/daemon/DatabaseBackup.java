@@ -76,7 +76,7 @@ final class DatabaseBackup {
     BackupOptions options = base.withClock(clock).withCheckpoints(checkpoints);
     try {
       BackupResult r;
-      try (Lock lock = repo.lock(false)) {
+      try (Lock lock = repo.lockLoadingIndex(false)) {
         r = new Archiver(repo, options, new Progress()).backup(lock, sources, group);
         // Saved: a failed release must not count as a failed backup and cause a retry.
         lock.releaseAfterSuccess();

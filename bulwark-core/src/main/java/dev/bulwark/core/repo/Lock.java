@@ -87,6 +87,22 @@ public final class Lock implements AutoCloseable {
   /** Takes a lock refreshed every {@code refreshEvery} (tests use less than five minutes). */
   static Lock acquire(Repository repo, boolean exclusive, Duration refreshEvery)
       throws IOException, BulwarkException {
+    return acquire(repo, exclusive, refreshEvery, () -> { });
+  }
+
+  /** Read-only work done while a new lock settles, instead of after it. */
+  @FunctionalInterface
+  interface WhileSettling {
+    void run() throws IOException, BulwarkException;
+  }
+
+  /**
+   * Takes a lock as {@link #acquire(Repository, boolean, Duration)}, running {@code work} in
+   * the wait before the re-check. The work must only read: if the re-check finds a conflict,
+   * the lock is given up and the work's result must be as if never obtained.
+   */
+  static Lock acquire(Repository repo, boolean exclusive, Duration refreshEvery,
+      WhileSettling work) throws IOException, BulwarkException {
     checkConflicts(repo, exclusive, null);
     Id own;
     try {
@@ -101,7 +117,13 @@ public final class Lock implements AutoCloseable {
           + "check, restore, info) run without a lock with --no-lock", e);
     }
     try {
-      Thread.sleep(recheckAfter(System.getProperty(RECHECK_PROPERTY)).toMillis());
+      long until = System.nanoTime()
+          + recheckAfter(System.getProperty(RECHECK_PROPERTY)).toNanos();
+      work.run();
+      long left = until - System.nanoTime();
+      if (left > 0) {
+        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+      }
       checkConflicts(repo, exclusive, own);
     } catch (BulwarkException | IOException | RuntimeException e) {
       repo.removeLock(own);
