@@ -16,6 +16,9 @@ class ArchiverMemoryTest {
 
   @Test
   void theLaunchersHeapHoldsTwo() {
+    // -Xmx192m as the JVM reports it to the launcher's command (parallel collector, CDS): 171
+    // MiB; the test used to ask with 192 and passed while the real heap got one.
+    assertThat(PackUploader.packsInFlight(2, PACK, 171L << 20)).isEqualTo(2);
     assertThat(PackUploader.packsInFlight(2, PACK, 192L << 20)).isEqualTo(2);
   }
 
