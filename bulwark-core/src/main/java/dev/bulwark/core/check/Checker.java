@@ -349,20 +349,8 @@ public final class Checker {
       if (header != null && !new HashSet<>(header).equals(new HashSet<>(indexed))) {
         problems.add(what + ": header does not match the index");
       }
-      for (PackedBlob b : indexed) {
-        if (b.offset() + b.length() > size) {
-          problems.add(what + ": blob " + b.id().shortForm() + " lies beyond the end");
-          continue;
-        }
-        try {
-          long plain = repo.verifyBlob(new BlobLocation(id, b), what);
-          if (plain != b.plaintextLength()) {
-            problems.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
-          }
-        } catch (BulwarkException e) {
-          problems.add(e.getMessage());
-        }
-      }
+      verifyBlobs(indexed, size, what, b -> repo.verifyBlob(new BlobLocation(id, b), what),
+          problems);
     } catch (IOException e) {
       problems.add(what + ": cannot read: " + e.getMessage());
     }
@@ -390,24 +378,36 @@ public final class Checker {
       if (header != null && !new HashSet<>(header).equals(new HashSet<>(indexed))) {
         problems.add(what + ": header does not match the index");
       }
-      for (PackedBlob b : indexed) {
-        if (b.offset() + b.length() > data.length) {
-          problems.add(what + ": blob " + b.id().shortForm() + " lies beyond the end");
-          continue;
-        }
-        try {
-          long plain = repo.verifyBlob(data, (int) b.offset(), b, what);
-          if (plain != b.plaintextLength()) {
-            problems.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
-          }
-        } catch (BulwarkException e) {
-          problems.add(e.getMessage());
-        }
-      }
+      verifyBlobs(indexed, data.length, what,
+          b -> repo.verifyBlob(data, (int) b.offset(), b, what), problems);
     } catch (IOException e) {
       problems.add(what + ": cannot read: " + e.getMessage());
     }
     progress.addItem();
     return problems;
+  }
+
+  /** How one blob of a pack is verified: its plaintext length, or why it fails. */
+  @FunctionalInterface
+  private interface BlobVerifier {
+    long verify(PackedBlob b) throws IOException, BulwarkException;
+  }
+
+  /** Verifies each indexed blob of a pack of {@code size} bytes, adding what is wrong. */
+  private static void verifyBlobs(List<PackedBlob> indexed, long size, String what,
+      BlobVerifier verifier, List<String> problems) throws IOException {
+    for (PackedBlob b : indexed) {
+      if (b.offset() + b.length() > size) {
+        problems.add(what + ": blob " + b.id().shortForm() + " lies beyond the end");
+        continue;
+      }
+      try {
+        if (verifier.verify(b) != b.plaintextLength()) {
+          problems.add(what + ": blob " + b.id().shortForm() + " has the wrong length");
+        }
+      } catch (BulwarkException e) {
+        problems.add(e.getMessage());
+      }
+    }
   }
 }
