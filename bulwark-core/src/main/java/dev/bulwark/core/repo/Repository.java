@@ -12,6 +12,7 @@ import dev.bulwark.core.backend.Backend;
 import dev.bulwark.core.backend.FileInfo;
 import dev.bulwark.core.backend.Handle;
 import dev.bulwark.core.chunk.ChunkerPolynomial;
+import dev.bulwark.core.concurrent.Futures;
 import dev.bulwark.core.crypto.Kdf;
 import dev.bulwark.core.crypto.MasterKey;
 import dev.bulwark.core.crypto.SealedBytes;
@@ -28,7 +29,6 @@ import dev.bulwark.core.pack.PackedBlobList;
 import dev.bulwark.core.tree.Tree;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -235,35 +234,15 @@ public final class Repository implements AutoCloseable {
         Id id = ids.get(i);
         parsed.add(pool.submit(() -> loadIndexFile(id)));
         if (i >= threads - 1) {
-          into.addAll(await(parsed.get(i - threads + 1)));
+          // Let go of each parsed file once added: a done future keeps its result.
+          into.addAll(Futures.await(parsed.set(i - threads + 1, null)));
         }
       }
       for (int i = Math.max(0, ids.size() - threads + 1); i < ids.size(); i++) {
-        into.addAll(await(parsed.get(i)));
+        into.addAll(Futures.await(parsed.set(i, null)));
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  private static IndexFile await(Future<IndexFile> f) throws IOException, BulwarkException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while the index was read");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof BulwarkException b) {
-        throw b;
-      }
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException("reading the index failed", c);
     }
   }
 

@@ -10,6 +10,8 @@ import dev.bulwark.core.RepositoryLockedException;
 import dev.bulwark.core.backend.LocalBackend;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +25,21 @@ class LockLoadingIndexTest {
 
   @Test
   void theIndexIsLoadedAndTheLockHeld() throws Exception {
-    Id blob = Id.hash("a blob".getBytes(StandardCharsets.UTF_8));
+    // Five index files: they are parsed on several threads, a few at a time, every one added.
+    List<Id> blobs = new ArrayList<>();
     try (Repository writer = Repository.init(LocalBackend.open(dir), PW, RepositoryTest.FAST)) {
-      writer.saveUnpacked(FileType.INDEX, index(blob));
+      for (int i = 0; i < 5; i++) {
+        Id blob = Id.hash(("blob " + i).getBytes(StandardCharsets.UTF_8));
+        blobs.add(blob);
+        writer.saveUnpacked(FileType.INDEX, index(blob));
+      }
     }
     try (Repository r = Repository.openWithoutIndex(LocalBackend.open(dir), PW)) {
-      assertThat(r.index().find(BlobType.DATA, blob)).isEmpty();
+      assertThat(r.index().find(BlobType.DATA, blobs.get(0))).isEmpty();
       try (Lock lock = r.lockLoadingIndex(false)) {
-        assertThat(r.index().find(BlobType.DATA, blob)).isPresent();
+        for (Id blob : blobs) {
+          assertThat(r.index().find(BlobType.DATA, blob)).as("%s", blob).isPresent();
+        }
         assertThat(r.list(FileType.LOCK)).hasSize(1);
       }
       assertThat(r.list(FileType.LOCK)).isEmpty();
