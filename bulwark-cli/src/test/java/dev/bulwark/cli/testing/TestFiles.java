@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -132,11 +133,19 @@ public final class TestFiles {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.walk(dir, folder.equals("data") ? 2 : 1)) {
-      return s.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
-          .sorted()
-          .toList();
+    // A process may be writing there: a temp file can be renamed away while the walk reads its
+    // attributes, which the walk reports as a missing file. Walk again then.
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> s = Files.walk(dir, folder.equals("data") ? 2 : 1)) {
+        return s.filter(Files::isRegularFile)
+            .filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
+            .sorted()
+            .toList();
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt >= 10) {
+          throw e;
+        }
+      }
     }
   }
 
