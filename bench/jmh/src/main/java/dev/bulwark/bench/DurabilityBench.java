@@ -10,9 +10,12 @@ import dev.bulwark.core.stream.ReplicationOptions;
 import dev.bulwark.core.stream.Replicator;
 import dev.bulwark.sqlite.DurableDataSource;
 import dev.bulwark.sqlite.SqliteSource;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -33,11 +36,17 @@ import org.sqlite.SQLiteDataSource;
  * {@link DurableDataSource} in ASYNC, LOCAL and SYNC, to a local repository and to an S3
  * server, with one writer (latency) and with many (group commit). Prints a Markdown table.
  *
- * <p>Arguments: work dir, seconds per case, writer threads for the concurrent cases, and the
- * S3 repository location (credentials from the environment), or "-" for none.
+ * <p>Arguments: work dir, seconds per case, writer threads for the concurrent cases (1: only
+ * the single-writer cases), the S3 repository location (credentials from the environment) or
+ * "-" for none, and optionally the durabilities to run (e.g. "LOCAL"; default all).
  */
 public final class DurabilityBench {
   private static final int SEQ_STEP = 1_000_000;
+  /** The floor case's marker (see {@link #run}). */
+  private static final Object FLOOR = new Object();
+  /** A LOCAL log record of one 4 KiB page with its header. */
+  private static final int FLOOR_RECORD_BYTES = 4193;
+  private static final long FLOOR_LOG_BYTES = 4L << 20;
 
   private DurabilityBench() {}
 
@@ -49,14 +58,21 @@ public final class DurabilityBench {
     int seconds = Integer.parseInt(args[1]);
     int threads = Integer.parseInt(args[2]);
     String s3 = args[3];
+    // An optional fifth argument picks the durabilities to run, e.g. "LOCAL" while tuning one.
+    List<Durability> modes = args.length > 4
+        ? Arrays.stream(args[4].split(",")).map(Durability::valueOf).toList()
+        : List.of(Durability.values());
     List<Result> results = new ArrayList<>();
-    for (int t : new int[] {1, threads}) {
+    for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
       results.add(run(work, "none", null, null, t, seconds));
-      for (Durability d : Durability.values()) {
+      if (t == 1) {
+        results.add(run(work, "none", null, FLOOR, t, seconds));
+      }
+      for (Durability d : modes) {
         results.add(run(work, "local folder", null, d, t, seconds));
       }
       if (!s3.equals("-")) {
-        for (Durability d : Durability.values()) {
+        for (Durability d : modes) {
           results.add(run(work, "S3 (127.0.0.1)", s3, d, t, seconds));
         }
       }
@@ -64,7 +80,12 @@ public final class DurabilityBench {
     print(results, seconds, threads);
   }
 
-  private static Result run(Path work, String target, String s3, Durability mode, int threads,
+  /**
+   * Runs one case. {@code mode} null is SQLite alone; {@link #FLOOR} is SQLite followed, in the
+   * committing thread, by one record written and fdatasynced to a second, pre-grown file: what
+   * any LOCAL design that keeps its own log after SQLite's commit pays at least.
+   */
+  private static Result run(Path work, String target, String s3, Object mode, int threads,
       int seconds) throws Exception {
     Path dir = Files.createTempDirectory(Files.createDirectories(work), "case");
     Path db = dir.resolve("app.db");
@@ -77,7 +98,7 @@ public final class DurabilityBench {
     Repository repo = null;
     Replicator replicator = null;
     DataSource ds = plain;
-    if (mode != null) {
+    if (mode instanceof Durability durability) {
       byte[] pw = "bench".getBytes(StandardCharsets.UTF_8);
       Backend backend = s3 != null
           ? Backends.open(s3 + "/" + dir.getFileName(), System.getenv())
@@ -85,7 +106,7 @@ public final class DurabilityBench {
       repo = Repository.init(backend, pw, new Kdf.Params(1024, 8, 1));
       replicator = SqliteSource.of(db).replicate(repo, ReplicationOptions.defaults()
           .withStateDir(dir.resolve("state")).withLocalLog(mode == Durability.LOCAL));
-      ds = new DurableDataSource(plain, replicator, mode, Duration.ofSeconds(30));
+      ds = new DurableDataSource(plain, replicator, durability, Duration.ofSeconds(30));
     }
     long[][] latencies = new long[threads][];
     int[] counts = new int[threads];
@@ -99,8 +120,10 @@ public final class DurabilityBench {
       futures.add(pool.submit(() -> {
         int me = ids.getAndIncrement();
         long[] lat = new long[1 << 16];
+        ByteBuffer record = ByteBuffer.allocateDirect(FLOOR_RECORD_BYTES);
         int n = 0;
-        try (Connection c = source.getConnection()) {
+        try (Connection c = source.getConnection();
+            FileChannel log = mode == FLOOR ? floorLog(dir.resolve("floor.log")) : null) {
           try (Statement s = c.createStatement()) {
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA busy_timeout=60000");
@@ -111,6 +134,11 @@ public final class DurabilityBench {
               p.setLong(1, (long) me * SEQ_STEP + n);
               long a = System.nanoTime();
               p.executeUpdate();
+              if (log != null) {
+                record.clear();
+                log.write(record, n % (FLOOR_LOG_BYTES / FLOOR_RECORD_BYTES) * FLOOR_RECORD_BYTES);
+                log.force(false);
+              }
               long b = System.nanoTime();
               if (n == lat.length) {
                 lat = Arrays.copyOf(lat, lat.length * 2);
@@ -135,10 +163,20 @@ public final class DurabilityBench {
     }
     long total = Arrays.stream(counts).sum();
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-    Result r = new Result(target, mode == null ? "SQLite alone" : mode.name(), threads, total,
+    String name = mode == null ? "SQLite alone"
+        : mode == FLOOR ? "SQLite + one fdatasync (LOCAL's floor)" : mode.toString();
+    Result r = new Result(target, name, threads, total,
         took, pct(all, 0.50), pct(all, 0.99));
     System.err.println(r);
     return r;
+  }
+
+  private static FileChannel floorLog(Path file) throws java.io.IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    ch.write(ByteBuffer.allocate((int) FLOOR_LOG_BYTES), 0);
+    ch.force(true);
+    return ch;
   }
 
   private static double pct(long[] sorted, double q) {

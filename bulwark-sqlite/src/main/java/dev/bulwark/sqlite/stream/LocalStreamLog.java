@@ -47,6 +47,8 @@ public final class LocalStreamLog implements AutoCloseable {
   private final List<Entry> recovered;
   private long lastTxid = -1;
   private long allocated;
+  /** Where the next record goes: a field, not the channel's position, which costs a call. */
+  private long tail;
   /** The CRC of the newest record, which the next one names as its predecessor. */
   private int lastCrc;
   private boolean dirty;
@@ -77,8 +79,8 @@ public final class LocalStreamLog implements AutoCloseable {
         ch.truncate(end);
         ch.force(true);
       }
-      ch.position(end);
       LocalStreamLog log = new LocalStreamLog(file, ch, List.copyOf(entries));
+      log.tail = end;
       log.allocated = ch.size();
       log.lastCrc = crc[0];
       if (!entries.isEmpty()) {
@@ -128,14 +130,14 @@ public final class LocalStreamLog implements AutoCloseable {
     int own = (int) crc.getValue();
     b.putInt(own);
     b.flip();
-    long at = channel.position();
+    long at = tail;
     if (at + b.remaining() + 8 > allocated) {
       grow(at + b.remaining() + 8);
     }
     while (b.hasRemaining()) {
       channel.write(b, at + b.position());
     }
-    channel.position(at + b.limit());
+    tail = at + b.limit();
     lastCrc = own;
     lastTxid = txid;
     dirty = true;
@@ -153,7 +155,7 @@ public final class LocalStreamLog implements AutoCloseable {
 
   /** Empties the log, durably: everything in it is shipped, or covered by a new snapshot. */
   public void reset() throws IOException {
-    if (channel.position() == 0 && !dirty) {
+    if (tail == 0 && !dirty) {
       return;
     }
     if (allocated > KEEP_AT_MOST) {
@@ -162,7 +164,7 @@ public final class LocalStreamLog implements AutoCloseable {
     } else {
       channel.write(ByteBuffer.allocate(8), 0);
     }
-    channel.position(0);
+    tail = 0;
     channel.force(false);
     lastCrc = 0;
     lastTxid = -1;

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,12 +17,15 @@ import java.util.Optional;
  * cumulative checksum matches; the log ends at the first frame that fails; only frames up to
  * the last commit frame are delivered. Memory stays at one page whatever the WAL's size.
  *
- * <p>It reads in two passes: the first finds the last valid commit, the second delivers frames
- * up to it and checks each again, so a WAL rewritten between the passes is a reset, never a
- * mix of two lives. It takes no SQLite lock; see docs/design.md for what that means.
+ * <p>It finds the last valid commit first and delivers frames only up to it: a few pages are kept
+ * from that walk; more are read in a second pass that checks each frame again, so a WAL
+ * rewritten between the passes is a reset, never a mix of two lives. It takes no SQLite lock;
+ * see docs/design.md for what that means.
  */
 public final class WalReader {
   private static final int FRAME_HEADER = 24;
+  /** Pages kept from the first walk rather than read again (a commit's usual few, and more). */
+  private static final long KEPT_BYTES = 1L << 20;
   private final Path wal;
   private boolean lastReadComplete = true;
 
@@ -113,22 +118,36 @@ public final class WalReader {
   }
 
   /**
-   * The two passes: finds the last valid commit after {@code start} (at most about {@code
-   * maxFrames} on, 0: no limit, {@code limited[0]} set if that stopped it), then delivers the
-   * frames up to it, checking each again.
+   * Finds the last valid commit after {@code start} (at most about {@code maxFrames} on, 0: no
+   * limit, {@code limited[0]} set if that stopped it) and delivers the frames up to it. Up to
+   * {@link #KEPT_BYTES} of pages are kept from that one walk and delivered as read: every frame
+   * passed its salts and running checksum, so it is one of this life's, whenever it was read.
+   * A longer run is walked a second time, one page at a time, checking each frame again.
    *
-   * @throws WalResetException if the second pass does not reach the same commit: the log was
+   * @throws WalResetException if the second walk does not reach the same commit: the log was
    *     rewritten in between
    */
   private WalPosition deliver(FileChannel ch, WalHeader header, WalPosition start, WalSink sink,
       long maxFrames, boolean[] limited) throws IOException, WalResetException {
-    WalPosition end = walk(ch, header, start, null, null, maxFrames, limited);
-    if (end.frameIndex() > start.frameIndex()) {
-      WalPosition delivered = walk(ch, header, start, new Bounded(sink, end.frameIndex()));
-      if (!delivered.equals(end)) {
-        throw new WalResetException(wal + " changed while it was read (frame "
-            + delivered.frameIndex() + "): SQLite restarted the log");
+    List<Kept> kept = new ArrayList<>();
+    WalPosition end = walk(ch, header, start, null, null, maxFrames, limited, kept);
+    if (end.frameIndex() <= start.frameIndex()) {
+      return end;
+    }
+    long count = end.frameIndex() - start.frameIndex();
+    if (kept.size() >= count) {
+      for (Kept k : kept.subList(0, (int) count)) {
+        sink.frame(k.frame());
+        if (k.after() != null) {
+          sink.commit(k.after(), k.frame().dbSizeAfterCommit());
+        }
       }
+      return end;
+    }
+    WalPosition delivered = walk(ch, header, start, new Bounded(sink, end.frameIndex()));
+    if (!delivered.equals(end)) {
+      throw new WalResetException(wal + " changed while it was read (frame "
+          + delivered.frameIndex() + "): SQLite restarted the log");
     }
     return end;
   }
@@ -170,16 +189,18 @@ public final class WalReader {
 
   private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink,
       long[] validEnd) throws IOException {
-    return walk(ch, header, start, sink, validEnd, 0, null);
+    return walk(ch, header, start, sink, validEnd, 0, null, null);
   }
 
   /**
    * As above; {@code validEnd[0]}, when given, receives the index after the last valid frame;
    * with {@code maxFrames} above 0 the walk stops at the first commit at or past that many
-   * frames and sets {@code limited[0]}.
+   * frames and sets {@code limited[0]}; {@code kept}, when given, receives the valid frames
+   * read while their pages stay within {@link #KEPT_BYTES}.
    */
   private WalPosition walk(FileChannel ch, WalHeader header, WalPosition start, Bounded sink,
-      long[] validEnd, long maxFrames, boolean[] limited) throws IOException {
+      long[] validEnd, long maxFrames, boolean[] limited, List<Kept> kept)
+      throws IOException {
     int pageSize = header.pageSize();
     byte[] frame = new byte[FRAME_HEADER + pageSize];
     ByteBuffer buf = ByteBuffer.wrap(frame);
@@ -212,13 +233,21 @@ public final class WalReader {
       if (validEnd != null) {
         validEnd[0] = i + 1;
       }
-      if (sink != null) {
+      WalPosition after = dbSize == 0 ? null
+          : new WalPosition(header.salt1(), header.salt2(), i + 1, sums[0], sums[1]);
+      boolean keep = kept != null && (long) (kept.size() + 1) * pageSize <= KEPT_BYTES;
+      if (sink != null || keep) {
         byte[] page = new byte[pageSize];
         System.arraycopy(frame, FRAME_HEADER, page, 0, pageSize);
-        sink.sink.frame(new WalFrame(i, pageNumber, dbSize, page));
+        WalFrame f = new WalFrame(i, pageNumber, dbSize, page);
+        if (sink != null) {
+          sink.sink.frame(f);
+        } else {
+          kept.add(new Kept(f, after));
+        }
       }
-      if (dbSize != 0) {
-        lastCommit = new WalPosition(header.salt1(), header.salt2(), i + 1, sums[0], sums[1]);
+      if (after != null) {
+        lastCommit = after;
         if (sink != null) {
           sink.sink.commit(lastCommit, dbSize);
         }
@@ -238,4 +267,7 @@ public final class WalReader {
   }
 
   private record Bounded(WalSink sink, long limit) {}
+
+  /** A frame read in the first walk, with the position after it when it is a commit. */
+  private record Kept(WalFrame frame, WalPosition after) {}
 }

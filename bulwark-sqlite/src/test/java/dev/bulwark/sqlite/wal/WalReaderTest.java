@@ -80,6 +80,29 @@ class WalReaderTest {
   }
 
   @Test
+  void aTransactionLargerThanTheFirstWalkKeepsIsReadAgainToTheSameDatabase() throws Exception {
+    try (Connection c = open()) {
+      Path copy = copyOfMain("copy.db");
+      exec(c, "INSERT INTO t(v) VALUES (randomblob(100))");
+      // About 400 pages in one transaction: more than the reader keeps from its first walk.
+      exec(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+          + " INSERT INTO t(v) SELECT randomblob(3000) FROM n");
+      exec(c, "UPDATE t SET v = randomblob(50) WHERE id = 1");
+      PageApplier applier = new PageApplier(copy);
+      WalPosition end;
+      try (applier) {
+        end = new WalReader(wal).read(null, applier);
+      }
+      assertThat(applier.frames()).as("frames delivered").isGreaterThan(300);
+      assertThat(applier.commits()).hasSize(3);
+      assertThat(end.frameIndex()).isEqualTo(applier.frames());
+      exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+      assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(db));
+      assertThat(integrity(copy)).isEqualTo("ok");
+    }
+  }
+
+  @Test
   void aFrameLimitReadsWholeTransactionsInStepsToTheSameEnd() throws Exception {
     try (Connection c = open()) {
       Path copy = copyOfMain("copy.db");
