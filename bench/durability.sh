@@ -4,7 +4,8 @@
 # repository and to a local S3 server (s3proxy on 127.0.0.1), with one writer and with
 # WRITERS (default 16) writers. Targets: LOCAL at most 2x SQLite's commit latency; SYNC with
 # group commit at least 500 tx/s to the S3 server. Prints a Markdown table.
-#   bench/durability.sh [SECONDS]      (default 10 s per case; 16 cases)
+#   bench/durability.sh [SECONDS]      (default 10 s per case; 17 cases)
+# DURABILITIES=SYNC (or e.g. LOCAL,SYNC) runs only those, beside SQLite alone.
 set -euo pipefail
 seconds="${1:-10}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,6 +20,6 @@ echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — \`bench/durability.sh $seconds\`, 
   "$(cut -d' ' -f1-3 /proc/loadavg) before, $(nproc) cores"
 echo
 java -Xmx512m -cp "$root/bench/jmh/target/benchmarks.jar" dev.bulwark.bench.DurabilityBench \
-  "$work/cases" "$seconds" "${WRITERS:-16}" "$s3/bench"
+  "$work/cases" "$seconds" "${WRITERS:-16}" "$s3/bench" ${DURABILITIES:+"$DURABILITIES"}
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"

@@ -989,13 +989,27 @@ final class SqliteReplicator implements Replicator {
   }
 
   private final class Shipping implements SegmentAssembler.Shipper {
+    /** The first transaction of a segment whose shipment failed, else -1. */
+    private long failedFirst = -1;
+
     @Override
     public void ship(Segment segment) throws IOException {
       try {
         lease.requireHeld();
-        store.save(databaseId, segment.withEpoch(lease.epoch()));
+        Segment stamped = segment.withEpoch(lease.epoch());
+        if (segment.firstTxid() == failedFirst) {
+          // The failed attempt may have landed: compare rather than write blindly.
+          store.save(databaseId, stamped);
+        } else {
+          store.saveNew(databaseId, stamped);
+        }
+        failedFirst = -1;
       } catch (BulwarkException e) {
+        failedFirst = segment.firstTxid();
         throw new IOException(e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        failedFirst = segment.firstTxid();
+        throw e;
       }
       CrashPoint.reach(CrashPoint.SHIPPED);
     }

@@ -53,6 +53,25 @@ public final class SegmentStore {
   }
 
   /**
+   * Stores {@code segment}, written under its holder's lease epoch, without first looking for a
+   * file of its name: one request instead of two, which is most of a {@code SYNC} commit's wait
+   * on S3. Only for a segment whose name no other writer can have used: the epoch in the name
+   * is a lease claim of this replicator's own, and it has not shipped this range before (a
+   * retry after a failure goes through {@link #save}, which compares with what may have
+   * landed). Without an epoch this is {@link #save}.
+   */
+  public SegmentRef saveNew(String databaseId, Segment segment) throws IOException,
+      BulwarkException {
+    if (segment.epoch() == 0) {
+      return save(databaseId, segment);
+    }
+    SegmentRef ref = new SegmentRef(databaseId, segment.generation(), segment.firstTxid(),
+        segment.lastTxid(), 0, segment.epoch());
+    repo.saveStreamFile(ref.path(), SegmentCodec.encode(segment));
+    return ref;
+  }
+
+  /**
    * The segments of one generation in position order. Files whose names are not segment names
    * are left out (they are not ours to judge); overlaps and gaps are reported by whoever
    * replays the list.

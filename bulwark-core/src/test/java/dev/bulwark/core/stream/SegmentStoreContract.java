@@ -2,6 +2,7 @@ package dev.bulwark.core.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.FileType;
@@ -77,6 +78,29 @@ public abstract class SegmentStoreContract {
     SegmentRef ref = store.save("app", s);
     assertThat(store.load(ref)).isEqualTo(s);
     assertThat(store.load(store.list("app", 9).get(0))).isEqualTo(s);
+  }
+
+  @Test
+  void aSegmentOfALeaseEpochIsSavedWithoutLookingFirstAndReadsBackTheSame() throws Exception {
+    Segment s = SegmentCodecTest.segment(random, 1, 1, 4, 30).withEpoch(7);
+    SegmentRef ref = store.saveNew("app", s);
+    assertThat(ref.epoch()).isEqualTo(7);
+    assertThat(store.list("app", 1)).extracting(SegmentRef::firstTxid, SegmentRef::lastTxid,
+        SegmentRef::epoch).containsExactly(tuple(1L, 4L, 7L));
+    assertThat(store.load(ref)).isEqualTo(s);
+    // The holder's retry after a failure that may have landed compares, and accepts the same.
+    store.save("app", s);
+    assertThat(store.load(ref)).isEqualTo(s);
+  }
+
+  @Test
+  void withoutAnEpochSavingNewStillRefusesADifferentSegmentOfTheSameName() throws Exception {
+    SegmentRef ref = store.save("app", SegmentCodecTest.segment(random, 1, 1, 4, 30));
+    byte[] stored = backend.load(handle(ref), 0, -1);
+    Segment different = SegmentCodecTest.segment(random, 1, 1, 4, 30);
+    assertThatThrownBy(() -> store.saveNew("app", different))
+        .isInstanceOf(CorruptionException.class).hasMessageContaining("another replicator");
+    assertThat(backend.load(handle(ref), 0, -1)).isEqualTo(stored);
   }
 
   @Test
