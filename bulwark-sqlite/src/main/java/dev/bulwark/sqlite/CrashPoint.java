@@ -15,9 +15,12 @@ final class CrashPoint {
   static final String READ = "read";
   /** The local log is fsynced and LOCAL waiters released; nothing is shipped yet. */
   static final String LOGGED = "logged";
-  /** A segment is stored in the repository; the replicator's state does not say so yet. */
+  /**
+   * A segment is stored in the repository; the replicator's state does not say so yet, and
+   * SYNC waiters are not released yet.
+   */
   static final String SHIPPED = "shipped";
-  /** The state records the segment; SYNC waiters are not released yet. */
+  /** The state records the segment; SYNC waiters were released when it was stored. */
   static final String RECORDED = "recorded";
 
   private static final String SPEC = System.getProperty(PROPERTY);

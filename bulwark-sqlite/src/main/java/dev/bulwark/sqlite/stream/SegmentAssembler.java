@@ -117,6 +117,14 @@ public final class SegmentAssembler implements WalSink {
     return runLastTxid;
   }
 
+  /**
+   * Segments sealed and not yet done with: during {@link Shipper#ship}, the one being shipped
+   * and those after it (1: it is the last of this flush).
+   */
+  public int sealedSegments() {
+    return sealed.size();
+  }
+
   /** Bytes of committed pages read but not yet durable. */
   public long pendingBytes() {
     return sealedBytes + (long) run.size() * pageSize;
