@@ -1029,6 +1029,7 @@ final class SqliteReplicator implements Replicator {
         // crash before the record leaves the repository ahead of the state, which a restart
         // answers with a new generation, the transactions kept.
         synchronized (monitor) {
+          shipped = new StreamPosition(segment.generation(), segment.lastTxid());
           cyclesDone = cyclesStarted;
           monitor.notifyAll();
         }
