@@ -45,18 +45,24 @@ class DurabilityKillTest {
   /** {seq, millis} of every insert whose call returned, in order. */
   private static List<long[]> read(Process p) throws IOException {
     List<long[]> out = new ArrayList<>();
+    read(p, out::add);
+    return out;
+  }
+
+  /** Hands {seq, millis} of every insert whose call returned to {@code out}, as they come. */
+  private static void read(Process p, java.util.function.Consumer<long[]> out)
+      throws IOException {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         String[] f = line.trim().split(" ");
         if (f.length == 2) {
-          out.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
+          out.accept(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
         }
       }
     } catch (NumberFormatException e) {
       // the last line was cut by the halt: that call's return was not seen either
     }
-    return out;
   }
 
   private Process writer(Path repo, Path db, Durability mode, List<String> jvm)
@@ -155,16 +161,23 @@ class DurabilityKillTest {
     TestRepo.init(repoDir).close();
     Path db = tmp.resolve("app.db");
     Process w = writer(repoDir, db, Durability.ASYNC, List.of());
-    List<long[]> returned = new ArrayList<>();
+    List<long[]> returned = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
     Thread reader = new Thread(() -> {
       try {
-        returned.addAll(read(w));
+        read(w, r -> {
+          returned.add(r);
+          first.countDown();
+        });
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
     });
     reader.start();
-    Thread.sleep(4_000);
+    // Counted from the first insert, not the start: a loaded machine can take seconds to start
+    // the writer's JVM and replicator, and the check needs inserts older than the interval.
+    assertTrue(first.await(60, TimeUnit.SECONDS), "the writer returned no insert");
+    Thread.sleep(3_000);
     w.destroyForcibly(); // kill -9
     long killedAt = System.currentTimeMillis();
     w.waitFor();

@@ -15,7 +15,8 @@ import java.util.Optional;
  * Reads the committed transactions of a {@code -wal} file from a position, as SQLite's own
  * recovery would accept them: a frame is valid while its salts equal the header's and its
  * cumulative checksum matches; the log ends at the first frame that fails; only frames up to
- * the last commit frame are delivered. Memory stays at one page whatever the WAL's size.
+ * the last commit frame are delivered. Memory stays bounded (at most 1 MiB of pages kept from
+ * one walk) whatever the WAL's size.
  *
  * <p>It finds the last valid commit first and delivers frames only up to it: a few pages are kept
  * from that walk; more are read in a second pass that checks each frame again, so a WAL
