@@ -1029,7 +1029,11 @@ final class SqliteReplicator implements Replicator {
         // crash before the record leaves the repository ahead of the state, which a restart
         // answers with a new generation, the transactions kept.
         synchronized (monitor) {
+          // A flush seals everything read before shipping: after its last segment nothing
+          // read is pending.
           shipped = new StreamPosition(segment.generation(), segment.lastTxid());
+          pending = 0;
+          oldestPending = null;
           cyclesDone = cyclesStarted;
           monitor.notifyAll();
         }
