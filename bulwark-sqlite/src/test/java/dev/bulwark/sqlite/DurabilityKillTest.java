@@ -155,6 +155,44 @@ class DurabilityKillTest {
     }
   }
 
+  /**
+   * The replicator alone dies (a {@code bulwark replicate} process killed) while the service's
+   * WAL stays as it was: a restart reads on over intact frames. Before anything was stored it
+   * resumes the same generation; after (the repository ahead of the state) it starts a new
+   * one. Either way nothing is lost and the stream ends as the database does.
+   */
+  @ParameterizedTest(name = "{0} halted at {1}, the WAL intact")
+  @CsvSource({"SYNC, read:40", "SYNC, shipped:40", "SYNC, recorded:40", "LOCAL, logged:40"})
+  void aRestartOverTheIntactWalLosesNothing(Durability mode, String point) throws Exception {
+    Path repoDir = tmp.resolve("repo");
+    TestRepo.init(repoDir).close();
+    Path db = tmp.resolve("app.db");
+    Process w = writer(repoDir, db, mode, List.of("-D" + CrashPoint.PROPERTY + "=" + point));
+    List<long[]> returned = read(w);
+    assertTrue(w.waitFor(60, TimeUnit.SECONDS), "the writer did not halt");
+    assertEquals(137, w.exitValue(), Files.readString(tmp.resolve("writer.err")));
+    assertTrue(returned.size() > 2, "the writer returned from " + returned.size() + " inserts");
+    long last = returned.get(returned.size() - 1)[0];
+    // The service lives on: its connection, once it has read, keeps SQLite from checkpointing
+    // and deleting the WAL when another connection closes.
+    try (TestRepo repo = TestRepo.open(repoDir);
+        Connection service = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = service.createStatement();
+        ResultSet rows = s.executeQuery("SELECT count(*) FROM t")) {
+      assertTrue(rows.getLong(1) > last, "the database holds every returned insert");
+      long before = StreamReplay.tags(StreamReplay.newestBase(repo, "durable")).generation();
+      restartReplicator(repo, db, mode);
+      Snapshot base = StreamReplay.newestBase(repo, "durable");
+      if (point.startsWith("read") || point.startsWith("logged")) {
+        assertEquals(before, StreamReplay.tags(base).generation(),
+            "nothing was stored past the state: the generation goes on");
+      }
+      List<Long> newest = replayedSeqs(repo, base);
+      assertHolds(newest, last, "the newest state of the stream");
+      assertEquals(seqs(db), newest, "the stream is the database");
+    }
+  }
+
   @Test
   void asyncLosesAtMostTheSyncInterval() throws Exception {
     Path repoDir = tmp.resolve("repo");
