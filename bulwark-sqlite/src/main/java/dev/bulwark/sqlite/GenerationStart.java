@@ -101,7 +101,9 @@ final class GenerationStart {
    * @throws SourceException if it is not, or cannot be opened
    */
   static void requireWalMode(Path db) throws SourceException {
-    try (Connection c = SqliteConnections.openExisting(db, 0)) {
+    // Read-only: a read-write connection closing last would checkpoint and delete the WAL,
+    // frames a resumed stream has still to read.
+    try (Connection c = SqliteConnections.openReadOnly(db)) {
       requireWalMode(db, c);
     } catch (SQLException e) {
       throw new SourceException("cannot stream " + db + ": " + SqliteFailure.of(e).explain(e),

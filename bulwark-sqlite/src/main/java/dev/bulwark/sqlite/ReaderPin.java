@@ -18,7 +18,8 @@ final class ReaderPin implements AutoCloseable {
    * An idle connection kept open while the replicator runs. When the service closes its last
    * connection SQLite checkpoints and deletes the WAL unless another connection is open; that
    * would cut the log at a moment nothing proves was read up to, even while no read
-   * transaction is held.
+   * transaction is held. Read-only, so that closing it last (the replicator stops while the
+   * service is down) leaves the WAL as it is, and a restart can read on from where it stood.
    */
   private @Nullable Connection keeper;
 
@@ -29,7 +30,7 @@ final class ReaderPin implements AutoCloseable {
   /** Begins a new read transaction, then ends the previous one. */
   void advance() throws SQLException {
     if (keeper == null) {
-      keeper = SqliteConnections.openExisting(db, 0);
+      keeper = SqliteConnections.openReadOnly(db);
       SqliteConnections.queryLong(keeper, "SELECT count(*) FROM sqlite_schema");
     }
     Connection next = SqliteConnections.openReader(db, SnapshotCopy.LOCK_PATIENCE);

@@ -34,6 +34,21 @@ final class SqliteConnections {
   }
 
   /**
+   * A read-only connection to an existing live database. Unlike a read-write one, closing it
+   * never checkpoints: when the last read-write connection to a WAL database closes, SQLite
+   * copies the WAL into the database and deletes it, and a replicator's own connection doing
+   * so would cut the log it reads at a moment nothing proves it had read up to.
+   */
+  static Connection openReadOnly(Path db) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.resetOpenMode(SQLiteOpenMode.CREATE);
+    config.resetOpenMode(SQLiteOpenMode.READWRITE);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+    return config.createConnection("jdbc:sqlite:" + uri(db, "mode=ro"));
+  }
+
+  /**
    * A connection that will read one consistent state of a live database: queries only, not in
    * auto-commit mode (its first read begins the read transaction, which lasts until it is
    * closed), retrying a busy lock every millisecond for {@code patience}.

@@ -154,6 +154,39 @@ class SqliteReplicatorTest {
     }
   }
 
+  /**
+   * The service is down while the replicator stops and starts again: no connection of the
+   * replicator's may checkpoint the WAL on closing (SQLite does when the last read-write one
+   * closes), or the restart finds the log it stood in gone and must begin anew.
+   */
+  @Test
+  void aRestartWhileTheServiceIsDownResumesTheGeneration() throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
+      StreamPosition first;
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo, options())) {
+        try (Connection w = open(db)) {
+          insert(w, 0, 40);
+        }
+        r.awaitDurable(Duration.ofSeconds(20));
+        first = r.lastShippedPosition().orElseThrow();
+      }
+      Path wal = db.resolveSibling(db.getFileName() + "-wal");
+      assertTrue(Files.exists(wal) && Files.size(wal) > 0,
+          "the replicator's close left the WAL alone");
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo, options())) {
+        try (Connection w = open(db)) {
+          insert(w, 40, 80);
+        }
+        r.awaitDurable(Duration.ofSeconds(20));
+        StreamPosition second = r.lastShippedPosition().orElseThrow();
+        assertEquals(first.generation(), second.generation(), "resumed, no new generation");
+      }
+      assertStreamHolds(repo, db);
+      assertEquals(1, repo.repo.snapshots().size(), "one base snapshot, no second generation");
+    }
+  }
+
   @Test
   void aReplacedDatabaseStartsANewGeneration() throws Exception {
     Path db = walDatabase();
