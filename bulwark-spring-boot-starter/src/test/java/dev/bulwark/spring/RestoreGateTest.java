@@ -9,7 +9,6 @@ import dev.bulwark.core.testing.Sqlite;
 import dev.bulwark.sqlite.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,13 +105,13 @@ class RestoreGateTest {
         TestRepo.insert(db, 5, 10);
         rep.awaitDurable(Duration.ofSeconds(30));
       }
-      Path older = Files.copy(db, tmp.resolve("older.db"));
+      Path older = TestRepo.copy(db, tmp.resolve("older.db"));
       try (Replicator rep = r.replicate(SqliteDatabase.at(db), ReplicationOptions.defaults())) {
         TestRepo.insert(db, 10, 20);
         rep.awaitDurable(Duration.ofSeconds(30));
       }
       TestRepo.delete(db);
-      Files.copy(older, db, StandardCopyOption.COPY_ATTRIBUTES);
+      TestRepo.copy(older, db);
     }
     EVENTS.clear();
 

@@ -6,6 +6,7 @@ import dev.bulwark.core.testing.TestRepositories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -61,6 +62,22 @@ record TestRepo(Path folder, Path passwordFile) {
       s.execute("INSERT INTO entries(id, account, amount) VALUES (" + i + ", 'a" + (i % 3)
           + "', " + (i * 10) + ")");
     }
+  }
+
+  /**
+   * Copies {@code db} with its WAL to {@code copy} while no connection is open: the file alone
+   * may lack transactions still in the WAL (no connection checkpointed them on closing).
+   */
+  static Path copy(Path db, Path copy) throws Exception {
+    Files.copy(db, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    Path copyWal = copy.resolveSibling(copy.getFileName() + "-wal");
+    Files.deleteIfExists(copyWal);
+    Files.deleteIfExists(copy.resolveSibling(copy.getFileName() + "-shm"));
+    if (Files.exists(wal)) {
+      Files.copy(wal, copyWal, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    return copy;
   }
 
   /** Deletes the database with its WAL and shared-memory files. */

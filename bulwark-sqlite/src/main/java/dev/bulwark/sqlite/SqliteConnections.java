@@ -40,12 +40,7 @@ final class SqliteConnections {
    * so would cut the log it reads at a moment nothing proves it had read up to.
    */
   static Connection openReadOnly(Path db) throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.resetOpenMode(SQLiteOpenMode.CREATE);
-    config.resetOpenMode(SQLiteOpenMode.READWRITE);
-    config.setOpenMode(SQLiteOpenMode.READONLY);
-    config.setOpenMode(SQLiteOpenMode.OPEN_URI);
-    return config.createConnection("jdbc:sqlite:" + uri(db, "mode=ro"));
+    return readOnly().createConnection("jdbc:sqlite:" + uri(db, "mode=ro"));
   }
 
   /**
@@ -71,12 +66,17 @@ final class SqliteConnections {
    * -wal or -shm file is created beside it.
    */
   static Connection openImmutable(Path db) throws SQLException {
+    return readOnly().createConnection("jdbc:sqlite:" + uri(db, "mode=ro&immutable=1"));
+  }
+
+  /** Read-only, never creating a file, the name given as a URI. */
+  private static SQLiteConfig readOnly() {
     SQLiteConfig config = new SQLiteConfig();
     config.resetOpenMode(SQLiteOpenMode.CREATE);
     config.resetOpenMode(SQLiteOpenMode.READWRITE);
     config.setOpenMode(SQLiteOpenMode.READONLY);
     config.setOpenMode(SQLiteOpenMode.OPEN_URI);
-    return config.createConnection("jdbc:sqlite:" + uri(db, "mode=ro&immutable=1"));
+    return config;
   }
 
   /** Runs a statement that returns nothing we need. */

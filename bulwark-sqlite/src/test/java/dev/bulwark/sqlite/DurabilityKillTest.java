@@ -118,13 +118,12 @@ class DurabilityKillTest {
     r.close();
   }
 
-  @ParameterizedTest(name = "{0} halted at {1}")
-  @CsvSource({"LOCAL, read:40", "LOCAL, logged:40", "LOCAL, shipped:3", "LOCAL, recorded:3",
-      "SYNC, read:40", "SYNC, shipped:40", "SYNC, recorded:40"})
-  void noInsertWhoseCallReturnedIsLost(Durability mode, String point) throws Exception {
-    Path repoDir = tmp.resolve("repo");
+  /**
+   * Runs the writer in {@code mode} into a new repository until it halts at crash {@code point};
+   * the sequence number of the last insert whose call returned.
+   */
+  private long haltedAt(Path repoDir, Path db, Durability mode, String point) throws Exception {
     TestRepo.init(repoDir).close();
-    Path db = tmp.resolve("app.db");
     Process w = writer(repoDir, db, mode, List.of("-D" + CrashPoint.PROPERTY + "=" + point));
     List<long[]> returned = read(w);
     assertTrue(w.waitFor(60, TimeUnit.SECONDS), "the writer did not halt");
@@ -132,7 +131,16 @@ class DurabilityKillTest {
     assertEquals(137, w.exitValue(), err);
     assertTrue(err.contains("crash point " + point.split(":")[0] + " reached"), err);
     assertTrue(returned.size() > 2, "the writer returned from " + returned.size() + " inserts");
-    long last = returned.get(returned.size() - 1)[0];
+    return returned.get(returned.size() - 1)[0];
+  }
+
+  @ParameterizedTest(name = "{0} halted at {1}")
+  @CsvSource({"LOCAL, read:40", "LOCAL, logged:40", "LOCAL, shipped:3", "LOCAL, recorded:3",
+      "SYNC, read:40", "SYNC, shipped:40", "SYNC, recorded:40"})
+  void noInsertWhoseCallReturnedIsLost(Durability mode, String point) throws Exception {
+    Path repoDir = tmp.resolve("repo");
+    Path db = tmp.resolve("app.db");
+    long last = haltedAt(repoDir, db, mode, point);
 
     Snapshot before;
     try (TestRepo repo = TestRepo.open(repoDir)) {
@@ -165,14 +173,8 @@ class DurabilityKillTest {
   @CsvSource({"SYNC, read:40", "SYNC, shipped:40", "SYNC, recorded:40", "LOCAL, logged:40"})
   void aRestartOverTheIntactWalLosesNothing(Durability mode, String point) throws Exception {
     Path repoDir = tmp.resolve("repo");
-    TestRepo.init(repoDir).close();
     Path db = tmp.resolve("app.db");
-    Process w = writer(repoDir, db, mode, List.of("-D" + CrashPoint.PROPERTY + "=" + point));
-    List<long[]> returned = read(w);
-    assertTrue(w.waitFor(60, TimeUnit.SECONDS), "the writer did not halt");
-    assertEquals(137, w.exitValue(), Files.readString(tmp.resolve("writer.err")));
-    assertTrue(returned.size() > 2, "the writer returned from " + returned.size() + " inserts");
-    long last = returned.get(returned.size() - 1)[0];
+    long last = haltedAt(repoDir, db, mode, point);
     // The service lives on: its connection, once it has read, keeps SQLite from checkpointing
     // and deleting the WAL when another connection closes.
     try (TestRepo repo = TestRepo.open(repoDir);
