@@ -20,8 +20,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +53,7 @@ class DurabilityKillTest {
   }
 
   /** Hands {seq, millis} of every insert whose call returned to {@code out}, as they come. */
-  private static void read(Process p, java.util.function.Consumer<long[]> out)
+  private static void read(Process p, Consumer<long[]> out)
       throws IOException {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8))) {
@@ -201,8 +204,8 @@ class DurabilityKillTest {
     TestRepo.init(repoDir).close();
     Path db = tmp.resolve("app.db");
     Process w = writer(repoDir, db, Durability.ASYNC, List.of());
-    List<long[]> returned = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+    List<long[]> returned = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch first = new CountDownLatch(1);
     Thread reader = new Thread(() -> {
       try {
         read(w, r -> {
