@@ -109,9 +109,14 @@ public final class Main implements Runnable {
 
   private static void configureLogging(boolean verbose, boolean daemon) {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      // A daemon's log is its output: one line per job start and end, at info.
+      // A daemon's log is its output: one line per job start and end, at info. --verbose is
+      // Bulwark's own debug log; the libraries stay at info (the S3 SDK's debug log prints
+      // every request it signs: thousands of lines for one restore, and time spent on them).
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-          verbose ? "debug" : daemon ? "info" : "warn");
+          verbose || daemon ? "info" : "warn");
+      if (verbose && System.getProperty("org.slf4j.simpleLogger.log.dev.bulwark") == null) {
+        System.setProperty("org.slf4j.simpleLogger.log.dev.bulwark", "debug");
+      }
     }
     if (daemon && System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
       System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
