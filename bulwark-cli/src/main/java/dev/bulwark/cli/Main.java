@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
         "  bulwark backup --repo /backups/repo --password-file /etc/bulwark/pw /srv/app/data"})
 public final class Main implements Runnable {
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-      description = "Log details, and print the stack trace of an error.")
+      description = "Log Bulwark's details (libraries stay at info), and print the stack trace"
+          + " of an error.")
   boolean verbose;
 
   @CommandLine.Spec
