@@ -70,10 +70,10 @@ record TestRepo(Path folder, Path passwordFile) {
    */
   static Path copy(Path db, Path copy) throws Exception {
     Files.copy(db, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-    Path wal = db.resolveSibling(db.getFileName() + "-wal");
-    Path copyWal = copy.resolveSibling(copy.getFileName() + "-wal");
+    Path wal = sidecar(db, "-wal");
+    Path copyWal = sidecar(copy, "-wal");
     Files.deleteIfExists(copyWal);
-    Files.deleteIfExists(copy.resolveSibling(copy.getFileName() + "-shm"));
+    Files.deleteIfExists(sidecar(copy, "-shm"));
     if (Files.exists(wal)) {
       Files.copy(wal, copyWal, StandardCopyOption.COPY_ATTRIBUTES);
     }
@@ -82,8 +82,13 @@ record TestRepo(Path folder, Path passwordFile) {
 
   /** Deletes the database with its WAL and shared-memory files. */
   static void delete(Path db) throws Exception {
-    Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-wal"));
-    Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-shm"));
+    Files.deleteIfExists(sidecar(db, "-wal"));
+    Files.deleteIfExists(sidecar(db, "-shm"));
     Files.delete(db);
+  }
+
+  /** SQLite's file beside {@code db} whose name ends in {@code suffix} ("-wal", "-shm"). */
+  private static Path sidecar(Path db, String suffix) {
+    return db.resolveSibling(db.getFileName() + suffix);
   }
 }
