@@ -30,8 +30,7 @@ final class ReaderPin implements AutoCloseable {
   /** Begins a new read transaction, then ends the previous one. */
   void advance() throws SQLException {
     if (keeper == null) {
-      keeper = SqliteConnections.openReadOnly(db);
-      SqliteConnections.queryLong(keeper, "SELECT count(*) FROM sqlite_schema");
+      keeper = SqliteConnections.openWalKeeper(db);
     }
     Connection next = SqliteConnections.openReader(db, SnapshotCopy.LOCK_PATIENCE);
     try {

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -115,10 +116,37 @@ final class SnapshotCopy implements AutoCloseable {
 
   private static DatabaseFacts copy(Path db, Path tmp, Path scratchDir)
       throws SourceException, IOException {
-    try (Connection c = SqliteConnections.openReader(db, LOCK_PATIENCE)) {
-      return copyPinned(db, c, tmp, scratchDir);
+    Connection keeper = null;
+    try {
+      try (Connection c = SqliteConnections.openReader(db, LOCK_PATIENCE)) {
+        DatabaseFacts facts = copyPinned(db, c, tmp, scratchDir);
+        if (facts.journalMode().equals("wal")) {
+          keeper = keepWal(db);
+        }
+        return facts;
+      } finally {
+        if (keeper != null) {
+          keeper.close();
+        }
+      }
     } catch (SQLException e) {
       throw failure(db, e);
+    }
+  }
+
+  /**
+   * Keeps the reader's close from checkpointing and deleting the WAL, which SQLite does when
+   * the last read-write connection to a WAL database closes: with the service and its
+   * replicator both down, a backup would cut the log the replicator stands in, and its next
+   * start would have to begin a new generation with a full snapshot. The service checkpoints
+   * as usual when it next runs. Null if the keeper cannot be opened: the copy is just as good.
+   */
+  private static @Nullable Connection keepWal(Path db) {
+    try {
+      return SqliteConnections.openWalKeeper(db);
+    } catch (SQLException e) {
+      LOG.debug("no read-only connection to keep the WAL of {} in place: {}", db, e.toString());
+      return null;
     }
   }
 

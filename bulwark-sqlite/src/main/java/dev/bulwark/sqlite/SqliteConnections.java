@@ -44,6 +44,24 @@ final class SqliteConnections {
   }
 
   /**
+   * A read-only connection that has read once, so that it holds its shared lock on a WAL
+   * database until closed. While it is open, no other connection of any process closing last
+   * can checkpoint and delete the WAL (SQLite does that only when it gets the database's
+   * exclusive lock), and closing it never does. Close it after the read-write connections it
+   * guards.
+   */
+  static Connection openWalKeeper(Path db) throws SQLException {
+    Connection c = openReadOnly(db);
+    try {
+      queryLong(c, "SELECT count(*) FROM sqlite_schema");
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /**
    * A connection that will read one consistent state of a live database: queries only, not in
    * auto-commit mode (its first read begins the read transaction, which lasts until it is
    * closed), retrying a busy lock every millisecond for {@code patience}.

@@ -185,6 +185,45 @@ class SqliteReplicatorTest {
     }
   }
 
+  /**
+   * A scheduled or by-hand backup while both the service and the replicator are down: its
+   * reading connection is then the only one, and SQLite checkpoints and deletes the WAL when
+   * the last read-write connection closes, so the replicator's next start would find the log it
+   * stood in gone and begin a new generation (a full snapshot) for nothing.
+   */
+  @Test
+  void aBackupWhileTheServiceAndTheReplicatorAreDownLeavesTheWalToTheReplicator()
+      throws Exception {
+    Path db = walDatabase();
+    try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
+      StreamPosition first;
+      List<String> written;
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo, options())) {
+        try (Connection w = open(db)) {
+          insert(w, 0, 40);
+        }
+        r.awaitDurable(Duration.ofSeconds(20));
+        first = r.lastShippedPosition().orElseThrow();
+        written = content(db); // read while the replicator keeps the WAL from a checkpoint
+      }
+      assertTrue(Sidecar.WAL.holdsChanges(db), "the replicator's close left the WAL alone");
+      Snapshot backup = repo.backup(SqliteSource.of(db)).snapshot();
+      assertTrue(Sidecar.WAL.holdsChanges(db), "the backup's close left the WAL alone");
+      Path restored = tmp.resolve("restored.db");
+      repo.restore(backup, restored);
+      assertEquals(written, content(restored), "the backup holds what the WAL holds");
+      try (Replicator r = SqliteSource.of(db).replicate(repo.repo, options())) {
+        try (Connection w = open(db)) {
+          insert(w, 40, 80);
+        }
+        r.awaitDurable(Duration.ofSeconds(20));
+        assertEquals(first.generation(), r.lastShippedPosition().orElseThrow().generation(),
+            "resumed, no new generation");
+      }
+      assertStreamHolds(repo, db);
+    }
+  }
+
   @Test
   void aReplacedDatabaseStartsANewGeneration() throws Exception {
     Path db = walDatabase();
