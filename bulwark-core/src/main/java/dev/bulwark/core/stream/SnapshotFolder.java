@@ -160,6 +160,8 @@ public final class SnapshotFolder {
     List<Id> content;
     long chunksWritten;
     long finalSize;
+    long pass1;
+    long pass2;
     try (PageVersions versions = new PageVersions(pageSize, file.size() / pageSize, refs.size(),
         memoryBudget, spillDir)) {
       // Pass 1: every segment's chain and pages, keeping only each page's final version.
@@ -184,6 +186,7 @@ public final class SnapshotFolder {
         applied.add(new Applied(s.before(), s.after(), s.lastTxid(), s.lastCommit(),
             s.pageCount(), s.epoch()));
       }
+      pass1 = System.nanoTime();
       // Pass 2: each touched chunk read once and stored once, with the base hashes of the
       // changed pages, so each segment's end state can be checked before anything is saved.
       FoldedContent built = new FoldedContent(repo, saver, workers.executor(), options.threads(),
@@ -202,6 +205,7 @@ public final class SnapshotFolder {
       }
       chunksWritten = built.chunksWritten();
       finalSize = versions.pages() * pageSize;
+      pass2 = System.nanoTime();
     }
     Applied last = applied.get(applied.size() - 1);
     Instant time = last.lastCommit();
@@ -214,7 +218,11 @@ public final class SnapshotFolder {
     Snapshot snap = repo.saveSnapshot(new Snapshot(null, time, base.id(), tree, base.paths(),
         base.hostname(), base.username(), base.uid(), base.gid(), base.excludes(),
         movedTags(base.tags(), to, last.pageCount()), null));
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    long end = System.nanoTime();
+    double seconds = (end - t0) / 1e9;
+    LOG.debug("fold phases, s: segments {}, chunks {}, trees and snapshot {}",
+        String.format("%.3f", (pass1 - t0) / 1e9), String.format("%.3f", (pass2 - pass1) / 1e9),
+        String.format("%.3f", (end - pass2) / 1e9));
     LOG.info("snapshot {} folded from {} and {} segments up to {}: {} chunks rebuilt, {} new"
         + " blobs, {} bytes added in {} s", snap.id().shortForm(), shortId(base), refs.size(),
         position, chunksWritten, saver.newBlobs(), saver.storedBytes(),
