@@ -68,7 +68,7 @@ final class DatabaseStates {
     DatabaseStates d = readFile(db);
     List<State> states = new ArrayList<>();
     states.add(d.state());
-    WalReader wal = new WalReader(db.resolveSibling(db.getFileName() + "-wal"));
+    WalReader wal = new WalReader(Sidecar.WAL.of(db));
     Optional<WalHeader> header = wal.header();
     if (header.isPresent() && header.get().pageSize() == d.pageSize) {
       try {

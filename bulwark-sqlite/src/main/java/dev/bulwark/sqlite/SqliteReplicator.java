@@ -169,7 +169,7 @@ final class SqliteReplicator implements Replicator {
   private SqliteReplicator(Path db, Path scratchDir, Repository repo, ReplicationOptions options,
       Clock clock, StreamLease lease) throws IOException {
     this.db = db;
-    this.wal = db.resolveSibling(db.getFileName() + "-wal");
+    this.wal = Sidecar.WAL.of(db);
     this.scratchDir = scratchDir;
     this.repo = repo;
     this.store = new SegmentStore(repo);

@@ -110,7 +110,7 @@ final class StartupCheck {
   /** The sizes and modification times of a database file and its WAL. */
   private record FileStamp(long dbSize, FileTime dbTime, long walSize, FileTime walTime) {
     static FileStamp of(Path db) throws IOException {
-      Path wal = db.resolveSibling(db.getFileName() + "-wal");
+      Path wal = Sidecar.WAL.of(db);
       long walSize = -1;
       FileTime walTime = null;
       try {
