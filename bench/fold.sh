@@ -8,7 +8,8 @@
 # ships them, so chunks are touched by several segments.
 #   bench/fold.sh [SIZE_MIB] [CHUNK_KIB...]     (default 300; 8 16 32 64 128)
 # Env: PER_MILLE, the rows updated per thousand (default 10, i.e. 1%); ROUNDS, folds per size
-# (default 3; times are medians); STEPS, the transactions the updates are split into (default 8).
+# (default 3; times are medians); STEPS, the transactions the updates are split into (default 8);
+# FLOOR_HEAP, the heap of the floor measurement, which holds every differing chunk (default 3g).
 set -euo pipefail
 size_mib="${1:-300}"
 shift || true
@@ -67,7 +68,13 @@ if command -v restic >/dev/null; then
   rm -rf "$work/restic" "$work/r" "$work/restic-cache"
 fi
 # shellcheck disable=SC2068
-java -XX:+UseParallelGC -Xmx512m -Drounds="${ROUNDS:-3}" -Dsteps="$step_list" \
+java -XX:+UseParallelGC -Xmx512m -Drounds="${ROUNDS:-3}" \
+  -Dorg.slf4j.simpleLogger.log.dev.bulwark.core.stream.SnapshotFolder=debug -Dsteps="$step_list" \
   -cp "$root/bench/jmh/target/benchmarks.jar" \
   dev.bulwark.bench.FoldChunkSizeBench "$work/a.db" "$work/b.db" "$work/run" ${chunks[@]}
+# The CPU any fold of this change needs at each size (every differing chunk opened and stored
+# again, in memory, one thread), to set the fold's time beside its floor.
+# shellcheck disable=SC2068
+java -XX:+UseParallelGC -Xmx"${FLOOR_HEAP:-3g}" -cp "$root/bench/jmh/target/benchmarks.jar" \
+  dev.bulwark.bench.FoldFloorBench "$work/a.db" "$work/b.db" ${chunks[@]}
 rm -rf "$work"
