@@ -5,10 +5,14 @@ import dev.bulwark.core.BulwarkException;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.concurrent.Futures;
+import dev.bulwark.core.index.BlobLocation;
+import dev.bulwark.core.pack.PackedBlob;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Repository;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,10 +39,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * base is read back in order). A group is visited if a chunk of it is rebuilt or a base page of
  * it changed, even one past the new end (its base hash is still needed).
  *
- * <p>Memory: a few groups in flight per worker thread (their base and new bytes) and the
- * content list.
+ * <p>Memory: a few runs of consecutive groups in flight per worker thread (at most {@value
+ * #MAX_RUN_BYTES} bytes of base each, with their new bytes) and the content list.
  */
 final class FoldedContent {
+  /**
+   * The most base bytes one task covers: consecutive touched groups go to one worker, so that
+   * their chunks are read with as few ranged reads as lie together in packs.
+   */
+  static final int MAX_RUN_BYTES = 1 << 20;
+
   private final Repository repo;
   private final BlobSaver saver;
   private final ExecutorService workers;
@@ -114,21 +124,36 @@ final class FoldedContent {
     }
     Semaphore inFlight = new Semaphore(threads * 3);
     List<Future<Void>> running = new ArrayList<>();
+    int runGroups = Math.max(1, MAX_RUN_BYTES / group);
     try {
-      for (long g : groups) {
-        long start = g * group;
-        byte[] baseBytes = null;
-        if (!sameChunks && start < baseSize) {
-          // Another chunking: its blobs straddle groups, so they are read in order, here.
-          baseBytes = new byte[(int) Math.min(group, baseSize - start)];
-          base.read(start, baseBytes, baseBytes.length);
+      List<Long> run = new ArrayList<>();
+      for (Long next = groups.isEmpty() ? null : groups.first(); next != null; ) {
+        long g = next;
+        next = groups.higher(g);
+        run.add(g);
+        // Another chunking: its blobs straddle groups, so they are read in order, one group a
+        // task. The same chunking: consecutive groups go together, up to MAX_RUN_BYTES.
+        if (sameChunks && next != null && next == g + 1 && run.size() < runGroups) {
+          continue;
         }
+        byte[][] given = null;
+        long start = run.get(0) * group;
+        if (!sameChunks && start < baseSize) {
+          given = new byte[][] {new byte[(int) Math.min(group, baseSize - start)]};
+          base.read(start, given[0], given[0].length);
+        }
+        long[] starts = run.stream().mapToLong(x -> x * group).toArray();
+        run = new ArrayList<>();
         acquire(inFlight);
-        byte[] given = baseBytes;
+        byte[][] bases = given;
         try {
           running.add(workers.submit(() -> {
             try {
-              buildGroup(start, group, given, sameChunks, versions, baseHashes, finalSize, ids);
+              byte[][] loaded = bases != null ? bases : loadBase(starts, group);
+              for (int i = 0; i < starts.length; i++) {
+                buildGroup(starts[i], group, loaded[i], sameChunks, versions, baseHashes,
+                    finalSize, ids);
+              }
               return null;
             } finally {
               inFlight.release();
@@ -152,12 +177,12 @@ final class FoldedContent {
     return List.of(ids);
   }
 
-  private void buildGroup(long start, int group, byte[] given, boolean sameChunks,
+  /** Builds the group at {@code start} from {@code baseBytes}, its bytes in the base. */
+  private void buildGroup(long start, int group, byte[] baseBytes, boolean sameChunks,
       PageVersions versions, AtomicLongArray baseHashes, long finalSize, Id[] ids)
       throws IOException, BulwarkException {
-    int baseLen = (int) Math.max(0, Math.min(group, baseSize - start));
+    int baseLen = baseBytes.length;
     int finalLen = (int) Math.max(0, Math.min(group, finalSize - start));
-    byte[] baseBytes = given != null ? given : loadBase(start, baseLen);
     long firstPage = start / pageSize + 1;
     for (int off = 0; off < baseLen; off += pageSize) {
       int first = versions.firstChangedIn(firstPage + off / pageSize);
@@ -192,21 +217,74 @@ final class FoldedContent {
     }
   }
 
-  /** The base's bytes {@code [start, start + len)}: whole chunks, loaded by id. */
-  private byte[] loadBase(long start, int len) throws IOException, BulwarkException {
-    byte[] out = new byte[len];
-    for (int off = 0; off < len; off += chunkBytes) {
-      int k = (int) ((start + off) / chunkBytes);
-      Id id = baseContent.get(k);
-      byte[] blob = repo.loadBlob(BlobType.DATA, id);
-      int want = Math.min(chunkBytes, len - off);
-      if (blob.length != want) {
-        throw new CorruptionException("data blob " + id.shortForm() + " holds " + blob.length
-            + " bytes where chunk " + k + " of the database file needs " + want);
+  /**
+   * The base's bytes of the groups at {@code starts} (consecutive), each cut at the base's end:
+   * whole chunks, found by id in the index and read a run at a time, one ranged read for the
+   * blobs that lie together in one pack (a fresh backup stored them in file order), so a fold
+   * costs a read per run of chunks rather than per chunk (a request each, on S3).
+   */
+  private byte[][] loadBase(long[] starts, int group) throws IOException, BulwarkException {
+    byte[][] out = new byte[starts.length][];
+    List<ChunkRead> reads = new ArrayList<>();
+    for (int i = 0; i < starts.length; i++) {
+      int len = (int) Math.max(0, Math.min(group, baseSize - starts[i]));
+      out[i] = new byte[len];
+      for (int off = 0; off < len; off += chunkBytes) {
+        int k = (int) ((starts[i] + off) / chunkBytes);
+        Id id = baseContent.get(k);
+        BlobLocation loc = repo.index().find(BlobType.DATA, id).orElseThrow(
+            () -> new CorruptionException("data blob " + id.shortForm() + " (chunk " + k
+                + " of the database file) is not in the index"));
+        reads.add(new ChunkRead(k, loc, out[i], off, Math.min(chunkBytes, len - off)));
       }
-      System.arraycopy(blob, 0, out, off, want);
+    }
+    int from = 0;
+    for (int i = 1; i <= reads.size(); i++) {
+      if (i == reads.size() || !reads.get(i).follows(reads.get(i - 1))) {
+        readRange(reads.subList(from, i));
+        from = i;
+      }
     }
     return out;
+  }
+
+  /** One ranged read of a pack for {@code range} (adjacent blobs), each opened into place. */
+  private void readRange(List<ChunkRead> range) throws IOException, BulwarkException {
+    BlobLocation first = range.get(0).loc();
+    BlobLocation last = range.get(range.size() - 1).loc();
+    long start = first.blob().offset();
+    int length = Math.toIntExact(last.blob().offset() + last.blob().length() - start);
+    String where = "pack " + first.pack();
+    byte[] data;
+    try {
+      data = repo.loadPackRange(first.pack(), start, length);
+    } catch (NoSuchFileException e) {
+      throw new CorruptionException(where + " is missing (needed for blob "
+          + first.blob().id().shortForm() + ")", e);
+    } catch (EOFException e) {
+      throw new CorruptionException(where + " is truncated (needed for blob "
+          + first.blob().id().shortForm() + ")", e);
+    }
+    for (ChunkRead r : range) {
+      PackedBlob b = r.loc().blob();
+      byte[] blob = repo.openBlob(data, Math.toIntExact(b.offset() - start), b, where);
+      if (blob.length != r.length()) {
+        throw new CorruptionException("data blob " + b.id().shortForm() + " holds "
+            + blob.length + " bytes where chunk " + r.chunk() + " of the database file needs "
+            + r.length());
+      }
+      System.arraycopy(blob, 0, r.into(), r.at(), r.length());
+    }
+  }
+
+  /** A base chunk to read: where it is stored, and where its bytes go. */
+  private record ChunkRead(int chunk, BlobLocation loc, byte[] into, int at, int length) {
+    /** True if this blob starts where {@code previous} ends, in the same pack. */
+    boolean follows(ChunkRead previous) {
+      PackedBlob p = previous.loc().blob();
+      return loc.pack().equals(previous.loc().pack())
+          && loc.blob().offset() == p.offset() + p.length();
+    }
   }
 
   private int chunkCount(long bytes) {
