@@ -125,9 +125,7 @@ final class SnapshotCopy implements AutoCloseable {
         }
         return facts;
       } finally {
-        if (keeper != null) {
-          keeper.close();
-        }
+        closeQuietly(keeper, db);
       }
     } catch (SQLException e) {
       throw failure(db, e);
@@ -147,6 +145,18 @@ final class SnapshotCopy implements AutoCloseable {
     } catch (SQLException e) {
       LOG.debug("no read-only connection to keep the WAL of {} in place: {}", db, e.toString());
       return null;
+    }
+  }
+
+  /** Closes the keeper after the reader; failing to is no reason to drop a good copy. */
+  private static void closeQuietly(@Nullable Connection keeper, Path db) {
+    if (keeper == null) {
+      return;
+    }
+    try {
+      keeper.close();
+    } catch (SQLException e) {
+      LOG.debug("closing the read-only connection to {}: {}", db, e.toString());
     }
   }
 

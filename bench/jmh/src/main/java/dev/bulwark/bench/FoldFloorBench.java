@@ -1,6 +1,7 @@
 package dev.bulwark.bench;
 
 import dev.bulwark.core.BlobType;
+import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.crypto.MasterKey;
@@ -39,7 +40,7 @@ public final class FoldFloorBench {
   }
 
   private static void measure(String a, String b, int chunk) throws IOException,
-      dev.bulwark.core.CorruptionException {
+      CorruptionException {
     List<byte[]> before = new ArrayList<>();
     List<byte[]> after = new ArrayList<>();
     try (RandomAccessFile fa = new RandomAccessFile(a, "r");

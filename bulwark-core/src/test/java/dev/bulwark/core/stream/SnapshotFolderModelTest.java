@@ -3,6 +3,7 @@ package dev.bulwark.core.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.core.BlobType;
 import dev.bulwark.core.CorruptionException;
 import dev.bulwark.core.Id;
 import dev.bulwark.core.Progress;
@@ -10,6 +11,7 @@ import dev.bulwark.core.backend.LocalBackend;
 import dev.bulwark.core.backup.Archiver;
 import dev.bulwark.core.backup.BackupOptions;
 import dev.bulwark.core.backup.FileSource;
+import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.repo.DatabaseTags;
 import dev.bulwark.core.repo.Lock;
 import dev.bulwark.core.repo.Repository;
@@ -154,7 +156,7 @@ class SnapshotFolderModelTest {
         segment(file, next, pageSize, 1, 1, time)));
     List<Id> content = new Restorer(repo, 2, new Progress()).findNode(base, image.toString())
         .content();
-    var loc = repo.index().find(dev.bulwark.core.BlobType.DATA, content.get(5)).orElseThrow();
+    BlobLocation loc = repo.index().find(BlobType.DATA, content.get(5)).orElseThrow();
     Path pack = dir.resolve("repo/data").resolve(loc.pack().toString().substring(0, 2))
         .resolve(loc.pack().toString());
     byte[] intact = Files.readAllBytes(pack);
