@@ -653,18 +653,48 @@ public final class Repository implements AutoCloseable {
   public byte[] loadBlob(BlobType type, Id id) throws IOException, BulwarkException {
     BlobLocation loc = index.find(type, id).orElseThrow(() -> new CorruptionException(
         type.jsonName() + " blob " + id.shortForm() + " is not in the index"));
-    String where = "pack " + loc.pack();
+    return loadBlobs(loc.pack(), List.of(loc.blob())).get(0);
+  }
+
+  /**
+   * Loads blobs of one pack, in the order they lie in it, with one ranged read from the first
+   * one's start to the last one's end (a request on S3; pass blobs that lie together), and opens
+   * each: its plaintext, verified against its id.
+   *
+   * @throws IllegalArgumentException if {@code blobs} is empty or not in pack order
+   * @throws CorruptionException if the pack is missing or truncated, or a blob fails
+   *     verification
+   */
+  public List<byte[]> loadBlobs(Id pack, List<PackedBlob> blobs)
+      throws IOException, BulwarkException {
+    if (blobs.isEmpty()) {
+      throw new IllegalArgumentException("no blobs to load");
+    }
+    for (int i = 1; i < blobs.size(); i++) {
+      if (blobs.get(i).offset() < blobs.get(i - 1).offset() + blobs.get(i - 1).length()) {
+        throw new IllegalArgumentException("blobs not in pack order");
+      }
+    }
+    PackedBlob first = blobs.get(0);
+    PackedBlob last = blobs.get(blobs.size() - 1);
+    long start = first.offset();
+    String where = "pack " + pack;
     byte[] sealed;
     try {
-      sealed = loadPackRange(loc.pack(), loc.blob().offset(), loc.blob().length());
+      sealed = loadPackRange(pack, start,
+          Math.toIntExact(last.offset() + last.length() - start));
     } catch (NoSuchFileException e) {
-      throw new CorruptionException(where + " is missing (needed for blob " + id.shortForm()
-          + ")", e);
+      throw new CorruptionException(where + " is missing (needed for blob "
+          + first.id().shortForm() + ")", e);
     } catch (java.io.EOFException e) {
-      throw new CorruptionException(where + " is truncated (needed for blob " + id.shortForm()
-          + ")", e);
+      throw new CorruptionException(where + " is truncated (needed for blob "
+          + first.id().shortForm() + ")", e);
     }
-    return openBlob(sealed, 0, loc.blob(), where);
+    List<byte[]> out = new ArrayList<>(blobs.size());
+    for (PackedBlob b : blobs) {
+      out.add(openBlob(sealed, Math.toIntExact(b.offset() - start), b, where));
+    }
+    return out;
   }
 
   /**

@@ -9,10 +9,8 @@ import dev.bulwark.core.index.BlobLocation;
 import dev.bulwark.core.pack.PackedBlob;
 import dev.bulwark.core.repo.BlobSaver;
 import dev.bulwark.core.repo.Repository;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -250,26 +248,13 @@ final class FoldedContent {
 
   /** One ranged read of a pack for {@code range} (adjacent blobs), each opened into place. */
   private void readRange(List<ChunkRead> range) throws IOException, BulwarkException {
-    BlobLocation first = range.get(0).loc();
-    BlobLocation last = range.get(range.size() - 1).loc();
-    long start = first.blob().offset();
-    int length = Math.toIntExact(last.blob().offset() + last.blob().length() - start);
-    String where = "pack " + first.pack();
-    byte[] data;
-    try {
-      data = repo.loadPackRange(first.pack(), start, length);
-    } catch (NoSuchFileException e) {
-      throw new CorruptionException(where + " is missing (needed for blob "
-          + first.blob().id().shortForm() + ")", e);
-    } catch (EOFException e) {
-      throw new CorruptionException(where + " is truncated (needed for blob "
-          + first.blob().id().shortForm() + ")", e);
-    }
-    for (ChunkRead r : range) {
-      PackedBlob b = r.loc().blob();
-      byte[] blob = repo.openBlob(data, Math.toIntExact(b.offset() - start), b, where);
+    List<byte[]> blobs = repo.loadBlobs(range.get(0).loc().pack(),
+        range.stream().map(r -> r.loc().blob()).toList());
+    for (int i = 0; i < range.size(); i++) {
+      ChunkRead r = range.get(i);
+      byte[] blob = blobs.get(i);
       if (blob.length != r.length()) {
-        throw new CorruptionException("data blob " + b.id().shortForm() + " holds "
+        throw new CorruptionException("data blob " + r.loc().blob().id().shortForm() + " holds "
             + blob.length + " bytes where chunk " + r.chunk() + " of the database file needs "
             + r.length());
       }
